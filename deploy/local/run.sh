@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# Runs the whole PharmaCRM suite locally (used by `make run`):
+#
+#   1. starts a single-node Kafka broker (deploy/local/kafka.sh), unless
+#      PHARMACRM_KAFKA_BOOTSTRAP points to an external cluster;
+#   2. starts the five domain services and the gateway in the background;
+#   3. waits until every admin endpoint reports /readyz;
+#   4. loads a small demo data set on the first run of a data dir;
+#   5. prints the endpoints and stays in the foreground. Ctrl-C or SIGTERM
+#      stops the services and the broker.
+#
+# Environment (all optional):
+#   PHARMACRM_DATA_DIR           data directory            (<repo>/data)
+#   PHARMACRM_BIN_DIR            service binaries          (<repo>/build/bin)
+#   PHARMACRM_KAFKA_BOOTSTRAP    use this Kafka cluster instead of a local broker
+#   PHARMACRM_KAFKA_PORT         local broker port         (9092; controller +1)
+#   PHARMACRM_GRPC_PORT_BASE     gateway gRPC port; services use base+1..base+5 (50050)
+#   PHARMACRM_ADMIN_PORT_BASE    admin ports are base+1..base+6 (9100)
+#   PHARMACRM_GATEWAY_HTTP_PORT  gateway HTTP/JSON port    (8080)
+#   PHARMACRM_READY_TIMEOUT      seconds to wait for each service (60)
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+
+DATA_DIR="${PHARMACRM_DATA_DIR:-${REPO_ROOT}/data}"
+BIN_DIR="${PHARMACRM_BIN_DIR:-${REPO_ROOT}/build/bin}"
+KAFKA_PORT="${PHARMACRM_KAFKA_PORT:-9092}"
+GRPC_BASE="${PHARMACRM_GRPC_PORT_BASE:-50050}"
+ADMIN_BASE="${PHARMACRM_ADMIN_PORT_BASE:-9100}"
+HTTP_PORT="${PHARMACRM_GATEWAY_HTTP_PORT:-8080}"
+READY_TIMEOUT_S="${PHARMACRM_READY_TIMEOUT:-60}"
+STOP_TIMEOUT_S=20
+
+log() { printf '[run] %s\n' "$*"; }
+die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
+
+mkdir -p "${DATA_DIR}"
+DATA_DIR="$(cd "${DATA_DIR}" && pwd)"
+LOG_DIR="${DATA_DIR}/logs"
+PID_DIR="${DATA_DIR}/run"
+DEMO_MARKER="${DATA_DIR}/.demo-loaded"
+mkdir -p "${LOG_DIR}" "${PID_DIR}"
+
+if [[ -n "${PHARMACRM_KAFKA_BOOTSTRAP:-}" ]]; then
+  BOOTSTRAP="${PHARMACRM_KAFKA_BOOTSTRAP}"
+  LOCAL_KAFKA=0
+else
+  BOOTSTRAP="127.0.0.1:${KAFKA_PORT}"
+  LOCAL_KAFKA=1
+fi
+
+# Service table: name, gRPC port, admin port. The gateway is started last.
+SERVICES=(
+  "customer-master   $((GRPC_BASE + 1)) $((ADMIN_BASE + 1))"
+  "sales-pipeline    $((GRPC_BASE + 2)) $((ADMIN_BASE + 2))"
+  "campaigns         $((GRPC_BASE + 3)) $((ADMIN_BASE + 3))"
+  "service-desk      $((GRPC_BASE + 4)) $((ADMIN_BASE + 4))"
+  "value-scoring     $((GRPC_BASE + 5)) $((ADMIN_BASE + 5))"
+  "gateway           ${GRPC_BASE} $((ADMIN_BASE + 6))"
+)
+
+grpc_port_of() {
+  local entry name grpc admin
+  for entry in "${SERVICES[@]}"; do
+    read -r name grpc admin <<<"${entry}"
+    if [[ "${name}" == "$1" ]]; then printf '%s\n' "${grpc}"; return 0; fi
+  done
+  return 1
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+log_tail() {
+  if [[ -f "$1" ]]; then
+    printf -- '--- last lines of %s ---\n' "$1" >&2
+    tail -n 40 "$1" >&2
+    printf -- '---\n' >&2
+  fi
+}
+
+# Prints the pid recorded for service $1 if that process is still alive.
+service_pid() {
+  local pid_file="${PID_DIR}/$1.pid" pid
+  [[ -f "${pid_file}" ]] || return 1
+  pid="$(cat "${pid_file}" 2>/dev/null || true)"
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "${pid}" 2>/dev/null || return 1
+  if [[ -r "/proc/${pid}/cmdline" ]]; then
+    tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q "pharmacrm-$1" || return 1
+  fi
+  printf '%s\n' "${pid}"
+}
+
+stop_service() {
+  local name="$1" pid
+  if pid="$(service_pid "${name}")"; then
+    kill -TERM "${pid}" 2>/dev/null || true
+    local deadline=$((SECONDS + STOP_TIMEOUT_S))
+    while kill -0 "${pid}" 2>/dev/null; do
+      if ((SECONDS >= deadline)); then
+        log "${name} did not exit after ${STOP_TIMEOUT_S}s; sending SIGKILL"
+        kill -KILL "${pid}" 2>/dev/null || true
+        break
+      fi
+      sleep 0.2
+    done
+  fi
+  rm -f "${PID_DIR}/${name}.pid"
+}
+
+# ---------------------------------------------------------------------------
+# Shutdown
+# ---------------------------------------------------------------------------
+KAFKA_STARTED_HERE=0
+SERVICES_STARTED=0
+SHUTTING_DOWN=0
+
+shutdown() {
+  ((SHUTTING_DOWN)) && return 0
+  SHUTTING_DOWN=1
+  trap '' INT TERM
+  ((SERVICES_STARTED || KAFKA_STARTED_HERE)) || return 0
+  log "stopping services"
+  local i entry name grpc admin pid
+  # Gateway first, then the domain services.
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+    read -r name grpc admin <<<"${SERVICES[i]}"
+    if pid="$(service_pid "${name}")"; then
+      kill -TERM "${pid}" 2>/dev/null || true
+    fi
+  done
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+    read -r name grpc admin <<<"${SERVICES[i]}"
+    stop_service "${name}"
+  done
+  if ((KAFKA_STARTED_HERE)); then
+    bash "${SCRIPT_DIR}/kafka.sh" stop "${DATA_DIR}" || true
+  fi
+  log "stopped"
+}
+
+on_signal() {
+  printf '\n'
+  shutdown
+  exit 0
+}
+
+trap shutdown EXIT
+trap on_signal INT TERM
+
+# ---------------------------------------------------------------------------
+# Pre-flight checks
+# ---------------------------------------------------------------------------
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  [[ -x "${BIN_DIR}/pharmacrm-${name}" ]] \
+    || die "${BIN_DIR}/pharmacrm-${name} not found; run 'make build' first"
+done
+command -v curl >/dev/null || die "curl not found; run 'make setup' first"
+command -v python3 >/dev/null || die "python3 not found; run 'make setup' first"
+
+# Leftovers of a previous run that was killed without cleanup.
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  if pid="$(service_pid "${name}")"; then
+    log "stopping leftover ${name} (pid ${pid}) from a previous run"
+    stop_service "${name}"
+  fi
+done
+
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  for port in "${grpc}" "${admin}"; do
+    port_open "${port}" && die "port ${port} (${name}) is already in use"
+  done
+done
+port_open "${HTTP_PORT}" && die "port ${HTTP_PORT} (gateway HTTP) is already in use"
+
+# ---------------------------------------------------------------------------
+# Kafka
+# ---------------------------------------------------------------------------
+if ((LOCAL_KAFKA)); then
+  if bash "${SCRIPT_DIR}/kafka.sh" status "${DATA_DIR}" >/dev/null 2>&1; then
+    log "Kafka already running for ${DATA_DIR}; it is left running on exit"
+  else
+    KAFKA_STARTED_HERE=1
+    bash "${SCRIPT_DIR}/kafka.sh" start "${DATA_DIR}" "${KAFKA_PORT}"
+  fi
+else
+  log "using external Kafka at ${BOOTSTRAP}"
+fi
+
+# ---------------------------------------------------------------------------
+# Services
+# ---------------------------------------------------------------------------
+had_data=0
+[[ -f "${DEMO_MARKER}" ]] && had_data=1
+
+start_service() {
+  local name="$1"
+  shift
+  local log_file="${LOG_DIR}/${name}.log"
+  printf '\n===== %s start %s =====\n' "$(date '+%F %T')" "${name}" >>"${log_file}"
+  # setsid: a Ctrl-C in the terminal reaches only this script, which then
+  # stops the services in order with SIGTERM. Services read PHARMACRM_<FLAG>
+  # environment variables as flag fallbacks, so this script's own
+  # PHARMACRM_DATA_DIR (the root, not a per-service dir) is not passed on.
+  SERVICES_STARTED=1
+  env -u PHARMACRM_DATA_DIR setsid nohup "${BIN_DIR}/pharmacrm-${name}" "$@" >>"${log_file}" 2>&1 </dev/null &
+  echo $! >"${PID_DIR}/${name}.pid"
+  log "started ${name} (pid $!), log ${log_file}"
+}
+
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  if [[ "${name}" == gateway ]]; then
+    start_service gateway \
+      --grpc_port="${grpc}" --admin_port="${admin}" --http_port="${HTTP_PORT}" \
+      --customer_master_addr="127.0.0.1:$(grpc_port_of customer-master)" \
+      --sales_pipeline_addr="127.0.0.1:$(grpc_port_of sales-pipeline)" \
+      --campaigns_addr="127.0.0.1:$(grpc_port_of campaigns)" \
+      --service_desk_addr="127.0.0.1:$(grpc_port_of service-desk)" \
+      --value_scoring_addr="127.0.0.1:$(grpc_port_of value-scoring)"
+  else
+    mkdir -p "${DATA_DIR}/${name}"
+    start_service "${name}" \
+      --grpc_port="${grpc}" --admin_port="${admin}" \
+      --data_dir="${DATA_DIR}/${name}" --kafka_bootstrap="${BOOTSTRAP}"
+  fi
+done
+
+wait_ready() {
+  local name="$1" admin="$2" pid
+  local deadline=$((SECONDS + READY_TIMEOUT_S))
+  until curl -fsS -m 2 -o /dev/null "http://127.0.0.1:${admin}/readyz" 2>/dev/null; do
+    if ! pid="$(service_pid "${name}")"; then
+      log_tail "${LOG_DIR}/${name}.log"
+      die "${name} exited during startup"
+    fi
+    if ((SECONDS >= deadline)); then
+      log_tail "${LOG_DIR}/${name}.log"
+      die "${name} not ready on http://127.0.0.1:${admin}/readyz within ${READY_TIMEOUT_S}s"
+    fi
+    sleep 0.5
+  done
+  log "${name} ready"
+}
+
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  wait_ready "${name}" "${admin}"
+done
+
+# ---------------------------------------------------------------------------
+# Demo data
+# ---------------------------------------------------------------------------
+API="http://127.0.0.1:${HTTP_PORT}/api/v1"
+HOSPITAL_ID=""
+DOCTOR_ID=""
+
+# POSTs JSON $2 to $1 and prints the "id" of the reply (top level, or of the
+# first nested object that has one). Retries a few times: every request has
+# a request_id, so repeating it is safe.
+post_and_get_id() {
+  local url="$1" body="$2" reply attempt
+  for attempt in 1 2 3 4 5; do
+    if reply="$(curl -fsS -m 10 -X POST -H 'Content-Type: application/json' \
+        --data-binary "${body}" "${url}" 2>&1)"; then
+      if python3 -c '
+import json, sys
+doc = json.loads(sys.argv[1])
+ident = doc.get("id") if isinstance(doc, dict) else None
+if not ident and isinstance(doc, dict):
+    for value in doc.values():
+        if isinstance(value, dict) and value.get("id"):
+            ident = value["id"]
+            break
+if not ident:
+    sys.exit(1)
+print(ident)' "${reply}"; then
+        return 0
+      fi
+    fi
+    sleep 1
+  done
+  printf '[run] POST %s failed: %s\n' "${url}" "${reply}" >&2
+  return 1
+}
+
+if ((had_data)); then
+  # shellcheck disable=SC1090
+  source "${DEMO_MARKER}"
+  log "data dir already initialised; demo data not loaded again"
+else
+  log "loading demo data"
+  if HOSPITAL_ID="$(post_and_get_id "${API}/customers" \
+      '{"request_id":"demo-hospital-1","kind":"CUSTOMER_KIND_HOSPITAL","name":"北京协和医院","province":"北京市","city":"北京市","hospital_grade":"HOSPITAL_GRADE_3A"}')" \
+    && DOCTOR_ID="$(post_and_get_id "${API}/customers" \
+      "{\"request_id\":\"demo-doctor-1\",\"kind\":\"CUSTOMER_KIND_DOCTOR\",\"name\":\"张伟\",\"hospital_id\":\"${HOSPITAL_ID}\",\"department\":\"心内科\"}")"; then
+    printf 'HOSPITAL_ID=%q\nDOCTOR_ID=%q\n' "${HOSPITAL_ID}" "${DOCTOR_ID}" >"${DEMO_MARKER}"
+  else
+    log "WARNING: demo data could not be loaded; services keep running"
+  fi
+fi
+
+# ---------------------------------------------------------------------------
+# Summary
+# ---------------------------------------------------------------------------
+printf '\nPharmaCRM is running (data: %s, logs: %s)\n\n' "${DATA_DIR}" "${LOG_DIR}"
+printf '  %-18s %-18s %s\n' SERVICE GRPC ADMIN
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  printf '  %-18s %-18s %s\n' "${name}" "127.0.0.1:${grpc}" "http://127.0.0.1:${admin}/"
+done
+printf '\n  %-18s %s\n' "gateway HTTP" "http://127.0.0.1:${HTTP_PORT}/api/v1"
+printf '  %-18s %s%s\n' "Kafka" "${BOOTSTRAP}" "$( ((LOCAL_KAFKA)) && printf ' (log %s)' "${DATA_DIR}/kafka.log")"
+if [[ -n "${DOCTOR_ID}" ]]; then
+  printf '\n  demo hospital id:  %s\n' "${HOSPITAL_ID}"
+  printf '  demo doctor id:    %s\n' "${DOCTOR_ID}"
+  printf '\n  try:  curl http://127.0.0.1:%s/api/v1/customers/%s\n' "${HTTP_PORT}" "${DOCTOR_ID}"
+fi
+printf '\nPress Ctrl-C to stop.\n\n'
+
+# ---------------------------------------------------------------------------
+# Foreground: wait for a signal; stop everything if a service dies.
+# ---------------------------------------------------------------------------
+while true; do
+  for entry in "${SERVICES[@]}"; do
+    read -r name grpc admin <<<"${entry}"
+    if ! service_pid "${name}" >/dev/null; then
+      log_tail "${LOG_DIR}/${name}.log"
+      die "${name} exited unexpectedly"
+    fi
+  done
+  sleep 2 &
+  wait $! || true
+done

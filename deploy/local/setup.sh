@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine for building, testing and running PharmaCRM.
+#
+#  1. Installs the missing Debian packages (apt-get update runs only if
+#     something is missing).
+#  2. Resolves the Apache Kafka broker jars from Maven Central into
+#     ${PHARMACRM_KAFKA_HOME:-<repo>/.cache/kafka}/libs (skipped when the
+#     stamp file for the pinned Kafka version exists).
+#
+# Idempotent: a second call only checks and returns within about a second.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+KAFKA_HOME="${PHARMACRM_KAFKA_HOME:-${REPO_ROOT}/.cache/kafka}"
+KAFKA_POM="${SCRIPT_DIR}/kafka/pom.xml"
+
+log() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git curl python3
+  maven openjdk-17-jre-headless
+  librdkafka-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  librocksdb-dev libabsl-dev
+  libgtest-dev libgmock-dev
+  libboost-dev libgflags-dev
+  prometheus-cpp-dev
+  golang-github-gogo-googleapis-dev
+  libicu-dev
+)
+
+# ---------------------------------------------------------------------------
+# 1. Debian packages
+# ---------------------------------------------------------------------------
+is_installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+}
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  is_installed "${pkg}" || missing+=("${pkg}")
+done
+
+if ((${#missing[@]} > 0)); then
+  log "installing Debian packages: ${missing[*]}"
+  SUDO=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    command -v sudo >/dev/null || die "not root and sudo is not available"
+    SUDO=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  log "Debian packages: all ${#PACKAGES[@]} present"
+fi
+
+# ---------------------------------------------------------------------------
+# 2. Kafka broker jars
+# ---------------------------------------------------------------------------
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "${KAFKA_POM}" | head -n1)"
+[[ -n "${KAFKA_VERSION}" ]] || die "cannot read kafka.version from ${KAFKA_POM}"
+STAMP="${KAFKA_HOME}/.stamp-kafka-${KAFKA_VERSION}"
+
+if [[ -f "${STAMP}" ]]; then
+  log "Kafka ${KAFKA_VERSION}: jars present in ${KAFKA_HOME}/libs"
+else
+  log "Kafka ${KAFKA_VERSION}: resolving broker jars with Maven into ${KAFKA_HOME}/libs"
+  rm -rf "${KAFKA_HOME}/libs" "${KAFKA_HOME}"/.stamp-kafka-*
+  mkdir -p "${KAFKA_HOME}/libs"
+  mvn -q -B -Dstyle.color=never -f "${KAFKA_POM}" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="${KAFKA_HOME}/libs"
+  compgen -G "${KAFKA_HOME}/libs/kafka_2.13-${KAFKA_VERSION}.jar" >/dev/null \
+    || die "Maven finished but kafka_2.13-${KAFKA_VERSION}.jar is missing"
+  date -u +%Y-%m-%dT%H:%M:%SZ >"${STAMP}"
+  log "Kafka ${KAFKA_VERSION}: $(find "${KAFKA_HOME}/libs" -name '*.jar' | wc -l) jars ready"
+fi
+
+log "done"

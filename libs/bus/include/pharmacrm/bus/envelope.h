@@ -1,0 +1,43 @@
+// Building events: the EventEnvelope and its outbox record with the
+// CloudEvents Kafka binary-binding headers and a W3C traceparent.
+#ifndef PHARMACRM_BUS_ENVELOPE_H_
+#define PHARMACRM_BUS_ENVELOPE_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/time/time.h"
+#include "google/protobuf/message.h"
+#include "pharmacrm/v1/events.pb.h"
+#include "pharmacrm/v1/outbox.pb.h"
+
+namespace pharmacrm::bus {
+
+struct EventMeta {
+  std::string event_id;
+  std::string source;          // e.g. customer-master.
+  std::string aggregate_kind;  // e.g. customer.
+  std::string aggregate_id;
+  int64_t aggregate_version = 0;
+  std::string customer_id;  // Partition key; aggregate_id if empty.
+  absl::Time occurred_at;
+  absl::Time recorded_at;
+  std::string actor;
+  std::string correlation_id;
+  std::string causation_id;
+};
+
+// The envelope around `payload`; event_type is the payload's full name.
+v1::EventEnvelope MakeEnvelope(const EventMeta& meta, const google::protobuf::Message& payload);
+
+// The record to append to the outbox: key = customer id (or aggregate id),
+// value = the serialized envelope, headers = CloudEvents + traceparent.
+v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelope& envelope);
+
+// "00-<trace id>-<span id>-01": the trace id follows the correlation id so all
+// events of one request share a trace; the span id follows the event id.
+std::string TraceParent(absl::string_view correlation_id, absl::string_view event_id);
+
+}  // namespace pharmacrm::bus
+
+#endif  // PHARMACRM_BUS_ENVELOPE_H_

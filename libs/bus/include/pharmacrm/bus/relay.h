@@ -1,0 +1,43 @@
+// The outbox relay: publishes a Store's outbox to Kafka and deletes each
+// entry only after its delivery report says the broker has it (acks=all,
+// idempotent producer, so per-partition order is kept and retries do not
+// duplicate within a producer session).
+//
+// At start it loads every entry still stored (left by a crash or an earlier
+// run); afterwards it takes entries straight from Store::Write. An entry the
+// broker refuses permanently stays in the outbox, is counted in
+// pharmacrm_outbox_delivery_failures_total and is retried at the next start.
+//
+// Thread-safe; Start once, Stop once.
+#ifndef PHARMACRM_BUS_RELAY_H_
+#define PHARMACRM_BUS_RELAY_H_
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "pharmacrm/bus/kafka.h"
+#include "pharmacrm/store/store.h"
+
+namespace pharmacrm::bus {
+
+class OutboxRelay {
+ public:
+  OutboxRelay(store::Store* store, KafkaOptions options);
+  ~OutboxRelay();
+
+  absl::Status Start();
+  // Waits up to `flush_timeout` for what is in flight, then stops.
+  void Stop(absl::Duration flush_timeout);
+
+  // Entries handed to the relay and not yet acknowledged by the broker.
+  size_t InFlightForTest() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pharmacrm::bus
+
+#endif  // PHARMACRM_BUS_RELAY_H_

@@ -1,0 +1,263 @@
+#include "pharmacrm/bus/consumer.h"
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "pharmacrm/core/crash.h"
+#include "pharmacrm/core/log.h"
+#include "pharmacrm/core/metrics.h"
+#include "src/internal.h"
+
+namespace pharmacrm::bus {
+
+bool IsPoison(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kNotFound:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class EventConsumer::Impl : public RdKafka::RebalanceCb {
+ public:
+  Impl(store::Store* store, ConsumerOptions options, ApplyFn apply)
+      : store_(store),
+        options_(std::move(options)),
+        apply_(std::move(apply)),
+        events_(prometheus::BuildCounter()
+                    .Name("pharmacrm_consumer_events_total")
+                    .Help("Records handled by the consumer, by outcome")
+                    .Register(core::Metrics())) {}
+
+  absl::Status Start() {
+    if (options_.group_id.empty()) return absl::InvalidArgumentError("group_id: must be set");
+    ASSIGN_OR_RETURN(auto conf,
+                     internal::MakeConf(options_.kafka, {{"group.id", options_.group_id},
+                                                         {"enable.auto.offset.store", "false"},
+                                                         {"enable.auto.commit", "true"},
+                                                         {"auto.offset.reset", "earliest"},
+                                                         {"enable.partition.eof", "false"}}));
+    std::string err;
+    if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), err) !=
+        RdKafka::Conf::CONF_OK) {
+      return absl::InternalError(err);
+    }
+    consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
+    if (!consumer_) return absl::InternalError(absl::StrCat("kafka consumer: ", err));
+
+    ASSIGN_OR_RETURN(auto pconf, internal::MakeConf(options_.kafka, internal::ProducerDefaults()));
+    (void)internal::Set(pconf.get(), "message.timeout.ms", "30000");
+    dlq_.reset(RdKafka::Producer::create(pconf.get(), err));
+    if (!dlq_) return absl::InternalError(absl::StrCat("kafka dlq producer: ", err));
+
+    RdKafka::ErrorCode e = consumer_->subscribe(options_.topics);
+    if (e != RdKafka::ERR_NO_ERROR) {
+      return absl::InternalError(absl::StrCat("subscribe: ", RdKafka::err2str(e)));
+    }
+    running_ = true;
+    thread_ = std::thread([this] { Run(); });
+    return absl::OkStatus();
+  }
+
+  void Stop() {
+    if (!running_.exchange(false)) return;
+    if (thread_.joinable()) thread_.join();
+    consumer_->close();
+    dlq_->flush(5000);
+  }
+
+  ConsumerStats stats() const {
+    absl::MutexLock lock(&mu_);
+    return stats_;
+  }
+  bool assigned() const { return assigned_.load(); }
+
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      for (RdKafka::TopicPartition* p : partitions) {
+        absl::StatusOr<std::optional<int64_t>> stored =
+            store_->ConsumedOffset(p->topic(), p->partition());
+        if (!stored.ok()) {
+          // Without the stored offset we cannot know what was applied; the
+          // process must not guess.
+          core::Log(core::LogLevel::kError, "consumer: cannot read stored offset",
+                    {{"error", stored.status().ToString()}});
+          std::abort();
+        }
+        p->set_offset(stored->has_value() ? **stored + 1 : RdKafka::Topic::OFFSET_BEGINNING);
+      }
+      consumer->assign(partitions);
+      assigned_ = true;
+    } else {
+      consumer->unassign();
+    }
+  }
+
+ private:
+  void Run() {
+    while (running_) {
+      std::unique_ptr<RdKafka::Message> msg(consumer_->consume(100));
+      dlq_->poll(0);
+      switch (msg->err()) {
+        case RdKafka::ERR_NO_ERROR:
+          Handle(*msg);
+          break;
+        case RdKafka::ERR__TIMED_OUT:
+        case RdKafka::ERR__PARTITION_EOF:
+          break;
+        default:
+          core::Log(core::LogLevel::kWarning, "consumer: kafka error",
+                    {{"error", msg->errstr()}});
+      }
+    }
+  }
+
+  void Count(absl::string_view outcome) {
+    events_.Add({{"outcome", std::string(outcome)}}).Increment();
+  }
+
+  // Retries `fn` until it succeeds or the consumer stops. False if stopped.
+  bool RetryUntilOk(absl::string_view what, const std::function<absl::Status()>& fn) {
+    absl::Duration backoff = absl::Milliseconds(100);
+    while (true) {
+      absl::Status s = fn();
+      if (s.ok()) return true;
+      core::Log(core::LogLevel::kWarning, "consumer: retrying", {{"step", what}, {"error", s.ToString()}});
+      if (!running_) return false;
+      absl::SleepFor(backoff);
+      backoff = std::min(backoff * 2, absl::Seconds(5));
+    }
+  }
+
+  void Handle(RdKafka::Message& msg) {
+    const std::string topic = msg.topic_name();
+    const int32_t partition = msg.partition();
+    const int64_t offset = msg.offset();
+    v1::EventEnvelope event;
+    std::string poison_reason;
+    if (!event.ParseFromArray(msg.payload(), static_cast<int>(msg.len()))) {
+      poison_reason = "value is not a pharmacrm.v1.EventEnvelope";
+    } else if (event.event_id().empty()) {
+      poison_reason = "event_id: missing";
+    }
+    if (!poison_reason.empty()) {
+      DeadLetter(msg, poison_reason);
+      return;
+    }
+    core::ScopedCorrelationId cid(event.correlation_id());
+    absl::StatusOr<bool> applied = false;
+    if (!RetryUntilOk("read inbox", [&] {
+          applied = store_->EventApplied(event.event_id());
+          return applied.status();
+        })) {
+      return;
+    }
+    if (*applied) {
+      store::Batch b;
+      b.RecordConsumed(topic, partition, offset, "");
+      if (!RetryUntilOk("commit", [&] { return store_->Write(b); })) return;
+      absl::MutexLock lock(&mu_);
+      ++stats_.duplicates;
+      Count("duplicate");
+      StoreOffset(topic, partition, offset);
+      return;
+    }
+    core::CrashPoint("consumer_before_apply");
+    store::Batch batch;
+    absl::Status status;
+    bool ok = RetryUntilOk("apply", [&] {
+      batch = store::Batch();
+      status = apply_(event, batch);
+      return IsPoison(status) ? absl::OkStatus() : status;
+    });
+    if (!ok) return;
+    if (!status.ok()) {
+      DeadLetter(msg, status.ToString());
+      return;
+    }
+    batch.RecordConsumed(topic, partition, offset, event.event_id());
+    if (!RetryUntilOk("commit", [&] { return store_->Write(batch); })) return;
+    core::CrashPoint("consumer_after_apply");
+    StoreOffset(topic, partition, offset);
+    absl::MutexLock lock(&mu_);
+    ++stats_.applied;
+    Count("applied");
+  }
+
+  void StoreOffset(const std::string& topic, int32_t partition, int64_t offset) {
+    std::unique_ptr<RdKafka::TopicPartition> tp(
+        RdKafka::TopicPartition::create(topic, partition, offset + 1));
+    std::vector<RdKafka::TopicPartition*> v{tp.get()};
+    consumer_->offsets_store(v);
+  }
+
+  void DeadLetter(RdKafka::Message& msg, const std::string& reason) {
+    core::Log(core::LogLevel::kWarning, "consumer: dead-lettering record",
+              {{"topic", msg.topic_name()},
+               {"partition", std::to_string(msg.partition())},
+               {"offset", std::to_string(msg.offset())},
+               {"reason", reason}});
+    bool sent = RetryUntilOk("dead-letter", [&]() -> absl::Status {
+      RdKafka::Headers* h = RdKafka::Headers::create();
+      if (const RdKafka::Headers* orig = msg.headers()) {
+        for (const auto& hd : orig->get_all()) h->add(hd.key(), hd.value(), hd.value_size());
+      }
+      h->add("pharmacrm_dlq_reason", reason);
+      h->add("pharmacrm_dlq_topic", msg.topic_name());
+      h->add("pharmacrm_dlq_partition", std::to_string(msg.partition()));
+      h->add("pharmacrm_dlq_offset", std::to_string(msg.offset()));
+      h->add("pharmacrm_dlq_consumer_group", options_.group_id);
+      std::string key = msg.key() ? *msg.key() : std::string();
+      RdKafka::ErrorCode e = dlq_->produce(options_.dlq_topic, RdKafka::Topic::PARTITION_UA,
+                                           RdKafka::Producer::RK_MSG_COPY, msg.payload(),
+                                           msg.len(), key.data(), key.size(), 0, h, nullptr);
+      if (e != RdKafka::ERR_NO_ERROR) {
+        delete h;
+        return absl::UnavailableError(absl::StrCat("dlq produce: ", RdKafka::err2str(e)));
+      }
+      e = dlq_->flush(10000);
+      if (e != RdKafka::ERR_NO_ERROR) {
+        return absl::UnavailableError(absl::StrCat("dlq flush: ", RdKafka::err2str(e)));
+      }
+      return absl::OkStatus();
+    });
+    if (!sent) return;
+    store::Batch b;
+    b.RecordConsumed(msg.topic_name(), msg.partition(), msg.offset(), "");
+    if (!RetryUntilOk("commit", [&] { return store_->Write(b); })) return;
+    StoreOffset(msg.topic_name(), msg.partition(), msg.offset());
+    absl::MutexLock lock(&mu_);
+    ++stats_.dead_lettered;
+    Count("dead_lettered");
+  }
+
+  store::Store* store_;
+  ConsumerOptions options_;
+  ApplyFn apply_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<RdKafka::Producer> dlq_;
+  std::thread thread_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> assigned_{false};
+  mutable absl::Mutex mu_;
+  ConsumerStats stats_ ABSL_GUARDED_BY(mu_);
+  prometheus::Family<prometheus::Counter>& events_;
+};
+
+EventConsumer::EventConsumer(store::Store* store, ConsumerOptions options, ApplyFn apply)
+    : impl_(std::make_unique<Impl>(store, std::move(options), std::move(apply))) {}
+EventConsumer::~EventConsumer() { impl_->Stop(); }
+absl::Status EventConsumer::Start() { return impl_->Start(); }
+void EventConsumer::Stop() { impl_->Stop(); }
+ConsumerStats EventConsumer::stats() const { return impl_->stats(); }
+bool EventConsumer::assigned() const { return impl_->assigned(); }
+
+}  // namespace pharmacrm::bus

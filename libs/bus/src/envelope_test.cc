@@ -1,0 +1,61 @@
+#include "pharmacrm/bus/envelope.h"
+
+#include <regex>
+
+#include "gtest/gtest.h"
+#include "pharmacrm/v1/customer_master.pb.h"
+
+namespace pharmacrm::bus {
+namespace {
+
+EventMeta Meta() {
+  EventMeta m;
+  m.event_id = "0190b2c4-7a1b-7c3d-8e4f-5a6b7c8d9e0f";
+  m.source = "customer-master";
+  m.aggregate_kind = "customer";
+  m.aggregate_id = "c-1";
+  m.aggregate_version = 3;
+  m.occurred_at = absl::FromUnixSeconds(1'700'000'000);
+  m.recorded_at = m.occurred_at;
+  m.correlation_id = "corr-9";
+  m.causation_id = "req-1";
+  return m;
+}
+
+TEST(Envelope, CarriesMetaAndTypedPayload) {
+  v1::CustomerRegistered payload;
+  payload.mutable_customer()->set_id("c-1");
+  v1::EventEnvelope env = MakeEnvelope(Meta(), payload);
+  EXPECT_EQ(env.event_type(), "pharmacrm.v1.CustomerRegistered");
+  EXPECT_EQ(env.customer_id(), "c-1");  // Falls back to the aggregate id.
+  EXPECT_EQ(env.aggregate_version(), 3);
+  v1::CustomerRegistered back;
+  ASSERT_TRUE(env.payload().UnpackTo(&back));
+  EXPECT_EQ(back.customer().id(), "c-1");
+}
+
+TEST(Envelope, OutboxRecordHasCloudEventsHeadersAndKey) {
+  v1::CustomerRegistered payload;
+  v1::OutboxRecord r = MakeOutboxRecord("pharmacrm.customer.events.v1", MakeEnvelope(Meta(), payload));
+  EXPECT_EQ(r.key(), "c-1");
+  EXPECT_EQ(r.headers().at("ce_specversion"), "1.0");
+  EXPECT_EQ(r.headers().at("ce_id"), Meta().event_id);
+  EXPECT_EQ(r.headers().at("ce_type"), "pharmacrm.v1.CustomerRegistered");
+  EXPECT_EQ(r.headers().at("ce_source"), "/pharmacrm/customer-master");
+  EXPECT_EQ(r.headers().at("ce_time"), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(r.headers().at("content-type"), "application/protobuf");
+  EXPECT_TRUE(std::regex_match(r.headers().at("traceparent"),
+                               std::regex("00-[0-9a-f]{32}-[0-9a-f]{16}-01")));
+  v1::EventEnvelope parsed;
+  ASSERT_TRUE(parsed.ParseFromString(r.value()));
+  EXPECT_EQ(parsed.event_id(), Meta().event_id);
+}
+
+TEST(Envelope, EventsOfOneRequestShareATrace) {
+  std::string a = TraceParent("corr", "e1"), b = TraceParent("corr", "e2");
+  EXPECT_EQ(a.substr(0, 35), b.substr(0, 35));
+  EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace pharmacrm::bus

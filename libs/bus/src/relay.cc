@@ -1,0 +1,185 @@
+#include "pharmacrm/bus/relay.h"
+
+#include <deque>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "pharmacrm/core/log.h"
+#include "pharmacrm/core/metrics.h"
+#include "src/internal.h"
+
+namespace pharmacrm::bus {
+
+class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
+ public:
+  Impl(store::Store* store, KafkaOptions options)
+      : store_(store),
+        options_(std::move(options)),
+        published_(prometheus::BuildCounter()
+                       .Name("pharmacrm_outbox_published_total")
+                       .Help("Outbox records acknowledged by Kafka")
+                       .Register(core::Metrics())
+                       .Add({})),
+        failures_(prometheus::BuildCounter()
+                      .Name("pharmacrm_outbox_delivery_failures_total")
+                      .Help("Outbox records Kafka refused; kept for the next start")
+                      .Register(core::Metrics())
+                      .Add({})),
+        backlog_(prometheus::BuildGauge()
+                     .Name("pharmacrm_outbox_backlog")
+                     .Help("Outbox records not yet acknowledged by Kafka")
+                     .Register(core::Metrics())
+                     .Add({})) {}
+
+  absl::Status Start() {
+    ASSIGN_OR_RETURN(auto conf, internal::MakeConf(options_, internal::ProducerDefaults()));
+    std::string err;
+    if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(this), err) !=
+        RdKafka::Conf::CONF_OK) {
+      return absl::InternalError(err);
+    }
+    producer_.reset(RdKafka::Producer::create(conf.get(), err));
+    if (!producer_) return absl::InternalError(absl::StrCat("kafka producer: ", err));
+
+    ASSIGN_OR_RETURN(std::vector<store::OutboxEntry> backlog,
+                     store_->ReadOutbox(std::numeric_limits<size_t>::max()));
+    if (!backlog.empty()) {
+      core::Log(core::LogLevel::kInfo, "relay: publishing outbox left from before",
+                {{"records", std::to_string(backlog.size())}});
+    }
+    Enqueue(std::move(backlog));
+    store_->SetOutboxListener([this](std::vector<store::OutboxEntry> e) { Enqueue(std::move(e)); });
+    thread_ = std::thread([this] { Run(); });
+    return absl::OkStatus();
+  }
+
+  void Stop(absl::Duration flush_timeout) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      // Let the queue drain into the producer before stopping.
+      auto drained = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return queue_.empty(); };
+      mu_.AwaitWithTimeout(absl::Condition(&drained), flush_timeout);
+      stopping_ = true;
+    }
+    if (thread_.joinable()) thread_.join();
+    if (producer_) {
+      producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(flush_timeout)));
+      DeleteAcked();
+    }
+    store_->SetOutboxListener(nullptr);
+  }
+
+  size_t InFlight() const {
+    absl::MutexLock lock(&mu_);
+    return queue_.size() + in_producer_;
+  }
+
+  void dr_cb(RdKafka::Message& message) override {
+    uint64_t seq = reinterpret_cast<uintptr_t>(message.msg_opaque());
+    absl::MutexLock lock(&mu_);
+    --in_producer_;
+    if (message.err() == RdKafka::ERR_NO_ERROR) {
+      acked_.push_back(seq);
+      published_.Increment();
+    } else {
+      failures_.Increment();
+      core::Log(core::LogLevel::kError, "relay: delivery failed; record stays in the outbox",
+                {{"seq", std::to_string(seq)}, {"error", message.errstr()}});
+    }
+  }
+
+ private:
+  void Enqueue(std::vector<store::OutboxEntry> entries) {
+    absl::MutexLock lock(&mu_);
+    for (auto& e : entries) queue_.push_back(std::move(e));
+    backlog_.Set(static_cast<double>(queue_.size() + in_producer_));
+  }
+
+  void Run() {
+    while (true) {
+      std::deque<store::OutboxEntry> batch;
+      {
+        absl::MutexLock lock(&mu_);
+        auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+          return stopping_ || !queue_.empty();
+        };
+        mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(20));
+        if (stopping_ && queue_.empty()) break;
+        while (!queue_.empty() && batch.size() < 10000) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        in_producer_ += batch.size();
+      }
+      for (auto& e : batch) Produce(e);
+      producer_->poll(0);
+      DeleteAcked();
+    }
+  }
+
+  void Produce(const store::OutboxEntry& e) {
+    const v1::OutboxRecord& r = e.record;
+    while (true) {
+      RdKafka::Headers* headers = RdKafka::Headers::create();
+      for (const auto& [k, v] : r.headers()) headers->add(k, v);
+      RdKafka::ErrorCode err = producer_->produce(
+          r.topic(), RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+          const_cast<char*>(r.value().data()), r.value().size(), r.key().data(), r.key().size(),
+          0, headers, reinterpret_cast<void*>(static_cast<uintptr_t>(e.seq)));
+      if (err == RdKafka::ERR_NO_ERROR) return;
+      delete headers;  // Ownership passes to librdkafka only on success.
+      if (err == RdKafka::ERR__QUEUE_FULL) {
+        producer_->poll(50);
+        DeleteAcked();
+        continue;
+      }
+      absl::MutexLock lock(&mu_);
+      --in_producer_;
+      failures_.Increment();
+      core::Log(core::LogLevel::kError, "relay: produce refused; record stays in the outbox",
+                {{"seq", std::to_string(e.seq)}, {"error", RdKafka::err2str(err)}});
+      return;
+    }
+  }
+
+  void DeleteAcked() {
+    std::vector<uint64_t> acked;
+    {
+      absl::MutexLock lock(&mu_);
+      acked.swap(acked_);
+      backlog_.Set(static_cast<double>(queue_.size() + in_producer_));
+    }
+    if (acked.empty()) return;
+    absl::Status s = store_->DeleteOutbox(acked);
+    if (!s.ok()) {
+      // The records were delivered; at worst they are published again after a
+      // restart and consumers skip them by event id.
+      core::Log(core::LogLevel::kError, "relay: could not delete delivered records",
+                {{"error", s.ToString()}});
+    }
+  }
+
+  store::Store* store_;
+  KafkaOptions options_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::thread thread_;
+  mutable absl::Mutex mu_;
+  std::deque<store::OutboxEntry> queue_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint64_t> acked_ ABSL_GUARDED_BY(mu_);
+  size_t in_producer_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  prometheus::Counter& published_;
+  prometheus::Counter& failures_;
+  prometheus::Gauge& backlog_;
+};
+
+OutboxRelay::OutboxRelay(store::Store* store, KafkaOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+OutboxRelay::~OutboxRelay() { impl_->Stop(absl::Seconds(1)); }
+absl::Status OutboxRelay::Start() { return impl_->Start(); }
+void OutboxRelay::Stop(absl::Duration flush_timeout) { impl_->Stop(flush_timeout); }
+size_t OutboxRelay::InFlightForTest() const { return impl_->InFlight(); }
+
+}  // namespace pharmacrm::bus

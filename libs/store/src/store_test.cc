@@ -1,0 +1,105 @@
+#include "pharmacrm/store/store.h"
+
+#include <filesystem>
+#include <random>
+
+#include "gtest/gtest.h"
+
+namespace pharmacrm::store {
+namespace {
+
+class StoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pcrm-store-" + std::to_string(std::random_device{}()));
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::unique_ptr<Store> Open() {
+    auto s = Store::Open({dir_.string(), /*sync_writes=*/false});
+    EXPECT_TRUE(s.ok()) << s.status();
+    return std::move(*s);
+  }
+  static v1::OutboxRecord Record(std::string key) {
+    v1::OutboxRecord r;
+    r.set_topic("t");
+    r.set_key(std::move(key));
+    r.set_value("v");
+    return r;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(StoreTest, BatchCommitsStateOutboxOffsetAndIdempotencyTogether) {
+  {
+    auto store = Open();
+    std::vector<OutboxEntry> seen;
+    store->SetOutboxListener([&](std::vector<OutboxEntry> e) {
+      for (auto& x : e) seen.push_back(std::move(x));
+    });
+    Batch b;
+    b.Put(Family::kState, "k1", "v1");
+    b.AppendOutbox(Record("c1"));
+    b.AppendOutbox(Record("c2"));
+    b.RecordConsumed("topic", 2, 41, "event-1");
+    v1::IdempotencyRecord idem;
+    idem.set_method("M");
+    b.PutIdempotency("req-1", idem);
+    ASSERT_TRUE(store->Write(std::move(b)).ok());
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_LT(seen[0].seq, seen[1].seq);
+    EXPECT_EQ(seen[0].record.key(), "c1");
+  }
+  auto store = Open();  // Everything survives a reopen.
+  EXPECT_EQ(*store->Get(Family::kState, "k1"), "v1");
+  EXPECT_EQ(**store->ConsumedOffset("topic", 2), 41);
+  EXPECT_FALSE(store->ConsumedOffset("topic", 3)->has_value());
+  EXPECT_TRUE(*store->EventApplied("event-1"));
+  EXPECT_FALSE(*store->EventApplied("event-2"));
+  EXPECT_EQ((*store->GetIdempotency("req-1"))->method(), "M");
+  auto outbox = store->ReadOutbox(100);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 2u);
+  EXPECT_EQ((*outbox)[1].record.key(), "c2");
+
+  // New records continue after the highest stored sequence number.
+  uint64_t last = (*outbox)[1].seq;
+  std::vector<OutboxEntry> seen;
+  store->SetOutboxListener([&](std::vector<OutboxEntry> e) { seen = std::move(e); });
+  Batch b;
+  b.AppendOutbox(Record("c3"));
+  ASSERT_TRUE(store->Write(std::move(b)).ok());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_GT(seen[0].seq, last);
+
+  ASSERT_TRUE(store->DeleteOutbox({(*outbox)[0].seq, (*outbox)[1].seq}).ok());
+  EXPECT_EQ(*store->CountOutbox(), 1u);
+}
+
+TEST_F(StoreTest, ScanPrefixStopsAtPrefixEnd) {
+  auto store = Open();
+  Batch b;
+  b.Put(Family::kState, "a1", "1");
+  b.Put(Family::kState, "a2", "2");
+  b.Put(Family::kState, "b1", "3");
+  ASSERT_TRUE(store->Write(std::move(b)).ok());
+  std::vector<std::string> keys;
+  ASSERT_TRUE(store
+                  ->ScanPrefix(Family::kState, "a",
+                               [&](absl::string_view k, absl::string_view) {
+                                 keys.emplace_back(k);
+                                 return true;
+                               })
+                  .ok());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a1", "a2"}));
+}
+
+TEST_F(StoreTest, OpenFailsClearlyOnUnusablePath) {
+  auto s = Store::Open({"/proc/pcrm-cannot-create", true});
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("data_dir"), std::string::npos) << s.status();
+  EXPECT_EQ(Store::Open({"", true}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pharmacrm::store
