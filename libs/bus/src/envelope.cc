@@ -1,6 +1,6 @@
 #include "pharmacrm/bus/envelope.h"
 
-#include "absl/hash/hash.h"
+#include "pharmacrm/core/hash.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -10,15 +10,6 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
-// 64-bit FNV-1a: stable across processes and builds (absl::Hash is not).
-uint64_t Fnv1a(absl::string_view s, uint64_t seed) {
-  uint64_t h = 1469598103934665603ULL ^ seed;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 }  // namespace
 
 v1::EventEnvelope MakeEnvelope(const EventMeta& meta, const google::protobuf::Message& payload) {
@@ -41,8 +32,8 @@ v1::EventEnvelope MakeEnvelope(const EventMeta& meta, const google::protobuf::Me
 
 std::string TraceParent(absl::string_view correlation_id, absl::string_view event_id) {
   absl::string_view trace_src = correlation_id.empty() ? event_id : correlation_id;
-  return absl::StrFormat("00-%016x%016x-%016x-01", Fnv1a(trace_src, 1), Fnv1a(trace_src, 2),
-                         Fnv1a(event_id, 3) | 1);
+  return absl::StrFormat("00-%016x%016x-%016x-01", core::Fingerprint64(trace_src, 1), core::Fingerprint64(trace_src, 2),
+                         core::Fingerprint64(event_id, 3) | 1);
 }
 
 v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelope& envelope) {

@@ -1,0 +1,142 @@
+#include "pharmacrm/rpc/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "pharmacrm/core/ids.h"
+#include "pharmacrm/core/log.h"
+#include "pharmacrm/core/metrics.h"
+#include "pharmacrm/rpc/status.h"
+
+namespace pharmacrm::rpc {
+namespace {
+constexpr char kCorrelationHeader[] = "x-correlation-id";
+
+core::IdGenerator& Ids() {
+  static core::IdGenerator* ids = new core::IdGenerator();
+  return *ids;
+}
+
+struct RpcMetrics {
+  prometheus::Family<prometheus::Counter>& requests =
+      prometheus::BuildCounter()
+          .Name("pharmacrm_rpc_requests_total")
+          .Help("gRPC requests handled, by method and status code")
+          .Register(core::Metrics());
+  prometheus::Family<prometheus::Histogram>& latency =
+      prometheus::BuildHistogram()
+          .Name("pharmacrm_rpc_latency_seconds")
+          .Help("gRPC handler latency, by method")
+          .Register(core::Metrics());
+};
+RpcMetrics& Metrics() {
+  static RpcMetrics* m = new RpcMetrics();
+  return *m;
+}
+}  // namespace
+
+absl::StatusOr<RunningServer> StartGrpcServer(const GrpcServerOptions& options,
+                                              const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  RunningServer running;
+  std::string address = absl::StrCat(options.host, ":", options.port);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &running.port);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  for (grpc::Service* s : services) builder.RegisterService(s);
+  running.server = builder.BuildAndStart();
+  if (!running.server || running.port == 0) {
+    return absl::UnavailableError(absl::StrCat("grpc: cannot listen on ", address));
+  }
+  return running;
+}
+
+grpc::Status HandleRpc(absl::string_view method, grpc::ServerContext* context,
+                       const std::function<absl::Status()>& handler) {
+  std::string correlation_id;
+  auto it = context->client_metadata().find(kCorrelationHeader);
+  if (it != context->client_metadata().end()) {
+    correlation_id.assign(it->second.data(), std::min<size_t>(it->second.size(), 128));
+  } else {
+    correlation_id = Ids().Next();
+  }
+  core::ScopedCorrelationId scoped(correlation_id);
+  absl::Time start = absl::Now();
+  absl::Status status = handler();
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::string m(method);
+  Metrics().latency.Add({{"method", m}}, core::LatencyBuckets()).Observe(seconds);
+  Metrics().requests.Add({{"method", m}, {"code", CodeName(status.code())}}).Increment();
+  if (!status.ok()) {
+    core::LogLevel level = status.code() == absl::StatusCode::kInternal ||
+                                   status.code() == absl::StatusCode::kDataLoss ||
+                                   status.code() == absl::StatusCode::kUnknown
+                               ? core::LogLevel::kError
+                               : core::LogLevel::kInfo;
+    core::Log(level, "rpc failed",
+              {{"method", method}, {"code", CodeName(status.code())}, {"error", status.message()}});
+  }
+  return ToGrpcStatus(status);
+}
+
+std::string ActorOf(const grpc::ServerContext& context) {
+  auto it = context.client_metadata().find("x-pharmacrm-actor");
+  if (it == context.client_metadata().end()) return "anonymous";
+  return std::string(it->second.data(), std::min<size_t>(it->second.size(), 128));
+}
+
+std::unique_ptr<grpc::ClientContext> ClientContextWithDeadline(absl::Duration timeout) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  if (!core::CurrentCorrelationId().empty()) {
+    ctx->AddMetadata(kCorrelationHeader, core::CurrentCorrelationId());
+  }
+  return ctx;
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int max_message_bytes) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(max_message_bytes);
+  args.SetMaxSendMessageSize(max_message_bytes);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+absl::Status CheckHealth(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
+  // grpc.health.v1 ships no .proto in Debian; the request (service "") is the
+  // empty message and the response is field 1, an enum (1 = SERVING).
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  auto ctx = ClientContextWithDeadline(timeout);
+  grpc::ByteBuffer request, response;
+  grpc::Slice empty("");
+  request = grpc::ByteBuffer(&empty, 1);
+  auto call = stub.PrepareUnaryCall(ctx.get(), "/grpc.health.v1.Health/Check", request, &cq);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  if (!status.ok()) return absl::UnavailableError("health check: " + status.error_message());
+  grpc::Slice slice;
+  if (!response.DumpToSingleSlice(&slice).ok()) return absl::UnavailableError("health check: no body");
+  google::protobuf::io::CodedInputStream in(slice.begin(), static_cast<int>(slice.size()));
+  uint32_t value = 0;
+  while (uint32_t t = in.ReadTag()) {
+    if (t == 8 && in.ReadVarint32(&value)) break;
+    if (!google::protobuf::internal::WireFormatLite::SkipField(&in, t)) break;
+  }
+  if (value != 1) return absl::UnavailableError("health check: not SERVING");
+  return absl::OkStatus();
+}
+
+}  // namespace pharmacrm::rpc

@@ -1,0 +1,81 @@
+#include "pharmacrm/runtime/command.h"
+
+#include <filesystem>
+#include <random>
+
+#include "gtest/gtest.h"
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/v1/customer_master.pb.h"
+
+namespace pharmacrm::runtime {
+namespace {
+
+class ExecuteOnceTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pcrm-cmd-" + std::to_string(std::random_device{}()));
+    store_ = std::move(*store::Store::Open({dir_.string(), false}));
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  absl::Status Run(const std::string& request_id, const std::string& name, v1::Customer* out) {
+    v1::RegisterCustomerRequest req;
+    req.set_request_id(request_id);
+    req.mutable_profile()->set_name(name);
+    return ExecuteOnce(*store_, "Register", request_id, req, out,
+                       [&](store::Batch& b, google::protobuf::Message* resp) {
+                         ++effects_;
+                         auto* c = static_cast<v1::Customer*>(resp);
+                         c->set_id("id-" + std::to_string(effects_));
+                         b.Put(store::Family::kState, c->id(), name);
+                         return absl::OkStatus();
+                       });
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  int effects_ = 0;
+};
+
+TEST_F(ExecuteOnceTest, RetryWithSameRequestIdHasOneEffectAndSameReply) {
+  v1::Customer first, second;
+  ASSERT_TRUE(Run("req-1", "协和", &first).ok());
+  ASSERT_TRUE(Run("req-1", "协和", &second).ok());
+  EXPECT_EQ(effects_, 1);
+  EXPECT_EQ(first.id(), second.id());
+}
+
+TEST_F(ExecuteOnceTest, ReusedRequestIdWithDifferentRequestIsRejected) {
+  v1::Customer c;
+  ASSERT_TRUE(Run("req-1", "a", &c).ok());
+  absl::Status s = Run("req-1", "b", &c);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(core::FieldOf(s), "request_id");
+  EXPECT_EQ(effects_, 1);
+}
+
+TEST_F(ExecuteOnceTest, MissingOrOversizedRequestIdChangesNothing) {
+  v1::Customer c;
+  EXPECT_EQ(core::FieldOf(Run("", "a", &c)), "request_id");
+  EXPECT_EQ(core::FieldOf(Run(std::string(129, 'x'), "a", &c)), "request_id");
+  EXPECT_EQ(effects_, 0);
+}
+
+TEST_F(ExecuteOnceTest, FailedDecisionWritesNothing) {
+  v1::RegisterCustomerRequest req;
+  req.set_request_id("r");
+  v1::Customer c;
+  absl::Status s = ExecuteOnce(*store_, "Register", "r", req, &c,
+                               [](store::Batch& b, google::protobuf::Message*) {
+                                 b.Put(store::Family::kState, "k", "v");
+                                 return core::FieldError("profile.name", "bad");
+                               });
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(store_->Get(store::Family::kState, "k")->has_value());
+  EXPECT_FALSE(store_->GetIdempotency("Register/r")->has_value());
+}
+
+}  // namespace
+}  // namespace pharmacrm::runtime

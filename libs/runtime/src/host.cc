@@ -1,0 +1,133 @@
+#include "pharmacrm/runtime/host.h"
+
+#include <atomic>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "pharmacrm/core/config.h"
+#include "pharmacrm/core/crash.h"
+#include "pharmacrm/core/log.h"
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/rpc/admin.h"
+#include "pharmacrm/rpc/server.h"
+#include "pharmacrm/rpc/signals.h"
+
+ABSL_FLAG(std::string, grpc_host, "0.0.0.0", "Address the gRPC server listens on");
+ABSL_FLAG(int, grpc_port, -1, "gRPC port (-1: the service's default)");
+ABSL_FLAG(int, admin_port, -1, "Admin HTTP port for /metrics /healthz /readyz (-1: default)");
+ABSL_FLAG(std::string, data_dir, "", "RocksDB folder (default: ./data/<service>)");
+ABSL_FLAG(std::string, kafka_bootstrap, "127.0.0.1:9092", "Kafka bootstrap servers");
+ABSL_FLAG(int, partitions, 3, "Partitions of every events topic the service creates");
+ABSL_FLAG(int, replication_factor, 1, "Replication factor of topics the service creates");
+ABSL_FLAG(std::string, durability, "fsync",
+          "What an acknowledged command survives: 'fsync' (machine crash: WAL fsync'ed, "
+          "group-committed) or 'process' (process crash only)");
+ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest gRPC message accepted");
+ABSL_FLAG(int, kafka_wait_ms, 60000, "How long start-up waits for Kafka before giving up");
+ABSL_FLAG(int, shutdown_grace_ms, 10000, "Time SIGTERM allows for in-flight work and the relay");
+
+namespace pharmacrm::runtime {
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(const HostDefaults& defaults) {
+  auto host = std::unique_ptr<ServiceHost>(new ServiceHost());
+  host->service_ = defaults.service;
+  host->grpc_host_ = absl::GetFlag(FLAGS_grpc_host);
+  host->grpc_port_ = absl::GetFlag(FLAGS_grpc_port) >= 0 ? absl::GetFlag(FLAGS_grpc_port)
+                                                          : defaults.grpc_port;
+  host->admin_port_ = absl::GetFlag(FLAGS_admin_port) >= 0 ? absl::GetFlag(FLAGS_admin_port)
+                                                            : defaults.admin_port;
+  host->max_message_bytes_ = absl::GetFlag(FLAGS_max_message_bytes);
+  host->shutdown_grace_ = absl::Milliseconds(absl::GetFlag(FLAGS_shutdown_grace_ms));
+  if (host->max_message_bytes_ < 1024) {
+    return absl::InvalidArgumentError("max_message_bytes: must be at least 1024");
+  }
+  std::string durability = absl::GetFlag(FLAGS_durability);
+  if (durability != "fsync" && durability != "process") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("durability: '", durability, "' is not one of fsync, process"));
+  }
+  host->kafka_.bootstrap = absl::GetFlag(FLAGS_kafka_bootstrap);
+  host->kafka_.client_id = absl::StrCat("pharmacrm-", defaults.service);
+
+  std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (data_dir.empty()) data_dir = absl::StrCat("./data/", defaults.service);
+  ASSIGN_OR_RETURN(host->store_, store::Store::Open({data_dir, durability == "fsync"}));
+
+  absl::Time deadline = absl::Now() + absl::Milliseconds(absl::GetFlag(FLAGS_kafka_wait_ms));
+  while (true) {
+    absl::Status s = bus::EnsureTopics(host->kafka_, bus::AllTopics(), absl::GetFlag(FLAGS_partitions),
+                                       absl::GetFlag(FLAGS_replication_factor), absl::Seconds(5));
+    if (s.ok()) break;
+    if (absl::Now() > deadline) {
+      return absl::UnavailableError(absl::StrCat("kafka_bootstrap: ", s.message()));
+    }
+    core::Log(core::LogLevel::kWarning, "waiting for kafka", {{"error", s.message()}});
+    absl::SleepFor(absl::Seconds(1));
+  }
+  return host;
+}
+
+ServiceHost::~ServiceHost() = default;
+
+void ServiceHost::AddProjection(std::vector<std::string> topics, bus::ApplyFn apply) {
+  projections_.emplace_back(std::move(topics), std::move(apply));
+}
+
+void ServiceHost::AddGrpcService(grpc::Service* service) { services_.push_back(service); }
+
+absl::Status ServiceHost::Run() {
+  relay_ = std::make_unique<bus::OutboxRelay>(store_.get(), kafka_);
+  RETURN_IF_ERROR(relay_->Start());
+  for (auto& [topics, apply] : projections_) {
+    bus::ConsumerOptions options{kafka_, absl::StrCat("pharmacrm.", service_), topics};
+    auto consumer = std::make_unique<bus::EventConsumer>(store_.get(), options, apply);
+    RETURN_IF_ERROR(consumer->Start());
+    consumers_.push_back(std::move(consumer));
+  }
+  ASSIGN_OR_RETURN(rpc::RunningServer grpc_server,
+                   rpc::StartGrpcServer({grpc_host_, grpc_port_, max_message_bytes_}, services_));
+  std::atomic<bool> stopping{false};
+  ASSIGN_OR_RETURN(auto admin, rpc::StartAdminServer(grpc_host_, admin_port_, [&]() -> absl::Status {
+                     if (stopping) return absl::UnavailableError("shutting down");
+                     for (const auto& c : consumers_) {
+                       if (!c->assigned()) {
+                         return absl::UnavailableError("consumer has no partitions assigned yet");
+                       }
+                     }
+                     return absl::OkStatus();
+                   }));
+  core::Log(core::LogLevel::kInfo, "serving",
+            {{"grpc_port", std::to_string(grpc_server.port)},
+             {"admin_port", std::to_string(admin->port())},
+             {"data_dir", store_->path()},
+             {"kafka_bootstrap", kafka_.bootstrap}});
+
+  int sig = rpc::WaitForShutdownSignal();
+  core::Log(core::LogLevel::kInfo, "shutting down", {{"signal", std::to_string(sig)}});
+  stopping = true;
+  grpc_server.server->Shutdown(absl::ToChronoTime(absl::Now() + shutdown_grace_));
+  for (auto& c : consumers_) c->Stop();
+  relay_->Stop(shutdown_grace_);
+  admin->Stop();
+  core::Log(core::LogLevel::kInfo, "stopped");
+  return absl::OkStatus();
+}
+
+int ServiceMain(int argc, char** argv, const HostDefaults& defaults,
+                const std::function<absl::Status(ServiceHost&)>& wire) {
+  rpc::BlockShutdownSignals();
+  core::ParseFlagsOrDie(argc, argv, absl::StrCat("pharmacrm-", defaults.service, " [flags]"));
+  core::InitCrashPointsFromFlags();
+  core::SetLogService(defaults.service);
+  auto host = ServiceHost::Create(defaults);
+  absl::Status status = host.ok() ? wire(**host) : host.status();
+  if (status.ok()) status = (*host)->Run();
+  if (!status.ok()) {
+    core::Log(core::LogLevel::kError, "fatal", {{"error", status.ToString()}});
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace pharmacrm::runtime

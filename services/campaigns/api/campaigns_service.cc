@@ -1,0 +1,30 @@
+#include "api/campaigns_service.h"
+
+#include "domain/audience.h"
+#include "pharmacrm/bus/kafka.h"
+#include "pharmacrm/rpc/server.h"
+#include "pharmacrm/runtime/projection.h"
+#include "storage/keys.h"
+
+namespace pharmacrm::campaigns {
+
+grpc::Status CampaignsService::GetAudienceMember(grpc::ServerContext* context,
+                                                 const v1::GetAudienceMemberRequest* request,
+                                                 v1::AudienceMember* response) {
+  return rpc::HandleRpc("Campaigns/GetAudienceMember", context, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response,
+                     runtime::ReadKeyed<v1::AudienceMember>(store_, kAudience, request->customer_id()));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Wire(runtime::ServiceHost& host) {
+  static CampaignsService* service = new CampaignsService(host.store());
+  host.AddGrpcService(service);
+  host.AddProjection({std::string(bus::kCustomerTopic), std::string(bus::kSalesTopic)},
+                     runtime::KeyedProjection<v1::AudienceMember>(&host.store(), kAudience,
+                                                                  ProjectAudience));
+  return absl::OkStatus();
+}
+
+}  // namespace pharmacrm::campaigns

@@ -1,0 +1,28 @@
+// gRPC edge of campaigns (queries of its audience read model).
+#ifndef PHARMACRM_SERVICES_CAMPAIGNS_API_CAMPAIGNS_SERVICE_H_
+#define PHARMACRM_SERVICES_CAMPAIGNS_API_CAMPAIGNS_SERVICE_H_
+
+#include "pharmacrm/runtime/host.h"
+#include "pharmacrm/v1/campaigns.grpc.pb.h"
+
+namespace pharmacrm::campaigns {
+
+inline const runtime::HostDefaults kDefaults{"campaigns", 50053, 9103};
+
+class CampaignsService final : public v1::Campaigns::Service {
+ public:
+  explicit CampaignsService(const store::Store& store) : store_(store) {}
+  grpc::Status GetAudienceMember(grpc::ServerContext* context,
+                                 const v1::GetAudienceMemberRequest* request,
+                                 v1::AudienceMember* response) override;
+
+ private:
+  const store::Store& store_;
+};
+
+// Consumes customer and sales events into the audience; serves it.
+absl::Status Wire(runtime::ServiceHost& host);
+
+}  // namespace pharmacrm::campaigns
+
+#endif  // PHARMACRM_SERVICES_CAMPAIGNS_API_CAMPAIGNS_SERVICE_H_

@@ -1,0 +1,7 @@
+// campaigns: the audience read model now; plans, execution and evaluation later.
+#include "api/campaigns_service.h"
+
+int main(int argc, char** argv) {
+  using namespace pharmacrm;
+  return runtime::ServiceMain(argc, argv, campaigns::kDefaults, campaigns::Wire);
+}

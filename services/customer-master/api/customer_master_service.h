@@ -1,0 +1,40 @@
+// gRPC edge of customer-master: proto in, domain rules, one WriteBatch with
+// the customer, its event in the outbox and the idempotency record.
+#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
+#define PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
+
+#include "pharmacrm/runtime/command.h"
+#include "pharmacrm/runtime/host.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+
+namespace pharmacrm::customer_master {
+
+class CustomerMasterService final : public v1::CustomerMaster::Service {
+ public:
+  explicit CustomerMasterService(runtime::ServiceHost& host) : host_(host) {}
+
+  grpc::Status RegisterCustomer(grpc::ServerContext* context, const v1::RegisterCustomerRequest* request,
+                                v1::Customer* response) override;
+  grpc::Status UpdateCustomer(grpc::ServerContext* context, const v1::UpdateCustomerRequest* request,
+                              v1::Customer* response) override;
+  grpc::Status GetCustomer(grpc::ServerContext* context, const v1::GetCustomerRequest* request,
+                           v1::Customer* response) override;
+
+ private:
+  absl::Status Register(const v1::RegisterCustomerRequest& request, const std::string& actor,
+                        v1::Customer* response);
+  absl::Status Update(const v1::UpdateCustomerRequest& request, const std::string& actor,
+                      v1::Customer* response);
+  // NOT_FOUND naming `field` if absent.
+  absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
+  absl::Status CheckHospitalReference(const v1::CustomerProfile& profile) const;
+  v1::OutboxRecord Event(const v1::Customer& customer, const google::protobuf::Message& payload,
+                         absl::string_view request_id, const std::string& actor);
+
+  runtime::ServiceHost& host_;
+  runtime::StripedLocks locks_;
+};
+
+}  // namespace pharmacrm::customer_master
+
+#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_

@@ -1,0 +1,33 @@
+// Customer-master decisions: what a valid profile is and what an update
+// changes. Pure: no I/O.
+#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_RULES_H_
+#define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_RULES_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "pharmacrm/v1/customer_master.pb.h"
+
+namespace pharmacrm::customer_master {
+
+// Every rule a profile must meet on its own; errors name the field as
+// "profile.<name>". Cross-record rules (hospital_id must be a registered
+// hospital) are checked by the caller with the store.
+absl::Status ValidateProfile(const v1::CustomerProfile& profile);
+
+// Applies the fields named in `mask` from `patch` to `profile` and returns
+// what changed (only real changes). Errors: empty mask, unknown path,
+// changing kind, or a result that fails ValidateProfile; `profile` is then
+// unchanged.
+absl::StatusOr<std::vector<v1::FieldChange>> ApplyProfileUpdate(
+    const v1::CustomerProfile& patch, const google::protobuf::FieldMask& mask,
+    v1::CustomerProfile* profile);
+
+// ABORTED unless expected == actual (optimistic concurrency).
+absl::Status CheckExpectedVersion(int64_t expected, int64_t actual);
+
+}  // namespace pharmacrm::customer_master
+
+#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_RULES_H_

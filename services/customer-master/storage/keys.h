@@ -1,0 +1,17 @@
+// customer-master's key spaces in the state column family.
+//
+//   kCustomer  KeyBuilder(kCustomer).String(customer_id) -> v1::Customer
+#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
+#define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
+
+#include <cstdint>
+
+namespace pharmacrm::customer_master {
+
+enum KeySpace : uint8_t {
+  kCustomer = 1,
+};
+
+}  // namespace pharmacrm::customer_master
+
+#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_

@@ -1,0 +1,53 @@
+// The gateway's clients of the domain services. Every call has a deadline.
+// Thread-safe.
+#ifndef PHARMACRM_SERVICES_GATEWAY_API_BACKENDS_H_
+#define PHARMACRM_SERVICES_GATEWAY_API_BACKENDS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "pharmacrm/v1/campaigns.grpc.pb.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/gateway.pb.h"
+#include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
+#include "pharmacrm/v1/service_desk.grpc.pb.h"
+#include "pharmacrm/v1/value_scoring.grpc.pb.h"
+
+namespace pharmacrm::gateway {
+
+struct BackendAddresses {
+  std::string customer_master;
+  std::string sales_pipeline;
+  std::string campaigns;
+  std::string service_desk;
+  std::string value_scoring;
+};
+
+class Backends {
+ public:
+  Backends(const BackendAddresses& addresses, absl::Duration query_deadline,
+           absl::Duration command_deadline, int max_message_bytes);
+
+  // Asks the five services in parallel, each within the query deadline, and
+  // merges (see MergeCustomer360).
+  absl::StatusOr<v1::Customer360> GetCustomer360(const std::string& customer_id);
+
+  absl::StatusOr<v1::Customer> RegisterCustomer(const v1::RegisterCustomerRequest& request);
+  absl::StatusOr<v1::Customer> UpdateCustomer(const v1::UpdateCustomerRequest& request);
+  absl::StatusOr<v1::Visit> LogVisit(const v1::LogVisitRequest& request);
+
+ private:
+  absl::Duration query_deadline_;
+  absl::Duration command_deadline_;
+  std::unique_ptr<v1::CustomerMaster::Stub> customer_master_;
+  std::unique_ptr<v1::SalesPipeline::Stub> sales_pipeline_;
+  std::unique_ptr<v1::Campaigns::Stub> campaigns_;
+  std::unique_ptr<v1::ServiceDesk::Stub> service_desk_;
+  std::unique_ptr<v1::ValueScoring::Stub> value_scoring_;
+};
+
+}  // namespace pharmacrm::gateway
+
+#endif  // PHARMACRM_SERVICES_GATEWAY_API_BACKENDS_H_

@@ -1,0 +1,18 @@
+#include "api/gateway_service.h"
+
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/rpc/server.h"
+
+namespace pharmacrm::gateway {
+
+grpc::Status GatewayService::GetCustomer360(grpc::ServerContext* context,
+                                            const v1::GetCustomer360Request* request,
+                                            v1::Customer360* response) {
+  return rpc::HandleRpc("Gateway/GetCustomer360", context, [&]() -> absl::Status {
+    if (request->customer_id().empty()) return core::FieldError("customer_id", "must be set");
+    ASSIGN_OR_RETURN(*response, backends_.GetCustomer360(request->customer_id()));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace pharmacrm::gateway

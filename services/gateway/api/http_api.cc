@@ -1,0 +1,116 @@
+#include "api/http_api.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "domain/http_mapping.h"
+#include "google/protobuf/util/json_util.h"
+#include "pharmacrm/core/ids.h"
+#include "pharmacrm/core/log.h"
+#include "pharmacrm/core/metrics.h"
+#include "pharmacrm/core/status.h"
+
+namespace pharmacrm::gateway {
+namespace {
+
+constexpr absl::string_view kCustomersPrefix = "/api/v1/customers";
+
+http::Response Json(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+http::Response Error(const absl::Status& status) {
+  return Json(HttpStatusFor(status.code()), ErrorJson(status));
+}
+
+http::Response MessageResponse(int status, const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string body;
+  auto s = google::protobuf::util::MessageToJsonString(message, &body, options);
+  if (!s.ok()) return Error(absl::InternalError(absl::StrCat("json encode: ", s.ToString())));
+  return Json(status, std::move(body));
+}
+
+absl::Status ParseBody(const http::Request& req, google::protobuf::Message* message) {
+  if (req.body.empty()) return absl::InvalidArgumentError("request body: a JSON object is required");
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto s = google::protobuf::util::JsonStringToMessage(req.body, message, options);
+  if (!s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("request body: invalid JSON for ",
+                                                   message->GetDescriptor()->name(), ": ",
+                                                   s.message().ToString()));
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+http::Response Reply(int ok_status, const absl::StatusOr<T>& result) {
+  if (!result.ok()) return Error(result.status());
+  return MessageResponse(ok_status, *result);
+}
+
+http::Response Route(Backends& backends, const http::Request& req, std::string* route) {
+  absl::string_view path = req.path;
+  if (path == kCustomersPrefix) {
+    *route = "customers";
+    if (req.method != "POST") return Error(absl::UnimplementedError("use POST to register"));
+    v1::RegisterCustomerRequest request;
+    if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+    return Reply(201, backends.RegisterCustomer(request));
+  }
+  if (absl::StartsWith(path, absl::StrCat(kCustomersPrefix, "/"))) {
+    *route = "customers/{id}";
+    std::string id(path.substr(kCustomersPrefix.size() + 1));
+    if (id.empty() || absl::StrContains(id, "/")) {
+      return Error(core::FieldStatus(absl::StatusCode::kNotFound, "customer_id", "bad path"));
+    }
+    if (req.method == "GET") return Reply(200, backends.GetCustomer360(id));
+    if (req.method == "PATCH") {
+      v1::UpdateCustomerRequest request;
+      if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+      if (!request.customer_id().empty() && request.customer_id() != id) {
+        return Error(core::FieldError("customer_id", "differs from the id in the path"));
+      }
+      request.set_customer_id(id);
+      return Reply(200, backends.UpdateCustomer(request));
+    }
+    return Error(absl::UnimplementedError("use GET or PATCH on a customer"));
+  }
+  if (path == "/api/v1/visits") {
+    *route = "visits";
+    if (req.method != "POST") return Error(absl::UnimplementedError("use POST to log a visit"));
+    v1::LogVisitRequest request;
+    if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+    return Reply(201, backends.LogVisit(request));
+  }
+  *route = "unknown";
+  return Error(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", req.path)));
+}
+
+}  // namespace
+
+http::Handler MakeHttpHandler(Backends& backends) {
+  static core::IdGenerator* ids = new core::IdGenerator();
+  static auto& requests = prometheus::BuildCounter()
+                              .Name("pharmacrm_http_requests_total")
+                              .Help("Gateway HTTP requests, by route and status")
+                              .Register(core::Metrics());
+  return [&backends](const http::Request& req) {
+    auto it = req.headers.find("x-correlation-id");
+    std::string correlation_id =
+        it != req.headers.end() && !it->second.empty() ? it->second.substr(0, 128) : ids->Next();
+    core::ScopedCorrelationId scoped(correlation_id);
+    std::string route;
+    http::Response resp = Route(backends, req, &route);
+    resp.headers.emplace_back("x-correlation-id", correlation_id);
+    requests.Add({{"route", route}, {"code", std::to_string(resp.status)}}).Increment();
+    return resp;
+  };
+}
+
+}  // namespace pharmacrm::gateway

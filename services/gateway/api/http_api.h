@@ -1,0 +1,22 @@
+// The HTTP/JSON API (proto3 JSON mapping, snake_case field names):
+//
+//   GET   /api/v1/customers/{id}   -> Customer360 (200; 404 unknown id)
+//   POST  /api/v1/customers        RegisterCustomerRequest -> Customer (201)
+//   PATCH /api/v1/customers/{id}   UpdateCustomerRequest   -> Customer (200)
+//   POST  /api/v1/visits           LogVisitRequest         -> Visit (201)
+//
+// Malformed JSON, unknown fields and wrong types are 400 naming the problem;
+// errors from the services keep their field (see ErrorJson).
+#ifndef PHARMACRM_SERVICES_GATEWAY_API_HTTP_API_H_
+#define PHARMACRM_SERVICES_GATEWAY_API_HTTP_API_H_
+
+#include "api/backends.h"
+#include "pharmacrm/http/server.h"
+
+namespace pharmacrm::gateway {
+
+http::Handler MakeHttpHandler(Backends& backends);
+
+}  // namespace pharmacrm::gateway
+
+#endif  // PHARMACRM_SERVICES_GATEWAY_API_HTTP_API_H_

@@ -1,0 +1,110 @@
+#include "api/sales_pipeline_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "domain/visit_rules.h"
+#include "google/protobuf/util/time_util.h"
+#include "pharmacrm/bus/envelope.h"
+#include "pharmacrm/bus/kafka.h"
+#include "pharmacrm/core/log.h"
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/rpc/server.h"
+#include "pharmacrm/runtime/projection.h"
+#include "pharmacrm/store/key.h"
+#include "storage/keys.h"
+
+namespace pharmacrm::sales_pipeline {
+namespace {
+using google::protobuf::util::TimeUtil;
+
+}  // namespace
+
+grpc::Status SalesPipelineService::LogVisit(grpc::ServerContext* context,
+                                            const v1::LogVisitRequest* request,
+                                            v1::Visit* response) {
+  return rpc::HandleRpc("SalesPipeline/LogVisit", context,
+                        [&] { return Log(*request, rpc::ActorOf(*context), response); });
+}
+
+grpc::Status SalesPipelineService::GetCustomerActivity(grpc::ServerContext* context,
+                                                       const v1::GetCustomerActivityRequest* request,
+                                                       v1::CustomerActivity* response) {
+  return rpc::HandleRpc("SalesPipeline/GetCustomerActivity", context, [&]() -> absl::Status {
+    absl::StatusOr<v1::CustomerActivity> activity =
+        runtime::ReadKeyed<v1::CustomerActivity>(host_.store(), kActivity, request->customer_id());
+    if (activity.ok()) {
+      *response = std::move(*activity);
+      return absl::OkStatus();
+    }
+    if (activity.status().code() != absl::StatusCode::kNotFound) return activity.status();
+    // Known but never visited: zero activity. Unknown: NOT_FOUND.
+    RETURN_IF_ERROR(runtime::ReadKeyed<v1::Customer>(host_.store(), kKnownCustomer,
+                                                     request->customer_id())
+                        .status());
+    response->set_customer_id(request->customer_id());
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SalesPipelineService::Log(const v1::LogVisitRequest& request, const std::string& actor,
+                                       v1::Visit* response) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
+  absl::Time now = host_.clock().Now();
+  absl::Time visited_at = now;
+  if (request.has_visited_at()) {
+    if (!TimeUtil::IsTimestampValid(request.visited_at())) {
+      return core::FieldError("visited_at", "not a valid timestamp");
+    }
+    visited_at = absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(request.visited_at()));
+  }
+  RETURN_IF_ERROR(ValidateVisit(request, visited_at, now));
+  absl::MutexLock lock(&locks_.For(request.customer_id()));
+  return runtime::ExecuteOnce(
+      host_.store(), "LogVisit", request.request_id(), request, response,
+      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+        absl::StatusOr<v1::Customer> customer =
+            runtime::ReadKeyed<v1::Customer>(host_.store(), kKnownCustomer, request.customer_id());
+        if (customer.status().code() == absl::StatusCode::kNotFound) {
+          return core::FieldStatus(
+              absl::StatusCode::kNotFound, "customer_id",
+              absl::StrCat("'", request.customer_id(),
+                           "' is not (yet) known to sales-pipeline; register it in customer-master"));
+        }
+        RETURN_IF_ERROR(customer.status());
+        absl::StatusOr<v1::CustomerActivity> activity =
+            runtime::ReadKeyed<v1::CustomerActivity>(host_.store(), kActivity, request.customer_id());
+        if (!activity.ok() && activity.status().code() != absl::StatusCode::kNotFound) {
+          return activity.status();
+        }
+        response->set_id(host_.ids().Next());
+        response->set_customer_id(request.customer_id());
+        response->set_rep_id(request.rep_id());
+        *response->mutable_visited_at() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(visited_at));
+        response->set_notes(request.notes());
+        response->set_customer_kind(customer->profile().kind());
+        v1::CustomerActivity updated =
+            AddVisit(activity.ok() ? *activity : v1::CustomerActivity(), *response);
+        batch.Put(store::Family::kState, runtime::CustomerKey(kActivity, request.customer_id()),
+                  updated.SerializeAsString());
+        batch.Put(store::Family::kState,
+                  store::KeyBuilder(kVisit).String(request.customer_id()).String(response->id()).key(),
+                  response->SerializeAsString());
+        bus::EventMeta meta;
+        meta.event_id = host_.ids().Next();
+        meta.source = "sales-pipeline";
+        meta.aggregate_kind = "visit";
+        meta.aggregate_id = response->id();
+        meta.aggregate_version = 1;
+        meta.customer_id = request.customer_id();
+        meta.occurred_at = visited_at;
+        meta.recorded_at = now;
+        meta.actor = actor;
+        meta.correlation_id = core::CurrentCorrelationId();
+        meta.causation_id = request.request_id();
+        v1::VisitLogged event;
+        *event.mutable_visit() = *response;
+        batch.AppendOutbox(bus::MakeOutboxRecord(bus::kSalesTopic, bus::MakeEnvelope(meta, event)));
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace pharmacrm::sales_pipeline

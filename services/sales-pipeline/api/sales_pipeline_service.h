@@ -1,0 +1,30 @@
+// gRPC edge of sales-pipeline.
+#ifndef PHARMACRM_SERVICES_SALES_PIPELINE_API_SALES_PIPELINE_SERVICE_H_
+#define PHARMACRM_SERVICES_SALES_PIPELINE_API_SALES_PIPELINE_SERVICE_H_
+
+#include "pharmacrm/runtime/command.h"
+#include "pharmacrm/runtime/host.h"
+#include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
+
+namespace pharmacrm::sales_pipeline {
+
+class SalesPipelineService final : public v1::SalesPipeline::Service {
+ public:
+  explicit SalesPipelineService(runtime::ServiceHost& host) : host_(host) {}
+
+  grpc::Status LogVisit(grpc::ServerContext* context, const v1::LogVisitRequest* request,
+                        v1::Visit* response) override;
+  grpc::Status GetCustomerActivity(grpc::ServerContext* context,
+                                   const v1::GetCustomerActivityRequest* request,
+                                   v1::CustomerActivity* response) override;
+
+ private:
+  absl::Status Log(const v1::LogVisitRequest& request, const std::string& actor, v1::Visit* response);
+
+  runtime::ServiceHost& host_;
+  runtime::StripedLocks locks_;
+};
+
+}  // namespace pharmacrm::sales_pipeline
+
+#endif  // PHARMACRM_SERVICES_SALES_PIPELINE_API_SALES_PIPELINE_SERVICE_H_

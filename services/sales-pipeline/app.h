@@ -1,0 +1,17 @@
+// Wires sales-pipeline into a ServiceHost.
+#ifndef PHARMACRM_SERVICES_SALES_PIPELINE_APP_H_
+#define PHARMACRM_SERVICES_SALES_PIPELINE_APP_H_
+
+#include "pharmacrm/runtime/host.h"
+
+namespace pharmacrm::sales_pipeline {
+
+inline const runtime::HostDefaults kDefaults{"sales-pipeline", 50052, 9102};
+
+// Consumes pharmacrm.customer.events.v1 (known customers); publishes
+// pharmacrm.sales.events.v1.
+absl::Status Wire(runtime::ServiceHost& host);
+
+}  // namespace pharmacrm::sales_pipeline
+
+#endif  // PHARMACRM_SERVICES_SALES_PIPELINE_APP_H_

@@ -1,0 +1,43 @@
+#include "domain/known_customers.h"
+
+#include "gtest/gtest.h"
+#include "pharmacrm/v1/sales_pipeline.pb.h"
+
+namespace pharmacrm::sales_pipeline {
+namespace {
+
+v1::EventEnvelope Registered(int64_t version) {
+  v1::CustomerRegistered e;
+  e.mutable_customer()->set_id("c-1");
+  e.mutable_customer()->set_version(version);
+  v1::EventEnvelope env;
+  env.mutable_payload()->PackFrom(e);
+  return env;
+}
+
+TEST(ProjectKnownCustomer, RegistrationAddsTheCustomer) {
+  auto r = ProjectKnownCustomer(Registered(1), std::nullopt);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->has_value());
+  EXPECT_EQ((*r)->id(), "c-1");
+}
+
+TEST(ProjectKnownCustomer, IgnoresOlderVersionsAndOtherEvents) {
+  v1::Customer current;
+  current.set_id("c-1");
+  current.set_version(3);
+  EXPECT_FALSE(ProjectKnownCustomer(Registered(2), current)->has_value());
+  v1::EventEnvelope visit;
+  visit.mutable_payload()->PackFrom(v1::VisitLogged());
+  EXPECT_FALSE(ProjectKnownCustomer(visit, std::nullopt)->has_value());
+}
+
+TEST(ProjectKnownCustomer, CorruptPayloadIsPoison) {
+  v1::EventEnvelope env = Registered(1);
+  env.mutable_payload()->set_value("\xff\xff\xff");
+  EXPECT_EQ(ProjectKnownCustomer(env, std::nullopt).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pharmacrm::sales_pipeline

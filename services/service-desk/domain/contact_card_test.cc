@@ -1,0 +1,44 @@
+#include "domain/contact_card.h"
+
+#include "gtest/gtest.h"
+#include "pharmacrm/v1/customer_master.pb.h"
+#include "pharmacrm/v1/sales_pipeline.pb.h"
+
+namespace pharmacrm::service_desk {
+namespace {
+
+v1::EventEnvelope Wrap(const google::protobuf::Message& payload) {
+  v1::EventEnvelope env;
+  env.set_customer_id("c-1");
+  env.mutable_payload()->PackFrom(payload);
+  return env;
+}
+
+v1::EventEnvelope Visit(int64_t seconds, const std::string& rep) {
+  v1::VisitLogged e;
+  e.mutable_visit()->mutable_visited_at()->set_seconds(seconds);
+  e.mutable_visit()->set_rep_id(rep);
+  return Wrap(e);
+}
+
+TEST(ProjectContactCard, KeepsPhoneAndTheLatestFieldContact) {
+  v1::CustomerRegistered reg;
+  reg.mutable_customer()->set_version(1);
+  reg.mutable_customer()->mutable_profile()->set_phone("010-6915 6114");
+  auto card = ProjectContactCard(Wrap(reg), std::nullopt);
+  card = ProjectContactCard(Visit(200, "rep-b"), **card);
+  card = ProjectContactCard(Visit(100, "rep-a"), **card);  // Late-arriving older visit.
+  EXPECT_EQ((*card)->phone(), "010-6915 6114");
+  EXPECT_EQ((*card)->last_field_rep_id(), "rep-b");
+  EXPECT_EQ((*card)->last_field_contact_at().seconds(), 200);
+}
+
+TEST(ProjectContactCard, CorruptPayloadIsPoison) {
+  v1::EventEnvelope bad = Wrap(v1::CustomerRegistered());
+  bad.mutable_payload()->set_value("\xff\xff");
+  EXPECT_EQ(ProjectContactCard(bad, std::nullopt).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pharmacrm::service_desk

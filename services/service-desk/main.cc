@@ -1,0 +1,7 @@
+// service-desk: contact cards now; tickets, SLA and proactive tasks later.
+#include "api/service_desk_service.h"
+
+int main(int argc, char** argv) {
+  using namespace pharmacrm;
+  return runtime::ServiceMain(argc, argv, service_desk::kDefaults, service_desk::Wire);
+}

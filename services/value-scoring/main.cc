@@ -1,0 +1,7 @@
+// value-scoring: activity counts now; profit contribution and potential later.
+#include "api/value_scoring_service.h"
+
+int main(int argc, char** argv) {
+  using namespace pharmacrm;
+  return runtime::ServiceMain(argc, argv, value_scoring::kDefaults, value_scoring::Wire);
+}
