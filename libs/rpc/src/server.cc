@@ -47,6 +47,9 @@ absl::StatusOr<RunningServer> StartGrpcServer(const GrpcServerOptions& options,
   RunningServer running;
   std::string address = absl::StrCat(options.host, ":", options.port);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &running.port);
+  // Without this gRPC sets SO_REUSEPORT and a second process on the same
+  // port would silently share its traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* s : services) builder.RegisterService(s);

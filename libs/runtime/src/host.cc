@@ -1,5 +1,7 @@
 #include "pharmacrm/runtime/host.h"
 
+#include <unistd.h>
+
 #include <atomic>
 
 #include "absl/flags/flag.h"
@@ -25,6 +27,14 @@ ABSL_FLAG(std::string, durability, "fsync",
           "group-committed) or 'process' (process crash only)");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest gRPC message accepted");
 ABSL_FLAG(int, kafka_wait_ms, 60000, "How long start-up waits for Kafka before giving up");
+ABSL_FLAG(std::string, consumer_group, "",
+          "Kafka consumer group of the service's projections (default: pharmacrm.<service>)");
+ABSL_FLAG(std::string, instance_id, "",
+          "Stable id of this replica (Kafka static group membership: a restarted replica takes "
+          "its partitions back without a rebalance). Default: <hostname>-<service>; on "
+          "Kubernetes the StatefulSet pod name");
+ABSL_FLAG(int, kafka_session_timeout_ms, 10000,
+          "Kafka consumer session timeout: how long a dead replica keeps its partitions");
 ABSL_FLAG(int, shutdown_grace_ms, 10000, "Time SIGTERM allows for in-flight work and the relay");
 
 namespace pharmacrm::runtime {
@@ -49,6 +59,15 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(const HostDefau
   }
   host->kafka_.bootstrap = absl::GetFlag(FLAGS_kafka_bootstrap);
   host->kafka_.client_id = absl::StrCat("pharmacrm-", defaults.service);
+  host->consumer_group_ = absl::GetFlag(FLAGS_consumer_group);
+  if (host->consumer_group_.empty()) host->consumer_group_ = absl::StrCat("pharmacrm.", defaults.service);
+  host->instance_id_ = absl::GetFlag(FLAGS_instance_id);
+  if (host->instance_id_.empty()) {
+    char hostname[256] = {0};
+    gethostname(hostname, sizeof(hostname) - 1);
+    host->instance_id_ = absl::StrCat(hostname, "-", defaults.service);
+  }
+  host->session_timeout_ms_ = absl::GetFlag(FLAGS_kafka_session_timeout_ms);
 
   std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (data_dir.empty()) data_dir = absl::StrCat("./data/", defaults.service);
@@ -80,7 +99,11 @@ absl::Status ServiceHost::Run() {
   relay_ = std::make_unique<bus::OutboxRelay>(store_.get(), kafka_);
   RETURN_IF_ERROR(relay_->Start());
   for (auto& [topics, apply] : projections_) {
-    bus::ConsumerOptions options{kafka_, absl::StrCat("pharmacrm.", service_), topics};
+    bus::ConsumerOptions options{kafka_, consumer_group_, topics};
+    // Static membership; each projection of a replica is its own member.
+    options.kafka.extra["group.instance.id"] =
+        absl::StrCat(instance_id_, "-", consumers_.size());
+    options.kafka.extra["session.timeout.ms"] = std::to_string(session_timeout_ms_);
     auto consumer = std::make_unique<bus::EventConsumer>(store_.get(), options, apply);
     RETURN_IF_ERROR(consumer->Start());
     consumers_.push_back(std::move(consumer));

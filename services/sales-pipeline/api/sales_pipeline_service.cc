@@ -10,6 +10,7 @@
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/runtime/projection.h"
 #include "pharmacrm/store/key.h"
+#include "pharmacrm/v1/customer_master.pb.h"
 #include "storage/keys.h"
 
 namespace pharmacrm::sales_pipeline {
@@ -51,7 +52,9 @@ absl::Status SalesPipelineService::Log(const v1::LogVisitRequest& request, const
   absl::Time now = host_.clock().Now();
   absl::Time visited_at = now;
   if (request.has_visited_at()) {
-    if (!TimeUtil::IsTimestampValid(request.visited_at())) {
+    const auto& t = request.visited_at();
+    if (t.seconds() < TimeUtil::kTimestampMinSeconds || t.seconds() > TimeUtil::kTimestampMaxSeconds ||
+        t.nanos() < 0 || t.nanos() > 999'999'999) {
       return core::FieldError("visited_at", "not a valid timestamp");
     }
     visited_at = absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(request.visited_at()));

@@ -5,7 +5,8 @@
 //
 // Flags (each also read from PHARMACRM_<FLAG>): --grpc_host --grpc_port
 // --admin_port --data_dir --kafka_bootstrap --partitions --durability
-// --max_message_bytes --kafka_wait_ms --shutdown_grace_ms.
+// --max_message_bytes --kafka_wait_ms --consumer_group --instance_id
+// --kafka_session_timeout_ms --shutdown_grace_ms.
 #ifndef PHARMACRM_RUNTIME_HOST_H_
 #define PHARMACRM_RUNTIME_HOST_H_
 
@@ -61,6 +62,9 @@ class ServiceHost {
   int max_message_bytes_ = 0;
   absl::Duration shutdown_grace_;
   bus::KafkaOptions kafka_;
+  std::string consumer_group_;
+  std::string instance_id_;
+  int session_timeout_ms_ = 10000;
   core::IdGenerator ids_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<bus::OutboxRelay> relay_;

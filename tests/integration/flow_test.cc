@@ -1,0 +1,318 @@
+// One real flow through all six processes on a real broker, and what the
+// suite does with bad input at every edge.
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "librdkafka/rdkafkacpp.h"
+#include "pharmacrm/http/server.h"
+#include "pharmacrm/rpc/server.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/gateway.grpc.pb.h"
+#include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
+#include "pharmacrm/v1/value_scoring.grpc.pb.h"
+#include "support/kafka_broker.h"
+#include "support/suite.h"
+#include "support/wait.h"
+
+namespace pharmacrm::itest {
+namespace {
+
+using google::protobuf::util::JsonStringToMessage;
+
+class FlowTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    KafkaBroker* broker = SharedBroker();
+    ASSERT_NE(broker, nullptr);
+    auto suite = Suite::Start(*broker, {"customer-master", "sales-pipeline", "campaigns",
+                                        "service-desk", "value-scoring", "gateway"});
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = suite->release();
+  }
+  static void TearDownTestSuite() {
+    delete suite_;
+    suite_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(suite_, nullptr) << "suite did not start"; }
+
+  http::Response Http(absl::string_view method, absl::string_view target,
+                      absl::string_view body = "") {
+    auto r = http::Fetch("127.0.0.1", suite_->http_port(), method, target, body, absl::Seconds(10),
+                         {{"content-type", "application/json"}});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : http::Response{};
+  }
+
+  // Registers through the gateway; returns the new id.
+  std::string Register(const std::string& request_id, const std::string& json_profile) {
+    http::Response r = Http("POST", "/api/v1/customers",
+                            absl::StrCat(R"({"request_id":")", request_id, R"(","profile":)",
+                                         json_profile, "}"));
+    EXPECT_EQ(r.status, 201) << r.body;
+    v1::Customer c;
+    EXPECT_TRUE(JsonStringToMessage(r.body, &c).ok()) << r.body;
+    return c.id();
+  }
+
+  std::string RegisterHospital(const std::string& tag) {
+    return Register("hospital-" + tag, R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"北京协和医院",)"
+                                       R"("province":"北京市","hospital_grade":"HOSPITAL_GRADE_3A"})");
+  }
+  std::string RegisterDoctor(const std::string& tag, const std::string& hospital_id) {
+    return Register("doctor-" + tag, absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"张伟",)",
+                                                  R"("department":"心内科","hospital_id":")",
+                                                  hospital_id, R"("})"));
+  }
+
+  // Logs a visit through the gateway, retrying while sales-pipeline has not
+  // yet seen the customer (404). Returns the final HTTP status.
+  int LogVisitWhenKnown(const std::string& request_id, const std::string& customer_id) {
+    int status = 0;
+    WaitUntil([&] {
+      http::Response r = Http("POST", "/api/v1/visits",
+                              absl::StrCat(R"({"request_id":")", request_id, R"(","customer_id":")",
+                                           customer_id, R"(","rep_id":"rep-1","notes":"学术拜访"})"));
+      status = r.status;
+      return status != 404;
+    });
+    return status;
+  }
+
+  v1::Customer360 Get360(const std::string& id) {
+    http::Response r = Http("GET", "/api/v1/customers/" + id);
+    v1::Customer360 out;
+    if (r.status == 200) EXPECT_TRUE(JsonStringToMessage(r.body, &out).ok()) << r.body;
+    return out;
+  }
+
+  static Suite* suite_;
+};
+Suite* FlowTest::suite_ = nullptr;
+
+TEST_F(FlowTest, RegisterVisitAndSeeEveryServicesView) {
+  std::string hospital = RegisterHospital("flow");
+  std::string doctor = RegisterDoctor("flow", hospital);
+  ASSERT_FALSE(doctor.empty());
+  ASSERT_EQ(LogVisitWhenKnown("visit-flow-1", doctor), 201);
+
+  v1::Customer360 view;
+  ASSERT_TRUE(WaitUntil([&] {
+    view = Get360(doctor);
+    return view.complete() && view.activity().visit_count() == 1 && view.value().visit_count() == 1 &&
+           view.audience().visits() == 1 && !view.contact_card().last_field_rep_id().empty();
+  })) << view.DebugString();
+  EXPECT_EQ(view.customer().profile().name(), "张伟");
+  EXPECT_EQ(view.customer().profile().hospital_id(), hospital);
+  EXPECT_EQ(view.audience().name(), "张伟");
+  EXPECT_EQ(view.contact_card().department(), "心内科");
+  EXPECT_EQ(view.contact_card().last_field_rep_id(), "rep-1");
+  EXPECT_EQ(view.value().profile_change_count(), 0);
+
+  // The gRPC query answers the same.
+  auto stub = v1::Gateway::NewStub(rpc::MakeChannel(suite_->GrpcAddress("gateway")));
+  v1::GetCustomer360Request req;
+  req.set_customer_id(doctor);
+  v1::Customer360 grpc_view;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->GetCustomer360(ctx.get(), req, &grpc_view).ok());
+  EXPECT_EQ(grpc_view.customer().id(), doctor);
+  EXPECT_EQ(grpc_view.value().visit_count(), 1);
+  EXPECT_TRUE(grpc_view.complete());
+}
+
+TEST_F(FlowTest, ProfileChangeWithStaleVersionIsAbortedAndCountedOnce) {
+  std::string hospital = RegisterHospital("update");
+  std::string body = R"({"request_id":"upd-1","expected_version":1,)"
+                     R"("profile":{"city":"北京市"},"update_mask":"city","reason":"地址核实"})";
+  http::Response ok = Http("PATCH", "/api/v1/customers/" + hospital, body);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  v1::Customer updated;
+  ASSERT_TRUE(JsonStringToMessage(ok.body, &updated).ok());
+  EXPECT_EQ(updated.version(), 2);
+  // Retried with the same request id: the same reply, no second change.
+  http::Response again = Http("PATCH", "/api/v1/customers/" + hospital, body);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, ok.body);
+  // Another change still claiming version 1: conflict.
+  http::Response stale =
+      Http("PATCH", "/api/v1/customers/" + hospital,
+           R"({"request_id":"upd-2","expected_version":1,"profile":{"city":"天津市"},"update_mask":"city"})");
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_NE(stale.body.find("ABORTED"), std::string::npos) << stale.body;
+
+  v1::Customer360 view;
+  ASSERT_TRUE(WaitUntil([&] {
+    view = Get360(hospital);
+    return view.value().profile_change_count() >= 1;
+  }));
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(Get360(hospital).value().profile_change_count(), 1);
+  EXPECT_EQ(Get360(hospital).customer().profile().city(), "北京市");
+}
+
+TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  v1::RegisterCustomerRequest req;
+  req.set_request_id("same-request");
+  req.mutable_profile()->set_kind(v1::CUSTOMER_KIND_PHARMACY);
+  req.mutable_profile()->set_name("老百姓大药房");
+  v1::Customer first, second;
+  auto c1 = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->RegisterCustomer(c1.get(), req, &first).ok());
+  auto c2 = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->RegisterCustomer(c2.get(), req, &second).ok());
+  EXPECT_EQ(first.id(), second.id());
+  // Same request id, different request: refused, names request_id.
+  req.mutable_profile()->set_name("另一家药房");
+  auto c3 = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  grpc::Status s = stub->RegisterCustomer(c3.get(), req, &second);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(FlowTest, GatewayRejectsBadJsonWithClearErrors) {
+  struct Case {
+    std::string method, target, body;
+    int status;
+    std::string mentions;
+  } cases[] = {
+      {"POST", "/api/v1/customers", "{not json", 400, "invalid JSON"},
+      {"POST", "/api/v1/customers", R"({"request_id":"x","profil":{}})", 400, "profil"},
+      {"POST", "/api/v1/customers", R"({"request_id":"x","profile":{"kind":42.5}})", 400,
+       "invalid JSON"},
+      {"POST", "/api/v1/customers", R"({"request_id":"x","profile":{"kind":"CUSTOMER_KIND_HOSPITAL"}})",
+       400, "profile.name"},
+      {"POST", "/api/v1/customers", "", 400, "JSON object is required"},
+      {"POST", "/api/v1/visits", R"({"request_id":"v","customer_id":"nope","rep_id":"r"})", 404,
+       "customer_id"},
+      {"GET", "/api/v1/customers/does-not-exist", "", 404, "customer_id"},
+      {"GET", "/api/v1/nothing-here", "", 404, "no route"},
+      {"POST", "/api/v1/customers",
+       absl::StrCat(R"({"request_id":"big","profile":{"name":")", std::string(2 << 20, 'x'), "\"}}"),
+       413, "PAYLOAD_TOO_LARGE"},
+  };
+  for (const auto& c : cases) {
+    http::Response r = Http(c.method, c.target, c.body);
+    EXPECT_EQ(r.status, c.status) << c.method << " " << c.target << " " << c.body.substr(0, 80)
+                                  << " -> " << r.body;
+    EXPECT_NE(r.body.find(c.mentions), std::string::npos) << r.body;
+  }
+}
+
+TEST_F(FlowTest, GrpcRejectsBadInputNamingTheField) {
+  auto stub = v1::CustomerMaster::NewStub(
+      rpc::MakeChannel(suite_->GrpcAddress("customer-master"), 64 << 20));
+  auto call = [&](const v1::RegisterCustomerRequest& req) {
+    v1::Customer out;
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    return stub->RegisterCustomer(ctx.get(), req, &out);
+  };
+  auto field_of = [](const grpc::Status& s) -> std::string {
+    google::rpc::Status details;
+    if (!details.ParseFromString(s.error_details()) || details.details_size() == 0) return "";
+    google::rpc::BadRequest br;
+    if (!details.details(0).UnpackTo(&br) || br.field_violations_size() == 0) return "";
+    return br.field_violations(0).field();
+  };
+  v1::RegisterCustomerRequest req;
+  grpc::Status s = call(req);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(field_of(s), "request_id");
+  req.set_request_id("bad-1");
+  EXPECT_EQ(field_of(call(req)), "profile");
+  req.mutable_profile()->set_kind(v1::CUSTOMER_KIND_DOCTOR);
+  req.mutable_profile()->set_name("李娜");
+  s = call(req);
+  EXPECT_EQ(field_of(s), "profile.hospital_id");
+  req.mutable_profile()->set_hospital_id("no-such-hospital");
+  s = call(req);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(field_of(s), "profile.hospital_id");
+  // Over the server's 4 MiB limit: RESOURCE_EXHAUSTED before any handler.
+  req.mutable_profile()->set_name(std::string(5 << 20, 'x'));
+  EXPECT_EQ(call(req).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  v1::GetCustomerRequest get;
+  get.set_customer_id("unknown-id");
+  v1::Customer out;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  grpc::Status nf = stub->GetCustomer(ctx.get(), get, &out);
+  EXPECT_EQ(nf.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(field_of(nf), "customer_id");
+
+  auto sales = v1::SalesPipeline::NewStub(rpc::MakeChannel(suite_->GrpcAddress("sales-pipeline")));
+  v1::LogVisitRequest visit;
+  visit.set_request_id("v-bad");
+  visit.set_customer_id("c");
+  v1::Visit vout;
+  auto vctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  grpc::Status vs = sales->LogVisit(vctx.get(), visit, &vout);
+  EXPECT_EQ(vs.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(field_of(vs), "rep_id");
+}
+
+TEST_F(FlowTest, PoisonEventGoesToTheDlqAndProjectionsKeepGoing) {
+  // A record that is not an EventEnvelope, straight onto the customer topic.
+  KafkaBroker* broker = SharedBroker();
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", broker->bootstrap(), err);
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
+  std::string poison = "\x08\xff\xff\xff garbage";
+  std::string key = "poison-customer";
+  ASSERT_EQ(producer->produce("pharmacrm.customer.events.v1", RdKafka::Topic::PARTITION_UA,
+                              RdKafka::Producer::RK_MSG_COPY, poison.data(), poison.size(),
+                              key.data(), key.size(), 0, nullptr),
+            RdKafka::ERR_NO_ERROR);
+  ASSERT_EQ(producer->flush(10000), RdKafka::ERR_NO_ERROR);
+
+  // Every projecting service dead-letters it, with the reason.
+  std::unique_ptr<RdKafka::Conf> cconf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  cconf->set("bootstrap.servers", broker->bootstrap(), err);
+  cconf->set("group.id", "itest-dlq-reader", err);
+  cconf->set("auto.offset.reset", "earliest", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(cconf.get(), err));
+  reader->subscribe({"pharmacrm.dlq.v1"});
+  std::set<std::string> groups;
+  std::string reason;
+  absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (groups.size() < 4 && absl::Now() < deadline) {
+    std::unique_ptr<RdKafka::Message> m(reader->consume(200));
+    if (m->err() != RdKafka::ERR_NO_ERROR || !m->key() || *m->key() != key || !m->headers()) continue;
+    auto h = m->headers()->get_last("pharmacrm_dlq_consumer_group");
+    groups.emplace(static_cast<const char*>(h.value()), h.value_size());
+    auto r = m->headers()->get_last("pharmacrm_dlq_reason");
+    reason.assign(static_cast<const char*>(r.value()), r.value_size());
+  }
+  reader->close();
+  EXPECT_EQ(groups.size(), 4u);  // sales-pipeline, campaigns, service-desk, value-scoring.
+  EXPECT_NE(reason.find("EventEnvelope"), std::string::npos) << reason;
+
+  // And they keep consuming.
+  std::string hospital = RegisterHospital("after-poison");
+  ASSERT_TRUE(WaitUntil([&] { return Get360(hospital).complete(); }));
+}
+
+TEST_F(FlowTest, AServiceDownYieldsAPartialAnswerNotAnError) {
+  std::string hospital = RegisterHospital("partial");
+  ASSERT_TRUE(WaitUntil([&] { return Get360(hospital).complete(); }));
+  ServiceProcess& scoring = suite_->process("value-scoring");
+  ASSERT_TRUE(scoring.Terminate(absl::Seconds(10)).ok());
+  http::Response r = Http("GET", "/api/v1/customers/" + hospital);
+  EXPECT_EQ(r.status, 200) << r.body;
+  v1::Customer360 view;
+  ASSERT_TRUE(JsonStringToMessage(r.body, &view).ok());
+  EXPECT_FALSE(view.complete());
+  ASSERT_EQ(view.missing_parts_size(), 1) << r.body;
+  EXPECT_EQ(view.missing_parts(0).service(), "value-scoring");
+  EXPECT_EQ(view.missing_parts(0).code(), "UNAVAILABLE");
+  EXPECT_EQ(view.customer().id(), hospital);
+  ASSERT_TRUE(suite_->StartService("value-scoring").ok());
+  EXPECT_TRUE(WaitUntil([&] { return Get360(hospital).complete(); }));
+}
+
+}  // namespace
+}  // namespace pharmacrm::itest

@@ -1,0 +1,23 @@
+// Local resources for integration tests: free TCP ports and scratch folders.
+#ifndef PHARMACRM_TESTS_INTEGRATION_SUPPORT_PORTS_H_
+#define PHARMACRM_TESTS_INTEGRATION_SUPPORT_PORTS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace pharmacrm::itest {
+
+// A TCP port on 127.0.0.1 that was free a moment ago: binds port 0, reads the
+// port the kernel chose, closes the socket. Another process may take it before
+// the caller binds it, so callers bind soon. Never returns the same port twice
+// in one process. Aborts if no socket can be bound.
+int FreePort();
+
+// Creates a fresh, empty folder /tmp/<prefix>XXXXXX and returns its path.
+// Aborts on failure.
+std::string TempDir(absl::string_view prefix);
+
+}  // namespace pharmacrm::itest
+
+#endif  // PHARMACRM_TESTS_INTEGRATION_SUPPORT_PORTS_H_
