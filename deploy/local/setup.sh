@@ -28,7 +28,6 @@ PACKAGES=(
   libboost-dev libgflags-dev
   prometheus-cpp-dev
   golang-github-gogo-googleapis-dev
-  libicu-dev
 )
 
 # ---------------------------------------------------------------------------

@@ -300,7 +300,11 @@ TEST_F(FlowTest, AServiceDownYieldsAPartialAnswerNotAnError) {
   std::string hospital = RegisterHospital("partial");
   ASSERT_TRUE(WaitUntil([&] { return Get360(hospital).complete(); }));
   ServiceProcess& scoring = suite_->process("value-scoring");
-  ASSERT_TRUE(scoring.Terminate(absl::Seconds(10)).ok());
+  // SIGTERM: a clean stop (exit code 0) after draining, logged as such.
+  absl::StatusOr<int> exit_status = scoring.Terminate(absl::Seconds(10));
+  ASSERT_TRUE(exit_status.ok()) << exit_status.status();
+  EXPECT_TRUE(ExitedWith(*exit_status, 0)) << DescribeWaitStatus(*exit_status);
+  EXPECT_NE(scoring.LogTail(5).find(R"("msg":"stopped")"), std::string::npos) << scoring.LogTail(5);
   http::Response r = Http("GET", "/api/v1/customers/" + hospital);
   EXPECT_EQ(r.status, 200) << r.body;
   v1::Customer360 view;

@@ -1,0 +1,278 @@
+// bench/event_path: commands/s through customer-master (gRPC -> RocksDB
+// WriteBatch -> outbox -> Kafka) and end-to-end lag to value-scoring's
+// projection, next to raw ceilings measured in the same run on the same
+// machine: RocksDB WriteBatch rate, librdkafka produce rate to the same
+// broker, and gRPC unary rate of an echo handler on loopback.
+//
+// Expects a broker, customer-master and value-scoring already running (see
+// bench/run.sh, which starts them). Prints a Markdown table.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "librdkafka/rdkafkacpp.h"
+#include "pharmacrm/rpc/server.h"
+#include "pharmacrm/store/store.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/value_scoring.grpc.pb.h"
+
+ABSL_FLAG(std::string, kafka_bootstrap, "127.0.0.1:19092", "Broker under test");
+ABSL_FLAG(std::string, customer_master, "127.0.0.1:51051", "customer-master gRPC address");
+ABSL_FLAG(std::string, value_scoring, "127.0.0.1:51055", "value-scoring gRPC address");
+ABSL_FLAG(int, clients, 32, "Concurrent client threads (commands in flight)");
+ABSL_FLAG(int, seconds, 8, "Duration of each measurement");
+ABSL_FLAG(bool, fsync, true, "RocksDB ceiling with sync writes (as --durability=fsync)");
+ABSL_FLAG(std::string, scratch, "/tmp/pharmacrm-bench", "Folder for the RocksDB ceiling");
+
+namespace pharmacrm::bench {
+namespace {
+
+struct Result {
+  double per_second = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  return v[i];
+}
+
+// Runs `op` from `threads` threads for `duration`; ops/s and latency.
+Result Hammer(int threads, absl::Duration duration, const std::function<bool(int, int64_t)>& op) {
+  std::atomic<int64_t> done{0};
+  absl::Mutex mu;
+  std::vector<double> latencies;
+  absl::Time end = absl::Now() + duration;
+  std::vector<std::thread> pool;
+  absl::Time start = absl::Now();
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      std::vector<double> local;
+      for (int64_t i = 0; absl::Now() < end; ++i) {
+        absl::Time s = absl::Now();
+        if (op(t, i)) {
+          ++done;
+          if (i % 4 == 0) local.push_back(absl::ToDoubleMilliseconds(absl::Now() - s));
+        }
+      }
+      absl::MutexLock lock(&mu);
+      latencies.insert(latencies.end(), local.begin(), local.end());
+    });
+  }
+  for (auto& th : pool) th.join();
+  double secs = absl::ToDoubleSeconds(absl::Now() - start);
+  return {done / secs, Percentile(latencies, 0.5), Percentile(latencies, 0.99)};
+}
+
+std::string Payload(size_t n) { return std::string(n, 'p'); }
+
+Result RocksDbCeiling(int threads, absl::Duration d) {
+  std::string dir = absl::StrCat(absl::GetFlag(FLAGS_scratch), "/rocksdb");
+  std::filesystem::remove_all(dir);
+  auto store = *store::Store::Open({dir, absl::GetFlag(FLAGS_fsync)});
+  std::string value = Payload(300);
+  v1::OutboxRecord record;
+  record.set_topic("t");
+  record.set_value(value);
+  v1::IdempotencyRecord idem;
+  idem.set_response(value);
+  Result r = Hammer(threads, d, [&](int t, int64_t i) {
+    store::Batch b;
+    std::string key = absl::StrCat(t, "-", i);
+    b.Put(store::Family::kState, key, value);
+    b.AppendOutbox(record);
+    b.PutIdempotency(key, idem);
+    return store->Write(std::move(b)).ok();
+  });
+  store.reset();
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+class CountingDr : public RdKafka::DeliveryReportCb {
+ public:
+  void dr_cb(RdKafka::Message& m) override {
+    if (m.err() == RdKafka::ERR_NO_ERROR) ++ok;
+  }
+  std::atomic<int64_t> ok{0};
+};
+
+Result KafkaCeiling(absl::Duration d) {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  CountingDr dr;
+  conf->set("bootstrap.servers", absl::GetFlag(FLAGS_kafka_bootstrap), err);
+  conf->set("enable.idempotence", "true", err);
+  conf->set("acks", "all", err);
+  conf->set("linger.ms", "5", err);
+  conf->set("compression.type", "lz4", err);
+  conf->set("dr_cb", &dr, err);
+  std::unique_ptr<RdKafka::Producer> p(RdKafka::Producer::create(conf.get(), err));
+  std::string value = Payload(300);
+  absl::Time start = absl::Now(), end = start + d;
+  int64_t i = 0;
+  while (absl::Now() < end) {
+    std::string key = absl::StrCat("k", i++ % 1000);
+    while (p->produce("pharmacrm.bench.v1", RdKafka::Topic::PARTITION_UA,
+                      RdKafka::Producer::RK_MSG_COPY, value.data(), value.size(), key.data(),
+                      key.size(), 0, nullptr) == RdKafka::ERR__QUEUE_FULL) {
+      p->poll(1);
+    }
+    if (i % 1000 == 0) p->poll(0);
+  }
+  p->flush(30000);
+  return {dr.ok / absl::ToDoubleSeconds(absl::Now() - start), 0, 0};
+}
+
+// The cheapest unary handler there is: answers a fixed Customer.
+class EchoService final : public v1::CustomerMaster::Service {
+  grpc::Status GetCustomer(grpc::ServerContext*, const v1::GetCustomerRequest* req,
+                           v1::Customer* resp) override {
+    resp->set_id(req->customer_id());
+    resp->mutable_profile()->set_name("北京协和医院");
+    return grpc::Status::OK;
+  }
+};
+
+std::vector<std::unique_ptr<v1::CustomerMaster::Stub>> Stubs(const std::string& target, int n) {
+  std::vector<std::unique_ptr<v1::CustomerMaster::Stub>> stubs;
+  for (int i = 0; i < n; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("pharmacrm.channel", i);  // Distinct channels: one connection each.
+    stubs.push_back(v1::CustomerMaster::NewStub(
+        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args)));
+  }
+  return stubs;
+}
+
+Result GrpcCeiling(int threads, absl::Duration d) {
+  EchoService echo;
+  auto server = *rpc::StartGrpcServer({"127.0.0.1", 0, 4 << 20}, {&echo});
+  auto stubs = Stubs(absl::StrCat("127.0.0.1:", server.port), threads);
+  Result r = Hammer(threads, d, [&](int t, int64_t) {
+    grpc::ClientContext ctx;
+    v1::GetCustomerRequest req;
+    req.set_customer_id("c-1");
+    v1::Customer resp;
+    return stubs[t]->GetCustomer(&ctx, req, &resp).ok();
+  });
+  server.server->Shutdown();
+  return r;
+}
+
+v1::RegisterCustomerRequest Command(const std::string& request_id) {
+  v1::RegisterCustomerRequest req;
+  req.set_request_id(request_id);
+  req.mutable_profile()->set_kind(v1::CUSTOMER_KIND_HOSPITAL);
+  req.mutable_profile()->set_name("北京协和医院");
+  req.mutable_profile()->set_province("北京市");
+  req.mutable_profile()->set_city("北京市");
+  req.mutable_profile()->set_hospital_grade(v1::HOSPITAL_GRADE_3A);
+  return req;
+}
+
+Result Commands(int threads, absl::Duration d, const std::string& run) {
+  auto stubs = Stubs(absl::GetFlag(FLAGS_customer_master), threads);
+  return Hammer(threads, d, [&](int t, int64_t i) {
+    grpc::ClientContext ctx;
+    v1::Customer resp;
+    return stubs[t]->RegisterCustomer(&ctx, Command(absl::StrCat(run, "-", t, "-", i)), &resp).ok();
+  });
+}
+
+// Paced commands at `rate`/s; every 10th customer is polled on value-scoring
+// until its projection exists: lag = visible - acknowledged.
+Result Lag(double rate, absl::Duration d, const std::string& run) {
+  int threads = 8;
+  auto stubs = Stubs(absl::GetFlag(FLAGS_customer_master), threads);
+  auto scoring = v1::ValueScoring::NewStub(rpc::MakeChannel(absl::GetFlag(FLAGS_value_scoring)));
+  absl::Mutex mu;
+  std::vector<double> lags;
+  std::atomic<int64_t> sent{0};
+  std::vector<std::thread> pollers;
+  absl::Time start = absl::Now();
+  absl::Duration interval = absl::Seconds(threads / rate);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      absl::Time next = start + interval * t / threads;
+      for (int64_t i = 0; next < start + d; ++i, next += interval) {
+        absl::SleepFor(next - absl::Now());
+        grpc::ClientContext ctx;
+        v1::Customer resp;
+        if (!stubs[t]->RegisterCustomer(&ctx, Command(absl::StrCat(run, "-", t, "-", i)), &resp).ok()) {
+          continue;
+        }
+        ++sent;
+        if (i % 10 != 0) continue;
+        absl::Time acked = absl::Now();
+        v1::GetCustomerValueRequest q;
+        q.set_customer_id(resp.id());
+        absl::Time give_up = acked + absl::Seconds(10);
+        while (absl::Now() < give_up) {
+          grpc::ClientContext qctx;
+          v1::CustomerValue v;
+          if (scoring->GetCustomerValue(&qctx, q, &v).ok()) {
+            absl::MutexLock lock(&mu);
+            lags.push_back(absl::ToDoubleMilliseconds(absl::Now() - acked));
+            break;
+          }
+          absl::SleepFor(absl::Milliseconds(1));
+        }
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  return {sent / absl::ToDoubleSeconds(absl::Now() - start), Percentile(lags, 0.5),
+          Percentile(lags, 0.99)};
+}
+
+int Main() {
+  int clients = absl::GetFlag(FLAGS_clients);
+  absl::Duration d = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  std::string run = absl::StrCat("bench-", absl::ToUnixMillis(absl::Now()));
+  std::fprintf(stderr, "measuring gRPC ceiling...\n");
+  Result grpc = GrpcCeiling(clients, d);
+  std::fprintf(stderr, "measuring RocksDB ceiling...\n");
+  Result rocks = RocksDbCeiling(clients, d);
+  std::fprintf(stderr, "measuring Kafka ceiling...\n");
+  Result kafka = KafkaCeiling(d);
+  std::fprintf(stderr, "measuring commands through customer-master...\n");
+  Result cmd = Commands(clients, d, run + "-max");
+  std::fprintf(stderr, "measuring lag at half load...\n");
+  Result lag = Lag(cmd.per_second / 2, d, run + "-lag");
+
+  std::printf("| measurement | rate | p50 | p99 | ratio |\n|---|---|---|---|---|\n");
+  std::printf("| gRPC unary ceiling (echo handler, %d in flight) | %.0f /s | %.2f ms | %.2f ms | 1.00 |\n",
+              clients, grpc.per_second, grpc.p50_ms, grpc.p99_ms);
+  std::printf("| RocksDB WriteBatch ceiling (3 puts, %s, %d writers) | %.0f /s | %.2f ms | %.2f ms | %.2f of gRPC |\n",
+              absl::GetFlag(FLAGS_fsync) ? "fsync" : "no fsync", clients, rocks.per_second,
+              rocks.p50_ms, rocks.p99_ms, rocks.per_second / grpc.per_second);
+  std::printf("| librdkafka produce ceiling (300 B, idempotent, acks=all) | %.0f /s | | | %.2f of gRPC |\n",
+              kafka.per_second, kafka.per_second / grpc.per_second);
+  std::printf("| RegisterCustomer through customer-master (%d in flight) | %.0f /s | %.2f ms | %.2f ms | **%.2f of gRPC** |\n",
+              clients, cmd.per_second, cmd.p50_ms, cmd.p99_ms, cmd.per_second / grpc.per_second);
+  std::printf("| lag to value-scoring's projection at %.0f commands/s | | %.1f ms | %.1f ms | |\n",
+              lag.per_second, lag.p50_ms, lag.p99_ms);
+  return 0;
+}
+
+}  // namespace
+}  // namespace pharmacrm::bench
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return pharmacrm::bench::Main();
+}
