@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -192,22 +193,54 @@ Result Commands(int threads, absl::Duration d, const std::string& run) {
   });
 }
 
-// Paced commands at `rate`/s; every 10th customer is polled on value-scoring
-// until its projection exists: lag = visible - acknowledged.
+// Paced commands at `rate`/s from 8 sender threads; every 10th customer is
+// handed to poller threads that ask value-scoring every millisecond until the
+// customer's projection exists: lag = visible - acknowledged.
 Result Lag(double rate, absl::Duration d, const std::string& run) {
-  int threads = 8;
-  auto stubs = Stubs(absl::GetFlag(FLAGS_customer_master), threads);
-  auto scoring = v1::ValueScoring::NewStub(rpc::MakeChannel(absl::GetFlag(FLAGS_value_scoring)));
+  constexpr int kSenders = 8;
+  constexpr int kPollers = 4;
+  auto stubs = Stubs(absl::GetFlag(FLAGS_customer_master), kSenders);
   absl::Mutex mu;
+  std::deque<std::pair<std::string, absl::Time>> to_poll;
+  bool senders_done = false;
   std::vector<double> lags;
   std::atomic<int64_t> sent{0};
-  std::vector<std::thread> pollers;
   absl::Time start = absl::Now();
-  absl::Duration interval = absl::Seconds(threads / rate);
+  absl::Duration interval = absl::Seconds(kSenders / rate);
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      absl::Time next = start + interval * t / threads;
+  for (int t = 0; t < kPollers; ++t) {
+    pool.emplace_back([&] {
+      auto scoring = v1::ValueScoring::NewStub(rpc::MakeChannel(absl::GetFlag(FLAGS_value_scoring)));
+      while (true) {
+        std::pair<std::string, absl::Time> item;
+        {
+          absl::MutexLock lock(&mu);
+          auto ready = [&] { return senders_done || !to_poll.empty(); };
+          mu.Await(absl::Condition(&ready));
+          if (to_poll.empty()) return;
+          item = to_poll.front();
+          to_poll.pop_front();
+        }
+        v1::GetCustomerValueRequest q;
+        q.set_customer_id(item.first);
+        absl::Time give_up = item.second + absl::Seconds(10);
+        while (absl::Now() < give_up) {
+          grpc::ClientContext qctx;
+          v1::CustomerValue v;
+          if (scoring->GetCustomerValue(&qctx, q, &v).ok()) {
+            absl::MutexLock lock(&mu);
+            lags.push_back(absl::ToDoubleMilliseconds(absl::Now() - item.second));
+            break;
+          }
+          absl::SleepFor(absl::Milliseconds(1));
+        }
+      }
+    });
+  }
+  std::vector<std::thread> senders;
+  for (int t = 0; t < kSenders; ++t) {
+    senders.emplace_back([&, t] {
+      absl::Time next = start + interval * t / kSenders;
       for (int64_t i = 0; next < start + d; ++i, next += interval) {
         absl::SleepFor(next - absl::Now());
         grpc::ClientContext ctx;
@@ -216,27 +249,21 @@ Result Lag(double rate, absl::Duration d, const std::string& run) {
           continue;
         }
         ++sent;
-        if (i % 10 != 0) continue;
-        absl::Time acked = absl::Now();
-        v1::GetCustomerValueRequest q;
-        q.set_customer_id(resp.id());
-        absl::Time give_up = acked + absl::Seconds(10);
-        while (absl::Now() < give_up) {
-          grpc::ClientContext qctx;
-          v1::CustomerValue v;
-          if (scoring->GetCustomerValue(&qctx, q, &v).ok()) {
-            absl::MutexLock lock(&mu);
-            lags.push_back(absl::ToDoubleMilliseconds(absl::Now() - acked));
-            break;
-          }
-          absl::SleepFor(absl::Milliseconds(1));
+        if (i % 10 == 0) {
+          absl::MutexLock lock(&mu);
+          to_poll.emplace_back(resp.id(), absl::Now());
         }
       }
     });
   }
+  for (auto& th : senders) th.join();
+  double secs = absl::ToDoubleSeconds(absl::Now() - start);
+  {
+    absl::MutexLock lock(&mu);
+    senders_done = true;
+  }
   for (auto& th : pool) th.join();
-  return {sent / absl::ToDoubleSeconds(absl::Now() - start), Percentile(lags, 0.5),
-          Percentile(lags, 0.99)};
+  return {sent / secs, Percentile(lags, 0.5), Percentile(lags, 0.99)};
 }
 
 int Main() {

@@ -1,6 +1,8 @@
 #include "pharmacrm/bus/consumer.h"
 
 #include <atomic>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -27,6 +29,9 @@ bool IsPoison(const absl::Status& status) {
 
 class EventConsumer::Impl : public RdKafka::RebalanceCb {
  public:
+  // Most records applied in one RocksDB commit.
+  static constexpr size_t kMaxBatch = 500;
+
   Impl(store::Store* store, ConsumerOptions options, ApplyFn apply)
       : store_(store),
         options_(std::move(options)),
@@ -104,24 +109,28 @@ class EventConsumer::Impl : public RdKafka::RebalanceCb {
  private:
   void Run() {
     while (running_) {
+      std::vector<std::unique_ptr<RdKafka::Message>> batch;
       std::unique_ptr<RdKafka::Message> msg(consumer_->consume(100));
       dlq_->poll(0);
-      switch (msg->err()) {
-        case RdKafka::ERR_NO_ERROR:
-          Handle(*msg);
-          break;
-        case RdKafka::ERR__TIMED_OUT:
-        case RdKafka::ERR__PARTITION_EOF:
-          break;
-        default:
-          core::Log(core::LogLevel::kWarning, "consumer: kafka error",
-                    {{"error", msg->errstr()}});
+      // Take what has already arrived, up to kMaxBatch, so that one commit
+      // (one fsync) covers many events.
+      while (msg) {
+        if (msg->err() == RdKafka::ERR_NO_ERROR) {
+          batch.push_back(std::move(msg));
+        } else if (msg->err() != RdKafka::ERR__TIMED_OUT &&
+                   msg->err() != RdKafka::ERR__PARTITION_EOF) {
+          core::Log(core::LogLevel::kWarning, "consumer: kafka error", {{"error", msg->errstr()}});
+        }
+        if (batch.empty() || batch.size() >= kMaxBatch) break;
+        msg.reset(consumer_->consume(0));
+        if (msg->err() == RdKafka::ERR__TIMED_OUT) break;
       }
+      if (!batch.empty()) HandleBatch(batch);
     }
   }
 
-  void Count(absl::string_view outcome) {
-    events_.Add({{"outcome", std::string(outcome)}}).Increment();
+  void Count(absl::string_view outcome, int64_t n = 1) {
+    events_.Add({{"outcome", std::string(outcome)}}).Increment(static_cast<double>(n));
   }
 
   // Retries `fn` until it succeeds or the consumer stops. False if stopped.
@@ -137,59 +146,94 @@ class EventConsumer::Impl : public RdKafka::RebalanceCb {
     }
   }
 
-  void Handle(RdKafka::Message& msg) {
-    const std::string topic = msg.topic_name();
-    const int32_t partition = msg.partition();
-    const int64_t offset = msg.offset();
-    v1::EventEnvelope event;
-    std::string poison_reason;
-    if (!event.ParseFromArray(msg.payload(), static_cast<int>(msg.len()))) {
-      poison_reason = "value is not a pharmacrm.v1.EventEnvelope";
-    } else if (event.event_id().empty()) {
-      poison_reason = "event_id: missing";
-    }
-    if (!poison_reason.empty()) {
-      DeadLetter(msg, poison_reason);
-      return;
-    }
-    core::ScopedCorrelationId cid(event.correlation_id());
-    absl::StatusOr<bool> applied = false;
-    if (!RetryUntilOk("read inbox", [&] {
-          applied = store_->EventApplied(event.event_id());
-          return applied.status();
-        })) {
-      return;
-    }
-    if (*applied) {
-      store::Batch b;
-      b.RecordConsumed(topic, partition, offset, "");
-      if (!RetryUntilOk("commit", [&] { return store_->Write(b); })) return;
-      absl::MutexLock lock(&mu_);
-      ++stats_.duplicates;
-      Count("duplicate");
-      StoreOffset(topic, partition, offset);
-      return;
-    }
-    core::CrashPoint("consumer_before_apply");
+  // Events applied in `pending` but not yet committed.
+  struct Pending {
     store::Batch batch;
-    absl::Status status;
-    bool ok = RetryUntilOk("apply", [&] {
-      batch = store::Batch();
-      status = apply_(event, batch);
-      return IsPoison(status) ? absl::OkStatus() : status;
-    });
-    if (!ok) return;
-    if (!status.ok()) {
-      DeadLetter(msg, status.ToString());
-      return;
+    std::set<std::string> event_ids;
+    std::map<std::pair<std::string, int32_t>, int64_t> last_offsets;
+    int64_t applied = 0;
+    int64_t duplicates = 0;
+  };
+
+  // Commits `p` (read-model changes, offsets and event ids in one batch) and
+  // tells Kafka the new positions. False if the consumer stopped first.
+  bool Commit(Pending& p) {
+    if (p.last_offsets.empty()) return true;
+    if (!RetryUntilOk("commit", [&] { return store_->Write(p.batch); })) return false;
+    for (int64_t i = 0; i < p.applied; ++i) core::CrashPoint("consumer_after_apply");
+    for (const auto& [tp, offset] : p.last_offsets) StoreOffset(tp.first, tp.second, offset);
+    {
+      absl::MutexLock lock(&mu_);
+      stats_.applied += p.applied;
+      stats_.duplicates += p.duplicates;
     }
-    batch.RecordConsumed(topic, partition, offset, event.event_id());
-    if (!RetryUntilOk("commit", [&] { return store_->Write(batch); })) return;
-    core::CrashPoint("consumer_after_apply");
-    StoreOffset(topic, partition, offset);
-    absl::MutexLock lock(&mu_);
-    ++stats_.applied;
-    Count("applied");
+    if (p.applied) Count("applied", p.applied);
+    if (p.duplicates) Count("duplicate", p.duplicates);
+    p = Pending();
+    return true;
+  }
+
+  void HandleBatch(const std::vector<std::unique_ptr<RdKafka::Message>>& messages) {
+    Pending p;
+    for (const auto& msg_ptr : messages) {
+      RdKafka::Message& msg = *msg_ptr;
+      const std::string topic = msg.topic_name();
+      const int32_t partition = msg.partition();
+      const int64_t offset = msg.offset();
+      v1::EventEnvelope event;
+      std::string poison_reason;
+      if (!event.ParseFromArray(msg.payload(), static_cast<int>(msg.len()))) {
+        poison_reason = "value is not a pharmacrm.v1.EventEnvelope";
+      } else if (event.event_id().empty()) {
+        poison_reason = "event_id: missing";
+      }
+      if (!poison_reason.empty()) {
+        if (!Commit(p)) return;
+        DeadLetter(msg, poison_reason);
+        continue;
+      }
+      core::ScopedCorrelationId cid(event.correlation_id());
+      absl::StatusOr<bool> applied = false;
+      if (!RetryUntilOk("read inbox", [&] {
+            applied = store_->EventApplied(event.event_id());
+            return applied.status();
+          })) {
+        return;
+      }
+      if (*applied || p.event_ids.count(event.event_id())) {
+        // Published twice (a relay retry after a crash): skip, but move on.
+        p.batch.RecordConsumed(topic, partition, offset, "");
+        p.last_offsets[{topic, partition}] = offset;
+        ++p.duplicates;
+        continue;
+      }
+      core::CrashPoint("consumer_before_apply");
+      store::Batch::Checkpoint mark = p.batch.Mark();
+      absl::Status status = apply_(event, p.batch);
+      if (!status.ok() && !IsPoison(status)) {
+        // Transient: commit what is done, then retry this event alone.
+        p.batch.Rollback(mark);
+        if (!Commit(p)) return;
+        if (!RetryUntilOk("apply", [&] {
+              p.batch = store::Batch();
+              status = apply_(event, p.batch);
+              return IsPoison(status) ? absl::OkStatus() : status;
+            })) {
+          return;
+        }
+      }
+      if (!status.ok()) {
+        p.batch.Rollback(mark);
+        if (!Commit(p)) return;
+        DeadLetter(msg, status.ToString());
+        continue;
+      }
+      p.batch.RecordConsumed(topic, partition, offset, event.event_id());
+      p.event_ids.insert(event.event_id());
+      p.last_offsets[{topic, partition}] = offset;
+      ++p.applied;
+    }
+    Commit(p);
   }
 
   void StoreOffset(const std::string& topic, int32_t partition, int64_t offset) {

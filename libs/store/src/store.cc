@@ -70,6 +70,19 @@ void Batch::PutIdempotency(absl::string_view request_id, const v1::IdempotencyRe
                   record.SerializeAsString()});
 }
 
+std::optional<std::optional<std::string>> Batch::Pending(Family family,
+                                                         absl::string_view key) const {
+  for (auto it = ops_.rbegin(); it != ops_.rend(); ++it) {
+    if (it->family == family && it->key == key) return it->value;
+  }
+  return std::nullopt;
+}
+
+void Batch::Rollback(const Checkpoint& mark) {
+  ops_.resize(std::min(ops_.size(), mark.ops));
+  outbox_.resize(std::min(outbox_.size(), mark.outbox));
+}
+
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("data_dir: must not be empty");
   std::error_code ec;

@@ -76,6 +76,22 @@ TEST_F(StoreTest, BatchCommitsStateOutboxOffsetAndIdempotencyTogether) {
   EXPECT_EQ(*store->CountOutbox(), 1u);
 }
 
+TEST(Batch, PendingSeesTheLastChangeAndRollbackDropsLaterOnes) {
+  Batch b;
+  EXPECT_FALSE(b.Pending(Family::kState, "k").has_value());
+  b.Put(Family::kState, "k", "1");
+  Batch::Checkpoint mark = b.Mark();
+  b.Put(Family::kState, "k", "2");
+  b.AppendOutbox(v1::OutboxRecord());
+  EXPECT_EQ(*b.Pending(Family::kState, "k"), "2");
+  EXPECT_FALSE(b.Pending(Family::kInbox, "k").has_value());
+  b.Rollback(mark);
+  EXPECT_EQ(*b.Pending(Family::kState, "k"), "1");
+  b.Delete(Family::kState, "k");
+  ASSERT_TRUE(b.Pending(Family::kState, "k").has_value());
+  EXPECT_FALSE(b.Pending(Family::kState, "k")->has_value());
+}
+
 TEST_F(StoreTest, ScanPrefixStopsAtPrefixEnd) {
   auto store = Open();
   Batch b;

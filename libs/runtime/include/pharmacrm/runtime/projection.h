@@ -26,13 +26,21 @@ inline std::string CustomerKey(uint8_t key_space, absl::string_view customer_id)
   return store::KeyBuilder(key_space).String(customer_id).key();
 }
 
-// The entry for `customer_id`, or NOT_FOUND naming customer_id.
+// The entry for `customer_id`, or NOT_FOUND naming customer_id. With
+// `pending`, a change already in that batch wins over the store.
 template <typename T>
 absl::StatusOr<T> ReadKeyed(const store::Store& store, uint8_t key_space,
-                            absl::string_view customer_id) {
+                            absl::string_view customer_id, const store::Batch* pending = nullptr) {
   if (customer_id.empty()) return core::FieldError("customer_id", "must be set");
-  ASSIGN_OR_RETURN(std::optional<std::string> raw,
-                   store.Get(store::Family::kState, CustomerKey(key_space, customer_id)));
+  std::string key = CustomerKey(key_space, customer_id);
+  std::optional<std::string> raw;
+  std::optional<std::optional<std::string>> staged;
+  if (pending != nullptr) staged = pending->Pending(store::Family::kState, key);
+  if (staged.has_value()) {
+    raw = *staged;
+  } else {
+    ASSIGN_OR_RETURN(raw, store.Get(store::Family::kState, key));
+  }
   if (!raw) {
     return core::FieldStatus(absl::StatusCode::kNotFound, "customer_id",
                              absl::StrCat("'", customer_id, "' is not known here"));
@@ -49,7 +57,7 @@ bus::ApplyFn KeyedProjection(store::Store* store, uint8_t key_space, ProjectFn<T
   return [store, key_space, project = std::move(project)](const v1::EventEnvelope& event,
                                                           store::Batch& batch) -> absl::Status {
     if (event.customer_id().empty()) return core::FieldError("customer_id", "event has none");
-    absl::StatusOr<T> current = ReadKeyed<T>(*store, key_space, event.customer_id());
+    absl::StatusOr<T> current = ReadKeyed<T>(*store, key_space, event.customer_id(), &batch);
     if (!current.ok() && current.status().code() != absl::StatusCode::kNotFound) {
       return current.status();
     }

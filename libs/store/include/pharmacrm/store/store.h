@@ -62,6 +62,19 @@ class Batch {
   void PutIdempotency(absl::string_view request_id, const v1::IdempotencyRecord& record);
   bool empty() const { return ops_.empty() && outbox_.empty(); }
 
+  // What this batch will have written under `key` once applied: a value, a
+  // deletion (nullopt inside), or nothing (outer nullopt: ask the store).
+  // Lets several changes to one key share a batch. Linear in the batch size.
+  std::optional<std::optional<std::string>> Pending(Family family, absl::string_view key) const;
+
+  // A point to roll back to: Rollback drops everything added after Mark.
+  struct Checkpoint {
+    size_t ops = 0;
+    size_t outbox = 0;
+  };
+  Checkpoint Mark() const { return {ops_.size(), outbox_.size()}; }
+  void Rollback(const Checkpoint& mark);
+
  private:
   friend class Store;
   struct Op {
