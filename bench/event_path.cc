@@ -27,8 +27,8 @@
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
 
 ABSL_FLAG(std::string, kafka_bootstrap, "127.0.0.1:19092", "Broker under test");
-ABSL_FLAG(std::string, customer_master, "127.0.0.1:51051", "customer-master gRPC address");
-ABSL_FLAG(std::string, value_scoring, "127.0.0.1:51055", "value-scoring gRPC address");
+ABSL_FLAG(std::string, customer_master, "127.0.0.1:17051", "customer-master gRPC address");
+ABSL_FLAG(std::string, value_scoring, "127.0.0.1:17055", "value-scoring gRPC address");
 ABSL_FLAG(int, clients, 32, "Concurrent client threads (commands in flight)");
 ABSL_FLAG(int, seconds, 8, "Duration of each measurement");
 ABSL_FLAG(bool, fsync, true, "RocksDB ceiling with sync writes (as --durability=fsync)");
@@ -270,6 +270,9 @@ int Main() {
   int clients = absl::GetFlag(FLAGS_clients);
   absl::Duration d = absl::Seconds(absl::GetFlag(FLAGS_seconds));
   std::string run = absl::StrCat("bench-", absl::ToUnixMillis(absl::Now()));
+  // Warm up the whole path first (the broker's JIT, RocksDB, connections).
+  std::fprintf(stderr, "warming up...\n");
+  Commands(clients, absl::Seconds(3), run + "-warmup");
   std::fprintf(stderr, "measuring gRPC ceiling...\n");
   Result grpc = GrpcCeiling(clients, d);
   std::fprintf(stderr, "measuring RocksDB ceiling...\n");

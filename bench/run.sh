@@ -27,7 +27,7 @@ start() {  # name grpc admin
   done
   echo "$1 did not become ready:"; tail -20 "$work/$1.log"; exit 1
 }
-start customer-master 51051 51101
-start value-scoring 51055 51105
-"$repo/build/bench/event_path" --kafka_bootstrap="$boot" --customer_master=127.0.0.1:51051 \
-  --value_scoring=127.0.0.1:51055 --scratch="$work/scratch" "$@"
+start customer-master 17051 17101
+start value-scoring 17055 17105
+"$repo/build/bench/event_path" --kafka_bootstrap="$boot" --customer_master=127.0.0.1:17051 \
+  --value_scoring=127.0.0.1:17055 --scratch="$work/scratch" "$@"

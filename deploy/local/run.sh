@@ -5,19 +5,25 @@
 #      PHARMACRM_KAFKA_BOOTSTRAP points to an external cluster;
 #   2. starts the five domain services and the gateway in the background;
 #   3. waits until every admin endpoint reports /readyz;
-#   4. loads a small demo data set on the first run of a data dir;
-#   5. prints the endpoints and stays in the foreground. Ctrl-C or SIGTERM
-#      stops the services and the broker.
+#   4. loads a small demo data set (a hospital, a doctor, one visit) on the
+#      first run of a data dir;
+#   5. prints the endpoints and stays in the foreground. Ctrl-C, SIGTERM or
+#      SIGHUP stops the services (gateway first) and then the broker.
 #
 # Environment (all optional):
 #   PHARMACRM_DATA_DIR           data directory            (<repo>/data)
+#   PHARMACRM_LISTEN_HOST        address every port binds  (127.0.0.1; 0.0.0.0
+#                                exposes the unauthenticated API to the network)
 #   PHARMACRM_BIN_DIR            service binaries          (<repo>/build/bin)
 #   PHARMACRM_KAFKA_BOOTSTRAP    use this Kafka cluster instead of a local broker
 #   PHARMACRM_KAFKA_PORT         local broker port         (9092; controller +1)
-#   PHARMACRM_GRPC_PORT_BASE     gateway gRPC port; services use base+1..base+5 (50050)
+#   PHARMACRM_GRPC_PORT_BASE     gateway gRPC port; services use base+1..base+5 (7050)
 #   PHARMACRM_ADMIN_PORT_BASE    admin ports are base+1..base+6 (9100)
 #   PHARMACRM_GATEWAY_HTTP_PORT  gateway HTTP/JSON port    (8080)
 #   PHARMACRM_READY_TIMEOUT      seconds to wait for each service (60)
+#
+# Any other PHARMACRM_<FLAG> variable (for example PHARMACRM_DURABILITY=process)
+# reaches the services as a flag fallback; the flags this script passes win.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,9 +32,15 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
 DATA_DIR="${PHARMACRM_DATA_DIR:-${REPO_ROOT}/data}"
 BIN_DIR="${PHARMACRM_BIN_DIR:-${REPO_ROOT}/build/bin}"
 KAFKA_PORT="${PHARMACRM_KAFKA_PORT:-9092}"
-GRPC_BASE="${PHARMACRM_GRPC_PORT_BASE:-50050}"
+GRPC_BASE="${PHARMACRM_GRPC_PORT_BASE:-7050}"
 ADMIN_BASE="${PHARMACRM_ADMIN_PORT_BASE:-9100}"
 HTTP_PORT="${PHARMACRM_GATEWAY_HTTP_PORT:-8080}"
+LISTEN_HOST="${PHARMACRM_LISTEN_HOST:-127.0.0.1}"
+# Where this script itself connects to the ports it starts.
+case "${LISTEN_HOST}" in
+  0.0.0.0 | localhost) CONNECT_HOST=127.0.0.1 ;;
+  *) CONNECT_HOST="${LISTEN_HOST}" ;;
+esac
 READY_TIMEOUT_S="${PHARMACRM_READY_TIMEOUT:-60}"
 STOP_TIMEOUT_S=20
 
@@ -70,7 +82,7 @@ grpc_port_of() {
 }
 
 port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  (exec 3<>"/dev/tcp/${CONNECT_HOST}/$1") 2>/dev/null
 }
 
 log_tail() {
@@ -121,19 +133,24 @@ SHUTTING_DOWN=0
 shutdown() {
   ((SHUTTING_DOWN)) && return 0
   SHUTTING_DOWN=1
-  trap '' INT TERM
+  trap '' INT TERM HUP
   ((SERVICES_STARTED || KAFKA_STARTED_HERE)) || return 0
   log "stopping services"
-  local i entry name grpc admin pid
-  # Gateway first, then the domain services.
-  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
-    read -r name grpc admin <<<"${SERVICES[i]}"
+  local entry name grpc admin pid
+  # The gateway first, so no new requests arrive; then the domain services
+  # together (each one: not ready, gRPC drained, consumers closed, relay
+  # flushed), then the broker.
+  stop_service gateway
+  for entry in "${SERVICES[@]}"; do
+    read -r name grpc admin <<<"${entry}"
+    [[ "${name}" == gateway ]] && continue
     if pid="$(service_pid "${name}")"; then
       kill -TERM "${pid}" 2>/dev/null || true
     fi
   done
-  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
-    read -r name grpc admin <<<"${SERVICES[i]}"
+  for entry in "${SERVICES[@]}"; do
+    read -r name grpc admin <<<"${entry}"
+    [[ "${name}" == gateway ]] && continue
     stop_service "${name}"
   done
   if ((KAFKA_STARTED_HERE)); then
@@ -149,7 +166,7 @@ on_signal() {
 }
 
 trap shutdown EXIT
-trap on_signal INT TERM
+trap on_signal INT TERM HUP
 
 # ---------------------------------------------------------------------------
 # Pre-flight checks
@@ -199,11 +216,14 @@ fi
 had_data=0
 [[ -f "${DEMO_MARKER}" ]] && had_data=1
 
+declare -A LOG_OFFSET=()
+
 start_service() {
   local name="$1"
   shift
   local log_file="${LOG_DIR}/${name}.log"
   printf '\n===== %s start %s =====\n' "$(date '+%F %T')" "${name}" >>"${log_file}"
+  LOG_OFFSET["${name}"]="$(stat -c %s "${log_file}")"
   # setsid: a Ctrl-C in the terminal reaches only this script, which then
   # stops the services in order with SIGTERM. Services read PHARMACRM_<FLAG>
   # environment variables as flag fallbacks, so this script's own
@@ -214,35 +234,88 @@ start_service() {
   log "started ${name} (pid $!), log ${log_file}"
 }
 
-for entry in "${SERVICES[@]}"; do
-  read -r name grpc admin <<<"${entry}"
+launch() {
+  local name="$1" entry n grpc admin
+  for entry in "${SERVICES[@]}"; do
+    read -r n grpc admin <<<"${entry}"
+    [[ "${n}" == "${name}" ]] && break
+  done
   if [[ "${name}" == gateway ]]; then
     start_service gateway \
-      --grpc_port="${grpc}" --admin_port="${admin}" --http_port="${HTTP_PORT}" \
-      --customer_master_addr="127.0.0.1:$(grpc_port_of customer-master)" \
-      --sales_pipeline_addr="127.0.0.1:$(grpc_port_of sales-pipeline)" \
-      --campaigns_addr="127.0.0.1:$(grpc_port_of campaigns)" \
-      --service_desk_addr="127.0.0.1:$(grpc_port_of service-desk)" \
-      --value_scoring_addr="127.0.0.1:$(grpc_port_of value-scoring)"
+      --grpc_host="${LISTEN_HOST}" --grpc_port="${grpc}" --admin_port="${admin}" --http_port="${HTTP_PORT}" \
+      --customer_master_addr="${CONNECT_HOST}:$(grpc_port_of customer-master)" \
+      --sales_pipeline_addr="${CONNECT_HOST}:$(grpc_port_of sales-pipeline)" \
+      --campaigns_addr="${CONNECT_HOST}:$(grpc_port_of campaigns)" \
+      --service_desk_addr="${CONNECT_HOST}:$(grpc_port_of service-desk)" \
+      --value_scoring_addr="${CONNECT_HOST}:$(grpc_port_of value-scoring)"
   else
     mkdir -p "${DATA_DIR}/${name}"
     start_service "${name}" \
-      --grpc_port="${grpc}" --admin_port="${admin}" \
+      --grpc_host="${LISTEN_HOST}" --grpc_port="${grpc}" --admin_port="${admin}" \
       --data_dir="${DATA_DIR}/${name}" --kafka_bootstrap="${BOOTSTRAP}"
   fi
+}
+
+# The default ports lie below Linux's range of ephemeral ports
+# (32768-60999). Ports chosen inside it (PHARMACRM_GRPC_PORT_BASE) can be
+# taken as the local port of an outgoing connection (to Kafka, say) and stay
+# in TIME-WAIT for up to a minute; such ports are waited for, and a service
+# that failed to bind one is started again.
+socket_on_port() {
+  command -v ss >/dev/null || return 1
+  [[ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]]
+}
+
+wait_port_released() {
+  local port="$1" deadline=$((SECONDS + 75))
+  while socket_on_port "${port}"; do
+    if [[ -n "$(ss -Htln "( sport = :${port} )" 2>/dev/null)" ]]; then return 1; fi
+    ((SECONDS < deadline)) || return 1
+    sleep 1
+  done
+}
+
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  for port in "${grpc}" "${admin}"; do
+    if socket_on_port "${port}"; then
+      log "port ${port} (${name}) is held by another socket (an outgoing connection's local port); waiting until it is released"
+      wait_port_released "${port}" || die "port ${port} (${name}) stays in use"
+    fi
+  done
+done
+
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  launch "${name}"
 done
 
 wait_ready() {
-  local name="$1" admin="$2" pid
+  local name="$1" grpc="$2" admin="$3" pid port retries=0
+  local log_file="${LOG_DIR}/${name}.log"
   local deadline=$((SECONDS + READY_TIMEOUT_S))
-  until curl -fsS -m 2 -o /dev/null "http://127.0.0.1:${admin}/readyz" 2>/dev/null; do
+  until curl -fsS -m 2 -o /dev/null "http://${CONNECT_HOST}:${admin}/readyz" 2>/dev/null; do
     if ! pid="$(service_pid "${name}")"; then
-      log_tail "${LOG_DIR}/${name}.log"
+      local offset="${LOG_OFFSET[${name}]:-0}"
+      if ((retries < 3)) && tail -c +"$((offset + 1))" "${log_file}" \
+          | grep -E 'cannot (listen|bind) on|Address already in use' >/dev/null; then
+        retries=$((retries + 1))
+        for port in "${grpc}" "${admin}"; do
+          if socket_on_port "${port}"; then
+            log "${name} could not bind port ${port} (held by another socket); waiting until it is released"
+            wait_port_released "${port}" || { log_tail "${log_file}"; die "port ${port} (${name}) stays in use"; }
+          fi
+        done
+        launch "${name}"
+        deadline=$((SECONDS + READY_TIMEOUT_S))
+        continue
+      fi
+      log_tail "${log_file}"
       die "${name} exited during startup"
     fi
     if ((SECONDS >= deadline)); then
-      log_tail "${LOG_DIR}/${name}.log"
-      die "${name} not ready on http://127.0.0.1:${admin}/readyz within ${READY_TIMEOUT_S}s"
+      log_tail "${log_file}"
+      die "${name} not ready on http://${CONNECT_HOST}:${admin}/readyz within ${READY_TIMEOUT_S}s"
     fi
     sleep 0.5
   done
@@ -251,58 +324,99 @@ wait_ready() {
 
 for entry in "${SERVICES[@]}"; do
   read -r name grpc admin <<<"${entry}"
-  wait_ready "${name}" "${admin}"
+  wait_ready "${name}" "${grpc}" "${admin}"
 done
 
 # ---------------------------------------------------------------------------
 # Demo data
 # ---------------------------------------------------------------------------
-API="http://127.0.0.1:${HTTP_PORT}/api/v1"
+API="http://${CONNECT_HOST}:${HTTP_PORT}/api/v1"
 HOSPITAL_ID=""
 DOCTOR_ID=""
+VISIT_ID=""
 
-# POSTs JSON $2 to $1 and prints the "id" of the reply (top level, or of the
-# first nested object that has one). Retries a few times: every request has
-# a request_id, so repeating it is safe.
-post_and_get_id() {
-  local url="$1" body="$2" reply attempt
-  for attempt in 1 2 3 4 5; do
-    if reply="$(curl -fsS -m 10 -X POST -H 'Content-Type: application/json' \
-        --data-binary "${body}" "${url}" 2>&1)"; then
-      if python3 -c '
+# Prints the top-level "id" of the JSON object on stdin; fails if there is none.
+json_id() {
+  python3 -c '
 import json, sys
-doc = json.loads(sys.argv[1])
-ident = doc.get("id") if isinstance(doc, dict) else None
-if not ident and isinstance(doc, dict):
-    for value in doc.values():
-        if isinstance(value, dict) and value.get("id"):
-            ident = value["id"]
-            break
-if not ident:
+try:
+    doc = json.load(sys.stdin)
+except ValueError:
     sys.exit(1)
-print(ident)' "${reply}"; then
-        return 0
-      fi
+ident = doc.get("id") if isinstance(doc, dict) else None
+if not isinstance(ident, str) or not ident:
+    sys.exit(1)
+print(ident)'
+}
+
+# post_for_id URL BODY RETRY_STATUSES WAIT_S
+# POSTs the JSON BODY to URL and prints the "id" of the 2xx reply. A reply
+# whose HTTP status matches the regex RETRY_STATUSES (000: no answer) is
+# retried every half second for up to WAIT_S seconds; any other failure is
+# reported at once. Retrying is safe: every demo request carries a
+# request_id, so a repeat has no further effect and returns the first reply.
+post_for_id() {
+  local url="$1" body="$2" retry="$3" wait_s="$4"
+  local deadline=$((SECONDS + wait_s)) out status reply
+  while true; do
+    out="$(curl -sS -m 10 -X POST -H 'Content-Type: application/json' \
+      --data-binary "${body}" -w '\n%{http_code}' "${url}" 2>&1)" || true
+    status="${out##*$'\n'}"
+    reply="${out%$'\n'*}"
+    [[ "${status}" =~ ^[0-9]{3}$ ]] || { status=000; reply="${out}"; }
+    if [[ "${status}" == 2?? ]]; then
+      if printf '%s' "${reply}" | json_id; then return 0; fi
+      printf '[run] POST %s: reply without an id: %s\n' "${url}" "${reply}" >&2
+      return 1
     fi
-    sleep 1
+    if ! [[ "${status}" =~ ^(${retry})$ ]] || ((SECONDS >= deadline)); then
+      printf '[run] POST %s failed (HTTP %s): %s\n' "${url}" "${status}" "${reply}" >&2
+      return 1
+    fi
+    sleep 0.5
   done
-  printf '[run] POST %s failed: %s\n' "${url}" "${reply}" >&2
-  return 1
+}
+
+load_demo() {
+  HOSPITAL_ID="$(post_for_id "${API}/customers" \
+    '{"request_id":"demo-hospital-1","profile":{"kind":"CUSTOMER_KIND_HOSPITAL","name":"北京协和医院","province":"北京市","city":"北京市","hospital_grade":"HOSPITAL_GRADE_3A"}}' \
+    '000|5..' 10)" || return 1
+  DOCTOR_ID="$(post_for_id "${API}/customers" \
+    "{\"request_id\":\"demo-doctor-1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\",\"name\":\"张伟\",\"hospital_id\":\"${HOSPITAL_ID}\",\"department\":\"心内科\",\"title\":\"主任医师\"}}" \
+    '000|5..' 10)" || return 1
+  # sales-pipeline answers 404 until it has consumed the doctor's
+  # CustomerRegistered event from Kafka; that takes a moment after start.
+  VISIT_ID="$(post_for_id "${API}/visits" \
+    "{\"request_id\":\"demo-visit-1\",\"customer_id\":\"${DOCTOR_ID}\",\"rep_id\":\"rep-demo\",\"notes\":\"介绍新适应症\"}" \
+    '000|404|5..' 15)" || return 1
+}
+
+# The marker is written only after the whole demo set is in; a run that was
+# interrupted half way loads it again, and the request ids make that a no-op
+# for what was already stored.
+read_marker() {
+  local key value
+  while IFS='=' read -r key value; do
+    case "${key}" in
+      HOSPITAL_ID) HOSPITAL_ID="${value}" ;;
+      DOCTOR_ID) DOCTOR_ID="${value}" ;;
+      VISIT_ID) VISIT_ID="${value}" ;;
+    esac
+  done <"${DEMO_MARKER}"
 }
 
 if ((had_data)); then
-  # shellcheck disable=SC1090
-  source "${DEMO_MARKER}"
+  read_marker
   log "data dir already initialised; demo data not loaded again"
 else
   log "loading demo data"
-  if HOSPITAL_ID="$(post_and_get_id "${API}/customers" \
-      '{"request_id":"demo-hospital-1","kind":"CUSTOMER_KIND_HOSPITAL","name":"北京协和医院","province":"北京市","city":"北京市","hospital_grade":"HOSPITAL_GRADE_3A"}')" \
-    && DOCTOR_ID="$(post_and_get_id "${API}/customers" \
-      "{\"request_id\":\"demo-doctor-1\",\"kind\":\"CUSTOMER_KIND_DOCTOR\",\"name\":\"张伟\",\"hospital_id\":\"${HOSPITAL_ID}\",\"department\":\"心内科\"}")"; then
-    printf 'HOSPITAL_ID=%q\nDOCTOR_ID=%q\n' "${HOSPITAL_ID}" "${DOCTOR_ID}" >"${DEMO_MARKER}"
+  if load_demo; then
+    printf 'HOSPITAL_ID=%s\nDOCTOR_ID=%s\nVISIT_ID=%s\n' "${HOSPITAL_ID}" "${DOCTOR_ID}" "${VISIT_ID}" \
+      >"${DEMO_MARKER}"
+    log "demo data loaded"
   else
     log "WARNING: demo data could not be loaded; services keep running"
+    DOCTOR_ID=""
   fi
 fi
 
@@ -313,14 +427,15 @@ printf '\nPharmaCRM is running (data: %s, logs: %s)\n\n' "${DATA_DIR}" "${LOG_DI
 printf '  %-18s %-18s %s\n' SERVICE GRPC ADMIN
 for entry in "${SERVICES[@]}"; do
   read -r name grpc admin <<<"${entry}"
-  printf '  %-18s %-18s %s\n' "${name}" "127.0.0.1:${grpc}" "http://127.0.0.1:${admin}/"
+  printf '  %-18s %-18s %s\n' "${name}" "${CONNECT_HOST}:${grpc}" "http://${CONNECT_HOST}:${admin}/"
 done
-printf '\n  %-18s %s\n' "gateway HTTP" "http://127.0.0.1:${HTTP_PORT}/api/v1"
+printf '\n  %-18s %s\n' "gateway HTTP" "${API}"
 printf '  %-18s %s%s\n' "Kafka" "${BOOTSTRAP}" "$( ((LOCAL_KAFKA)) && printf ' (log %s)' "${DATA_DIR}/kafka.log")"
 if [[ -n "${DOCTOR_ID}" ]]; then
   printf '\n  demo hospital id:  %s\n' "${HOSPITAL_ID}"
   printf '  demo doctor id:    %s\n' "${DOCTOR_ID}"
-  printf '\n  try:  curl http://127.0.0.1:%s/api/v1/customers/%s\n' "${HTTP_PORT}" "${DOCTOR_ID}"
+  printf '  demo visit id:     %s\n' "${VISIT_ID}"
+  printf '\n  try:  curl %s/customers/%s\n' "${API}" "${DOCTOR_ID}"
 fi
 printf '\nPress Ctrl-C to stop.\n\n'
 

@@ -6,7 +6,7 @@
 
 namespace pharmacrm::customer_master {
 
-inline const runtime::HostDefaults kDefaults{"customer-master", 50051, 9101};
+inline const runtime::HostDefaults kDefaults{"customer-master", 7051, 9101};
 
 // customer-master publishes pharmacrm.customer.events.v1 and consumes nothing.
 absl::Status Wire(runtime::ServiceHost& host);

@@ -13,13 +13,13 @@
 
 ABSL_FLAG(std::string, grpc_host, "0.0.0.0", "Address the gateway listens on");
 ABSL_FLAG(int, http_port, 8080, "HTTP/JSON API port");
-ABSL_FLAG(int, grpc_port, 50050, "gRPC port");
+ABSL_FLAG(int, grpc_port, 7050, "gRPC port");
 ABSL_FLAG(int, admin_port, 9106, "Admin HTTP port (/metrics /healthz /readyz)");
-ABSL_FLAG(std::string, customer_master_addr, "127.0.0.1:50051", "customer-master gRPC address");
-ABSL_FLAG(std::string, sales_pipeline_addr, "127.0.0.1:50052", "sales-pipeline gRPC address");
-ABSL_FLAG(std::string, campaigns_addr, "127.0.0.1:50053", "campaigns gRPC address");
-ABSL_FLAG(std::string, service_desk_addr, "127.0.0.1:50054", "service-desk gRPC address");
-ABSL_FLAG(std::string, value_scoring_addr, "127.0.0.1:50055", "value-scoring gRPC address");
+ABSL_FLAG(std::string, customer_master_addr, "127.0.0.1:7051", "customer-master gRPC address");
+ABSL_FLAG(std::string, sales_pipeline_addr, "127.0.0.1:7052", "sales-pipeline gRPC address");
+ABSL_FLAG(std::string, campaigns_addr, "127.0.0.1:7053", "campaigns gRPC address");
+ABSL_FLAG(std::string, service_desk_addr, "127.0.0.1:7054", "service-desk gRPC address");
+ABSL_FLAG(std::string, value_scoring_addr, "127.0.0.1:7055", "value-scoring gRPC address");
 ABSL_FLAG(int, query_deadline_ms, 1000, "Deadline of each fan-out query to a service");
 ABSL_FLAG(int, command_deadline_ms, 5000, "Deadline of each command forwarded to a service");
 ABSL_FLAG(int, max_body_bytes, 1 << 20, "Largest HTTP request body accepted (413 above)");

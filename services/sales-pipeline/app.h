@@ -6,7 +6,7 @@
 
 namespace pharmacrm::sales_pipeline {
 
-inline const runtime::HostDefaults kDefaults{"sales-pipeline", 50052, 9102};
+inline const runtime::HostDefaults kDefaults{"sales-pipeline", 7052, 9102};
 
 // Consumes pharmacrm.customer.events.v1 (known customers); publishes
 // pharmacrm.sales.events.v1.

@@ -1,6 +1,7 @@
 #include "pharmacrm/bus/consumer.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <thread>
@@ -48,7 +49,17 @@ class EventConsumer::Impl : public RdKafka::RebalanceCb {
                                                          {"enable.auto.offset.store", "false"},
                                                          {"enable.auto.commit", "true"},
                                                          {"auto.offset.reset", "earliest"},
-                                                         {"enable.partition.eof", "false"}}));
+                                                         {"enable.partition.eof", "false"},
+                                                         // Fewer, fuller fetches: at most
+                                                         // 20 ms more lag, much less broker
+                                                         // CPU under load.
+                                                         {"fetch.wait.max.ms", "20"},
+                                                         {"fetch.min.bytes", "65536"}}));
+    if (!options_.group_instance_id.empty()) {
+      RETURN_IF_ERROR(internal::Set(conf.get(), "group.instance.id", options_.group_instance_id));
+    }
+    RETURN_IF_ERROR(internal::Set(conf.get(), "session.timeout.ms",
+                                  std::to_string(options_.session_timeout_ms)));
     std::string err;
     if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), err) !=
         RdKafka::Conf::CONF_OK) {
@@ -117,6 +128,12 @@ class EventConsumer::Impl : public RdKafka::RebalanceCb {
       while (msg) {
         if (msg->err() == RdKafka::ERR_NO_ERROR) {
           batch.push_back(std::move(msg));
+        } else if (msg->err() == RdKafka::ERR__FATAL) {
+          std::string reason;
+          consumer_->fatal_error(reason);
+          core::Log(core::LogLevel::kError, "consumer: fatal kafka error; exiting for a restart",
+                    {{"error", reason}});
+          std::_Exit(70);
         } else if (msg->err() != RdKafka::ERR__TIMED_OUT &&
                    msg->err() != RdKafka::ERR__PARTITION_EOF) {
           core::Log(core::LogLevel::kWarning, "consumer: kafka error", {{"error", msg->errstr()}});

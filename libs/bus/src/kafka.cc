@@ -35,7 +35,10 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeConf(
 std::map<std::string, std::string> ProducerDefaults() {
   return {{"enable.idempotence", "true"},
           {"acks", "all"},
-          {"linger.ms", "5"},
+          // Larger produce requests: far less broker CPU per event. Commands
+          // are acknowledged at the RocksDB commit, so this adds to event lag
+          // only, not to command latency.
+          {"linger.ms", "20"},
           {"message.timeout.ms", "0"},
           {"compression.type", "lz4"}};
 }

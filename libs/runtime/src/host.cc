@@ -101,9 +101,8 @@ absl::Status ServiceHost::Run() {
   for (auto& [topics, apply] : projections_) {
     bus::ConsumerOptions options{kafka_, consumer_group_, topics};
     // Static membership; each projection of a replica is its own member.
-    options.kafka.extra["group.instance.id"] =
-        absl::StrCat(instance_id_, "-", consumers_.size());
-    options.kafka.extra["session.timeout.ms"] = std::to_string(session_timeout_ms_);
+    options.group_instance_id = absl::StrCat(instance_id_, "-", consumers_.size());
+    options.session_timeout_ms = session_timeout_ms_;
     auto consumer = std::make_unique<bus::EventConsumer>(store_.get(), options, apply);
     RETURN_IF_ERROR(consumer->Start());
     consumers_.push_back(std::move(consumer));
@@ -129,6 +128,7 @@ absl::Status ServiceHost::Run() {
   int sig = rpc::WaitForShutdownSignal();
   core::Log(core::LogLevel::kInfo, "shutting down", {{"signal", std::to_string(sig)}});
   stopping = true;
+  grpc_server.server->GetHealthCheckService()->SetServingStatus(false);
   grpc_server.server->Shutdown(absl::ToChronoTime(absl::Now() + shutdown_grace_));
   for (auto& c : consumers_) c->Stop();
   relay_->Stop(shutdown_grace_);

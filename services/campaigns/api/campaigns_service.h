@@ -7,7 +7,7 @@
 
 namespace pharmacrm::campaigns {
 
-inline const runtime::HostDefaults kDefaults{"campaigns", 50053, 9103};
+inline const runtime::HostDefaults kDefaults{"campaigns", 7053, 9103};
 
 class CampaignsService final : public v1::Campaigns::Service {
  public:

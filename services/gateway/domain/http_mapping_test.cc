@@ -8,6 +8,7 @@ namespace {
 
 TEST(HttpStatusFor, MapsLikeGoogleApis) {
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInvalidArgument), 400);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kFailedPrecondition), 400);
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kNotFound), 404);
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kAborted), 409);
   EXPECT_EQ(HttpStatusFor(absl::StatusCode::kResourceExhausted), 429);

@@ -7,7 +7,7 @@
 
 namespace pharmacrm::service_desk {
 
-inline const runtime::HostDefaults kDefaults{"service-desk", 50054, 9104};
+inline const runtime::HostDefaults kDefaults{"service-desk", 7054, 9104};
 
 class ServiceDeskService final : public v1::ServiceDesk::Service {
  public:

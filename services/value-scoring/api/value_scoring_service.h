@@ -7,7 +7,7 @@
 
 namespace pharmacrm::value_scoring {
 
-inline const runtime::HostDefaults kDefaults{"value-scoring", 50055, 9105};
+inline const runtime::HostDefaults kDefaults{"value-scoring", 7055, 9105};
 
 class ValueScoringService final : public v1::ValueScoring::Service {
  public:

@@ -14,6 +14,11 @@
 //     consumed, and the consumer keeps going;
 //   anything else -> transient: retried with backoff, nothing is skipped.
 //
+// A fatal librdkafka error (for example a static member fenced after a long
+// broker outage) ends the process with exit code 70 after logging it: the
+// state is safe in RocksDB and a supervisor's restart resumes cleanly, while
+// a consumer that silently stopped would not.
+//
 // Thread-safe; Start once, Stop once. The apply function runs on the
 // consumer's thread.
 #ifndef PHARMACRM_BUS_CONSUMER_H_
@@ -38,6 +43,10 @@ struct ConsumerOptions {
   std::string group_id;
   std::vector<std::string> topics;
   std::string dlq_topic = std::string(kDlqTopic);
+  // Static group membership (group.instance.id) if set: a restarted replica
+  // takes its partitions back without a rebalance.
+  std::string group_instance_id;
+  int session_timeout_ms = 10000;
 };
 
 struct ConsumerStats {
@@ -52,7 +61,9 @@ class EventConsumer {
   ~EventConsumer();
 
   absl::Status Start();
-  // Finishes the record in hand, commits stored offsets, leaves the group.
+  // Finishes the records in hand, commits stored offsets and closes the
+  // consumer (a static member does not leave the group; its partitions wait
+  // for it for the session timeout).
   void Stop();
   ConsumerStats stats() const;
   // True once the first partition assignment has been received.
