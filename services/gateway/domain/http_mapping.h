@@ -11,8 +11,13 @@ namespace pharmacrm::gateway {
 // The HTTP status for a gRPC/absl code (as google.api's HTTP mapping does).
 int HttpStatusFor(absl::StatusCode code);
 
-// {"error":{"code":"NOT_FOUND","message":"...","field":"customer_id"}}; the
-// field appears when the status names one.
+// A short Simplified Chinese summary for people: what kind of problem, and
+// the field if the status names one, e.g. "请求内容无效（字段：profile.name）".
+std::string ChineseSummary(const absl::Status& status);
+
+// {"error":{"code":"NOT_FOUND","message":"...","field":"customer_id",
+// "message_zh":"..."}}: message is the English detail; field appears when the
+// status names one; message_zh is ChineseSummary.
 std::string ErrorJson(const absl::Status& status);
 
 }  // namespace pharmacrm::gateway

@@ -18,9 +18,9 @@ TEST(HttpStatusFor, MapsLikeGoogleApis) {
 
 TEST(ErrorJson, NamesCodeMessageAndField) {
   EXPECT_EQ(ErrorJson(core::FieldError("profile.name", "must not be \"empty\"")),
-            R"({"error":{"code":"INVALID_ARGUMENT","message":"profile.name: must not be \"empty\"","field":"profile.name"}})");
+            R"({"error":{"code":"INVALID_ARGUMENT","message":"profile.name: must not be \"empty\"","field":"profile.name","message_zh":"请求内容无效（字段：profile.name）"}})");
   EXPECT_EQ(ErrorJson(absl::AbortedError("stale")),
-            R"({"error":{"code":"ABORTED","message":"stale"}})");
+            R"({"error":{"code":"ABORTED","message":"stale","message_zh":"数据已被修改，请重新读取后再试"}})");
 }
 
 }  // namespace
