@@ -28,6 +28,7 @@ PACKAGES=(
   libboost-dev libgflags-dev
   prometheus-cpp-dev
   golang-github-gogo-googleapis-dev
+  libicu-dev
 )
 
 # ---------------------------------------------------------------------------

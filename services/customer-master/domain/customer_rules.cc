@@ -26,10 +26,29 @@ bool ValidPhone(absl::string_view phone) {
   return true;
 }
 
-std::string FieldText(const google::protobuf::Message& m, const google::protobuf::FieldDescriptor* f) {
+using google::protobuf::FieldDescriptor;
+
+std::string FieldText(const google::protobuf::Message& m, const FieldDescriptor* f) {
   const auto* r = m.GetReflection();
-  if (f->type() == google::protobuf::FieldDescriptor::TYPE_ENUM) return r->GetEnum(m, f)->name();
-  return r->GetString(m, f);
+  switch (f->type()) {
+    case FieldDescriptor::TYPE_ENUM: return r->GetEnum(m, f)->name();
+    case FieldDescriptor::TYPE_MESSAGE:
+      return r->HasField(m, f) ? r->GetMessage(m, f).ShortDebugString() : "";
+    default: return r->GetString(m, f);
+  }
+}
+
+// The details field each kind may carry.
+v1::CustomerProfile::DetailsCase DetailsFor(v1::CustomerKind kind) {
+  switch (kind) {
+    case v1::CUSTOMER_KIND_HOSPITAL: return v1::CustomerProfile::kHospital;
+    case v1::CUSTOMER_KIND_DOCTOR: return v1::CustomerProfile::kDoctor;
+    case v1::CUSTOMER_KIND_PHARMACY: return v1::CustomerProfile::kPharmacy;
+    case v1::CUSTOMER_KIND_CONTACT: return v1::CustomerProfile::kContact;
+    case v1::CUSTOMER_KIND_DISTRIBUTOR: return v1::CustomerProfile::kDistributor;
+    case v1::CUSTOMER_KIND_PATIENT: return v1::CustomerProfile::kPatient;
+    default: return v1::CustomerProfile::DETAILS_NOT_SET;
+  }
 }
 
 }  // namespace
@@ -65,6 +84,13 @@ absl::Status ValidateProfile(const v1::CustomerProfile& p) {
   if (hospital && !p.hospital_id().empty()) {
     return core::FieldError("profile.hospital_id", "a hospital cannot belong to a hospital");
   }
+  if (p.details_case() != v1::CustomerProfile::DETAILS_NOT_SET &&
+      p.details_case() != DetailsFor(p.kind())) {
+    const FieldDescriptor* set = p.GetDescriptor()->FindFieldByNumber(p.details_case());
+    return core::FieldError(absl::StrCat("profile.", set->name()),
+                            absl::StrCat("details of another kind than ",
+                                         v1::CustomerKind_Name(p.kind())));
+  }
   return absl::OkStatus();
 }
 
@@ -90,11 +116,16 @@ absl::StatusOr<std::vector<v1::FieldChange>> ApplyProfileUpdate(
     std::string before = FieldText(updated, f);
     std::string after = FieldText(patch, f);
     if (before == after) continue;
-    updated.GetReflection()->ClearField(&updated, f);
-    if (f->type() == google::protobuf::FieldDescriptor::TYPE_ENUM) {
-      updated.GetReflection()->SetEnumValue(&updated, f, patch.GetReflection()->GetEnumValue(patch, f));
+    const auto* r = updated.GetReflection();
+    r->ClearField(&updated, f);
+    if (f->type() == FieldDescriptor::TYPE_ENUM) {
+      r->SetEnumValue(&updated, f, patch.GetReflection()->GetEnumValue(patch, f));
+    } else if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
+      if (patch.GetReflection()->HasField(patch, f)) {
+        r->MutableMessage(&updated, f)->CopyFrom(patch.GetReflection()->GetMessage(patch, f));
+      }
     } else {
-      updated.GetReflection()->SetString(&updated, f, after);
+      r->SetString(&updated, f, after);
     }
     v1::FieldChange change;
     change.set_field(path);

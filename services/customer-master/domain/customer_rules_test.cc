@@ -98,6 +98,32 @@ TEST(ApplyProfileUpdate, RejectsBadMasksAndLeavesProfileUnchanged) {
   EXPECT_EQ(profile.SerializeAsString(), before.SerializeAsString());
 }
 
+TEST(ValidateProfile, DetailsMustMatchTheKind) {
+  v1::CustomerProfile p = Doctor();
+  p.mutable_doctor()->mutable_person()->set_professional_title(
+      v1::PROFESSIONAL_TITLE_CHIEF_PHYSICIAN);
+  EXPECT_TRUE(ValidateProfile(p).ok());
+  p.mutable_pharmacy()->set_staff_count(3);  // Replaces the doctor details.
+  EXPECT_EQ(core::FieldOf(ValidateProfile(p)), "profile.pharmacy");
+}
+
+TEST(ApplyProfileUpdate, ReplacesTypedDetailsAsAWhole) {
+  v1::CustomerProfile profile = Hospital();
+  profile.mutable_hospital()->set_bed_count(1500);
+  v1::CustomerProfile patch;
+  patch.mutable_hospital()->set_bed_count(2000);
+  patch.mutable_hospital()->set_doctor_count(900);
+  google::protobuf::FieldMask mask;
+  mask.add_paths("hospital");
+  auto changes = ApplyProfileUpdate(patch, mask, &profile);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ((*changes)[0].field(), "hospital");
+  EXPECT_EQ((*changes)[0].old_value(), "bed_count: 1500");
+  EXPECT_EQ(profile.hospital().bed_count(), 2000);
+  EXPECT_EQ(profile.hospital().doctor_count(), 900);
+}
+
 TEST(CheckExpectedVersion, StaleVersionIsAborted) {
   EXPECT_TRUE(CheckExpectedVersion(3, 3).ok());
   EXPECT_EQ(CheckExpectedVersion(2, 3).code(), absl::StatusCode::kAborted);
