@@ -154,6 +154,64 @@ TEST_F(FlowTest, ProfileChangeWithStaleVersionIsAbortedAndCountedOnce) {
   EXPECT_EQ(Get360(hospital).customer().profile().city(), "北京市");
 }
 
+TEST_F(FlowTest, HistoryKeepsWhoWhenWhyOldAndNewAndAnswersAsOf) {
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto call_ctx = [](const std::string& actor) {
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    ctx->AddMetadata("x-pharmacrm-actor", actor);
+    return ctx;
+  };
+  v1::RegisterCustomerRequest reg;
+  reg.set_request_id("history-reg");
+  reg.mutable_profile()->set_kind(v1::CUSTOMER_KIND_HOSPITAL);
+  reg.mutable_profile()->set_name("四川大学华西医院");
+  reg.mutable_profile()->set_hospital_grade(v1::HOSPITAL_GRADE_3B);
+  v1::Customer v1c;
+  ASSERT_TRUE(stub->RegisterCustomer(call_ctx("steward-wang").get(), reg, &v1c).ok());
+  absl::SleepFor(absl::Milliseconds(20));
+  absl::Time between = absl::Now();
+  absl::SleepFor(absl::Milliseconds(20));
+  v1::UpdateCustomerRequest upd;
+  upd.set_request_id("history-upd");
+  upd.set_customer_id(v1c.id());
+  upd.set_expected_version(1);
+  upd.mutable_profile()->set_hospital_grade(v1::HOSPITAL_GRADE_3A);
+  upd.mutable_update_mask()->add_paths("hospital_grade");
+  upd.set_reason("卫健委评审结果");
+  v1::Customer v2c;
+  ASSERT_TRUE(stub->UpdateCustomer(call_ctx("rep-li").get(), upd, &v2c).ok());
+
+  http::Response h = Http("GET", absl::StrCat("/api/v1/customers/", v1c.id(), "/history"));
+  ASSERT_EQ(h.status, 200) << h.body;
+  v1::CustomerHistory history;
+  ASSERT_TRUE(JsonStringToMessage(h.body, &history).ok());
+  ASSERT_EQ(history.versions_size(), 2);
+  EXPECT_EQ(history.versions(0).actor(), "steward-wang");
+  EXPECT_EQ(history.versions(0).reason(), "registered");
+  EXPECT_EQ(history.versions(1).actor(), "rep-li");
+  EXPECT_EQ(history.versions(1).reason(), "卫健委评审结果");
+  ASSERT_EQ(history.versions(1).changes_size(), 1);
+  EXPECT_EQ(history.versions(1).changes(0).field(), "hospital_grade");
+  EXPECT_EQ(history.versions(1).changes(0).old_value(), "HOSPITAL_GRADE_3B");
+  EXPECT_EQ(history.versions(1).changes(0).new_value(), "HOSPITAL_GRADE_3A");
+
+  std::string at = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", between, absl::UTCTimeZone());
+  http::Response then = Http("GET", absl::StrCat("/api/v1/customers/", v1c.id(), "/profile?as_of=", at));
+  ASSERT_EQ(then.status, 200) << then.body;
+  v1::Customer as_of;
+  ASSERT_TRUE(JsonStringToMessage(then.body, &as_of).ok());
+  EXPECT_EQ(as_of.version(), 1);
+  EXPECT_EQ(as_of.profile().hospital_grade(), v1::HOSPITAL_GRADE_3B);
+  http::Response now = Http("GET", absl::StrCat("/api/v1/customers/", v1c.id(), "/profile"));
+  EXPECT_NE(now.body.find("HOSPITAL_GRADE_3A"), std::string::npos) << now.body;
+  http::Response before = Http("GET", absl::StrCat("/api/v1/customers/", v1c.id(),
+                                                   "/profile?as_of=2020-01-01T00:00:00Z"));
+  EXPECT_EQ(before.status, 404) << before.body;
+  EXPECT_NE(before.body.find("as_of"), std::string::npos);
+  http::Response bad = Http("GET", absl::StrCat("/api/v1/customers/", v1c.id(), "/profile?as_of=yesterday"));
+  EXPECT_EQ(bad.status, 400) << bad.body;
+}
+
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::RegisterCustomerRequest req;

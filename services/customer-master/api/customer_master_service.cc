@@ -9,6 +9,7 @@
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/runtime/projection.h"
+#include "pharmacrm/store/key.h"
 #include "storage/keys.h"
 
 namespace pharmacrm::customer_master {
@@ -40,8 +41,64 @@ grpc::Status CustomerMasterService::GetCustomer(grpc::ServerContext* context,
                                                 v1::Customer* response) {
   return rpc::HandleRpc("CustomerMaster/GetCustomer", context, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(*response, Load(request->customer_id(), "customer_id"));
+    if (request->has_as_of()) {
+      ASSIGN_OR_RETURN(std::vector<v1::CustomerVersion> versions, History(request->customer_id()));
+      ASSIGN_OR_RETURN(v1::CustomerVersion v, VersionAsOf(versions, request->as_of()));
+      *response = v.customer();
+    }
     return absl::OkStatus();
   });
+}
+
+grpc::Status CustomerMasterService::GetCustomerHistory(grpc::ServerContext* context,
+                                                       const v1::GetCustomerHistoryRequest* request,
+                                                       v1::CustomerHistory* response) {
+  return rpc::HandleRpc("CustomerMaster/GetCustomerHistory", context, [&]() -> absl::Status {
+    RETURN_IF_ERROR(Load(request->customer_id(), "customer_id").status());
+    ASSIGN_OR_RETURN(std::vector<v1::CustomerVersion> versions, History(request->customer_id()));
+    for (auto& v : versions) *response->add_versions() = std::move(v);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
+    absl::string_view id) const {
+  std::vector<v1::CustomerVersion> versions;
+  absl::Status parse = absl::OkStatus();
+  RETURN_IF_ERROR(host_.store().ScanPrefix(
+      store::Family::kState, store::KeyBuilder(kCustomerVersion).String(id).key(),
+      [&](absl::string_view, absl::string_view value) {
+        v1::CustomerVersion v;
+        if (!v.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parse = absl::DataLossError("stored customer version does not parse");
+          return false;
+        }
+        versions.push_back(std::move(v));
+        return true;
+      }));
+  RETURN_IF_ERROR(parse);
+  return versions;
+}
+
+void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer& customer,
+                                       std::vector<v1::FieldChange> changes,
+                                       const std::string& actor, const std::string& reason,
+                                       const std::string& request_id) {
+  batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()),
+            customer.SerializeAsString());
+  v1::CustomerVersion version;
+  *version.mutable_customer() = customer;
+  for (auto& c : changes) *version.add_changes() = std::move(c);
+  version.set_actor(actor);
+  version.set_reason(reason);
+  *version.mutable_changed_at() = customer.updated_at();
+  version.set_request_id(request_id);
+  batch.Put(store::Family::kState,
+            store::KeyBuilder(kCustomerVersion)
+                .String(customer.id())
+                .Uint64(static_cast<uint64_t>(customer.version()))
+                .key(),
+            version.SerializeAsString());
 }
 
 absl::StatusOr<v1::Customer> CustomerMasterService::Load(absl::string_view id,
@@ -99,8 +156,7 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         response->set_version(1);
         *response->mutable_created_at() = ToProto(now);
         *response->mutable_updated_at() = ToProto(now);
-        batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, response->id()),
-                  response->SerializeAsString());
+        PutVersion(batch, *response, {}, actor, "registered", request.request_id());
         v1::CustomerRegistered event;
         *event.mutable_customer() = *response;
         batch.AppendOutbox(Event(*response, event, request.request_id(), actor));
@@ -134,8 +190,7 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         }
         customer.set_version(customer.version() + 1);
         *customer.mutable_updated_at() = ToProto(host_.clock().Now());
-        batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()),
-                  customer.SerializeAsString());
+        PutVersion(batch, customer, changes, actor, request.reason(), request.request_id());
         v1::ProfileChanged event;
         *event.mutable_customer() = customer;
         for (auto& c : changes) *event.add_changes() = std::move(c);

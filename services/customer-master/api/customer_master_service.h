@@ -19,6 +19,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                               v1::Customer* response) override;
   grpc::Status GetCustomer(grpc::ServerContext* context, const v1::GetCustomerRequest* request,
                            v1::Customer* response) override;
+  grpc::Status GetCustomerHistory(grpc::ServerContext* context,
+                                  const v1::GetCustomerHistoryRequest* request,
+                                  v1::CustomerHistory* response) override;
 
  private:
   absl::Status Register(const v1::RegisterCustomerRequest& request, const std::string& actor,
@@ -28,6 +31,11 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // NOT_FOUND naming `field` if absent.
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
   absl::Status CheckHospitalReference(const v1::CustomerProfile& profile) const;
+  absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
+  // Puts the customer and its new version record into `batch`.
+  void PutVersion(store::Batch& batch, const v1::Customer& customer,
+                  std::vector<v1::FieldChange> changes, const std::string& actor,
+                  const std::string& reason, const std::string& request_id);
   v1::OutboxRecord Event(const v1::Customer& customer, const google::protobuf::Message& payload,
                          absl::string_view request_id, const std::string& actor);
 

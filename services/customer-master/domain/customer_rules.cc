@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
@@ -145,6 +146,20 @@ absl::Status CheckExpectedVersion(int64_t expected, int64_t actual) {
                                            "; re-read and retry"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::CustomerVersion> VersionAsOf(const std::vector<v1::CustomerVersion>& versions,
+                                                const google::protobuf::Timestamp& as_of) {
+  const v1::CustomerVersion* best = nullptr;
+  for (const auto& v : versions) {
+    if (v.changed_at() > as_of) continue;
+    if (best == nullptr || v.customer().version() > best->customer().version()) best = &v;
+  }
+  if (best == nullptr) {
+    return core::FieldStatus(absl::StatusCode::kNotFound, "as_of",
+                             "the customer was not registered yet at that time");
+  }
+  return *best;
 }
 
 }  // namespace pharmacrm::customer_master

@@ -28,6 +28,12 @@ absl::StatusOr<std::vector<v1::FieldChange>> ApplyProfileUpdate(
 // ABORTED unless expected == actual (optimistic concurrency).
 absl::Status CheckExpectedVersion(int64_t expected, int64_t actual);
 
+// The version in force at `as_of` among `versions` (any order): the last one
+// changed at or before it. NOT_FOUND naming as_of if there is none (the
+// customer did not exist yet).
+absl::StatusOr<v1::CustomerVersion> VersionAsOf(const std::vector<v1::CustomerVersion>& versions,
+                                                const google::protobuf::Timestamp& as_of);
+
 }  // namespace pharmacrm::customer_master
 
 #endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_RULES_H_

@@ -1,6 +1,8 @@
 // customer-master's key spaces in the state column family.
 //
-//   kCustomer  KeyBuilder(kCustomer).String(customer_id) -> v1::Customer
+//   kCustomer         String(customer_id)                  -> v1::Customer (current)
+//   kCustomerVersion  String(customer_id) Uint64(version)  -> v1::CustomerVersion
+//                     (every version, kept: history and as-of queries)
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 
@@ -10,6 +12,7 @@ namespace pharmacrm::customer_master {
 
 enum KeySpace : uint8_t {
   kCustomer = 1,
+  kCustomerVersion = 2,
 };
 
 }  // namespace pharmacrm::customer_master

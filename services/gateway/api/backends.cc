@@ -110,4 +110,15 @@ absl::StatusOr<v1::Visit> Backends::LogVisit(const v1::LogVisitRequest& request)
                command_deadline_);
 }
 
+absl::StatusOr<v1::Customer> Backends::GetCustomer(const v1::GetCustomerRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCustomer, request,
+               query_deadline_);
+}
+
+absl::StatusOr<v1::CustomerHistory> Backends::GetCustomerHistory(
+    const v1::GetCustomerHistoryRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCustomerHistory, request,
+               query_deadline_);
+}
+
 }  // namespace pharmacrm::gateway

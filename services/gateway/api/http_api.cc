@@ -2,6 +2,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
 #include "domain/http_mapping.h"
 #include "google/protobuf/util/json_util.h"
 #include "pharmacrm/core/ids.h"
@@ -13,6 +16,16 @@ namespace pharmacrm::gateway {
 namespace {
 
 constexpr absl::string_view kCustomersPrefix = "/api/v1/customers";
+
+// The value of `name` in a query string (no percent-decoding: values used
+// here are times and ids; '+' in a time must be sent as %2B, so it is decoded).
+std::string QueryParam(absl::string_view query, absl::string_view name) {
+  for (absl::string_view part : absl::StrSplit(query, '&')) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    if (kv.first == name) return absl::StrReplaceAll(kv.second, {{"%2B", "+"}, {"%3A", ":"}});
+  }
+  return "";
+}
 
 http::Response Json(int status, std::string body) {
   http::Response r;
@@ -66,8 +79,33 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
   if (absl::StartsWith(path, absl::StrCat(kCustomersPrefix, "/"))) {
     *route = "customers/{id}";
     std::string id(path.substr(kCustomersPrefix.size() + 1));
-    if (id.empty() || absl::StrContains(id, "/")) {
+    std::string sub;
+    if (size_t slash = id.find('/'); slash != std::string::npos) {
+      sub = id.substr(slash + 1);
+      id = id.substr(0, slash);
+    }
+    if (id.empty()) {
       return Error(core::FieldStatus(absl::StatusCode::kNotFound, "customer_id", "bad path"));
+    }
+    if (sub == "history" && req.method == "GET") {
+      *route = "customers/{id}/history";
+      v1::GetCustomerHistoryRequest request;
+      request.set_customer_id(id);
+      return Reply(200, backends.GetCustomerHistory(request));
+    }
+    if (sub == "profile" && req.method == "GET") {
+      *route = "customers/{id}/profile";
+      v1::GetCustomerRequest request;
+      request.set_customer_id(id);
+      std::string as_of = QueryParam(req.query, "as_of");
+      if (!as_of.empty() &&
+          !google::protobuf::util::TimeUtil::FromString(as_of, request.mutable_as_of())) {
+        return Error(core::FieldError("as_of", "not an RFC 3339 time, e.g. 2026-01-31T00:00:00Z"));
+      }
+      return Reply(200, backends.GetCustomer(request));
+    }
+    if (!sub.empty()) {
+      return Error(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", req.path)));
     }
     if (req.method == "GET") return Reply(200, backends.GetCustomer360(id));
     if (req.method == "PATCH") {

@@ -3,6 +3,10 @@
 //   GET   /api/v1/customers/{id}   -> Customer360 (200; 404 unknown id)
 //   POST  /api/v1/customers        RegisterCustomerRequest -> Customer (201)
 //   PATCH /api/v1/customers/{id}   UpdateCustomerRequest   -> Customer (200)
+//   GET   /api/v1/customers/{id}/profile[?as_of=RFC3339] -> Customer, as it
+//         was at as_of if given
+//   GET   /api/v1/customers/{id}/history -> CustomerHistory (who, when, why,
+//         old and new values of every change)
 //   POST  /api/v1/visits           LogVisitRequest         -> Visit (201)
 //
 // Malformed JSON, unknown fields and wrong types are 400 naming the problem;
