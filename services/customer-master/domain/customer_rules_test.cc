@@ -124,6 +124,23 @@ TEST(ApplyProfileUpdate, ReplacesTypedDetailsAsAWhole) {
   EXPECT_EQ(profile.hospital().doctor_count(), 900);
 }
 
+TEST(VersionAsOf, PicksTheVersionInForceAtThatMoment) {
+  std::vector<v1::CustomerVersion> versions(3);
+  for (int i = 0; i < 3; ++i) {
+    versions[i].mutable_customer()->set_version(i + 1);
+    versions[i].mutable_changed_at()->set_seconds(1000 * (i + 1));
+  }
+  google::protobuf::Timestamp t;
+  t.set_seconds(2500);
+  EXPECT_EQ(VersionAsOf(versions, t)->customer().version(), 2);
+  t.set_seconds(2000);  // A change made exactly then is in force.
+  EXPECT_EQ(VersionAsOf(versions, t)->customer().version(), 2);
+  t.set_seconds(99999);
+  EXPECT_EQ(VersionAsOf(versions, t)->customer().version(), 3);
+  t.set_seconds(999);
+  EXPECT_EQ(core::FieldOf(VersionAsOf(versions, t).status()), "as_of");
+}
+
 TEST(CheckExpectedVersion, StaleVersionIsAborted) {
   EXPECT_TRUE(CheckExpectedVersion(3, 3).ok());
   EXPECT_EQ(CheckExpectedVersion(2, 3).code(), absl::StatusCode::kAborted);
