@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/customer_rules.h"
+#include "domain/profile_normalization.h"
 #include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/bus/kafka.h"
@@ -144,15 +145,17 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
                                              const std::string& actor, v1::Customer* response) {
   RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
   if (!request.has_profile()) return core::FieldError("profile", "must be set");
-  RETURN_IF_ERROR(ValidateProfile(request.profile()));
-  RETURN_IF_ERROR(CheckHospitalReference(request.profile()));
+  v1::CustomerProfile profile = request.profile();
+  RETURN_IF_ERROR(NormalizeProfile(&profile));
+  RETURN_IF_ERROR(ValidateProfile(profile));
+  RETURN_IF_ERROR(CheckHospitalReference(profile));
   absl::MutexLock lock(&locks_.For(request.request_id()));
   return runtime::ExecuteOnce(
       host_.store(), "RegisterCustomer", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) {
         absl::Time now = host_.clock().Now();
         response->set_id(host_.ids().Next());
-        *response->mutable_profile() = request.profile();
+        *response->mutable_profile() = profile;
         response->set_version(1);
         *response->mutable_created_at() = ToProto(now);
         *response->mutable_updated_at() = ToProto(now);
@@ -178,9 +181,10 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
         RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
+        v1::CustomerProfile patch = request.profile();
+        RETURN_IF_ERROR(NormalizeProfile(&patch));
         ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes,
-                         ApplyProfileUpdate(request.profile(), request.update_mask(),
-                                            customer.mutable_profile()));
+                         ApplyProfileUpdate(patch, request.update_mask(), customer.mutable_profile()));
         if (changes.empty()) {
           *response = customer;  // Nothing to change: no new version, no event.
           return absl::OkStatus();
