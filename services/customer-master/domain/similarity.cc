@@ -1,0 +1,297 @@
+#include "domain/similarity.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "unicode/utf8.h"
+
+namespace pharmacrm::customer_master {
+namespace {
+
+constexpr double kWinklerPrefixScale = 0.1;
+constexpr size_t kWinklerMaxPrefix = 4;
+constexpr double kWinklerBoostThreshold = 0.7;
+constexpr char32_t kReplacementCharacter = 0xFFFD;
+
+std::u32string CodePoints(absl::string_view utf8) {
+  std::u32string out;
+  out.reserve(utf8.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
+  // ICU's UTF-8 macros index with int32_t; names and addresses are far
+  // shorter than 2 GiB, so the clamp never bites in practice.
+  const int32_t size = static_cast<int32_t>(
+      std::min<size_t>(utf8.size(), std::numeric_limits<int32_t>::max()));
+  int32_t i = 0;
+  while (i < size) {
+    int32_t c;
+    U8_NEXT(s, i, size, c);
+    out.push_back(c < 0 ? kReplacementCharacter : static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+// Over any sequence of comparable symbols: code points for text, whole
+// syllables for pinyin.
+template <typename Sequence>
+double Jaro(const Sequence& a, const Sequence& b) {
+  const size_t longer = std::max(a.size(), b.size());
+  const size_t window = longer / 2 == 0 ? 0 : longer / 2 - 1;
+  std::vector<bool> a_matched(a.size(), false);
+  std::vector<bool> b_matched(b.size(), false);
+  size_t matches = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const size_t lo = i > window ? i - window : 0;
+    const size_t hi = std::min(b.size(), i + window + 1);
+    for (size_t j = lo; j < hi; ++j) {
+      if (!b_matched[j] && a[i] == b[j]) {
+        a_matched[i] = b_matched[j] = true;
+        ++matches;
+        break;
+      }
+    }
+  }
+  if (matches == 0) return 0.0;
+  size_t half_transpositions = 0;
+  for (size_t i = 0, j = 0; i < a.size(); ++i) {
+    if (!a_matched[i]) continue;
+    while (!b_matched[j]) ++j;
+    if (a[i] != b[j]) ++half_transpositions;
+    ++j;
+  }
+  const double m = static_cast<double>(matches);
+  return (m / static_cast<double>(a.size()) + m / static_cast<double>(b.size()) +
+          (m - static_cast<double>(half_transpositions) / 2.0) / m) /
+         3.0;
+}
+
+template <typename Sequence>
+double JaroWinklerOf(const Sequence& a, const Sequence& b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  const double jaro = Jaro(a, b);
+  if (jaro <= kWinklerBoostThreshold) return jaro;
+  const size_t max_prefix = std::min({a.size(), b.size(), kWinklerMaxPrefix});
+  size_t prefix = 0;
+  while (prefix < max_prefix && a[prefix] == b[prefix]) ++prefix;
+  return jaro + static_cast<double>(prefix) * kWinklerPrefixScale * (1.0 - jaro);
+}
+
+absl::flat_hash_set<uint64_t> Bigrams(const std::u32string& s) {
+  absl::flat_hash_set<uint64_t> grams;
+  // A lone code point is keyed with 0x110000 in the high half, which no
+  // real pair (first code point <= 0x10FFFF) has.
+  if (s.size() == 1) {
+    grams.insert((uint64_t{0x110000} << 32) | s[0]);
+    return grams;
+  }
+  grams.reserve(s.size());
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    grams.insert((uint64_t{s[i]} << 32) | s[i + 1]);
+  }
+  return grams;
+}
+
+std::string Score2(double score) { return absl::StrFormat("%.2f", score); }
+
+// Space-separated syllables of FullPinyin output.
+std::vector<absl::string_view> Syllables(absl::string_view pinyin) {
+  return absl::StrSplit(pinyin, ' ', absl::SkipEmpty());
+}
+
+// Initials of the first two space-separated syllables of FullPinyin output.
+std::string LeadingInitials(absl::string_view pinyin) {
+  std::string initials;
+  bool at_start = true;
+  for (char c : pinyin) {
+    if (c == ' ') {
+      at_start = true;
+    } else if (at_start) {
+      initials.push_back(c);
+      at_start = false;
+      if (initials.size() == 2) break;
+    }
+  }
+  return initials;
+}
+
+struct Mean {
+  double weighted_sum = 0;
+  double total_weight = 0;
+  int signals = 0;
+
+  void Add(double weight, double score) {
+    weighted_sum += weight * score;
+    total_weight += weight;
+    ++signals;
+  }
+};
+
+}  // namespace
+
+double JaroWinkler(absl::string_view a, absl::string_view b) {
+  return JaroWinklerOf(CodePoints(a), CodePoints(b));
+}
+
+double BigramJaccard(absl::string_view a, absl::string_view b) {
+  const std::u32string ca = CodePoints(a);
+  const std::u32string cb = CodePoints(b);
+  if (ca.empty() && cb.empty()) return 1.0;
+  if (ca.empty() || cb.empty()) return 0.0;
+  const absl::flat_hash_set<uint64_t> ga = Bigrams(ca);
+  const absl::flat_hash_set<uint64_t> gb = Bigrams(cb);
+  const absl::flat_hash_set<uint64_t>& small = ga.size() <= gb.size() ? ga : gb;
+  const absl::flat_hash_set<uint64_t>& large = ga.size() <= gb.size() ? gb : ga;
+  size_t common = 0;
+  for (uint64_t gram : small) common += large.contains(gram) ? 1 : 0;
+  return static_cast<double>(common) / static_cast<double>(ga.size() + gb.size() - common);
+}
+
+MatchResult ScorePair(const MatchInput& a, const MatchInput& b) {
+  MatchResult result{0.0, {}};
+  auto reason = [&result](absl::string_view signal, double score, std::string detail) {
+    result.reasons.push_back({std::string(signal), score, std::move(detail)});
+  };
+  // Caps are collected first and explained only if they lower the score, so
+  // that a steward reads about the limits that actually mattered.
+  std::vector<std::pair<double, std::string>> caps;
+
+  if (a.kind != b.kind) {
+    reason("kind", 0.0, absl::StrCat("kind differs: ", a.kind, " / ", b.kind));
+    return result;
+  }
+
+  if (!a.code.empty() && !b.code.empty()) {
+    if (a.code == b.code) {
+      result.score = 1.0;
+      reason("code", 1.0, absl::StrCat("registration codes ", a.code, " / ", b.code,
+                                       " are identical"));
+      return result;
+    }
+    reason("code", 0.0, absl::StrCat("registration codes ", a.code, " / ", b.code, " differ"));
+    caps.emplace_back(kDifferentCodeCap,
+                      absl::StrCat("different registration codes cap the score at ",
+                                   Score2(kDifferentCodeCap)));
+  }
+
+  Mean mean;
+  const bool names = !a.name.empty() && !b.name.empty();
+  const bool pinyins = !a.name_pinyin.empty() && !b.name_pinyin.empty();
+  if (names || pinyins) {
+    const double by_characters = names ? JaroWinkler(a.name, b.name) : 0.0;
+    // Whole syllables, not letters: letter-level similarity of pinyin is
+    // high for unrelated names ("zhang wei" / "zhang wen" 0.96, "zhang wei" /
+    // "wang fang" 0.63), while input-method typos keep every syllable.
+    const double by_pinyin =
+        pinyins ? JaroWinklerOf(Syllables(a.name_pinyin), Syllables(b.name_pinyin)) : 0.0;
+    const double discounted_pinyin = kPinyinDiscount * by_pinyin;
+    const double score = std::max(by_characters, discounted_pinyin);
+    mean.Add(kNameWeight, score);
+
+    std::string detail = absl::StrCat("names ", a.name, " / ", b.name);
+    if (names && a.name == b.name) {
+      absl::StrAppend(&detail, " are identical");
+    } else if (pinyins && a.name_pinyin == b.name_pinyin) {
+      absl::StrAppend(&detail, " are homophones (pinyin ", a.name_pinyin, ", counted as ",
+                      Score2(discounted_pinyin), "); characters Jaro-Winkler ",
+                      Score2(by_characters));
+    } else {
+      absl::StrAppend(&detail, ": characters Jaro-Winkler ", Score2(by_characters));
+      if (pinyins) {
+        absl::StrAppend(&detail, ", pinyin ", a.name_pinyin, " / ", b.name_pinyin,
+                        " syllables Jaro-Winkler ", Score2(by_pinyin), " (counted as ",
+                        Score2(discounted_pinyin), ")");
+      }
+    }
+    reason("name", score, std::move(detail));
+
+    const double name_cap = score * score;
+    caps.emplace_back(name_cap, absl::StrCat("name similarity ", Score2(score),
+                                             " caps the score at ", Score2(name_cap),
+                                             " (its square)"));
+  }
+
+  if (!a.address.empty() && !b.address.empty()) {
+    const double score = BigramJaccard(a.address, b.address);
+    mean.Add(kAddressWeight, score);
+    reason("address", score,
+           a.address == b.address
+               ? absl::StrCat("addresses ", a.address, " / ", b.address, " are identical")
+               : absl::StrCat("addresses ", a.address, " / ", b.address, " share ",
+                              Score2(score), " of their character pairs"));
+  }
+
+  if (!a.phone.empty() && !b.phone.empty()) {
+    if (a.phone == b.phone) {
+      mean.Add(kPhoneMatchWeight, 1.0);
+      reason("phone", 1.0, absl::StrCat("phones ", a.phone, " / ", b.phone, " are identical"));
+    } else {
+      mean.Add(kPhoneMismatchWeight, 0.0);
+      reason("phone", 0.0, absl::StrCat("phones ", a.phone, " / ", b.phone, " differ"));
+    }
+  }
+
+  if (!a.hospital_id.empty() && !b.hospital_id.empty()) {
+    if (a.hospital_id == b.hospital_id) {
+      mean.Add(kHospitalWeight, 1.0);
+      reason("hospital", 1.0,
+             absl::StrCat("hospitals ", a.hospital_id, " / ", b.hospital_id, " are identical"));
+    } else {
+      mean.Add(kHospitalWeight, 0.0);
+      reason("hospital", 0.0,
+             absl::StrCat("hospitals ", a.hospital_id, " / ", b.hospital_id,
+                          " differ: same-named doctors at different hospitals are "
+                          "different people"));
+      caps.emplace_back(kDifferentHospitalCap,
+                        absl::StrCat("different hospitals cap the score at ",
+                                     Score2(kDifferentHospitalCap)));
+    }
+  }
+
+  if (mean.signals == 0) {
+    reason("cap", 0.0, "no name, address, phone or hospital is filled on both sides");
+    return result;
+  }
+  if ((names || pinyins) && mean.signals == 1) {
+    caps.emplace_back(kNameOnlyCap,
+                      absl::StrCat("only the names can be compared, which caps the score at ",
+                                   Score2(kNameOnlyCap)));
+  }
+
+  const double uncapped = mean.weighted_sum / mean.total_weight;
+  result.score = uncapped;
+  for (auto& [cap, detail] : caps) {
+    if (cap < uncapped) {
+      result.score = std::min(result.score, cap);
+      reason("cap", cap, std::move(detail));
+    }
+  }
+  return result;
+}
+
+std::vector<std::string> BlockingKeys(const MatchInput& in) {
+  std::vector<std::string> keys;
+  if (!in.name_pinyin.empty()) {
+    std::string compact;
+    for (char c : in.name_pinyin) {
+      if (c != ' ') compact.push_back(c);
+    }
+    if (!compact.empty()) {
+      keys.push_back(absl::StrCat(in.kind, "|pinyin|", compact));
+      keys.push_back(absl::StrCat(in.kind, "|initials|", LeadingInitials(in.name_pinyin), "|",
+                                  in.hospital_id));
+    }
+  }
+  if (!in.phone.empty()) keys.push_back(absl::StrCat(in.kind, "|phone|", in.phone));
+  if (!in.code.empty()) keys.push_back(absl::StrCat(in.kind, "|code|", in.code));
+  return keys;
+}
+
+}  // namespace pharmacrm::customer_master
