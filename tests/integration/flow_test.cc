@@ -212,6 +212,66 @@ TEST_F(FlowTest, HistoryKeepsWhoWhenWhyOldAndNewAndAnswersAsOf) {
   EXPECT_EQ(bad.status, 400) << bad.body;
 }
 
+TEST_F(FlowTest, SearchFindsByCharactersPinyinAndInitialsWithStablePages) {
+  const char* names[] = {"首都医科大学附属北京天坛医院", "北京天坛普华医院", "天津市天坛社区医院",
+                         "上海天坛路药店"};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(Register(absl::StrCat("search-", i),
+                           absl::StrCat(R"({"kind":")", i == 3 ? "CUSTOMER_KIND_PHARMACY" : "CUSTOMER_KIND_HOSPITAL",
+                                        R"(","name":")", names[i], R"(","address":")",
+                                        i == 2 ? "天津市和平区南京路1号" : "北京市东城区天坛西里6号",
+                                        R"("})")));
+  }
+  auto search = [&](const std::string& q) {
+    http::Response r = Http("GET", "/api/v1/customers?" + q);
+    EXPECT_EQ(r.status, 200) << q << " -> " << r.body;
+    v1::SearchCustomersResponse out;
+    EXPECT_TRUE(JsonStringToMessage(r.body, &out).ok()) << r.body;
+    return out;
+  };
+  // "天坛" percent-encoded: characters anywhere in the name.
+  EXPECT_EQ(search("query=%E5%A4%A9%E5%9D%9B").total_size(), 4);
+  EXPECT_EQ(search("query=tiantan").total_size(), 4);                       // Pinyin.
+  EXPECT_EQ(search("query=ttpa").total_size(), 0);
+  EXPECT_EQ(search("query=bjttyy").total_size(), 1);                        // Initials.
+  EXPECT_EQ(search("query=tiantan&kind=CUSTOMER_KIND_PHARMACY").total_size(), 1);
+  // The address was parsed into province/city: filter by it.
+  EXPECT_EQ(search("query=tiantan&province=%E5%A4%A9%E6%B4%A5%E5%B8%82").total_size(), 1);
+
+  // Pages: 2 + 2, no overlap, same order as one page of 4.
+  v1::SearchCustomersResponse all = search("query=tiantan&page_size=4");
+  v1::SearchCustomersResponse p1 = search("query=tiantan&page_size=2");
+  ASSERT_EQ(p1.customers_size(), 2);
+  ASSERT_FALSE(p1.next_page_token().empty());
+  v1::SearchCustomersResponse p2 = search("query=tiantan&page_size=2&page_token=" + p1.next_page_token());
+  ASSERT_EQ(p2.customers_size(), 2);
+  EXPECT_TRUE(p2.next_page_token().empty());
+  EXPECT_EQ(p1.customers(0).id(), all.customers(0).id());
+  EXPECT_EQ(p2.customers(1).id(), all.customers(3).id());
+
+  // A rename moves the customer in the index.
+  http::Response renamed = Http("PATCH", "/api/v1/customers/" + ids[1],
+                                R"({"request_id":"search-rename","expected_version":1,)"
+                                R"("profile":{"name":"北京普华国际医院"},"update_mask":"name"})");
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(search("query=tiantan").total_size(), 3);
+  EXPECT_EQ(search("query=puhua").total_size(), 1);
+
+  // Bad input names the field.
+  http::Response bad = Http("GET", "/api/v1/customers?query=x&page_size=500");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"("field":"page_size")"), std::string::npos) << bad.body;
+  bad = Http("GET", "/api/v1/customers?kind=CUSTOMER_KIND_DENTIST");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"("field":"kind")"), std::string::npos) << bad.body;
+  bad = Http("GET", "/api/v1/customers?query=x&page_token=%21%21");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"("field":"page_token")"), std::string::npos) << bad.body;
+  bad = Http("GET", "/api/v1/customers");
+  EXPECT_EQ(bad.status, 400);
+}
+
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::RegisterCustomerRequest req;

@@ -1,8 +1,11 @@
 #include "api/customer_master_service.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "domain/customer_rules.h"
 #include "domain/profile_normalization.h"
+#include "domain/search.h"
 #include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/bus/kafka.h"
@@ -21,6 +24,23 @@ constexpr char kService[] = "customer-master";
 google::protobuf::Timestamp ToProto(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
+
+std::string TermKey(const SearchTerm& term, absl::string_view id) {
+  return store::KeyBuilder(kSearchTerm)
+      .String(absl::StrCat(std::string(1, static_cast<char>(term.form)), term.text))
+      .String(id)
+      .key();
+}
+std::string RegionKey(const v1::Customer& c) {
+  return store::KeyBuilder(kRegionIndex)
+      .Uint64(static_cast<uint64_t>(c.profile().kind()))
+      .String(c.profile().province())
+      .String(c.profile().city())
+      .String(c.id())
+      .key();
+}
+// Most index entries one search examines.
+constexpr size_t kMaxCandidates = 5000;
 }  // namespace
 
 grpc::Status CustomerMasterService::RegisterCustomer(grpc::ServerContext* context,
@@ -62,6 +82,63 @@ grpc::Status CustomerMasterService::GetCustomerHistory(grpc::ServerContext* cont
   });
 }
 
+grpc::Status CustomerMasterService::SearchCustomers(grpc::ServerContext* context,
+                                                    const v1::SearchCustomersRequest* request,
+                                                    v1::SearchCustomersResponse* response) {
+  return rpc::HandleRpc("CustomerMaster/SearchCustomers", context, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response, Search(*request));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
+    const v1::SearchCustomersRequest& request) const {
+  RETURN_IF_ERROR(ValidateSearch(request));
+  ASSIGN_OR_RETURN(ParsedQuery query, ParseSearchQuery(request.query()));
+  std::set<std::string> ids;
+  bool truncated = false;
+  auto collect = [&](absl::string_view key, absl::string_view) {
+    store::KeyReader reader(key);
+    (void)reader.KeySpace();
+    if (query.prefixes.empty()) {
+      (void)reader.Uint64();
+      (void)reader.String();
+      (void)reader.String();
+    } else {
+      (void)reader.String();
+    }
+    absl::StatusOr<std::string> id = reader.String();
+    if (id.ok()) ids.insert(*id);
+    if (ids.size() >= kMaxCandidates) truncated = true;
+    return !truncated;
+  };
+  if (query.prefixes.empty()) {
+    store::KeyBuilder prefix(kRegionIndex);
+    prefix.Uint64(static_cast<uint64_t>(request.kind()));
+    if (!request.province().empty()) {
+      prefix.String(request.province());
+      if (!request.city().empty()) prefix.String(request.city());
+    }
+    RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, prefix.key(), collect));
+  } else {
+    for (const SearchTerm& p : query.prefixes) {
+      if (truncated) break;
+      std::string prefix = store::KeyBuilder(kSearchTerm).key();
+      prefix.push_back(static_cast<char>(p.form));
+      prefix += p.text;
+      RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, prefix, collect));
+    }
+  }
+  std::vector<v1::Customer> matches;
+  for (const std::string& id : ids) {
+    absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
+    if (c.status().code() == absl::StatusCode::kNotFound) continue;
+    RETURN_IF_ERROR(c.status());
+    if (PassesFilters(*c, request)) matches.push_back(*std::move(c));
+  }
+  return Paginate(std::move(matches), request, pinyin_, truncated);
+}
+
 absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
     absl::string_view id) const {
   std::vector<v1::CustomerVersion> versions;
@@ -81,10 +158,26 @@ absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
   return versions;
 }
 
-void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer& customer,
+
+void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* previous,
+                                       const v1::Customer& customer,
                                        std::vector<v1::FieldChange> changes,
                                        const std::string& actor, const std::string& reason,
                                        const std::string& request_id) {
+  std::set<SearchTerm> old_terms;
+  if (previous != nullptr) {
+    old_terms = TermsForName(previous->profile().name(), pinyin_);
+    std::string old_region = RegionKey(*previous);
+    if (old_region != RegionKey(customer)) batch.Delete(store::Family::kState, old_region);
+  }
+  std::set<SearchTerm> new_terms = TermsForName(customer.profile().name(), pinyin_);
+  for (const auto& t : old_terms) {
+    if (!new_terms.count(t)) batch.Delete(store::Family::kState, TermKey(t, customer.id()));
+  }
+  for (const auto& t : new_terms) {
+    if (!old_terms.count(t)) batch.Put(store::Family::kState, TermKey(t, customer.id()), "");
+  }
+  batch.Put(store::Family::kState, RegionKey(customer), "");
   batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()),
             customer.SerializeAsString());
   v1::CustomerVersion version;
@@ -159,7 +252,7 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         response->set_version(1);
         *response->mutable_created_at() = ToProto(now);
         *response->mutable_updated_at() = ToProto(now);
-        PutVersion(batch, *response, {}, actor, "registered", request.request_id());
+        PutVersion(batch, nullptr, *response, {}, actor, "registered", request.request_id());
         v1::CustomerRegistered event;
         *event.mutable_customer() = *response;
         batch.AppendOutbox(Event(*response, event, request.request_id(), actor));
@@ -181,6 +274,7 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
         RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
+        const v1::Customer previous = customer;
         v1::CustomerProfile patch = request.profile();
         RETURN_IF_ERROR(NormalizeProfile(&patch));
         ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes,
@@ -194,7 +288,7 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         }
         customer.set_version(customer.version() + 1);
         *customer.mutable_updated_at() = ToProto(host_.clock().Now());
-        PutVersion(batch, customer, changes, actor, request.reason(), request.request_id());
+        PutVersion(batch, &previous, customer, changes, actor, request.reason(), request.request_id());
         v1::ProfileChanged event;
         *event.mutable_customer() = customer;
         for (auto& c : changes) *event.add_changes() = std::move(c);

@@ -3,6 +3,7 @@
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 
+#include "domain/pinyin.h"
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
@@ -11,7 +12,9 @@ namespace pharmacrm::customer_master {
 
 class CustomerMasterService final : public v1::CustomerMaster::Service {
  public:
-  explicit CustomerMasterService(runtime::ServiceHost& host) : host_(host) {}
+  // `pinyin` must outlive the service.
+  CustomerMasterService(runtime::ServiceHost& host, const PinyinConverter& pinyin)
+      : host_(host), pinyin_(pinyin) {}
 
   grpc::Status RegisterCustomer(grpc::ServerContext* context, const v1::RegisterCustomerRequest* request,
                                 v1::Customer* response) override;
@@ -22,6 +25,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status GetCustomerHistory(grpc::ServerContext* context,
                                   const v1::GetCustomerHistoryRequest* request,
                                   v1::CustomerHistory* response) override;
+  grpc::Status SearchCustomers(grpc::ServerContext* context,
+                               const v1::SearchCustomersRequest* request,
+                               v1::SearchCustomersResponse* response) override;
 
  private:
   absl::Status Register(const v1::RegisterCustomerRequest& request, const std::string& actor,
@@ -32,14 +38,17 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
   absl::Status CheckHospitalReference(const v1::CustomerProfile& profile) const;
   absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
-  // Puts the customer and its new version record into `batch`.
-  void PutVersion(store::Batch& batch, const v1::Customer& customer,
+  absl::StatusOr<v1::SearchCustomersResponse> Search(const v1::SearchCustomersRequest& request) const;
+  // Puts the customer, its new version record and its search-index changes
+  // (against `previous`, if it existed) into `batch`.
+  void PutVersion(store::Batch& batch, const v1::Customer* previous, const v1::Customer& customer,
                   std::vector<v1::FieldChange> changes, const std::string& actor,
                   const std::string& reason, const std::string& request_id);
   v1::OutboxRecord Event(const v1::Customer& customer, const google::protobuf::Message& payload,
                          absl::string_view request_id, const std::string& actor);
 
   runtime::ServiceHost& host_;
+  const PinyinConverter& pinyin_;
   runtime::StripedLocks locks_;
 };
 

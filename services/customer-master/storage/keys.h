@@ -3,6 +3,11 @@
 //   kCustomer         String(customer_id)                  -> v1::Customer (current)
 //   kCustomerVersion  String(customer_id) Uint64(version)  -> v1::CustomerVersion
 //                     (every version, kept: history and as-of queries)
+//   kSearchTerm       String(form char + term) String(customer_id) -> ""
+//                     (domain/search.h: every suffix of the name in characters,
+//                     pinyin and initials; a query is a prefix scan)
+//   kRegionIndex      Uint64(kind) String(province) String(city) String(customer_id) -> ""
+//                     (searches by kind and region without a name)
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 
@@ -13,6 +18,8 @@ namespace pharmacrm::customer_master {
 enum KeySpace : uint8_t {
   kCustomer = 1,
   kCustomerVersion = 2,
+  kSearchTerm = 3,
+  kRegionIndex = 4,
 };
 
 }  // namespace pharmacrm::customer_master

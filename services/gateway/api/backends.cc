@@ -121,4 +121,10 @@ absl::StatusOr<v1::CustomerHistory> Backends::GetCustomerHistory(
                query_deadline_);
 }
 
+absl::StatusOr<v1::SearchCustomersResponse> Backends::SearchCustomers(
+    const v1::SearchCustomersRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::SearchCustomers, request,
+               query_deadline_);
+}
+
 }  // namespace pharmacrm::gateway

@@ -1,6 +1,8 @@
 #include "api/http_api.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -17,14 +19,58 @@ namespace {
 
 constexpr absl::string_view kCustomersPrefix = "/api/v1/customers";
 
-// The value of `name` in a query string (no percent-decoding: values used
-// here are times and ids; '+' in a time must be sent as %2B, so it is decoded).
+// Percent-decoding of a query-string value ('+' is a space).
+std::string PercentDecode(absl::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && absl::ascii_isxdigit(s[i + 1]) &&
+               absl::ascii_isxdigit(s[i + 2])) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// The decoded value of `name` in a query string, or "".
 std::string QueryParam(absl::string_view query, absl::string_view name) {
   for (absl::string_view part : absl::StrSplit(query, '&')) {
     std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
-    if (kv.first == name) return absl::StrReplaceAll(kv.second, {{"%2B", "+"}, {"%3A", ":"}});
+    if (kv.first == name) return PercentDecode(kv.second);
   }
   return "";
+}
+
+absl::StatusOr<v1::SearchCustomersRequest> SearchRequestFromQuery(absl::string_view query) {
+  v1::SearchCustomersRequest r;
+  r.set_query(QueryParam(query, "query"));
+  r.set_province(QueryParam(query, "province"));
+  r.set_city(QueryParam(query, "city"));
+  r.set_page_token(QueryParam(query, "page_token"));
+  if (std::string kind = QueryParam(query, "kind"); !kind.empty()) {
+    v1::CustomerKind k;
+    if (!v1::CustomerKind_Parse(kind, &k)) {
+      return core::FieldError("kind", absl::StrCat("'", kind, "' is not a CustomerKind"));
+    }
+    r.set_kind(k);
+  }
+  if (std::string grade = QueryParam(query, "hospital_grade"); !grade.empty()) {
+    v1::HospitalGrade g;
+    if (!v1::HospitalGrade_Parse(grade, &g)) {
+      return core::FieldError("hospital_grade", absl::StrCat("'", grade, "' is not a HospitalGrade"));
+    }
+    r.set_hospital_grade(g);
+  }
+  if (std::string size = QueryParam(query, "page_size"); !size.empty()) {
+    int n = 0;
+    if (!absl::SimpleAtoi(size, &n)) return core::FieldError("page_size", "not a number");
+    r.set_page_size(n);
+  }
+  return r;
 }
 
 http::Response Json(int status, std::string body) {
@@ -69,6 +115,12 @@ http::Response Reply(int ok_status, const absl::StatusOr<T>& result) {
 
 http::Response Route(Backends& backends, const http::Request& req, std::string* route) {
   absl::string_view path = req.path;
+  if (path == kCustomersPrefix && req.method == "GET") {
+    *route = "customers?search";
+    absl::StatusOr<v1::SearchCustomersRequest> request = SearchRequestFromQuery(req.query);
+    if (!request.ok()) return Error(request.status());
+    return Reply(200, backends.SearchCustomers(*request));
+  }
   if (path == kCustomersPrefix) {
     *route = "customers";
     if (req.method != "POST") return Error(absl::UnimplementedError("use POST to register"));

@@ -2,6 +2,9 @@
 //
 //   GET   /api/v1/customers/{id}   -> Customer360 (200; 404 unknown id)
 //   POST  /api/v1/customers        RegisterCustomerRequest -> Customer (201)
+//   GET   /api/v1/customers?query=&kind=&province=&city=&hospital_grade=
+//         &page_size=&page_token=  -> SearchCustomersResponse (values
+//         percent-encoded; kind and grade by enum name)
 //   PATCH /api/v1/customers/{id}   UpdateCustomerRequest   -> Customer (200)
 //   GET   /api/v1/customers/{id}/profile[?as_of=RFC3339] -> Customer, as it
 //         was at as_of if given

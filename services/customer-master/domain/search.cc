@@ -1,0 +1,139 @@
+#include "domain/search.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "domain/normalize.h"
+#include "pharmacrm/core/status.h"
+
+namespace pharmacrm::customer_master {
+namespace {
+
+// UTF-8 code points of `s` as separate strings.
+std::vector<std::string> CodePoints(absl::string_view s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
+    len = std::min(len, s.size() - i);
+    out.emplace_back(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+bool HasNonAscii(absl::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+std::string SortKey(const v1::Customer& c, const PinyinConverter& pinyin) {
+  return absl::StrCat(pinyin.Compact(c.profile().name()), "\x01", c.profile().name(), "\x01", c.id());
+}
+
+}  // namespace
+
+std::set<SearchTerm> TermsForName(absl::string_view name, const PinyinConverter& pinyin) {
+  std::set<SearchTerm> terms;
+  std::vector<std::string> chars = CodePoints(NormalizeText(name));
+  if (chars.size() > kMaxIndexedChars) chars.resize(kMaxIndexedChars);
+  std::string text;
+  for (const auto& c : chars) absl::StrAppend(&text, c);
+  std::string lowered = absl::AsciiStrToLower(text);
+  for (size_t i = 0; i < chars.size(); ++i) {
+    std::string suffix;
+    for (size_t j = i; j < chars.size(); ++j) absl::StrAppend(&suffix, chars[j]);
+    suffix = absl::AsciiStrToLower(suffix);
+    if (!absl::StripAsciiWhitespace(suffix).empty()) {
+      terms.insert({TermForm::kHanzi, std::string(absl::StripLeadingAsciiWhitespace(suffix))});
+    }
+  }
+  std::vector<std::string> syllables = absl::StrSplit(pinyin.FullPinyin(text), ' ', absl::SkipEmpty());
+  for (size_t i = 0; i < syllables.size(); ++i) {
+    std::string full, initials;
+    for (size_t j = i; j < syllables.size(); ++j) {
+      absl::StrAppend(&full, syllables[j]);
+      initials.push_back(syllables[j][0]);
+    }
+    terms.insert({TermForm::kPinyin, full});
+    terms.insert({TermForm::kInitials, initials});
+  }
+  return terms;
+}
+
+absl::StatusOr<ParsedQuery> ParseSearchQuery(absl::string_view query) {
+  ParsedQuery parsed;
+  std::string text = absl::AsciiStrToLower(NormalizeText(query));
+  if (text.empty()) return parsed;
+  if (HasNonAscii(text)) {
+    parsed.prefixes.push_back({TermForm::kHanzi, text});
+    return parsed;
+  }
+  std::string letters;
+  for (char c : text) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) letters.push_back(c);
+  }
+  if (letters.empty()) return core::FieldError("query", "has no letters, digits or characters");
+  parsed.prefixes.push_back({TermForm::kPinyin, letters});
+  parsed.prefixes.push_back({TermForm::kInitials, letters});
+  return parsed;
+}
+
+absl::Status ValidateSearch(const v1::SearchCustomersRequest& r) {
+  if (r.page_size() < 0 || r.page_size() > kMaxPageSize) {
+    return core::FieldError("page_size", absl::StrCat("must be 0 (default ", kDefaultPageSize,
+                                                      ") to ", kMaxPageSize));
+  }
+  if (r.query().size() > 100) return core::FieldError("query", "longer than 100 bytes");
+  if (absl::StripAsciiWhitespace(r.query()).empty() &&
+      r.kind() == v1::CUSTOMER_KIND_UNSPECIFIED) {
+    return core::FieldError("query", "give a name query or at least a kind");
+  }
+  if (!v1::CustomerKind_IsValid(r.kind())) return core::FieldError("kind", "unknown kind");
+  return absl::OkStatus();
+}
+
+bool PassesFilters(const v1::Customer& c, const v1::SearchCustomersRequest& r) {
+  const v1::CustomerProfile& p = c.profile();
+  if (r.kind() != v1::CUSTOMER_KIND_UNSPECIFIED && p.kind() != r.kind()) return false;
+  if (!r.province().empty() && p.province() != r.province()) return false;
+  if (!r.city().empty() && p.city() != r.city()) return false;
+  if (r.hospital_grade() != v1::HOSPITAL_GRADE_UNSPECIFIED && p.hospital_grade() != r.hospital_grade()) {
+    return false;
+  }
+  return true;
+}
+
+absl::StatusOr<v1::SearchCustomersResponse> Paginate(std::vector<v1::Customer> matches,
+                                                     const v1::SearchCustomersRequest& request,
+                                                     const PinyinConverter& pinyin,
+                                                     bool truncated) {
+  std::string after;
+  if (!request.page_token().empty() &&
+      !absl::WebSafeBase64Unescape(request.page_token(), &after)) {
+    return core::FieldError("page_token", "is not a token this service issued");
+  }
+  std::vector<std::pair<std::string, v1::Customer*>> keyed;
+  keyed.reserve(matches.size());
+  for (auto& c : matches) keyed.emplace_back(SortKey(c, pinyin), &c);
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  v1::SearchCustomersResponse out;
+  out.set_total_size(static_cast<int32_t>(keyed.size()));
+  out.set_total_is_lower_bound(truncated);
+  auto it = after.empty() ? keyed.begin()
+                          : std::upper_bound(keyed.begin(), keyed.end(), after,
+                                             [](const std::string& k, const auto& e) { return k < e.first; });
+  for (; it != keyed.end() && out.customers_size() < page_size; ++it) {
+    *out.add_customers() = std::move(*it->second);
+    if (out.customers_size() == page_size && std::next(it) != keyed.end()) {
+      out.set_next_page_token(absl::WebSafeBase64Escape(it->first));
+    }
+  }
+  return out;
+}
+
+}  // namespace pharmacrm::customer_master

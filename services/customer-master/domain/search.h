@@ -1,0 +1,71 @@
+// Customer search: which index terms a customer gets, how a query is read,
+// and how matches are filtered, ordered and paged. Pure; the index itself
+// lives in RocksDB (storage/keys.h, kSearchTerm and kRegionIndex).
+//
+// A name is findable by any part of it in Chinese characters ("协和"), by
+// full pinyin from any syllable on ("xiehe", "xie he yi") and by pinyin
+// initials from any syllable on ("xhyy", "bjxh"): the index holds every
+// suffix of each form, and a query is a prefix scan over one form.
+#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_H_
+#define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_H_
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "domain/pinyin.h"
+#include "pharmacrm/v1/customer_master.pb.h"
+
+namespace pharmacrm::customer_master {
+
+// Which form of the name a term is.
+enum class TermForm : char { kHanzi = 'h', kPinyin = 'p', kInitials = 'i' };
+
+struct SearchTerm {
+  TermForm form;
+  std::string text;
+  bool operator<(const SearchTerm& o) const {
+    return form != o.form ? form < o.form : text < o.text;
+  }
+  bool operator==(const SearchTerm& o) const { return form == o.form && text == o.text; }
+};
+
+// Names longer than this many characters are indexed by their first
+// kMaxIndexedChars characters (suffixes of the rest are not findable).
+inline constexpr size_t kMaxIndexedChars = 32;
+
+// Every term under which `name` is found.
+std::set<SearchTerm> TermsForName(absl::string_view name, const PinyinConverter& pinyin);
+
+// A query: the form to scan and the prefix to scan for. A query with any
+// Chinese character is matched against characters; an ASCII one against
+// pinyin and initials (both are scanned). Empty text: no name condition.
+struct ParsedQuery {
+  std::vector<SearchTerm> prefixes;
+};
+absl::StatusOr<ParsedQuery> ParseSearchQuery(absl::string_view query);
+
+inline constexpr int kDefaultPageSize = 20;
+inline constexpr int kMaxPageSize = 200;
+
+// Checks the request's own fields (page_size, query length, and that it has
+// a query or a kind). Errors name the field.
+absl::Status ValidateSearch(const v1::SearchCustomersRequest& request);
+
+// True if `customer` passes the request's filters (kind, province, city,
+// grade).
+bool PassesFilters(const v1::Customer& customer, const v1::SearchCustomersRequest& request);
+
+// Orders matches by the pinyin of the name, then id (stable across calls and
+// across inserts), and returns the page after `page_token`. The token is
+// opaque to clients; a malformed one is an error on page_token.
+absl::StatusOr<v1::SearchCustomersResponse> Paginate(std::vector<v1::Customer> matches,
+                                                     const v1::SearchCustomersRequest& request,
+                                                     const PinyinConverter& pinyin,
+                                                     bool truncated);
+
+}  // namespace pharmacrm::customer_master
+
+#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_H_

@@ -1,0 +1,112 @@
+#include "domain/search.h"
+
+#include "gtest/gtest.h"
+#include "pharmacrm/core/status.h"
+
+namespace pharmacrm::customer_master {
+namespace {
+
+const PinyinConverter& Pinyin() {
+  static const PinyinConverter* p = PinyinConverter::Create()->release();
+  return *p;
+}
+
+bool HasTerm(const std::set<SearchTerm>& terms, TermForm form, const std::string& prefix) {
+  for (const auto& t : terms) {
+    if (t.form == form && t.text.compare(0, prefix.size(), prefix) == 0) return true;
+  }
+  return false;
+}
+
+TEST(TermsForName, FindableByAnyPartInCharactersPinyinAndInitials) {
+  auto terms = TermsForName("北京协和医院", Pinyin());
+  EXPECT_TRUE(HasTerm(terms, TermForm::kHanzi, "北京协和医院"));
+  EXPECT_TRUE(HasTerm(terms, TermForm::kHanzi, "协和"));
+  EXPECT_TRUE(HasTerm(terms, TermForm::kHanzi, "医院"));
+  EXPECT_TRUE(HasTerm(terms, TermForm::kPinyin, "beijing"));
+  EXPECT_TRUE(HasTerm(terms, TermForm::kPinyin, "xiehe"));
+  EXPECT_TRUE(HasTerm(terms, TermForm::kInitials, "bjxh"));
+  EXPECT_TRUE(HasTerm(terms, TermForm::kInitials, "xhyy"));
+  EXPECT_FALSE(HasTerm(terms, TermForm::kPinyin, "ehe"));  // Not a syllable start.
+  // 6 character suffixes + 6 pinyin suffixes + 6 initials suffixes.
+  EXPECT_EQ(terms.size(), 18u);
+}
+
+TEST(TermsForName, LongNamesAreCapped) {
+  std::string name;
+  for (int i = 0; i < 50; ++i) name += "药";
+  EXPECT_LE(TermsForName(name, Pinyin()).size(), 3 * kMaxIndexedChars);
+}
+
+TEST(ParseSearchQuery, ChineseMatchesCharactersAsciiMatchesPinyinAndInitials) {
+  auto q = ParseSearchQuery(" 协和 ");
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ(q->prefixes.size(), 1u);
+  EXPECT_EQ(q->prefixes[0].form, TermForm::kHanzi);
+  EXPECT_EQ(q->prefixes[0].text, "协和");
+  q = ParseSearchQuery("Xie He");
+  ASSERT_EQ(q->prefixes.size(), 2u);
+  EXPECT_EQ(q->prefixes[0].text, "xiehe");
+  EXPECT_EQ(q->prefixes[1].form, TermForm::kInitials);
+  q = ParseSearchQuery("ＢＪＸＨ");  // Full-width letters.
+  EXPECT_EQ(q->prefixes[0].text, "bjxh");
+  EXPECT_TRUE(ParseSearchQuery("")->prefixes.empty());
+  EXPECT_EQ(core::FieldOf(ParseSearchQuery("---").status()), "query");
+}
+
+TEST(ValidateSearch, NamesBadFields) {
+  v1::SearchCustomersRequest r;
+  EXPECT_EQ(core::FieldOf(ValidateSearch(r)), "query");
+  r.set_kind(v1::CUSTOMER_KIND_HOSPITAL);
+  EXPECT_TRUE(ValidateSearch(r).ok());
+  r.set_page_size(201);
+  EXPECT_EQ(core::FieldOf(ValidateSearch(r)), "page_size");
+  r.set_page_size(-1);
+  EXPECT_EQ(core::FieldOf(ValidateSearch(r)), "page_size");
+}
+
+TEST(Paginate, StableOrderByPinyinThenIdAcrossPages) {
+  std::vector<v1::Customer> all;
+  const char* names[] = {"张伟", "李娜", "王芳", "刘洋", "陈静"};
+  for (int i = 0; i < 5; ++i) {
+    v1::Customer c;
+    c.set_id("id-" + std::to_string(i));
+    c.mutable_profile()->set_name(names[i]);
+    all.push_back(c);
+  }
+  v1::SearchCustomersRequest r;
+  r.set_page_size(2);
+  std::vector<std::string> seen;
+  for (int page = 0; page < 3; ++page) {
+    auto resp = Paginate(all, r, Pinyin(), false);
+    ASSERT_TRUE(resp.ok());
+    EXPECT_EQ(resp->total_size(), 5);
+    for (const auto& c : resp->customers()) seen.push_back(c.profile().name());
+    r.set_page_token(resp->next_page_token());
+    if (page < 2) EXPECT_FALSE(resp->next_page_token().empty());
+    if (page == 2) EXPECT_TRUE(resp->next_page_token().empty());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"陈静", "李娜", "刘洋", "王芳", "张伟"}));
+  r.set_page_token("not base64 !!");
+  EXPECT_EQ(core::FieldOf(Paginate(all, r, Pinyin(), false).status()), "page_token");
+}
+
+TEST(PassesFilters, KindRegionAndGrade) {
+  v1::Customer c;
+  c.mutable_profile()->set_kind(v1::CUSTOMER_KIND_HOSPITAL);
+  c.mutable_profile()->set_province("北京市");
+  c.mutable_profile()->set_hospital_grade(v1::HOSPITAL_GRADE_3A);
+  v1::SearchCustomersRequest r;
+  r.set_kind(v1::CUSTOMER_KIND_HOSPITAL);
+  r.set_province("北京市");
+  r.set_hospital_grade(v1::HOSPITAL_GRADE_3A);
+  EXPECT_TRUE(PassesFilters(c, r));
+  r.set_province("上海市");
+  EXPECT_FALSE(PassesFilters(c, r));
+  r.clear_province();
+  r.set_kind(v1::CUSTOMER_KIND_DOCTOR);
+  EXPECT_FALSE(PassesFilters(c, r));
+}
+
+}  // namespace
+}  // namespace pharmacrm::customer_master
