@@ -11,6 +11,7 @@
 #include "pharmacrm/http/server.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/events.pb.h"
 #include "pharmacrm/v1/gateway.grpc.pb.h"
 #include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
@@ -270,6 +271,78 @@ TEST_F(FlowTest, SearchFindsByCharactersPinyinAndInitialsWithStablePages) {
   EXPECT_NE(bad.body.find(R"("field":"page_token")"), std::string::npos) << bad.body;
   bad = Http("GET", "/api/v1/customers");
   EXPECT_EQ(bad.status, 400);
+}
+
+// Reads `topic` from the beginning until `pred` accepts an envelope.
+bool SeenOnTopic(const std::string& topic, const std::function<bool(const v1::EventEnvelope&)>& pred) {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", SharedBroker()->bootstrap(), err);
+  conf->set("group.id", absl::StrCat("itest-seen-", absl::ToUnixNanos(absl::Now())), err);
+  conf->set("auto.offset.reset", "earliest", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
+  reader->subscribe({topic});
+  bool seen = false;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!seen && absl::Now() < deadline) {
+    std::unique_ptr<RdKafka::Message> m(reader->consume(200));
+    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
+    v1::EventEnvelope env;
+    if (env.ParseFromArray(m->payload(), static_cast<int>(m->len())) && pred(env)) seen = true;
+  }
+  reader->close();
+  return seen;
+}
+
+TEST_F(FlowTest, MonthlyMetricsAreKeptByPeriodWithDerivedFiguresAndPublished) {
+  std::string hospital = RegisterHospital("metrics");
+  std::string doctor = RegisterDoctor("metrics", hospital);
+  auto record = [&](const std::string& period, int total, int own) {
+    return Http("POST", absl::StrCat("/api/v1/customers/", doctor, "/metrics"),
+                absl::StrCat(R"({"request_id":"metrics-)", period, "-", own, R"(","metrics":{"period":")",
+                             period, R"(","doctor":{"outpatient_visits":420,"clinic_days":18,)",
+                             R"("prescriptions":[{"drug_class":"心血管药","volume":)", total, R"(}],)",
+                             R"("own_prescriptions":[{"drug_class":"心血管药","volume":)", own,
+                             R"(}]}}})"));
+  };
+  ASSERT_EQ(record("2026-07", 200, 30).status, 201);
+  ASSERT_EQ(record("2026-08", 250, 50).status, 201);
+  http::Response corrected = record("2026-08", 250, 60);  // A correction: version 2.
+  ASSERT_EQ(corrected.status, 201) << corrected.body;
+  EXPECT_NE(corrected.body.find(R"("version":"2")"), std::string::npos) << corrected.body;
+  ASSERT_EQ(record("2026-09", 300, 75).status, 201);
+
+  http::Response series = Http("GET", absl::StrCat("/api/v1/customers/", doctor,
+                                                   "/metrics?from=2026-08&to=2026-09"));
+  ASSERT_EQ(series.status, 200) << series.body;
+  v1::MetricsSeries s;
+  ASSERT_TRUE(JsonStringToMessage(series.body, &s).ok()) << series.body;
+  ASSERT_EQ(s.records_size(), 2);
+  EXPECT_EQ(s.records(0).period(), "2026-08");
+  EXPECT_EQ(s.records(0).version(), 2);
+  ASSERT_EQ(s.key_figures_size(), 2);
+  EXPECT_TRUE(s.key_figures(0).has_prescription_share());
+  EXPECT_DOUBLE_EQ(s.key_figures(0).prescription_share(), 60.0 / 250.0);
+  EXPECT_DOUBLE_EQ(s.key_figures(1).prescription_share(), 75.0 / 300.0);
+
+  // Own above total is rejected naming the field, and nothing is stored.
+  http::Response bad = record("2026-10", 100, 101);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("own_prescriptions[0].volume"), std::string::npos) << bad.body;
+  http::Response future = record("2031-01", 10, 1);
+  EXPECT_EQ(future.status, 400) << future.body;
+  EXPECT_NE(future.body.find("metrics.period"), std::string::npos) << future.body;
+  http::Response unknown = Http("POST", "/api/v1/customers/no-such-id/metrics",
+                                R"({"request_id":"m-x","metrics":{"period":"2026-01"}})");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(Http("GET", absl::StrCat("/api/v1/customers/", doctor, "/metrics?from=2026-13"))
+                .status, 400);
+
+  EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+    v1::MetricsRecorded m;
+    return e.customer_id() == doctor && e.payload().UnpackTo(&m) && m.metrics().period() == "2026-09" &&
+           m.key_figures().has_prescription_share();
+  }));
 }
 
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {

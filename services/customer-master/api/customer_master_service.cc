@@ -2,9 +2,11 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/customer_rules.h"
 #include "domain/profile_normalization.h"
+#include "domain/metrics_rules.h"
 #include "domain/search.h"
 #include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
@@ -39,6 +41,15 @@ std::string RegionKey(const v1::Customer& c) {
       .String(c.id())
       .key();
 }
+// `status` with its field (if any) under `prefix` ("metrics." + "period").
+absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefix) {
+  std::optional<std::string> field = core::FieldOf(status);
+  if (status.ok() || !field) return status;
+  std::string message(status.message());
+  if (absl::StartsWith(message, *field)) message = message.substr(field->size() + 2);
+  return core::FieldStatus(status.code(), absl::StrCat(prefix, *field), message);
+}
+
 // Most index entries one search examines.
 constexpr size_t kMaxCandidates = 5000;
 }  // namespace
@@ -80,6 +91,94 @@ grpc::Status CustomerMasterService::GetCustomerHistory(grpc::ServerContext* cont
     for (auto& v : versions) *response->add_versions() = std::move(v);
     return absl::OkStatus();
   });
+}
+
+grpc::Status CustomerMasterService::RecordMetrics(grpc::ServerContext* context,
+                                                  const v1::RecordMetricsRequest* request,
+                                                  v1::CustomerMetrics* response) {
+  return rpc::HandleRpc("CustomerMaster/RecordMetrics", context,
+                        [&] { return Record(*request, rpc::ActorOf(*context), response); });
+}
+
+grpc::Status CustomerMasterService::GetMetrics(grpc::ServerContext* context,
+                                               const v1::GetMetricsRequest* request,
+                                               v1::MetricsSeries* response) {
+  return rpc::HandleRpc("CustomerMaster/GetMetrics", context, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response, Series(*request));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status CustomerMasterService::Record(const v1::RecordMetricsRequest& request,
+                                           const std::string& actor, v1::CustomerMetrics* response) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
+  if (!request.has_metrics()) return core::FieldError("metrics", "must be set");
+  const v1::CustomerMetrics& m = request.metrics();
+  ASSIGN_OR_RETURN(v1::Customer customer, Load(m.customer_id(), "metrics.customer_id"));
+  absl::Time now = host_.clock().Now();
+  RETURN_IF_ERROR(WithFieldPrefix(ValidateMetrics(m, customer.profile().kind(), now), "metrics."));
+  absl::MutexLock lock(&locks_.For(m.customer_id()));
+  return runtime::ExecuteOnce(
+      host_.store(), "RecordMetrics", request.request_id(), request, response,
+      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+        std::string key = store::KeyBuilder(kMetrics)
+                              .String(m.customer_id())
+                              .String(m.period())
+                              .String(m.department())
+                              .key();
+        ASSIGN_OR_RETURN(std::optional<std::string> previous,
+                         host_.store().Get(store::Family::kState, key));
+        int64_t version = 1;
+        if (previous) {
+          v1::CustomerMetrics old;
+          if (!old.ParseFromString(*previous)) return absl::DataLossError("stored metrics do not parse");
+          version = old.version() + 1;
+        }
+        *response = m;
+        response->set_version(version);
+        *response->mutable_recorded_at() = ToProto(now);
+        response->set_recorded_by(actor);
+        batch.Put(store::Family::kState, key, response->SerializeAsString());
+        v1::MetricsRecorded event;
+        *event.mutable_metrics() = *response;
+        *event.mutable_key_figures() = ComputeKeyFigures(*response, customer.profile());
+        bus::EventMeta meta = EventMetaFor(customer, request.request_id(), actor);
+        meta.aggregate_kind = "customer-metrics";
+        meta.aggregate_id = absl::StrCat(m.customer_id(), "/", m.period(), "/", m.department());
+        meta.aggregate_version = version;
+        batch.AppendOutbox(
+            bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event)));
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::MetricsSeries> CustomerMasterService::Series(
+    const v1::GetMetricsRequest& request) const {
+  ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
+  if (!request.from_period().empty()) RETURN_IF_ERROR(ValidatePeriod("from_period", request.from_period()));
+  if (!request.to_period().empty()) RETURN_IF_ERROR(ValidatePeriod("to_period", request.to_period()));
+  std::vector<v1::CustomerMetrics> all;
+  absl::Status parse = absl::OkStatus();
+  RETURN_IF_ERROR(host_.store().ScanPrefix(
+      store::Family::kState, store::KeyBuilder(kMetrics).String(request.customer_id()).key(),
+      [&](absl::string_view, absl::string_view value) {
+        v1::CustomerMetrics m;
+        if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parse = absl::DataLossError("stored metrics do not parse");
+          return false;
+        }
+        if (request.all_departments() || m.department() == request.department()) {
+          all.push_back(std::move(m));
+        }
+        return true;
+      }));
+  RETURN_IF_ERROR(parse);
+  v1::MetricsSeries series;
+  for (auto& m : SelectPeriods(std::move(all), request.from_period(), request.to_period())) {
+    *series.add_key_figures() = ComputeKeyFigures(m, customer.profile());
+    *series.add_records() = std::move(m);
+  }
+  return series;
 }
 
 grpc::Status CustomerMasterService::SearchCustomers(grpc::ServerContext* context,
@@ -216,10 +315,9 @@ absl::Status CustomerMasterService::CheckHospitalReference(const v1::CustomerPro
   return absl::OkStatus();
 }
 
-v1::OutboxRecord CustomerMasterService::Event(const v1::Customer& customer,
-                                              const google::protobuf::Message& payload,
-                                              absl::string_view request_id,
-                                              const std::string& actor) {
+bus::EventMeta CustomerMasterService::EventMetaFor(const v1::Customer& customer,
+                                                  absl::string_view request_id,
+                                                  const std::string& actor) {
   bus::EventMeta meta;
   meta.event_id = host_.ids().Next();
   meta.source = kService;
@@ -231,7 +329,15 @@ v1::OutboxRecord CustomerMasterService::Event(const v1::Customer& customer,
   meta.actor = actor;
   meta.correlation_id = core::CurrentCorrelationId();
   meta.causation_id = std::string(request_id);
-  return bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, payload));
+  return meta;
+}
+
+v1::OutboxRecord CustomerMasterService::Event(const v1::Customer& customer,
+                                              const google::protobuf::Message& payload,
+                                              absl::string_view request_id,
+                                              const std::string& actor) {
+  return bus::MakeOutboxRecord(bus::kCustomerTopic,
+                               bus::MakeEnvelope(EventMetaFor(customer, request_id, actor), payload));
 }
 
 absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& request,

@@ -4,6 +4,7 @@
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 
 #include "domain/pinyin.h"
+#include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
@@ -25,6 +26,10 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status GetCustomerHistory(grpc::ServerContext* context,
                                   const v1::GetCustomerHistoryRequest* request,
                                   v1::CustomerHistory* response) override;
+  grpc::Status RecordMetrics(grpc::ServerContext* context, const v1::RecordMetricsRequest* request,
+                             v1::CustomerMetrics* response) override;
+  grpc::Status GetMetrics(grpc::ServerContext* context, const v1::GetMetricsRequest* request,
+                          v1::MetricsSeries* response) override;
   grpc::Status SearchCustomers(grpc::ServerContext* context,
                                const v1::SearchCustomersRequest* request,
                                v1::SearchCustomersResponse* response) override;
@@ -38,12 +43,17 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
   absl::Status CheckHospitalReference(const v1::CustomerProfile& profile) const;
   absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
+  absl::Status Record(const v1::RecordMetricsRequest& request, const std::string& actor,
+                      v1::CustomerMetrics* response);
+  absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;
   absl::StatusOr<v1::SearchCustomersResponse> Search(const v1::SearchCustomersRequest& request) const;
   // Puts the customer, its new version record and its search-index changes
   // (against `previous`, if it existed) into `batch`.
   void PutVersion(store::Batch& batch, const v1::Customer* previous, const v1::Customer& customer,
                   std::vector<v1::FieldChange> changes, const std::string& actor,
                   const std::string& reason, const std::string& request_id);
+  bus::EventMeta EventMetaFor(const v1::Customer& customer, absl::string_view request_id,
+                              const std::string& actor);
   v1::OutboxRecord Event(const v1::Customer& customer, const google::protobuf::Message& payload,
                          absl::string_view request_id, const std::string& actor);
 

@@ -8,6 +8,8 @@
 //                     pinyin and initials; a query is a prefix scan)
 //   kRegionIndex      Uint64(kind) String(province) String(city) String(customer_id) -> ""
 //                     (searches by kind and region without a name)
+//   kMetrics          String(customer_id) String(period) String(department)
+//                     -> v1::CustomerMetrics (latest version of that month)
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 
@@ -20,6 +22,7 @@ enum KeySpace : uint8_t {
   kCustomerVersion = 2,
   kSearchTerm = 3,
   kRegionIndex = 4,
+  kMetrics = 5,
 };
 
 }  // namespace pharmacrm::customer_master

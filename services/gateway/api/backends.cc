@@ -121,6 +121,16 @@ absl::StatusOr<v1::CustomerHistory> Backends::GetCustomerHistory(
                query_deadline_);
 }
 
+absl::StatusOr<v1::CustomerMetrics> Backends::RecordMetrics(const v1::RecordMetricsRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::RecordMetrics, request,
+               command_deadline_);
+}
+
+absl::StatusOr<v1::MetricsSeries> Backends::GetMetrics(const v1::GetMetricsRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetMetrics, request,
+               query_deadline_);
+}
+
 absl::StatusOr<v1::SearchCustomersResponse> Backends::SearchCustomers(
     const v1::SearchCustomersRequest& request) {
   return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::SearchCustomers, request,

@@ -156,6 +156,26 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
       }
       return Reply(200, backends.GetCustomer(request));
     }
+    if (sub == "metrics" && req.method == "POST") {
+      *route = "customers/{id}/metrics";
+      v1::RecordMetricsRequest request;
+      if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+      if (!request.metrics().customer_id().empty() && request.metrics().customer_id() != id) {
+        return Error(core::FieldError("metrics.customer_id", "differs from the id in the path"));
+      }
+      request.mutable_metrics()->set_customer_id(id);
+      return Reply(201, backends.RecordMetrics(request));
+    }
+    if (sub == "metrics" && req.method == "GET") {
+      *route = "customers/{id}/metrics";
+      v1::GetMetricsRequest request;
+      request.set_customer_id(id);
+      request.set_from_period(QueryParam(req.query, "from"));
+      request.set_to_period(QueryParam(req.query, "to"));
+      request.set_department(QueryParam(req.query, "department"));
+      request.set_all_departments(QueryParam(req.query, "all_departments") == "true");
+      return Reply(200, backends.GetMetrics(request));
+    }
     if (!sub.empty()) {
       return Error(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", req.path)));
     }

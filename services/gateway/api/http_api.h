@@ -10,6 +10,9 @@
 //         was at as_of if given
 //   GET   /api/v1/customers/{id}/history -> CustomerHistory (who, when, why,
 //         old and new values of every change)
+//   POST  /api/v1/customers/{id}/metrics  RecordMetricsRequest -> CustomerMetrics (201)
+//   GET   /api/v1/customers/{id}/metrics?from=YYYY-MM&to=YYYY-MM&department=
+//         &all_departments=true -> MetricsSeries (records + key figures)
 //   POST  /api/v1/visits           LogVisitRequest         -> Visit (201)
 //
 // Malformed JSON, unknown fields and wrong types are 400 naming the problem;
