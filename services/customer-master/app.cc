@@ -1,13 +1,44 @@
 #include "app.h"
 
+#include <fstream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "domain/completeness.h"
+
 #include "api/customer_master_service.h"
 #include "pharmacrm/core/status.h"
 
+ABSL_FLAG(std::string, completeness_rules, "",
+          "Completeness rules file (protobuf text, pharmacrm.v1.CompletenessRules); empty: the "
+          "built-in config/completeness_rules.textproto");
+
 namespace pharmacrm::customer_master {
+
+absl::StatusOr<v1::CompletenessRules> LoadRules() {
+  std::string path = absl::GetFlag(FLAGS_completeness_rules);
+  std::string text = kDefaultCompletenessRules;
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return absl::InvalidArgumentError(absl::StrCat("completeness_rules: cannot read ", path));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  absl::StatusOr<v1::CompletenessRules> rules = ParseCompletenessRules(text);
+  if (!rules.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("completeness_rules ", path.empty() ? "(built in)" : path,
+                                                   ": ", rules.status().message()));
+  }
+  return rules;
+}
 
 absl::Status Wire(runtime::ServiceHost& host) {
   ASSIGN_OR_RETURN(std::unique_ptr<PinyinConverter> pinyin, PinyinConverter::Create());
-  static CustomerMasterService* service = new CustomerMasterService(host, *pinyin.release());
+  ASSIGN_OR_RETURN(v1::CompletenessRules rules, LoadRules());
+  static CustomerMasterService* service =
+      new CustomerMasterService(host, *pinyin.release(), std::move(rules));
   host.AddGrpcService(service);
   return absl::OkStatus();
 }

@@ -345,6 +345,37 @@ TEST_F(FlowTest, MonthlyMetricsAreKeptByPeriodWithDerivedFiguresAndPublished) {
   }));
 }
 
+TEST_F(FlowTest, CompletenessScoresRecordsAndTheWorklistSaysWhatToCollect) {
+  // A bare pharmacy in a province of its own for this test, and a fuller one.
+  std::string bare = Register("dq-bare", R"({"kind":"CUSTOMER_KIND_PHARMACY","name":"好药师大药房",)"
+                                         R"("province":"青海省","city":"西宁市"})");
+  std::string fuller = Register(
+      "dq-full", R"({"kind":"CUSTOMER_KIND_PHARMACY","name":"一心堂西宁店","province":"青海省",)"
+                 R"("city":"西宁市","address":"城中区长江路1号","phone":"0971-8888888",)"
+                 R"("pharmacy":{"gsp_status":"GSP_STATUS_CERTIFIED","staff_count":12,"postcode":"810000"}})");
+  http::Response r = Http("GET", absl::StrCat("/api/v1/customers/", bare, "/completeness"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  v1::Completeness bare_score;
+  ASSERT_TRUE(JsonStringToMessage(r.body, &bare_score).ok());
+  v1::Completeness full_score;
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", fuller, "/completeness")).body,
+                                  &full_score)
+                  .ok());
+  EXPECT_LT(bare_score.score(), full_score.score());
+  EXPECT_FALSE(bare_score.missing().empty());
+  EXPECT_FALSE(bare_score.missing(0).label_zh().empty());
+
+  http::Response w = Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_PHARMACY&province=%E9%9D%92%E6%B5%B7%E7%9C%81&limit=10");
+  ASSERT_EQ(w.status, 200) << w.body;
+  v1::Worklist worklist;
+  ASSERT_TRUE(JsonStringToMessage(w.body, &worklist).ok()) << w.body;
+  ASSERT_GE(worklist.items_size(), 1);
+  EXPECT_EQ(worklist.items(0).customer_id(), bare);  // Least complete first.
+  EXPECT_EQ(Http("GET", "/api/v1/worklist?limit=10").status, 400);
+  EXPECT_EQ(Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_PHARMACY&limit=9999").status, 400);
+  EXPECT_EQ(Http("GET", "/api/v1/customers/nobody/completeness").status, 404);
+}
+
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::RegisterCustomerRequest req;

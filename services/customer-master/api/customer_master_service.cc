@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/customer_rules.h"
 #include "domain/profile_normalization.h"
+#include "domain/completeness.h"
 #include "domain/metrics_rules.h"
 #include "domain/search.h"
 #include "google/protobuf/util/time_util.h"
@@ -181,6 +182,74 @@ absl::StatusOr<v1::MetricsSeries> CustomerMasterService::Series(
   return series;
 }
 
+grpc::Status CustomerMasterService::GetCompleteness(grpc::ServerContext* context,
+                                                    const v1::GetCompletenessRequest* request,
+                                                    v1::Completeness* response) {
+  return rpc::HandleRpc("CustomerMaster/GetCompleteness", context, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Customer customer, Load(request->customer_id(), "customer_id"));
+    *response = ScoreCompleteness(customer.profile(), rules_);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerMasterService::GetWorklist(grpc::ServerContext* context,
+                                                const v1::GetWorklistRequest* request,
+                                                v1::Worklist* response) {
+  return rpc::HandleRpc("CustomerMaster/GetWorklist", context, [&]() -> absl::Status {
+    if (request->kind() == v1::CUSTOMER_KIND_UNSPECIFIED || !v1::CustomerKind_IsValid(request->kind())) {
+      return core::FieldError("kind", "must be a customer kind");
+    }
+    if (request->limit() < 0 || request->limit() > 500) {
+      return core::FieldError("limit", "must be 0 (default 50) to 500");
+    }
+    bool truncated = false;
+    ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                     IdsInRegion(request->kind(), request->province(), request->city(),
+                                 kMaxCandidates, &truncated));
+    std::vector<v1::Customer> customers;
+    for (const auto& id : ids) {
+      absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
+      if (c.status().code() == absl::StatusCode::kNotFound) continue;
+      RETURN_IF_ERROR(c.status());
+      customers.push_back(*std::move(c));
+    }
+    for (auto& item : BuildWorklist(customers, rules_, request->limit() == 0 ? 50 : request->limit())) {
+      *response->add_items() = std::move(item);
+    }
+    response->set_partial(truncated);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> CustomerMasterService::IdsInRegion(
+    v1::CustomerKind kind, const std::string& province, const std::string& city, size_t max,
+    bool* truncated) const {
+  store::KeyBuilder prefix(kRegionIndex);
+  prefix.Uint64(static_cast<uint64_t>(kind));
+  if (!province.empty()) {
+    prefix.String(province);
+    if (!city.empty()) prefix.String(city);
+  }
+  std::vector<std::string> ids;
+  *truncated = false;
+  RETURN_IF_ERROR(host_.store().ScanPrefix(
+      store::Family::kState, prefix.key(), [&](absl::string_view key, absl::string_view) {
+        if (ids.size() >= max) {
+          *truncated = true;
+          return false;
+        }
+        store::KeyReader reader(key);
+        (void)reader.KeySpace();
+        (void)reader.Uint64();
+        (void)reader.String();
+        (void)reader.String();
+        absl::StatusOr<std::string> id = reader.String();
+        if (id.ok()) ids.push_back(*std::move(id));
+        return true;
+      }));
+  return ids;
+}
+
 grpc::Status CustomerMasterService::SearchCustomers(grpc::ServerContext* context,
                                                     const v1::SearchCustomersRequest* request,
                                                     v1::SearchCustomersResponse* response) {
@@ -199,26 +268,17 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
   auto collect = [&](absl::string_view key, absl::string_view) {
     store::KeyReader reader(key);
     (void)reader.KeySpace();
-    if (query.prefixes.empty()) {
-      (void)reader.Uint64();
-      (void)reader.String();
-      (void)reader.String();
-    } else {
-      (void)reader.String();
-    }
+    (void)reader.String();
     absl::StatusOr<std::string> id = reader.String();
     if (id.ok()) ids.insert(*id);
     if (ids.size() >= kMaxCandidates) truncated = true;
     return !truncated;
   };
   if (query.prefixes.empty()) {
-    store::KeyBuilder prefix(kRegionIndex);
-    prefix.Uint64(static_cast<uint64_t>(request.kind()));
-    if (!request.province().empty()) {
-      prefix.String(request.province());
-      if (!request.city().empty()) prefix.String(request.city());
-    }
-    RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, prefix.key(), collect));
+    ASSIGN_OR_RETURN(std::vector<std::string> region_ids,
+                     IdsInRegion(request.kind(), request.province(), request.city(), kMaxCandidates,
+                                 &truncated));
+    ids.insert(region_ids.begin(), region_ids.end());
   } else {
     for (const SearchTerm& p : query.prefixes) {
       if (truncated) break;

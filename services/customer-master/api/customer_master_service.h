@@ -14,8 +14,9 @@ namespace pharmacrm::customer_master {
 class CustomerMasterService final : public v1::CustomerMaster::Service {
  public:
   // `pinyin` must outlive the service.
-  CustomerMasterService(runtime::ServiceHost& host, const PinyinConverter& pinyin)
-      : host_(host), pinyin_(pinyin) {}
+  CustomerMasterService(runtime::ServiceHost& host, const PinyinConverter& pinyin,
+                        v1::CompletenessRules rules)
+      : host_(host), pinyin_(pinyin), rules_(std::move(rules)) {}
 
   grpc::Status RegisterCustomer(grpc::ServerContext* context, const v1::RegisterCustomerRequest* request,
                                 v1::Customer* response) override;
@@ -30,6 +31,11 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                              v1::CustomerMetrics* response) override;
   grpc::Status GetMetrics(grpc::ServerContext* context, const v1::GetMetricsRequest* request,
                           v1::MetricsSeries* response) override;
+  grpc::Status GetCompleteness(grpc::ServerContext* context,
+                               const v1::GetCompletenessRequest* request,
+                               v1::Completeness* response) override;
+  grpc::Status GetWorklist(grpc::ServerContext* context, const v1::GetWorklistRequest* request,
+                           v1::Worklist* response) override;
   grpc::Status SearchCustomers(grpc::ServerContext* context,
                                const v1::SearchCustomersRequest* request,
                                v1::SearchCustomersResponse* response) override;
@@ -46,6 +52,12 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::Status Record(const v1::RecordMetricsRequest& request, const std::string& actor,
                       v1::CustomerMetrics* response);
   absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;
+  // Ids in the region index for kind [/province [/city]], at most `max`;
+  // `truncated` says whether more were there.
+  absl::StatusOr<std::vector<std::string>> IdsInRegion(v1::CustomerKind kind,
+                                                       const std::string& province,
+                                                       const std::string& city, size_t max,
+                                                       bool* truncated) const;
   absl::StatusOr<v1::SearchCustomersResponse> Search(const v1::SearchCustomersRequest& request) const;
   // Puts the customer, its new version record and its search-index changes
   // (against `previous`, if it existed) into `batch`.
@@ -59,6 +71,7 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
 
   runtime::ServiceHost& host_;
   const PinyinConverter& pinyin_;
+  const v1::CompletenessRules rules_;
   runtime::StripedLocks locks_;
 };
 

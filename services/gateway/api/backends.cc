@@ -131,6 +131,16 @@ absl::StatusOr<v1::MetricsSeries> Backends::GetMetrics(const v1::GetMetricsReque
                query_deadline_);
 }
 
+absl::StatusOr<v1::Completeness> Backends::GetCompleteness(const v1::GetCompletenessRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCompleteness, request,
+               query_deadline_);
+}
+
+absl::StatusOr<v1::Worklist> Backends::GetWorklist(const v1::GetWorklistRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetWorklist, request,
+               query_deadline_);
+}
+
 absl::StatusOr<v1::SearchCustomersResponse> Backends::SearchCustomers(
     const v1::SearchCustomersRequest& request) {
   return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::SearchCustomers, request,

@@ -41,6 +41,8 @@ class Backends {
   absl::StatusOr<v1::CustomerHistory> GetCustomerHistory(const v1::GetCustomerHistoryRequest& request);
   absl::StatusOr<v1::CustomerMetrics> RecordMetrics(const v1::RecordMetricsRequest& request);
   absl::StatusOr<v1::MetricsSeries> GetMetrics(const v1::GetMetricsRequest& request);
+  absl::StatusOr<v1::Completeness> GetCompleteness(const v1::GetCompletenessRequest& request);
+  absl::StatusOr<v1::Worklist> GetWorklist(const v1::GetWorklistRequest& request);
   absl::StatusOr<v1::SearchCustomersResponse> SearchCustomers(
       const v1::SearchCustomersRequest& request);
 

@@ -156,6 +156,12 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
       }
       return Reply(200, backends.GetCustomer(request));
     }
+    if (sub == "completeness" && req.method == "GET") {
+      *route = "customers/{id}/completeness";
+      v1::GetCompletenessRequest request;
+      request.set_customer_id(id);
+      return Reply(200, backends.GetCompleteness(request));
+    }
     if (sub == "metrics" && req.method == "POST") {
       *route = "customers/{id}/metrics";
       v1::RecordMetricsRequest request;
@@ -190,6 +196,24 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
       return Reply(200, backends.UpdateCustomer(request));
     }
     return Error(absl::UnimplementedError("use GET or PATCH on a customer"));
+  }
+  if (path == "/api/v1/worklist" && req.method == "GET") {
+    *route = "worklist";
+    v1::GetWorklistRequest request;
+    std::string kind = QueryParam(req.query, "kind");
+    v1::CustomerKind k = v1::CUSTOMER_KIND_UNSPECIFIED;
+    if (!kind.empty() && !v1::CustomerKind_Parse(kind, &k)) {
+      return Error(core::FieldError("kind", absl::StrCat("'", kind, "' is not a CustomerKind")));
+    }
+    request.set_kind(k);
+    request.set_province(QueryParam(req.query, "province"));
+    request.set_city(QueryParam(req.query, "city"));
+    if (std::string limit = QueryParam(req.query, "limit"); !limit.empty()) {
+      int n = 0;
+      if (!absl::SimpleAtoi(limit, &n)) return Error(core::FieldError("limit", "not a number"));
+      request.set_limit(n);
+    }
+    return Reply(200, backends.GetWorklist(request));
   }
   if (path == "/api/v1/visits") {
     *route = "visits";

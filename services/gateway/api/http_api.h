@@ -10,6 +10,8 @@
 //         was at as_of if given
 //   GET   /api/v1/customers/{id}/history -> CustomerHistory (who, when, why,
 //         old and new values of every change)
+//   GET   /api/v1/customers/{id}/completeness -> Completeness
+//   GET   /api/v1/worklist?kind=&province=&city=&limit= -> Worklist
 //   POST  /api/v1/customers/{id}/metrics  RecordMetricsRequest -> CustomerMetrics (201)
 //   GET   /api/v1/customers/{id}/metrics?from=YYYY-MM&to=YYYY-MM&department=
 //         &all_departments=true -> MetricsSeries (records + key figures)
