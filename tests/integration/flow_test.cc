@@ -376,6 +376,39 @@ TEST_F(FlowTest, CompletenessScoresRecordsAndTheWorklistSaysWhatToCollect) {
   EXPECT_EQ(Http("GET", "/api/v1/customers/nobody/completeness").status, 404);
 }
 
+TEST_F(FlowTest, DeactivatedCustomerLeavesSearchKeepsHistoryAndIsPublished) {
+  std::string id = Register("deact", R"({"kind":"CUSTOMER_KIND_PHARMACY","name":"闭店测试大药房"})");
+  EXPECT_EQ(Http("POST", absl::StrCat("/api/v1/customers/", id, "/deactivate"),
+                 R"({"request_id":"deact-0","expected_version":1})")
+                .status,
+            400);  // reason is required.
+  http::Response r = Http("POST", absl::StrCat("/api/v1/customers/", id, "/deactivate"),
+                          R"({"request_id":"deact-1","expected_version":1,"reason":"门店关闭"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("CUSTOMER_STATUS_INACTIVE"), std::string::npos) << r.body;
+  v1::SearchCustomersResponse found;
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", "/api/v1/customers?query=bidian").body, &found).ok());
+  EXPECT_EQ(found.total_size(), 0);
+  ASSERT_TRUE(JsonStringToMessage(
+                  Http("GET", "/api/v1/customers?query=bidian&include_inactive=true").body, &found)
+                  .ok());
+  EXPECT_EQ(found.total_size(), 1);
+  http::Response patch = Http("PATCH", "/api/v1/customers/" + id,
+                              R"({"request_id":"deact-2","expected_version":2,"profile":{"name":"x"},"update_mask":"name"})");
+  EXPECT_EQ(patch.status, 400) << patch.body;  // FAILED_PRECONDITION.
+  EXPECT_NE(patch.body.find("FAILED_PRECONDITION"), std::string::npos) << patch.body;
+  v1::CustomerHistory history;
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", id, "/history")).body,
+                                  &history)
+                  .ok());
+  ASSERT_EQ(history.versions_size(), 2);
+  EXPECT_EQ(history.versions(1).reason(), "门店关闭");
+  EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+    v1::CustomerDeactivated d;
+    return e.customer_id() == id && e.payload().UnpackTo(&d) && d.reason() == "门店关闭";
+  }));
+}
+
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::RegisterCustomerRequest req;

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/customer_rules.h"
@@ -67,6 +68,13 @@ grpc::Status CustomerMasterService::UpdateCustomer(grpc::ServerContext* context,
                                                    v1::Customer* response) {
   return rpc::HandleRpc("CustomerMaster/UpdateCustomer", context,
                         [&] { return Update(*request, rpc::ActorOf(*context), response); });
+}
+
+grpc::Status CustomerMasterService::DeactivateCustomer(grpc::ServerContext* context,
+                                                       const v1::DeactivateCustomerRequest* request,
+                                                       v1::Customer* response) {
+  return rpc::HandleRpc("CustomerMaster/DeactivateCustomer", context,
+                        [&] { return Deactivate(*request, rpc::ActorOf(*context), response); });
 }
 
 grpc::Status CustomerMasterService::GetCustomer(grpc::ServerContext* context,
@@ -416,12 +424,52 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         response->set_id(host_.ids().Next());
         *response->mutable_profile() = profile;
         response->set_version(1);
+        response->set_status(v1::CUSTOMER_STATUS_ACTIVE);
         *response->mutable_created_at() = ToProto(now);
         *response->mutable_updated_at() = ToProto(now);
         PutVersion(batch, nullptr, *response, {}, actor, "registered", request.request_id());
         v1::CustomerRegistered event;
         *event.mutable_customer() = *response;
         batch.AppendOutbox(Event(*response, event, request.request_id(), actor));
+        return absl::OkStatus();
+      });
+}
+
+absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerRequest& request,
+                                               const std::string& actor, v1::Customer* response) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
+  if (request.customer_id().empty()) return core::FieldError("customer_id", "must be set");
+  if (request.expected_version() < 1) {
+    return core::FieldError("expected_version", "must be the version last read (>= 1)");
+  }
+  if (absl::StripAsciiWhitespace(request.reason()).empty()) {
+    return core::FieldError("reason", "say why the customer is deactivated");
+  }
+  if (request.reason().size() > 500) return core::FieldError("reason", "longer than 500 bytes");
+  absl::MutexLock lock(&locks_.For(request.customer_id()));
+  return runtime::ExecuteOnce(
+      host_.store(), "DeactivateCustomer", request.request_id(), request, response,
+      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
+        RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
+        if (customer.status() == v1::CUSTOMER_STATUS_INACTIVE) {
+          return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
+                                   "is already inactive");
+        }
+        const v1::Customer previous = customer;
+        customer.set_status(v1::CUSTOMER_STATUS_INACTIVE);
+        customer.set_version(customer.version() + 1);
+        *customer.mutable_updated_at() = ToProto(host_.clock().Now());
+        v1::FieldChange change;
+        change.set_field("status");
+        change.set_old_value("CUSTOMER_STATUS_ACTIVE");
+        change.set_new_value("CUSTOMER_STATUS_INACTIVE");
+        PutVersion(batch, &previous, customer, {change}, actor, request.reason(), request.request_id());
+        v1::CustomerDeactivated event;
+        *event.mutable_customer() = customer;
+        event.set_reason(request.reason());
+        batch.AppendOutbox(Event(customer, event, request.request_id(), actor));
+        *response = std::move(customer);
         return absl::OkStatus();
       });
 }
@@ -440,6 +488,10 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
         RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
+        if (customer.status() == v1::CUSTOMER_STATUS_INACTIVE) {
+          return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
+                                   "is inactive; its profile no longer changes");
+        }
         const v1::Customer previous = customer;
         v1::CustomerProfile patch = request.profile();
         RETURN_IF_ERROR(NormalizeProfile(&patch));

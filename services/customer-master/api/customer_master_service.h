@@ -22,6 +22,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                                 v1::Customer* response) override;
   grpc::Status UpdateCustomer(grpc::ServerContext* context, const v1::UpdateCustomerRequest* request,
                               v1::Customer* response) override;
+  grpc::Status DeactivateCustomer(grpc::ServerContext* context,
+                                  const v1::DeactivateCustomerRequest* request,
+                                  v1::Customer* response) override;
   grpc::Status GetCustomer(grpc::ServerContext* context, const v1::GetCustomerRequest* request,
                            v1::Customer* response) override;
   grpc::Status GetCustomerHistory(grpc::ServerContext* context,
@@ -45,6 +48,8 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                         v1::Customer* response);
   absl::Status Update(const v1::UpdateCustomerRequest& request, const std::string& actor,
                       v1::Customer* response);
+  absl::Status Deactivate(const v1::DeactivateCustomerRequest& request, const std::string& actor,
+                          v1::Customer* response);
   // NOT_FOUND naming `field` if absent.
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
   absl::Status CheckHospitalReference(const v1::CustomerProfile& profile) const;

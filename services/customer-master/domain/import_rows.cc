@@ -39,6 +39,9 @@ using google::protobuf::Reflection;
 // (typically an unterminated quote swallowing the rest of it), and keeping
 // it would let one bad file hold the whole input in memory.
 constexpr size_t kMaxRowBytes = size_t{1} << 20;
+// Far more columns than the schema has fields; bounds the per-field
+// bookkeeping a row of bare commas would cost.
+constexpr size_t kMaxCsvFields = 4096;
 constexpr absl::string_view kBom = "\xEF\xBB\xBF";
 constexpr absl::string_view kNotUtf8 =
     "not valid UTF-8: save the file as UTF-8 (it may be GBK)";
@@ -266,7 +269,7 @@ class Schema {
       by_key.emplace(f->json_name(), f);
       if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) AddEnum(f->enum_type());
     }
-    // Re-fetch: recursion may rehash fields_.
+    // Recursing only now: it inserts into fields_, which may move by_key.
     for (int i = 0; i < d->field_count(); ++i) {
       const FieldDescriptor* f = d->field(i);
       if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) AddMessage(f->message_type());
@@ -560,8 +563,9 @@ class JsonReader {
 
   bool ReadField(Message* m, const FieldDescriptor* f, const PathNode* at, int depth) {
     if (ReadLiteral("null")) return true;
-    if (f->is_map() || (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-                        f->message_type()->well_known_type() != Descriptor::WELLKNOWNTYPE_UNSPECIFIED)) {
+    if (f->is_map() ||
+        (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+         f->message_type()->well_known_type() != Descriptor::WELLKNOWNTYPE_UNSPECIFIED)) {
       return Fail(at, "this field type cannot be imported");
     }
     if (const auto* oneof = f->real_containing_oneof()) {
@@ -928,38 +932,34 @@ bool SetCell(const Column& col, absl::string_view cell, v1::CustomerProfile* pro
     }
     default: break;
   }
-  std::string not_whole = absl::StrCat("'", cell, "' is not a whole number in range");
+  bool ok = false;
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32: {
       int32_t v;
-      if (!ParseCell(cell, &v, ParseInteger<int32_t>)) break;
-      r->SetInt32(m, f, v);
-      return true;
+      if ((ok = ParseCell(cell, &v, ParseInteger<int32_t>))) r->SetInt32(m, f, v);
+      break;
     }
     case FieldDescriptor::CPPTYPE_INT64: {
       int64_t v;
-      if (!ParseCell(cell, &v, ParseInteger<int64_t>)) break;
-      r->SetInt64(m, f, v);
-      return true;
+      if ((ok = ParseCell(cell, &v, ParseInteger<int64_t>))) r->SetInt64(m, f, v);
+      break;
     }
     case FieldDescriptor::CPPTYPE_UINT32: {
       uint32_t v;
-      if (!ParseCell(cell, &v, ParseInteger<uint32_t>)) break;
-      r->SetUInt32(m, f, v);
-      return true;
+      if ((ok = ParseCell(cell, &v, ParseInteger<uint32_t>))) r->SetUInt32(m, f, v);
+      break;
     }
     case FieldDescriptor::CPPTYPE_UINT64: {
       uint64_t v;
-      if (!ParseCell(cell, &v, ParseInteger<uint64_t>)) break;
-      r->SetUInt64(m, f, v);
-      return true;
+      if ((ok = ParseCell(cell, &v, ParseInteger<uint64_t>))) r->SetUInt64(m, f, v);
+      break;
     }
     default:
       *reason = "this field type cannot be imported from CSV";
       return false;
   }
-  *reason = std::move(not_whole);
-  return false;
+  if (!ok) *reason = absl::StrCat("'", cell, "' is not a whole number in range");
+  return ok;
 }
 
 class CsvReader {
@@ -1066,7 +1066,7 @@ class CsvReader {
   }
 
   void NextField() {
-    if (++record_bytes_ > kMaxRowBytes) {
+    if (++record_bytes_ > kMaxRowBytes || field_count_ == kMaxCsvFields) {
       too_long_ = true;
       return;
     }
@@ -1086,7 +1086,8 @@ class CsvReader {
     record_line_ = line_;
     if (too_long_) {
       sink.Error(line, "",
-                 absl::StrCat("row longer than ", kMaxRowBytes, " bytes (an unterminated quote?)"));
+                 absl::StrCat("row longer than ", kMaxRowBytes, " bytes or ", kMaxCsvFields,
+                              " fields (an unterminated quote?)"));
       if (!have_header_) {
         have_header_ = true;
         header_line_ = line;

@@ -92,7 +92,8 @@ struct RowError {
 // problem on the header's line, and then every data row is rejected: a
 // wrong header would make every row wrong. A CSV input without any header
 // is an error on line 1. A row (a CSV record or a JSON line) longer than
-// 1 MiB is rejected without being kept in memory.
+// 1 MiB, or a CSV record of more than 4096 fields, is rejected without being
+// kept in memory.
 //
 // Not thread-safe; use one parser per import. Movable, not copyable.
 class RowParser {

@@ -97,6 +97,7 @@ absl::Status ValidateSearch(const v1::SearchCustomersRequest& r) {
 
 bool PassesFilters(const v1::Customer& c, const v1::SearchCustomersRequest& r) {
   const v1::CustomerProfile& p = c.profile();
+  if (!r.include_inactive() && c.status() == v1::CUSTOMER_STATUS_INACTIVE) return false;
   if (r.kind() != v1::CUSTOMER_KIND_UNSPECIFIED && p.kind() != r.kind()) return false;
   if (!r.province().empty() && p.province() != r.province()) return false;
   if (!r.city().empty() && p.city() != r.city()) return false;

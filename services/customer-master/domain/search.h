@@ -55,7 +55,7 @@ inline constexpr int kMaxPageSize = 200;
 absl::Status ValidateSearch(const v1::SearchCustomersRequest& request);
 
 // True if `customer` passes the request's filters (kind, province, city,
-// grade).
+// grade; inactive customers only with include_inactive).
 bool PassesFilters(const v1::Customer& customer, const v1::SearchCustomersRequest& request);
 
 // Orders matches by the pinyin of the name, then id (stable across calls and

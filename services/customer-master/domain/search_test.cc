@@ -104,6 +104,10 @@ TEST(PassesFilters, KindRegionAndGrade) {
   r.set_province("上海市");
   EXPECT_FALSE(PassesFilters(c, r));
   r.clear_province();
+  c.set_status(v1::CUSTOMER_STATUS_INACTIVE);
+  EXPECT_FALSE(PassesFilters(c, r));
+  r.set_include_inactive(true);
+  EXPECT_TRUE(PassesFilters(c, r));
   r.set_kind(v1::CUSTOMER_KIND_DOCTOR);
   EXPECT_FALSE(PassesFilters(c, r));
 }

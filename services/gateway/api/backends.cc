@@ -105,6 +105,12 @@ absl::StatusOr<v1::Customer> Backends::UpdateCustomer(const v1::UpdateCustomerRe
                command_deadline_);
 }
 
+absl::StatusOr<v1::Customer> Backends::DeactivateCustomer(
+    const v1::DeactivateCustomerRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::DeactivateCustomer, request,
+               command_deadline_);
+}
+
 absl::StatusOr<v1::Visit> Backends::LogVisit(const v1::LogVisitRequest& request) {
   return Unary(sales_pipeline_.get(), &v1::SalesPipeline::Stub::LogVisit, request,
                command_deadline_);

@@ -51,6 +51,7 @@ absl::StatusOr<v1::SearchCustomersRequest> SearchRequestFromQuery(absl::string_v
   r.set_province(QueryParam(query, "province"));
   r.set_city(QueryParam(query, "city"));
   r.set_page_token(QueryParam(query, "page_token"));
+  r.set_include_inactive(QueryParam(query, "include_inactive") == "true");
   if (std::string kind = QueryParam(query, "kind"); !kind.empty()) {
     v1::CustomerKind k;
     if (!v1::CustomerKind_Parse(kind, &k)) {
@@ -155,6 +156,16 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
         return Error(core::FieldError("as_of", "not an RFC 3339 time, e.g. 2026-01-31T00:00:00Z"));
       }
       return Reply(200, backends.GetCustomer(request));
+    }
+    if (sub == "deactivate" && req.method == "POST") {
+      *route = "customers/{id}/deactivate";
+      v1::DeactivateCustomerRequest request;
+      if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+      if (!request.customer_id().empty() && request.customer_id() != id) {
+        return Error(core::FieldError("customer_id", "differs from the id in the path"));
+      }
+      request.set_customer_id(id);
+      return Reply(200, backends.DeactivateCustomer(request));
     }
     if (sub == "completeness" && req.method == "GET") {
       *route = "customers/{id}/completeness";

@@ -3,13 +3,14 @@
 //   GET   /api/v1/customers/{id}   -> Customer360 (200; 404 unknown id)
 //   POST  /api/v1/customers        RegisterCustomerRequest -> Customer (201)
 //   GET   /api/v1/customers?query=&kind=&province=&city=&hospital_grade=
-//         &page_size=&page_token=  -> SearchCustomersResponse (values
+//         &page_size=&page_token=&include_inactive=true -> SearchCustomersResponse (values
 //         percent-encoded; kind and grade by enum name)
 //   PATCH /api/v1/customers/{id}   UpdateCustomerRequest   -> Customer (200)
 //   GET   /api/v1/customers/{id}/profile[?as_of=RFC3339] -> Customer, as it
 //         was at as_of if given
 //   GET   /api/v1/customers/{id}/history -> CustomerHistory (who, when, why,
 //         old and new values of every change)
+//   POST  /api/v1/customers/{id}/deactivate  DeactivateCustomerRequest -> Customer
 //   GET   /api/v1/customers/{id}/completeness -> Completeness
 //   GET   /api/v1/worklist?kind=&province=&city=&limit= -> Worklist
 //   POST  /api/v1/customers/{id}/metrics  RecordMetricsRequest -> CustomerMetrics (201)
