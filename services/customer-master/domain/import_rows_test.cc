@@ -528,47 +528,5 @@ TEST(FindDuplicateRows, SameNameOfAnotherKindIsNotADuplicate) {
   EXPECT_EQ(FindDuplicateRows(rows).size(), 1u);
 }
 
-// Throughput on generated rows; run with --gtest_also_run_disabled_tests.
-// Prints rows/s and asserts only correctness.
-TEST(RowParserThroughput, DISABLED_HundredThousandRows) {
-  constexpr int kRows = 100000;
-  std::string csv =
-      "external_id,kind,name,province,city,district,address,phone,hospital_id,department,"
-      "title,doctor.person.gender,doctor.person.mobile,doctor.person.hobbies\n";
-  std::string jsonl;
-  for (int i = 0; i < kRows; ++i) {
-    std::string mobile = absl::StrCat(13800000000LL + i);
-    absl::StrAppend(&csv, "D", i, ",医生,张伟", i, ",广东省,深圳市,南山区,科技园路", i % 100,
-                    "号,", mobile, ",H-", i % 500, ",心内科,主任医师,男,", mobile,
-                    ",\"高尔夫;钓鱼\"\n");
-    absl::StrAppend(&jsonl, "{\"external_id\":\"D", i,
-                    "\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\",\"name\":\"张伟", i,
-                    "\",\"province\":\"广东省\",\"city\":\"深圳市\",\"district\":\"南山区\","
-                    "\"address\":\"科技园路",
-                    i % 100, "号\",\"phone\":\"", mobile, "\",\"hospitalId\":\"H-", i % 500,
-                    "\",\"department\":\"心内科\",\"title\":\"主任医师\",\"doctor\":{\"person\":"
-                    "{\"gender\":\"GENDER_MALE\",\"mobile\":\"",
-                    mobile, "\",\"hobbies\":[\"高尔夫\",\"钓鱼\"]}}}}\n");
-  }
-  for (auto [format, input, label] :
-       {std::tuple{ImportFormat::kCsv, &csv, "CSV"},
-        std::tuple{ImportFormat::kJsonLines, &jsonl, "JSONL"}}) {
-    RowParser parser(format);
-    Result r;
-    r.rows.reserve(kRows);
-    auto start = std::chrono::steady_clock::now();
-    absl::string_view rest = *input;
-    while (!rest.empty()) {
-      parser.Feed(rest.substr(0, 64 << 10), &r.rows, &r.errors);
-      rest.remove_prefix(std::min<size_t>(rest.size(), 64 << 10));
-    }
-    parser.Finish(&r.rows, &r.errors);
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_EQ(r.rows.size(), static_cast<size_t>(kRows)) << Errors(r);
-    std::printf("%s: %d rows in %.3f s = %.0f rows/s\n", label, kRows, seconds, kRows / seconds);
-  }
-}
-
 }  // namespace
 }  // namespace pharmacrm::customer_master
