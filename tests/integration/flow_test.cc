@@ -1,5 +1,9 @@
 // One real flow through all six processes on a real broker, and what the
 // suite does with bad input at every edge.
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +20,7 @@
 #include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
 #include "support/kafka_broker.h"
+#include "support/ports.h"
 #include "support/suite.h"
 #include "support/wait.h"
 
@@ -407,6 +412,68 @@ TEST_F(FlowTest, DeactivatedCustomerLeavesSearchKeepsHistoryAndIsPublished) {
     v1::CustomerDeactivated d;
     return e.customer_id() == id && e.payload().UnpackTo(&d) && d.reason() == "门店关闭";
   }));
+}
+
+// Runs the pharmacrm command-line tool; returns its stdout and exit code.
+std::pair<std::string, int> RunCli(const std::string& args) {
+  std::string cmd = absl::StrCat(PHARMACRM_BIN_DIR, "/pharmacrm ", args, " 2>/dev/null");
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof(buf), pipe)) out.append(buf, n);
+  int status = pclose(pipe);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+TEST_F(FlowTest, CsvImportThroughTheCliAcceptsGoodRowsAndReportsBadOnes) {
+  std::string dir = TempDir("pcrm-import-");
+  std::string csv = absl::StrCat(dir, "/customers.csv");
+  {
+    std::ofstream f(csv);
+    f << "external_id,kind,name,province,city,address,phone,hospital_id,department,hospital.bed_count\n"
+         "H-1,医院,\"中南大学湘雅医院\",湖南省,长沙市,\"开福区湘雅路87号, 门诊楼\",0731-84328888,,,3500\n"
+         "D-1,医生,刘洋,,,,13800000001,H-1,心内科,\n"
+         "D-2,医生,陈静,,,,1380000000,H-1,肿瘤科,\n"          // line 4: 10-digit mobile
+         "D-1,医生,刘洋,,,,13800000001,H-1,心内科,\n"          // line 5: same external_id
+         "D-3,医生,赵磊,,,,13800000003,H-404,儿科,\n";         // line 6: unknown hospital
+  }
+  std::string server = absl::StrCat("--server=", suite_->GrpcAddress("customer-master"));
+  auto [out, code] = RunCli(absl::StrCat("import --file=", csv, " --request_id=cli-import-1 --source=legacy ", server));
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("rows 5, accepted 2, rejected 2, duplicates 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("line 4 profile.phone"), std::string::npos) << out;
+  EXPECT_NE(out.find("line 5 external_id: duplicate of line 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("line 6 profile.hospital_id"), std::string::npos) << out;
+  EXPECT_NE(out.find("rows/s"), std::string::npos) << out;
+
+  // The same request id: the first summary, nothing imported again.
+  auto [again, code2] = RunCli(absl::StrCat("import --file=", csv, " --request_id=cli-import-1 ", server));
+  EXPECT_EQ(code2, 0);
+  EXPECT_NE(again.find("accepted 2, rejected 2, duplicates 1"), std::string::npos) << again;
+  // A new import of the same file: rows already imported are duplicates.
+  auto [third, code3] = RunCli(absl::StrCat("import --file=", csv, " --request_id=cli-import-2 ", server));
+  EXPECT_EQ(code3, 0);
+  EXPECT_NE(third.find("accepted 0"), std::string::npos) << third;
+  EXPECT_NE(third.find("already imported as"), std::string::npos) << third;
+
+  // The doctor is linked to the imported hospital and findable.
+  v1::SearchCustomersResponse found;
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", "/api/v1/customers?query=xiangya").body, &found).ok());
+  ASSERT_EQ(found.total_size(), 1);
+  EXPECT_EQ(found.customers(0).profile().hospital().bed_count(), 3500);
+  EXPECT_EQ(found.customers(0).profile().city(), "长沙市");
+
+  // A header naming an unknown column rejects the whole file, with the reason.
+  std::string bad = absl::StrCat(dir, "/bad.csv");
+  { std::ofstream f(bad); f << "kind,name,bed_count\n医院,某医院,10\n"; }
+  auto [bad_out, bad_code] = RunCli(absl::StrCat("import --file=", bad, " ", server));
+  EXPECT_EQ(bad_code, 0);
+  EXPECT_NE(bad_out.find("accepted 0, rejected"), std::string::npos) << bad_out;
+  EXPECT_NE(bad_out.find("bed_count"), std::string::npos) << bad_out;
+  // No such file: a clear error and a non-zero exit.
+  auto [none, none_code] = RunCli(absl::StrCat("import --file=", dir, "/missing.csv ", server));
+  EXPECT_NE(none_code, 0);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {

@@ -1,13 +1,16 @@
 #include "api/customer_master_service.h"
 
+#include <algorithm>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/customer_rules.h"
 #include "domain/profile_normalization.h"
 #include "domain/completeness.h"
+#include "domain/import_rows.h"
 #include "domain/metrics_rules.h"
 #include "domain/search.h"
 #include "google/protobuf/util/time_util.h"
@@ -100,6 +103,179 @@ grpc::Status CustomerMasterService::GetCustomerHistory(grpc::ServerContext* cont
     for (auto& v : versions) *response->add_versions() = std::move(v);
     return absl::OkStatus();
   });
+}
+
+grpc::Status CustomerMasterService::ImportCustomers(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream) {
+  return rpc::HandleRpc("CustomerMaster/ImportCustomers", context,
+                        [&] { return Import(stream, rpc::ActorOf(*context)); });
+}
+
+namespace {
+constexpr size_t kImportBatchRows = 500;
+constexpr int kMaxReportedErrors = 1000;
+
+void Report(v1::ImportProgress& progress, int64_t line, const std::string& field,
+            const std::string& reason) {
+  if (progress.errors_size() >= kMaxReportedErrors) return;
+  v1::ImportRowError* e = progress.add_errors();
+  e->set_line(line);
+  e->set_field(field);
+  e->set_reason(reason);
+}
+}  // namespace
+
+absl::Status CustomerMasterService::Import(
+    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream, const std::string& actor) {
+  absl::Time start = absl::Now();
+  v1::ImportChunk chunk;
+  if (!stream->Read(&chunk)) return core::FieldError("request_id", "no chunk was sent");
+  const std::string request_id = chunk.request_id();
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request_id));
+  if (chunk.format() != v1::IMPORT_FORMAT_CSV && chunk.format() != v1::IMPORT_FORMAT_JSON_LINES) {
+    return core::FieldError("format", "must be IMPORT_FORMAT_CSV or IMPORT_FORMAT_JSON_LINES");
+  }
+  if (chunk.source().size() > 100) return core::FieldError("source", "longer than 100 bytes");
+  const std::string idempotency_key = absl::StrCat("ImportCustomers/", request_id);
+  ASSIGN_OR_RETURN(auto previous, host_.store().GetIdempotency(idempotency_key));
+  v1::ImportProgress progress;
+  if (previous.has_value()) {
+    if (!progress.ParseFromString(previous->response())) {
+      return absl::DataLossError("stored import summary does not parse");
+    }
+    stream->Write(progress);
+    return absl::OkStatus();
+  }
+  const std::string reason =
+      absl::StrCat("imported", chunk.source().empty() ? "" : " from ", chunk.source());
+  RowParser parser(chunk.format() == v1::IMPORT_FORMAT_CSV ? ImportFormat::kCsv
+                                                           : ImportFormat::kJsonLines);
+  // Rows of this import: external_id -> (line, customer id, kind).
+  struct Imported {
+    int64_t line;
+    std::string id;
+    v1::CustomerKind kind;
+  };
+  absl::flat_hash_map<std::string, Imported> by_external_id;
+  absl::flat_hash_map<std::string, int64_t> by_name_and_phone;
+  std::vector<ImportRow> rows;
+  std::vector<RowError> errors;
+  auto flush_errors = [&] {
+    for (const RowError& e : errors) {
+      progress.set_rejected(progress.rejected() + 1);
+      progress.set_rows_read(progress.rows_read() + 1);
+      Report(progress, e.line, e.field, e.reason);
+    }
+    errors.clear();
+  };
+  auto process = [&]() -> absl::Status {
+    store::Batch batch;
+    for (ImportRow& row : rows) {
+      progress.set_rows_read(progress.rows_read() + 1);
+      v1::CustomerProfile& p = row.profile;
+      if (!row.external_id.empty()) {
+        if (auto it = by_external_id.find(row.external_id); it != by_external_id.end()) {
+          progress.set_duplicates(progress.duplicates() + 1);
+          Report(progress, row.line, "external_id",
+                 absl::StrCat("duplicate of line ", it->second.line, " (same external_id)"));
+          continue;
+        }
+        ASSIGN_OR_RETURN(std::optional<std::string> known,
+                         host_.store().Get(store::Family::kState,
+                                           store::KeyBuilder(kExternalId).String(row.external_id).key()));
+        if (known) {
+          progress.set_duplicates(progress.duplicates() + 1);
+          Report(progress, row.line, "external_id", absl::StrCat("already imported as ", *known));
+          continue;
+        }
+      }
+      if (!p.phone().empty()) {
+        std::string key = absl::StrCat(p.kind(), "/", p.name(), "/", p.phone());
+        if (auto it = by_name_and_phone.find(key); it != by_name_and_phone.end()) {
+          progress.set_duplicates(progress.duplicates() + 1);
+          Report(progress, row.line, "profile.name",
+                 absl::StrCat("duplicate of line ", it->second, " (same kind, name and phone)"));
+          continue;
+        }
+        by_name_and_phone[key] = row.line;
+      }
+      if (!p.hospital_id().empty()) {
+        // A hospital of this import (by external_id), one imported before, or a customer id.
+        std::string target = p.hospital_id();
+        v1::CustomerKind kind = v1::CUSTOMER_KIND_UNSPECIFIED;
+        if (auto it = by_external_id.find(target); it != by_external_id.end()) {
+          target = it->second.id;
+          kind = it->second.kind;
+        } else {
+          ASSIGN_OR_RETURN(std::optional<std::string> known,
+                           host_.store().Get(store::Family::kState,
+                                             store::KeyBuilder(kExternalId).String(target).key()));
+          if (known) target = *known;
+          absl::StatusOr<v1::Customer> hospital =
+              runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, target);
+          if (hospital.ok()) kind = hospital->profile().kind();
+        }
+        if (kind != v1::CUSTOMER_KIND_HOSPITAL) {
+          progress.set_rejected(progress.rejected() + 1);
+          Report(progress, row.line, "profile.hospital_id",
+                 absl::StrCat("no hospital with id or external_id '", p.hospital_id(), "'"));
+          continue;
+        }
+        p.set_hospital_id(target);
+      }
+      absl::Time now = host_.clock().Now();
+      v1::Customer customer;
+      customer.set_id(host_.ids().Next());
+      *customer.mutable_profile() = std::move(p);
+      customer.set_version(1);
+      customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
+      *customer.mutable_created_at() = ToProto(now);
+      *customer.mutable_updated_at() = ToProto(now);
+      PutVersion(batch, nullptr, customer, {}, actor, reason, request_id);
+      if (!row.external_id.empty()) {
+        batch.Put(store::Family::kState, store::KeyBuilder(kExternalId).String(row.external_id).key(),
+                  customer.id());
+        by_external_id[row.external_id] = {row.line, customer.id(), customer.profile().kind()};
+        (*progress.mutable_imported_ids())[row.external_id] = customer.id();
+      }
+      v1::CustomerRegistered event;
+      *event.mutable_customer() = customer;
+      batch.AppendOutbox(Event(customer, event, request_id, actor));
+      progress.set_accepted(progress.accepted() + 1);
+    }
+    rows.clear();
+    if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
+    double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
+    progress.set_rows_per_second(progress.rows_read() / seconds);
+    v1::ImportProgress update = progress;
+    update.clear_errors();
+    update.clear_imported_ids();
+    stream->Write(update);
+    return absl::OkStatus();
+  };
+  while (true) {
+    parser.Feed(chunk.data(), &rows, &errors);
+    flush_errors();
+    if (rows.size() >= kImportBatchRows) RETURN_IF_ERROR(process());
+    if (!stream->Read(&chunk)) break;
+  }
+  parser.Finish(&rows, &errors);
+  flush_errors();
+  RETURN_IF_ERROR(process());
+  std::sort(progress.mutable_errors()->begin(), progress.mutable_errors()->end(),
+            [](const auto& a, const auto& b) { return a.line() < b.line(); });
+  progress.set_done(true);
+  double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
+  progress.set_rows_per_second(progress.rows_read() / seconds);
+  store::Batch done;
+  v1::IdempotencyRecord record;
+  record.set_method("ImportCustomers");
+  record.set_response(progress.SerializeAsString());
+  done.PutIdempotency(idempotency_key, record);
+  RETURN_IF_ERROR(host_.store().Write(std::move(done)));
+  stream->Write(progress);
+  return absl::OkStatus();
 }
 
 grpc::Status CustomerMasterService::RecordMetrics(grpc::ServerContext* context,

@@ -30,6 +30,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status GetCustomerHistory(grpc::ServerContext* context,
                                   const v1::GetCustomerHistoryRequest* request,
                                   v1::CustomerHistory* response) override;
+  grpc::Status ImportCustomers(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream) override;
   grpc::Status RecordMetrics(grpc::ServerContext* context, const v1::RecordMetricsRequest* request,
                              v1::CustomerMetrics* response) override;
   grpc::Status GetMetrics(grpc::ServerContext* context, const v1::GetMetricsRequest* request,
@@ -54,6 +57,8 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
   absl::Status CheckHospitalReference(const v1::CustomerProfile& profile) const;
   absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
+  absl::Status Import(grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
+                      const std::string& actor);
   absl::Status Record(const v1::RecordMetricsRequest& request, const std::string& actor,
                       v1::CustomerMetrics* response);
   absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;

@@ -10,6 +10,8 @@
 //                     (searches by kind and region without a name)
 //   kMetrics          String(customer_id) String(period) String(department)
 //                     -> v1::CustomerMetrics (latest version of that month)
+//   kExternalId       String(external_id) -> customer id (rows imported from
+//                     other systems: a second import of a row is a duplicate)
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 
@@ -23,6 +25,7 @@ enum KeySpace : uint8_t {
   kSearchTerm = 3,
   kRegionIndex = 4,
   kMetrics = 5,
+  kExternalId = 6,
 };
 
 }  // namespace pharmacrm::customer_master

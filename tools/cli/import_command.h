@@ -1,0 +1,33 @@
+// `pharmacrm import`: streams a CSV or JSON Lines file to customer-master's
+// ImportCustomers and shows progress while it runs.
+#ifndef PHARMACRM_TOOLS_CLI_IMPORT_COMMAND_H_
+#define PHARMACRM_TOOLS_CLI_IMPORT_COMMAND_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "pharmacrm/v1/customer_master.pb.h"
+
+namespace pharmacrm::cli {
+
+struct ImportOptions {
+  std::string server = "127.0.0.1:7051";
+  std::string file;       // "-" for standard input.
+  std::string format;     // csv | jsonl; default from the file name.
+  std::string request_id; // Default: derived from the file's name, size and time.
+  std::string source;
+  bool progress = true;   // Draw the progress bar on stderr.
+  int max_errors_shown = 20;
+};
+
+// Runs the import; returns the final summary. Errors: the file cannot be
+// read, the format is unknown, or the server refused the import.
+absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options);
+
+// One line of progress: bar (when the size is known), rows, rows/s, counts.
+std::string ProgressLine(const v1::ImportProgress& p, int64_t bytes_sent, int64_t total_bytes,
+                         double seconds);
+
+}  // namespace pharmacrm::cli
+
+#endif  // PHARMACRM_TOOLS_CLI_IMPORT_COMMAND_H_
