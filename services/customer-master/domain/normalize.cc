@@ -1,5 +1,7 @@
 #include "domain/normalize.h"
 
+#include <optional>
+
 #include <array>
 #include <string>
 
@@ -45,7 +47,29 @@ absl::string_view CharAt(absl::string_view s, size_t i) {
 
 }  // namespace
 
+// NormalizeText of plain ASCII without ICU: NFKC leaves ASCII unchanged, so
+// only the whitespace rule applies (ASCII White_Space: U+0009..U+000D, U+0020).
+// Most identifiers, phones, codes and numbers take this path.
+std::optional<std::string> NormalizeAscii(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) return std::nullopt;
+    if (c == ' ' || (c >= 0x09 && c <= 0x0d)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(ch);
+  }
+  return out;
+}
+
 std::string NormalizeText(absl::string_view utf8) {
+  if (std::optional<std::string> ascii = NormalizeAscii(utf8)) return *std::move(ascii);
   // fromUTF8 replaces each ill-formed sequence with U+FFFD.
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
