@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
@@ -474,6 +475,90 @@ TEST_F(FlowTest, CsvImportThroughTheCliAcceptsGoodRowsAndReportsBadOnes) {
   auto [none, none_code] = RunCli(absl::StrCat("import --file=", dir, "/missing.csv ", server));
   EXPECT_NE(none_code, 0);
   std::filesystem::remove_all(dir);
+}
+
+TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
+  using google::protobuf::util::TimeUtil;
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto create = [&](const std::string& code, v1::TerritoryLevel level, const std::string& parent,
+                    v1::Territory* out) {
+    v1::CreateTerritoryRequest req;
+    req.set_request_id("terr-" + code);
+    req.mutable_territory()->set_code(code);
+    req.mutable_territory()->set_name(code + " 辖区");
+    req.mutable_territory()->set_level(level);
+    req.mutable_territory()->set_parent_id(parent);
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    return stub->CreateTerritory(ctx.get(), req, out);
+  };
+  v1::Territory nation, region, area, t1, t2, dup, wrong;
+  ASSERT_TRUE(create("CN", v1::TERRITORY_LEVEL_NATION, "", &nation).ok());
+  ASSERT_TRUE(create("CN-N", v1::TERRITORY_LEVEL_REGION, nation.id(), &region).ok());
+  ASSERT_TRUE(create("CN-N-BJ", v1::TERRITORY_LEVEL_AREA, region.id(), &area).ok());
+  ASSERT_TRUE(create("CN-N-BJ-01", v1::TERRITORY_LEVEL_TERRITORY, area.id(), &t1).ok());
+  ASSERT_TRUE(create("CN-N-BJ-02", v1::TERRITORY_LEVEL_TERRITORY, area.id(), &t2).ok());
+  EXPECT_EQ(create("CN-N-BJ-XX", v1::TERRITORY_LEVEL_TERRITORY, region.id(), &wrong).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // A territory directly under a region.
+  v1::CreateTerritoryRequest again;
+  again.set_request_id("terr-dup");
+  *again.mutable_territory() = t1;
+  again.mutable_territory()->clear_id();
+  auto dctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  EXPECT_EQ(stub->CreateTerritory(dctx.get(), again, &dup).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+
+  std::string hospital = RegisterHospital("territory");
+  absl::Time now = absl::Now();
+  auto align = [&](const std::string& rid, const std::string& territory, absl::Time from) {
+    v1::AlignRequest req;
+    req.set_request_id(rid);
+    req.set_subject(v1::ALIGNMENT_SUBJECT_CUSTOMER);
+    req.set_subject_id(hospital);
+    req.set_territory_id(territory);
+    *req.mutable_effective_from() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(from));
+    req.set_reason("年度区域调整");
+    v1::Alignment out;
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    return stub->Align(ctx.get(), req, &out);
+  };
+  ASSERT_TRUE(align("align-1", t1.id(), now - absl::Hours(24 * 30)).ok());
+  ASSERT_TRUE(align("align-2", t2.id(), now - absl::Hours(24 * 10)).ok());
+  EXPECT_EQ(align("align-3", region.id(), now).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(align("align-4", t1.id(), now - absl::Hours(24 * 400)).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // Back-dated by more than a year.
+
+  auto territory_at = [&](absl::Time t) -> std::string {
+    v1::GetAlignmentRequest req;
+    req.set_subject(v1::ALIGNMENT_SUBJECT_CUSTOMER);
+    req.set_subject_id(hospital);
+    *req.mutable_as_of() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+    v1::Alignment out;
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    grpc::Status s = stub->GetAlignment(ctx.get(), req, &out);
+    return s.ok() ? out.territory_id() : absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code()));
+  };
+  EXPECT_EQ(territory_at(now - absl::Hours(24 * 20)), t1.id());
+  EXPECT_EQ(territory_at(now), t2.id());
+  EXPECT_EQ(territory_at(now - absl::Hours(24 * 40)), "NOT_FOUND");
+
+  auto members = [&](const std::string& territory, absl::Time t, bool descendants) {
+    v1::ListTerritoryCustomersRequest req;
+    req.set_territory_id(territory);
+    *req.mutable_as_of() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+    req.set_include_descendants(descendants);
+    v1::ListTerritoryCustomersResponse out;
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    EXPECT_TRUE(stub->ListTerritoryCustomers(ctx.get(), req, &out).ok());
+    return std::vector<std::string>(out.customer_ids().begin(), out.customer_ids().end());
+  };
+  EXPECT_EQ(members(t1.id(), now - absl::Hours(24 * 20), false), std::vector<std::string>{hospital});
+  EXPECT_TRUE(members(t1.id(), now, false).empty());
+  EXPECT_EQ(members(area.id(), now, true), std::vector<std::string>{hospital});
+
+  EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+    v1::CustomerAligned a;
+    return e.customer_id() == hospital && e.payload().UnpackTo(&a) &&
+           a.alignment().territory_id() == t2.id() && a.previous_territory_id() == t1.id();
+  }));
 }
 
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {

@@ -13,6 +13,7 @@
 #include "domain/import_rows.h"
 #include "domain/metrics_rules.h"
 #include "domain/search.h"
+#include "domain/territories.h"
 #include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/bus/kafka.h"
@@ -276,6 +277,258 @@ absl::Status CustomerMasterService::Import(
   RETURN_IF_ERROR(host_.store().Write(std::move(done)));
   stream->Write(progress);
   return absl::OkStatus();
+}
+
+grpc::Status CustomerMasterService::CreateTerritory(grpc::ServerContext* context,
+                                                    const v1::CreateTerritoryRequest* request,
+                                                    v1::Territory* response) {
+  return rpc::HandleRpc("CustomerMaster/CreateTerritory", context, [&]() -> absl::Status {
+    RETURN_IF_ERROR(runtime::ValidateRequestId(request->request_id()));
+    const v1::Territory& t = request->territory();
+    std::optional<v1::Territory> parent;
+    if (!t.parent_id().empty()) {
+      ASSIGN_OR_RETURN(parent, LoadTerritory(t.parent_id(), "territory.parent_id"));
+    }
+    RETURN_IF_ERROR(ValidateNewTerritory(t, parent));
+    absl::MutexLock lock(&locks_.For(absl::StrCat("territory-code/", t.code())));
+    return runtime::ExecuteOnce(
+        host_.store(), "CreateTerritory", request->request_id(), *request, response,
+        [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+          std::string code_key = store::KeyBuilder(kTerritoryCode).String(t.code()).key();
+          ASSIGN_OR_RETURN(std::optional<std::string> taken,
+                           host_.store().Get(store::Family::kState, code_key));
+          if (taken) {
+            return core::FieldStatus(absl::StatusCode::kAlreadyExists, "territory.code",
+                                     absl::StrCat("'", t.code(), "' is used by territory ", *taken));
+          }
+          *response = t;
+          response->set_id(host_.ids().Next());
+          response->set_version(1);
+          *response->mutable_created_at() = ToProto(host_.clock().Now());
+          batch.Put(store::Family::kState, code_key, response->id());
+          batch.Put(store::Family::kState, store::KeyBuilder(kTerritory).String(response->id()).key(),
+                    response->SerializeAsString());
+          return absl::OkStatus();
+        });
+  });
+}
+
+grpc::Status CustomerMasterService::GetTerritory(grpc::ServerContext* context,
+                                                 const v1::GetTerritoryRequest* request,
+                                                 v1::Territory* response) {
+  return rpc::HandleRpc("CustomerMaster/GetTerritory", context, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response, LoadTerritory(request->territory_id(), "territory_id"));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerMasterService::Align(grpc::ServerContext* context,
+                                          const v1::AlignRequest* request, v1::Alignment* response) {
+  return rpc::HandleRpc("CustomerMaster/Align", context,
+                        [&] { return DoAlign(*request, rpc::ActorOf(*context), response); });
+}
+
+grpc::Status CustomerMasterService::GetAlignment(grpc::ServerContext* context,
+                                                 const v1::GetAlignmentRequest* request,
+                                                 v1::Alignment* response) {
+  return rpc::HandleRpc("CustomerMaster/GetAlignment", context, [&]() -> absl::Status {
+    if (request->subject_id().empty()) return core::FieldError("subject_id", "must be set");
+    ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
+                     Alignments(request->subject(), request->subject_id()));
+    google::protobuf::Timestamp as_of =
+        request->has_as_of() ? request->as_of() : ToProto(host_.clock().Now());
+    std::optional<v1::Alignment> a = AlignmentAsOf(history, as_of);
+    if (!a) {
+      return core::FieldStatus(absl::StatusCode::kNotFound, "subject_id",
+                               "was not aligned to any territory at that time");
+    }
+    *response = *std::move(a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerMasterService::GetAlignmentHistory(grpc::ServerContext* context,
+                                                        const v1::GetAlignmentRequest* request,
+                                                        v1::AlignmentHistory* response) {
+  return rpc::HandleRpc("CustomerMaster/GetAlignmentHistory", context, [&]() -> absl::Status {
+    if (request->subject_id().empty()) return core::FieldError("subject_id", "must be set");
+    ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
+                     Alignments(request->subject(), request->subject_id()));
+    for (auto& a : history) *response->add_alignments() = std::move(a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerMasterService::ListTerritoryCustomers(
+    grpc::ServerContext* context, const v1::ListTerritoryCustomersRequest* request,
+    v1::ListTerritoryCustomersResponse* response) {
+  return rpc::HandleRpc("CustomerMaster/ListTerritoryCustomers", context, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response, ListMembers(*request));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::Territory> CustomerMasterService::LoadTerritory(absl::string_view id,
+                                                                   absl::string_view field) const {
+  if (id.empty()) return core::FieldError(field, "must be set");
+  ASSIGN_OR_RETURN(std::optional<std::string> raw,
+                   host_.store().Get(store::Family::kState, store::KeyBuilder(kTerritory).String(id).key()));
+  if (!raw) {
+    return core::FieldStatus(absl::StatusCode::kNotFound, field,
+                             absl::StrCat("no territory with id '", id, "'"));
+  }
+  v1::Territory t;
+  if (!t.ParseFromString(*raw)) return absl::DataLossError("stored territory does not parse");
+  return t;
+}
+
+absl::StatusOr<std::vector<v1::Alignment>> CustomerMasterService::Alignments(
+    v1::AlignmentSubject subject, absl::string_view subject_id) const {
+  std::vector<v1::Alignment> out;
+  absl::Status parse = absl::OkStatus();
+  RETURN_IF_ERROR(host_.store().ScanPrefix(
+      store::Family::kState,
+      store::KeyBuilder(kAlignment).Uint64(static_cast<uint64_t>(subject)).String(subject_id).key(),
+      [&](absl::string_view, absl::string_view value) {
+        v1::Alignment a;
+        if (!a.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parse = absl::DataLossError("stored alignment does not parse");
+          return false;
+        }
+        out.push_back(std::move(a));
+        return true;
+      }));
+  RETURN_IF_ERROR(parse);
+  return out;
+}
+
+absl::Status CustomerMasterService::DoAlign(const v1::AlignRequest& request,
+                                            const std::string& actor, v1::Alignment* response) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
+  v1::Territory target;
+  if (!request.territory_id().empty()) {
+    absl::StatusOr<v1::Territory> t = LoadTerritory(request.territory_id(), "territory_id");
+    if (t.ok()) target = *std::move(t);
+    else if (t.status().code() != absl::StatusCode::kNotFound) return t.status();
+  }
+  absl::Time now = host_.clock().Now();
+  RETURN_IF_ERROR(ValidateAlignment(request, now, target));
+  std::optional<v1::Customer> customer;
+  if (request.subject() == v1::ALIGNMENT_SUBJECT_CUSTOMER) {
+    ASSIGN_OR_RETURN(customer, Load(request.subject_id(), "subject_id"));
+  }
+  absl::MutexLock lock(&locks_.For(request.subject_id()));
+  return runtime::ExecuteOnce(
+      host_.store(), "Align", request.request_id(), request, response,
+      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+        ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
+                         Alignments(request.subject(), request.subject_id()));
+        google::protobuf::Timestamp effective =
+            request.has_effective_from() ? request.effective_from() : ToProto(now);
+        std::optional<v1::Alignment> previous = AlignmentAsOf(history, effective);
+        response->set_subject_id(request.subject_id());
+        response->set_subject(request.subject());
+        response->set_territory_id(request.territory_id());
+        *response->mutable_effective_from() = effective;
+        *response->mutable_recorded_at() = ToProto(now);
+        response->set_recorded_by(actor);
+        response->set_reason(request.reason());
+        batch.Put(store::Family::kState,
+                  store::KeyBuilder(kAlignment)
+                      .Uint64(static_cast<uint64_t>(request.subject()))
+                      .String(request.subject_id())
+                      .Int64(google::protobuf::util::TimeUtil::TimestampToNanoseconds(effective))
+                      .Int64(absl::ToUnixNanos(now))
+                      .key(),
+                  response->SerializeAsString());
+        if (customer && !request.territory_id().empty()) {
+          batch.Put(store::Family::kState,
+                    store::KeyBuilder(kTerritoryMember)
+                        .String(request.territory_id())
+                        .String(request.subject_id())
+                        .key(),
+                    "");
+        }
+        bus::EventMeta meta;
+        if (customer) {
+          meta = EventMetaFor(*customer, request.request_id(), actor);
+        } else {
+          meta.event_id = host_.ids().Next();
+          meta.source = "customer-master";
+          meta.customer_id = request.subject_id();
+          meta.occurred_at = meta.recorded_at = now;
+          meta.actor = actor;
+          meta.correlation_id = core::CurrentCorrelationId();
+          meta.causation_id = request.request_id();
+        }
+        meta.aggregate_kind = customer ? "customer-alignment" : "rep-alignment";
+        meta.aggregate_id = request.subject_id();
+        meta.aggregate_version = static_cast<int64_t>(history.size()) + 1;
+        std::string previous_territory = previous ? previous->territory_id() : "";
+        if (customer) {
+          v1::CustomerAligned event;
+          *event.mutable_alignment() = *response;
+          event.set_previous_territory_id(previous_territory);
+          batch.AppendOutbox(bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event)));
+        } else {
+          v1::RepAligned event;
+          *event.mutable_alignment() = *response;
+          event.set_previous_territory_id(previous_territory);
+          batch.AppendOutbox(bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event)));
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::ListTerritoryCustomersResponse> CustomerMasterService::ListMembers(
+    const v1::ListTerritoryCustomersRequest& request) const {
+  ASSIGN_OR_RETURN(v1::Territory root, LoadTerritory(request.territory_id(), "territory_id"));
+  if (request.page_size() < 0 || request.page_size() > 1000) {
+    return core::FieldError("page_size", "must be 0 (default 100) to 1000");
+  }
+  std::vector<std::string> territories = {root.id()};
+  if (request.include_descendants()) {
+    std::vector<v1::Territory> all;
+    RETURN_IF_ERROR(host_.store().ScanPrefix(
+        store::Family::kState, store::KeyBuilder(kTerritory).key(),
+        [&](absl::string_view, absl::string_view value) {
+          v1::Territory t;
+          if (t.ParseFromArray(value.data(), static_cast<int>(value.size()))) all.push_back(std::move(t));
+          return true;
+        }));
+    territories = Descendants(all, root.id());
+  }
+  google::protobuf::Timestamp as_of =
+      request.has_as_of() ? request.as_of() : ToProto(host_.clock().Now());
+  std::set<std::string> members;
+  for (const std::string& territory : territories) {
+    std::vector<std::string> candidates;
+    RETURN_IF_ERROR(host_.store().ScanPrefix(
+        store::Family::kState, store::KeyBuilder(kTerritoryMember).String(territory).key(),
+        [&](absl::string_view key, absl::string_view) {
+          store::KeyReader reader(key);
+          (void)reader.KeySpace();
+          (void)reader.String();
+          absl::StatusOr<std::string> id = reader.String();
+          if (id.ok()) candidates.push_back(*std::move(id));
+          return true;
+        }));
+    for (const std::string& id : candidates) {
+      ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
+                       Alignments(v1::ALIGNMENT_SUBJECT_CUSTOMER, id));
+      if (SubjectAlignedTo(history, territory, as_of)) members.insert(id);
+    }
+  }
+  int page_size = request.page_size() == 0 ? 100 : request.page_size();
+  v1::ListTerritoryCustomersResponse out;
+  auto it = request.page_token().empty() ? members.begin() : members.upper_bound(request.page_token());
+  for (; it != members.end() && out.customer_ids_size() < page_size; ++it) {
+    out.add_customer_ids(*it);
+    if (out.customer_ids_size() == page_size && std::next(it) != members.end()) {
+      out.set_next_page_token(*it);
+    }
+  }
+  return out;
 }
 
 grpc::Status CustomerMasterService::RecordMetrics(grpc::ServerContext* context,

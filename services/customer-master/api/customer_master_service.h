@@ -33,6 +33,21 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status ImportCustomers(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream) override;
+  grpc::Status CreateTerritory(grpc::ServerContext* context,
+                               const v1::CreateTerritoryRequest* request,
+                               v1::Territory* response) override;
+  grpc::Status GetTerritory(grpc::ServerContext* context, const v1::GetTerritoryRequest* request,
+                            v1::Territory* response) override;
+  grpc::Status Align(grpc::ServerContext* context, const v1::AlignRequest* request,
+                     v1::Alignment* response) override;
+  grpc::Status GetAlignment(grpc::ServerContext* context, const v1::GetAlignmentRequest* request,
+                            v1::Alignment* response) override;
+  grpc::Status GetAlignmentHistory(grpc::ServerContext* context,
+                                   const v1::GetAlignmentRequest* request,
+                                   v1::AlignmentHistory* response) override;
+  grpc::Status ListTerritoryCustomers(grpc::ServerContext* context,
+                                      const v1::ListTerritoryCustomersRequest* request,
+                                      v1::ListTerritoryCustomersResponse* response) override;
   grpc::Status RecordMetrics(grpc::ServerContext* context, const v1::RecordMetricsRequest* request,
                              v1::CustomerMetrics* response) override;
   grpc::Status GetMetrics(grpc::ServerContext* context, const v1::GetMetricsRequest* request,
@@ -59,6 +74,13 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
   absl::Status Import(grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
                       const std::string& actor);
+  absl::StatusOr<v1::Territory> LoadTerritory(absl::string_view id, absl::string_view field) const;
+  absl::StatusOr<std::vector<v1::Alignment>> Alignments(v1::AlignmentSubject subject,
+                                                        absl::string_view subject_id) const;
+  absl::Status DoAlign(const v1::AlignRequest& request, const std::string& actor,
+                       v1::Alignment* response);
+  absl::StatusOr<v1::ListTerritoryCustomersResponse> ListMembers(
+      const v1::ListTerritoryCustomersRequest& request) const;
   absl::Status Record(const v1::RecordMetricsRequest& request, const std::string& actor,
                       v1::CustomerMetrics* response);
   absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;

@@ -12,6 +12,12 @@
 //                     -> v1::CustomerMetrics (latest version of that month)
 //   kExternalId       String(external_id) -> customer id (rows imported from
 //                     other systems: a second import of a row is a duplicate)
+//   kTerritory        String(territory_id) -> v1::Territory
+//   kTerritoryCode    String(code) -> territory id (codes are unique)
+//   kAlignment        Uint64(subject) String(subject_id) Int64(effective_from ns)
+//                     Int64(recorded_at ns) -> v1::Alignment (append-only history)
+//   kTerritoryMember  String(territory_id) String(customer_id) -> "" (ever
+//                     aligned there; ListTerritoryCustomers checks as-of)
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 
@@ -26,6 +32,10 @@ enum KeySpace : uint8_t {
   kRegionIndex = 4,
   kMetrics = 5,
   kExternalId = 6,
+  kTerritory = 7,
+  kTerritoryCode = 8,
+  kAlignment = 9,
+  kTerritoryMember = 10,
 };
 
 }  // namespace pharmacrm::customer_master
