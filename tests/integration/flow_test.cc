@@ -554,6 +554,17 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   EXPECT_TRUE(members(t1.id(), now, false).empty());
   EXPECT_EQ(members(area.id(), now, true), std::vector<std::string>{hospital});
 
+  // Search within a territory (current alignment).
+  v1::SearchCustomersResponse in_t2, in_t1;
+  ASSERT_TRUE(JsonStringToMessage(
+                  Http("GET", "/api/v1/customers?query=xiehe&territory_id=" + t2.id()).body, &in_t2)
+                  .ok());
+  EXPECT_EQ(in_t2.total_size(), 1);
+  ASSERT_TRUE(JsonStringToMessage(
+                  Http("GET", "/api/v1/customers?query=xiehe&territory_id=" + t1.id()).body, &in_t1)
+                  .ok());
+  EXPECT_EQ(in_t1.total_size(), 0);
+
   EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
     v1::CustomerAligned a;
     return e.customer_id() == hospital && e.payload().UnpackTo(&a) &&

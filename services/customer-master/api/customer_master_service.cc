@@ -730,7 +730,13 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
     absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
     if (c.status().code() == absl::StatusCode::kNotFound) continue;
     RETURN_IF_ERROR(c.status());
-    if (PassesFilters(*c, request)) matches.push_back(*std::move(c));
+    if (!PassesFilters(*c, request)) continue;
+    if (!request.territory_id().empty()) {
+      ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
+                       Alignments(v1::ALIGNMENT_SUBJECT_CUSTOMER, c->id()));
+      if (!SubjectAlignedTo(history, request.territory_id(), ToProto(host_.clock().Now()))) continue;
+    }
+    matches.push_back(*std::move(c));
   }
   return Paginate(std::move(matches), request, pinyin_, truncated);
 }

@@ -52,6 +52,7 @@ absl::StatusOr<v1::SearchCustomersRequest> SearchRequestFromQuery(absl::string_v
   r.set_city(QueryParam(query, "city"));
   r.set_page_token(QueryParam(query, "page_token"));
   r.set_include_inactive(QueryParam(query, "include_inactive") == "true");
+  r.set_territory_id(QueryParam(query, "territory_id"));
   if (std::string kind = QueryParam(query, "kind"); !kind.empty()) {
     v1::CustomerKind k;
     if (!v1::CustomerKind_Parse(kind, &k)) {
