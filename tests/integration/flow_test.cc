@@ -565,6 +565,24 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
                   .ok());
   EXPECT_EQ(in_t1.total_size(), 0);
 
+  // The same over HTTP.
+  http::Response terr = Http("GET", "/api/v1/territories/" + t1.id());
+  EXPECT_EQ(terr.status, 200) << terr.body;
+  EXPECT_NE(terr.body.find("CN-N-BJ-01"), std::string::npos);
+  http::Response listed = Http("GET", absl::StrCat("/api/v1/territories/", area.id(),
+                                                   "/customers?include_descendants=true"));
+  EXPECT_NE(listed.body.find(hospital), std::string::npos) << listed.body;
+  http::Response hist = Http("GET", absl::StrCat("/api/v1/customers/", hospital, "/alignments"));
+  v1::AlignmentHistory history;
+  ASSERT_TRUE(JsonStringToMessage(hist.body, &history).ok()) << hist.body;
+  EXPECT_EQ(history.alignments_size(), 2);
+  http::Response bad = Http("POST", "/api/v1/alignments",
+                            absl::StrCat(R"({"request_id":"a-bad","subject":"ALIGNMENT_SUBJECT_CUSTOMER",)",
+                                         R"("subject_id":")", hospital, R"(","territory_id":"nope"})"));
+  EXPECT_EQ(bad.status, 404) << bad.body;
+  EXPECT_NE(bad.body.find(R"("field":"territory_id")"), std::string::npos) << bad.body;
+  EXPECT_EQ(Http("GET", "/api/v1/territories/nope").status, 404);
+
   EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
     v1::CustomerAligned a;
     return e.customer_id() == hospital && e.payload().UnpackTo(&a) &&

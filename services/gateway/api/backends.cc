@@ -137,6 +137,32 @@ absl::StatusOr<v1::MetricsSeries> Backends::GetMetrics(const v1::GetMetricsReque
                query_deadline_);
 }
 
+absl::StatusOr<v1::Territory> Backends::CreateTerritory(const v1::CreateTerritoryRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::CreateTerritory, request,
+               command_deadline_);
+}
+
+absl::StatusOr<v1::Territory> Backends::GetTerritory(const v1::GetTerritoryRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetTerritory, request,
+               query_deadline_);
+}
+
+absl::StatusOr<v1::Alignment> Backends::Align(const v1::AlignRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::Align, request, command_deadline_);
+}
+
+absl::StatusOr<v1::AlignmentHistory> Backends::GetAlignmentHistory(
+    const v1::GetAlignmentRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetAlignmentHistory, request,
+               query_deadline_);
+}
+
+absl::StatusOr<v1::ListTerritoryCustomersResponse> Backends::ListTerritoryCustomers(
+    const v1::ListTerritoryCustomersRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ListTerritoryCustomers, request,
+               query_deadline_);
+}
+
 absl::StatusOr<v1::Completeness> Backends::GetCompleteness(const v1::GetCompletenessRequest& request) {
   return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCompleteness, request,
                query_deadline_);

@@ -42,6 +42,12 @@ class Backends {
   absl::StatusOr<v1::CustomerHistory> GetCustomerHistory(const v1::GetCustomerHistoryRequest& request);
   absl::StatusOr<v1::CustomerMetrics> RecordMetrics(const v1::RecordMetricsRequest& request);
   absl::StatusOr<v1::MetricsSeries> GetMetrics(const v1::GetMetricsRequest& request);
+  absl::StatusOr<v1::Territory> CreateTerritory(const v1::CreateTerritoryRequest& request);
+  absl::StatusOr<v1::Territory> GetTerritory(const v1::GetTerritoryRequest& request);
+  absl::StatusOr<v1::Alignment> Align(const v1::AlignRequest& request);
+  absl::StatusOr<v1::AlignmentHistory> GetAlignmentHistory(const v1::GetAlignmentRequest& request);
+  absl::StatusOr<v1::ListTerritoryCustomersResponse> ListTerritoryCustomers(
+      const v1::ListTerritoryCustomersRequest& request);
   absl::StatusOr<v1::Completeness> GetCompleteness(const v1::GetCompletenessRequest& request);
   absl::StatusOr<v1::Worklist> GetWorklist(const v1::GetWorklistRequest& request);
   absl::StatusOr<v1::SearchCustomersResponse> SearchCustomers(

@@ -3,6 +3,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -158,6 +160,13 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
       }
       return Reply(200, backends.GetCustomer(request));
     }
+    if (sub == "alignments" && req.method == "GET") {
+      *route = "customers/{id}/alignments";
+      v1::GetAlignmentRequest request;
+      request.set_subject(v1::ALIGNMENT_SUBJECT_CUSTOMER);
+      request.set_subject_id(id);
+      return Reply(200, backends.GetAlignmentHistory(request));
+    }
     if (sub == "deactivate" && req.method == "POST") {
       *route = "customers/{id}/deactivate";
       v1::DeactivateCustomerRequest request;
@@ -208,6 +217,47 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
       return Reply(200, backends.UpdateCustomer(request));
     }
     return Error(absl::UnimplementedError("use GET or PATCH on a customer"));
+  }
+  if (path == "/api/v1/territories" && req.method == "POST") {
+    *route = "territories";
+    v1::CreateTerritoryRequest request;
+    if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+    return Reply(201, backends.CreateTerritory(request));
+  }
+  if (absl::StartsWith(path, "/api/v1/territories/") && req.method == "GET") {
+    std::string rest(path.substr(strlen("/api/v1/territories/")));
+    std::string id = rest.substr(0, rest.find('/'));
+    std::string sub = rest.find('/') == std::string::npos ? "" : rest.substr(rest.find('/') + 1);
+    if (sub.empty()) {
+      *route = "territories/{id}";
+      v1::GetTerritoryRequest request;
+      request.set_territory_id(id);
+      return Reply(200, backends.GetTerritory(request));
+    }
+    if (sub == "customers") {
+      *route = "territories/{id}/customers";
+      v1::ListTerritoryCustomersRequest request;
+      request.set_territory_id(id);
+      request.set_include_descendants(QueryParam(req.query, "include_descendants") == "true");
+      request.set_page_token(QueryParam(req.query, "page_token"));
+      if (std::string size = QueryParam(req.query, "page_size"); !size.empty()) {
+        int n = 0;
+        if (!absl::SimpleAtoi(size, &n)) return Error(core::FieldError("page_size", "not a number"));
+        request.set_page_size(n);
+      }
+      std::string as_of = QueryParam(req.query, "as_of");
+      if (!as_of.empty() &&
+          !google::protobuf::util::TimeUtil::FromString(as_of, request.mutable_as_of())) {
+        return Error(core::FieldError("as_of", "not an RFC 3339 time, e.g. 2026-01-31T00:00:00Z"));
+      }
+      return Reply(200, backends.ListTerritoryCustomers(request));
+    }
+  }
+  if (path == "/api/v1/alignments" && req.method == "POST") {
+    *route = "alignments";
+    v1::AlignRequest request;
+    if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+    return Reply(201, backends.Align(request));
   }
   if (path == "/api/v1/worklist" && req.method == "GET") {
     *route = "worklist";

@@ -13,6 +13,12 @@
 //   POST  /api/v1/customers/{id}/deactivate  DeactivateCustomerRequest -> Customer
 //   GET   /api/v1/customers/{id}/completeness -> Completeness
 //   GET   /api/v1/worklist?kind=&province=&city=&limit= -> Worklist
+//   POST  /api/v1/territories  CreateTerritoryRequest -> Territory (201)
+//   GET   /api/v1/territories/{id} -> Territory
+//   GET   /api/v1/territories/{id}/customers?as_of=&include_descendants=true
+//         &page_size=&page_token= -> ListTerritoryCustomersResponse
+//   POST  /api/v1/alignments  AlignRequest -> Alignment (201)
+//   GET   /api/v1/customers/{id}/alignments -> AlignmentHistory
 //   POST  /api/v1/customers/{id}/metrics  RecordMetricsRequest -> CustomerMetrics (201)
 //   GET   /api/v1/customers/{id}/metrics?from=YYYY-MM&to=YYYY-MM&department=
 //         &all_departments=true -> MetricsSeries (records + key figures)
