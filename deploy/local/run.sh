@@ -5,7 +5,8 @@
 #      PHARMACRM_KAFKA_BOOTSTRAP points to an external cluster;
 #   2. starts the five domain services and the gateway in the background;
 #   3. waits until every admin endpoint reports /readyz;
-#   4. loads a small demo data set (a hospital, a doctor, one visit) on the
+#   4. loads a small demo data set (a hospital, a doctor, one visit, and a
+#      slice of the generated demo set through the bulk import) on the
 #      first run of a data dir;
 #   5. prints the endpoints and stays in the foreground. Ctrl-C, SIGTERM or
 #      SIGHUP stops the services (gateway first) and then the broker.
@@ -389,6 +390,13 @@ load_demo() {
   VISIT_ID="$(post_for_id "${API}/visits" \
     "{\"request_id\":\"demo-visit-1\",\"customer_id\":\"${DOCTOR_ID}\",\"rep_id\":\"rep-demo\",\"notes\":\"介绍新适应症\"}" \
     '000|404|5..' 15)" || return 1
+  # A small slice of the deterministic demo data set (30 hospitals, 300
+  # doctors, 100 pharmacies with contacts, 10 distributors, with deliberate
+  # duplicates and dirty rows) through the bulk import, which reports them.
+  "${BIN_DIR}/pharmacrm-demo-data" --size=small --format=jsonl \
+    | "${BIN_DIR}/pharmacrm" import --file=- --format=jsonl --source=demo \
+        --request_id=demo-small-v1 --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" --progress=false \
+    | sed 's/^/  [demo import] /' | head -n 8 || return 1
 }
 
 # The marker is written only after the whole demo set is in; a run that was
