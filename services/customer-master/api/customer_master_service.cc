@@ -116,6 +116,7 @@ grpc::Status CustomerMasterService::ImportCustomers(
 namespace {
 constexpr size_t kImportBatchRows = 500;
 constexpr int kMaxReportedErrors = 1000;
+constexpr int kMaxReportedIds = 10000;
 
 void Report(v1::ImportProgress& progress, int64_t line, const std::string& field,
             const std::string& reason) {
@@ -238,7 +239,11 @@ absl::Status CustomerMasterService::Import(
         batch.Put(store::Family::kState, store::KeyBuilder(kExternalId).String(row.external_id).key(),
                   customer.id());
         by_external_id[row.external_id] = {row.line, customer.id(), customer.profile().kind()};
-        (*progress.mutable_imported_ids())[row.external_id] = customer.id();
+        if (progress.imported_ids_size() < kMaxReportedIds) {
+          (*progress.mutable_imported_ids())[row.external_id] = customer.id();
+        } else {
+          progress.set_imported_ids_truncated(true);
+        }
       }
       v1::CustomerRegistered event;
       *event.mutable_customer() = customer;
