@@ -2,7 +2,8 @@
 # Bulk import throughput: generates the deterministic demo data set at the
 # requested sizes (bench/README.md) and imports each file through
 # `pharmacrm import` into a fresh customer-master (durability=fsync) with a
-# local broker, printing rows/s as the service measured it.
+# local broker, printing rows/s as the service measured it, then the
+# latency of SearchCustomers over the imported records (bench/search_latency).
 # Usage: bash bench/import.sh [records ...]   (default: 100000)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,5 +37,6 @@ for n in "${sizes[@]}"; do
   echo "== $(wc -l <"$file") records ($(du -h "$file" | cut -f1))"
   "$bin/pharmacrm" import --file="$file" --format=jsonl --server=127.0.0.1:17151 --progress=false \
     --request_id="bench-$n" | head -n 1
+  "$repo/build/bench/search_latency" --customer_master=127.0.0.1:17151
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -1,0 +1,51 @@
+// bench/search_latency: SearchCustomers latency on a populated
+// customer-master (bench/import.sh fills it), one call in flight, over a
+// mix of Chinese, pinyin and initials queries. Prints p50/p99/max.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/time/clock.h"
+#include "pharmacrm/rpc/server.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+
+ABSL_FLAG(std::string, customer_master, "127.0.0.1:17151", "customer-master gRPC address");
+ABSL_FLAG(int, rounds, 20, "Times each query is asked");
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  auto stub = pharmacrm::v1::CustomerMaster::NewStub(
+      pharmacrm::rpc::MakeChannel(absl::GetFlag(FLAGS_customer_master), 16 << 20));
+  // Typical queries of a rep or steward: a hospital by part of its name, a
+  // doctor by surname + given name in pinyin, initials, a city's hospitals.
+  const std::vector<std::string> queries = {"人民医院", "协和", "中医", "wangwei", "zhangli",
+                                            "liuyang", "rmyy", "zyy", "bjxh",   "dyfy",
+                                            "儿童医院", "chen", "药房",  "yifeng", "guoyao"};
+  std::vector<double> ms;
+  int64_t results = 0;
+  for (int r = 0; r < absl::GetFlag(FLAGS_rounds); ++r) {
+    for (const auto& q : queries) {
+      pharmacrm::v1::SearchCustomersRequest req;
+      req.set_query(q);
+      req.set_page_size(20);
+      pharmacrm::v1::SearchCustomersResponse resp;
+      grpc::ClientContext ctx;
+      absl::Time start = absl::Now();
+      grpc::Status s = stub->SearchCustomers(&ctx, req, &resp);
+      ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+      if (!s.ok()) {
+        std::fprintf(stderr, "search '%s' failed: %s\n", q.c_str(), s.error_message().c_str());
+        return 1;
+      }
+      results += resp.total_size();
+    }
+  }
+  std::sort(ms.begin(), ms.end());
+  auto at = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * (ms.size() - 1)))]; };
+  std::printf("search: %zu calls, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f matches per query on average\n",
+              ms.size(), at(0.5), at(0.99), ms.back(), static_cast<double>(results) / ms.size());
+  return 0;
+}
