@@ -705,45 +705,76 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
     const v1::SearchCustomersRequest& request) const {
   RETURN_IF_ERROR(ValidateSearch(request));
   ASSIGN_OR_RETURN(ParsedQuery query, ParseSearchQuery(request.query()));
-  std::set<std::string> ids;
+  // Index entries carry the filters and the sort key: only the page's
+  // customers are read.
+  absl::flat_hash_map<std::string, v1::SearchEntry> entries;
   bool truncated = false;
-  auto collect = [&](absl::string_view key, absl::string_view) {
-    store::KeyReader reader(key);
-    (void)reader.KeySpace();
-    (void)reader.String();
-    absl::StatusOr<std::string> id = reader.String();
-    if (id.ok()) ids.insert(*id);
-    if (ids.size() >= kMaxCandidates) truncated = true;
-    return !truncated;
+  absl::Status entry_error = absl::OkStatus();
+  auto collect = [&](int id_component) {
+    return [&, id_component](absl::string_view key, absl::string_view value) {
+      if (entries.size() >= kMaxCandidates) {
+        truncated = true;
+        return false;
+      }
+      store::KeyReader reader(key);
+      (void)reader.KeySpace();
+      if (id_component == 4) {
+        (void)reader.Uint64();
+        (void)reader.String();
+        (void)reader.String();
+      } else {
+        (void)reader.String();
+      }
+      absl::StatusOr<std::string> id = reader.String();
+      if (!id.ok() || entries.contains(*id)) return true;
+      v1::SearchEntry entry;
+      if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+          entry.sort_key().empty()) {
+        entry_error = absl::DataLossError("search index entry without its data; rebuild the index");
+        return false;
+      }
+      if (PassesFilters(entry, request)) entries.emplace(*std::move(id), std::move(entry));
+      return true;
+    };
   };
   if (query.prefixes.empty()) {
-    ASSIGN_OR_RETURN(std::vector<std::string> region_ids,
-                     IdsInRegion(request.kind(), request.province(), request.city(), kMaxCandidates,
-                                 &truncated));
-    ids.insert(region_ids.begin(), region_ids.end());
+    store::KeyBuilder prefix(kRegionIndex);
+    prefix.Uint64(static_cast<uint64_t>(request.kind()));
+    if (!request.province().empty()) {
+      prefix.String(request.province());
+      if (!request.city().empty()) prefix.String(request.city());
+    }
+    RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, prefix.key(), collect(4)));
   } else {
     for (const SearchTerm& p : query.prefixes) {
       if (truncated) break;
       std::string prefix = store::KeyBuilder(kSearchTerm).key();
       prefix.push_back(static_cast<char>(p.form));
       prefix += p.text;
-      RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, prefix, collect));
+      RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, prefix, collect(2)));
     }
   }
-  std::vector<v1::Customer> matches;
-  for (const std::string& id : ids) {
-    absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
-    if (c.status().code() == absl::StatusCode::kNotFound) continue;
-    RETURN_IF_ERROR(c.status());
-    if (!PassesFilters(*c, request)) continue;
+  RETURN_IF_ERROR(entry_error);
+  std::vector<std::pair<std::string, v1::SearchEntry>> matches;
+  matches.reserve(entries.size());
+  google::protobuf::Timestamp now = ToProto(host_.clock().Now());
+  for (auto& [id, entry] : entries) {
     if (!request.territory_id().empty()) {
       ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
-                       Alignments(v1::ALIGNMENT_SUBJECT_CUSTOMER, c->id()));
-      if (!SubjectAlignedTo(history, request.territory_id(), ToProto(host_.clock().Now()))) continue;
+                       Alignments(v1::ALIGNMENT_SUBJECT_CUSTOMER, id));
+      if (!SubjectAlignedTo(history, request.territory_id(), now)) continue;
     }
-    matches.push_back(*std::move(c));
+    matches.emplace_back(id, std::move(entry));
   }
-  return Paginate(std::move(matches), request, pinyin_, truncated);
+  ASSIGN_OR_RETURN(SearchPage page, Paginate(matches, request));
+  v1::SearchCustomersResponse out;
+  out.set_total_size(page.total_size);
+  out.set_total_is_lower_bound(truncated);
+  out.set_next_page_token(page.next_page_token);
+  for (const std::string& id : page.ids) {
+    ASSIGN_OR_RETURN(*out.add_customers(), runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id));
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
@@ -781,10 +812,10 @@ void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* 
   for (const auto& t : old_terms) {
     if (!new_terms.count(t)) batch.Delete(store::Family::kState, TermKey(t, customer.id()));
   }
-  for (const auto& t : new_terms) {
-    if (!old_terms.count(t)) batch.Put(store::Family::kState, TermKey(t, customer.id()), "");
-  }
-  batch.Put(store::Family::kState, RegionKey(customer), "");
+  // Every entry carries the filters and sort key, so all are rewritten.
+  const std::string entry = SearchEntryFor(customer, pinyin_).SerializeAsString();
+  for (const auto& t : new_terms) batch.Put(store::Family::kState, TermKey(t, customer.id()), entry);
+  batch.Put(store::Family::kState, RegionKey(customer), entry);
   batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()),
             customer.SerializeAsString());
   v1::CustomerVersion version;

@@ -95,46 +95,52 @@ absl::Status ValidateSearch(const v1::SearchCustomersRequest& r) {
   return absl::OkStatus();
 }
 
-bool PassesFilters(const v1::Customer& c, const v1::SearchCustomersRequest& r) {
-  const v1::CustomerProfile& p = c.profile();
-  if (!r.include_inactive() && c.status() == v1::CUSTOMER_STATUS_INACTIVE) return false;
-  if (r.kind() != v1::CUSTOMER_KIND_UNSPECIFIED && p.kind() != r.kind()) return false;
-  if (!r.province().empty() && p.province() != r.province()) return false;
-  if (!r.city().empty() && p.city() != r.city()) return false;
-  if (r.hospital_grade() != v1::HOSPITAL_GRADE_UNSPECIFIED && p.hospital_grade() != r.hospital_grade()) {
+v1::SearchEntry SearchEntryFor(const v1::Customer& c, const PinyinConverter& pinyin) {
+  v1::SearchEntry e;
+  e.set_sort_key(SortKey(c, pinyin));
+  e.set_kind(c.profile().kind());
+  e.set_province(c.profile().province());
+  e.set_city(c.profile().city());
+  e.set_hospital_grade(c.profile().hospital_grade());
+  e.set_status(c.status());
+  return e;
+}
+
+bool PassesFilters(const v1::SearchEntry& e, const v1::SearchCustomersRequest& r) {
+  if (!r.include_inactive() && e.status() == v1::CUSTOMER_STATUS_INACTIVE) return false;
+  if (r.kind() != v1::CUSTOMER_KIND_UNSPECIFIED && e.kind() != r.kind()) return false;
+  if (!r.province().empty() && e.province() != r.province()) return false;
+  if (!r.city().empty() && e.city() != r.city()) return false;
+  if (r.hospital_grade() != v1::HOSPITAL_GRADE_UNSPECIFIED && e.hospital_grade() != r.hospital_grade()) {
     return false;
   }
   return true;
 }
 
-absl::StatusOr<v1::SearchCustomersResponse> Paginate(std::vector<v1::Customer> matches,
-                                                     const v1::SearchCustomersRequest& request,
-                                                     const PinyinConverter& pinyin,
-                                                     bool truncated) {
+absl::StatusOr<SearchPage> Paginate(const std::vector<std::pair<std::string, v1::SearchEntry>>& matches,
+                                    const v1::SearchCustomersRequest& request) {
   std::string after;
   if (!request.page_token().empty() &&
       !absl::WebSafeBase64Unescape(request.page_token(), &after)) {
     return core::FieldError("page_token", "is not a token this service issued");
   }
-  std::vector<std::pair<std::string, v1::Customer*>> keyed;
+  std::vector<std::pair<const std::string*, const std::string*>> keyed;  // sort key, id
   keyed.reserve(matches.size());
-  for (auto& c : matches) keyed.emplace_back(SortKey(c, pinyin), &c);
-  std::sort(keyed.begin(), keyed.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [id, entry] : matches) keyed.emplace_back(&entry.sort_key(), &id);
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
   int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  v1::SearchCustomersResponse out;
-  out.set_total_size(static_cast<int32_t>(keyed.size()));
-  out.set_total_is_lower_bound(truncated);
+  SearchPage page;
+  page.total_size = static_cast<int32_t>(keyed.size());
   auto it = after.empty() ? keyed.begin()
                           : std::upper_bound(keyed.begin(), keyed.end(), after,
-                                             [](const std::string& k, const auto& e) { return k < e.first; });
-  for (; it != keyed.end() && out.customers_size() < page_size; ++it) {
-    *out.add_customers() = std::move(*it->second);
-    if (out.customers_size() == page_size && std::next(it) != keyed.end()) {
-      out.set_next_page_token(absl::WebSafeBase64Escape(it->first));
+                                             [](const std::string& k, const auto& e) { return k < *e.first; });
+  for (; it != keyed.end() && static_cast<int>(page.ids.size()) < page_size; ++it) {
+    page.ids.push_back(*it->second);
+    if (static_cast<int>(page.ids.size()) == page_size && std::next(it) != keyed.end()) {
+      page.next_page_token = absl::WebSafeBase64Escape(*it->first);
     }
   }
-  return out;
+  return page;
 }
 
 }  // namespace pharmacrm::customer_master

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "domain/pinyin.h"
 #include "pharmacrm/v1/customer_master.pb.h"
+#include "pharmacrm/v1/customer_master_storage.pb.h"
 
 namespace pharmacrm::customer_master {
 
@@ -54,17 +55,25 @@ inline constexpr int kMaxPageSize = 200;
 // a query or a kind). Errors name the field.
 absl::Status ValidateSearch(const v1::SearchCustomersRequest& request);
 
-// True if `customer` passes the request's filters (kind, province, city,
-// grade; inactive customers only with include_inactive).
-bool PassesFilters(const v1::Customer& customer, const v1::SearchCustomersRequest& request);
+// What the search index keeps of `customer` (filters and the sort key:
+// pinyin of the name, then the name, then the id).
+v1::SearchEntry SearchEntryFor(const v1::Customer& customer, const PinyinConverter& pinyin);
 
-// Orders matches by the pinyin of the name, then id (stable across calls and
-// across inserts), and returns the page after `page_token`. The token is
+// True if the entry passes the request's filters (kind, province, city,
+// grade; inactive customers only with include_inactive).
+bool PassesFilters(const v1::SearchEntry& entry, const v1::SearchCustomersRequest& request);
+
+struct SearchPage {
+  std::vector<std::string> ids;  // In order.
+  std::string next_page_token;
+  int32_t total_size = 0;
+};
+
+// Orders matches (id -> entry) by sort key (stable across calls and across
+// inserts) and returns the ids of the page after `page_token`. The token is
 // opaque to clients; a malformed one is an error on page_token.
-absl::StatusOr<v1::SearchCustomersResponse> Paginate(std::vector<v1::Customer> matches,
-                                                     const v1::SearchCustomersRequest& request,
-                                                     const PinyinConverter& pinyin,
-                                                     bool truncated);
+absl::StatusOr<SearchPage> Paginate(const std::vector<std::pair<std::string, v1::SearchEntry>>& matches,
+                                    const v1::SearchCustomersRequest& request);
 
 }  // namespace pharmacrm::customer_master
 

@@ -66,32 +66,33 @@ TEST(ValidateSearch, NamesBadFields) {
 }
 
 TEST(Paginate, StableOrderByPinyinThenIdAcrossPages) {
-  std::vector<v1::Customer> all;
+  std::vector<std::pair<std::string, v1::SearchEntry>> all;
   const char* names[] = {"张伟", "李娜", "王芳", "刘洋", "陈静"};
   for (int i = 0; i < 5; ++i) {
     v1::Customer c;
     c.set_id("id-" + std::to_string(i));
     c.mutable_profile()->set_name(names[i]);
-    all.push_back(c);
+    all.emplace_back(c.id(), SearchEntryFor(c, Pinyin()));
   }
   v1::SearchCustomersRequest r;
   r.set_page_size(2);
   std::vector<std::string> seen;
   for (int page = 0; page < 3; ++page) {
-    auto resp = Paginate(all, r, Pinyin(), false);
+    auto resp = Paginate(all, r);
     ASSERT_TRUE(resp.ok());
-    EXPECT_EQ(resp->total_size(), 5);
-    for (const auto& c : resp->customers()) seen.push_back(c.profile().name());
-    r.set_page_token(resp->next_page_token());
-    if (page < 2) EXPECT_FALSE(resp->next_page_token().empty());
-    if (page == 2) EXPECT_TRUE(resp->next_page_token().empty());
+    EXPECT_EQ(resp->total_size, 5);
+    for (const auto& id : resp->ids) seen.push_back(id);
+    r.set_page_token(resp->next_page_token);
+    if (page < 2) EXPECT_FALSE(resp->next_page_token.empty());
+    if (page == 2) EXPECT_TRUE(resp->next_page_token.empty());
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{"陈静", "李娜", "刘洋", "王芳", "张伟"}));
+  // 陈静 chen, 李娜 li, 刘洋 liu, 王芳 wang, 张伟 zhang.
+  EXPECT_EQ(seen, (std::vector<std::string>{"id-4", "id-1", "id-3", "id-2", "id-0"}));
   r.set_page_token("not base64 !!");
-  EXPECT_EQ(core::FieldOf(Paginate(all, r, Pinyin(), false).status()), "page_token");
+  EXPECT_EQ(core::FieldOf(Paginate(all, r).status()), "page_token");
 }
 
-TEST(PassesFilters, KindRegionAndGrade) {
+TEST(PassesFilters, KindRegionGradeAndStatus) {
   v1::Customer c;
   c.mutable_profile()->set_kind(v1::CUSTOMER_KIND_HOSPITAL);
   c.mutable_profile()->set_province("北京市");
@@ -100,16 +101,16 @@ TEST(PassesFilters, KindRegionAndGrade) {
   r.set_kind(v1::CUSTOMER_KIND_HOSPITAL);
   r.set_province("北京市");
   r.set_hospital_grade(v1::HOSPITAL_GRADE_3A);
-  EXPECT_TRUE(PassesFilters(c, r));
+  EXPECT_TRUE(PassesFilters(SearchEntryFor(c, Pinyin()), r));
   r.set_province("上海市");
-  EXPECT_FALSE(PassesFilters(c, r));
+  EXPECT_FALSE(PassesFilters(SearchEntryFor(c, Pinyin()), r));
   r.clear_province();
   c.set_status(v1::CUSTOMER_STATUS_INACTIVE);
-  EXPECT_FALSE(PassesFilters(c, r));
+  EXPECT_FALSE(PassesFilters(SearchEntryFor(c, Pinyin()), r));
   r.set_include_inactive(true);
-  EXPECT_TRUE(PassesFilters(c, r));
+  EXPECT_TRUE(PassesFilters(SearchEntryFor(c, Pinyin()), r));
   r.set_kind(v1::CUSTOMER_KIND_DOCTOR);
-  EXPECT_FALSE(PassesFilters(c, r));
+  EXPECT_FALSE(PassesFilters(SearchEntryFor(c, Pinyin()), r));
 }
 
 }  // namespace
