@@ -590,6 +590,34 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   }));
 }
 
+TEST_F(FlowTest, DuplicateCandidatesComeWithScoresAndReasons) {
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  std::string hospital = RegisterHospital("dupes");
+  auto doctor = [&](const std::string& rid, const std::string& name, const std::string& phone) {
+    return Register(rid, absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":")", name,
+                                      R"(","hospital_id":")", hospital, R"(","phone":")", phone, R"("})"));
+  };
+  std::string a = doctor("dupe-a", "孙丽华", "13811112222");
+  std::string b = doctor("dupe-b", "孙莉华", "+86 138-1111-2222");  // Homophone, same phone.
+  std::string c = doctor("dupe-c", "周建国", "13699990000");
+  v1::FindDuplicateCandidatesRequest req;
+  req.set_customer_id(a);
+  v1::DuplicateCandidates out;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->FindDuplicateCandidates(ctx.get(), req, &out).ok());
+  ASSERT_EQ(out.candidates_size(), 1) << out.DebugString();
+  EXPECT_EQ(out.candidates(0).customer().id(), b);
+  EXPECT_GE(out.candidates(0).score(), 0.6);
+  bool phone_reason = false;
+  for (const auto& r : out.candidates(0).reasons()) phone_reason |= r.signal() == "phone";
+  EXPECT_TRUE(phone_reason) << out.DebugString();
+  req.set_min_score(2);
+  auto bad = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  EXPECT_EQ(stub->FindDuplicateCandidates(bad.get(), req, &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  (void)c;
+}
+
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::RegisterCustomerRequest req;

@@ -1,7 +1,7 @@
 // pharmacrm: command-line tool for PharmaCRM.
 //
 //   pharmacrm import --file=customers.csv [--format=csv|jsonl] [--server=host:port]
-//                    [--source=legacy-crm] [--request_id=...] [--no-progress]
+//                    [--source=legacy-crm] [--request_id=...] [--progress=false]
 #include <cstdio>
 
 #include "absl/flags/flag.h"

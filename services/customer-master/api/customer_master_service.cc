@@ -11,6 +11,7 @@
 #include "domain/profile_normalization.h"
 #include "domain/completeness.h"
 #include "domain/import_rows.h"
+#include "domain/matching.h"
 #include "domain/metrics_rules.h"
 #include "domain/search.h"
 #include "domain/territories.h"
@@ -38,6 +39,9 @@ std::string TermKey(const SearchTerm& term, absl::string_view id) {
       .String(absl::StrCat(std::string(1, static_cast<char>(term.form)), term.text))
       .String(id)
       .key();
+}
+std::string BlockKey(absl::string_view block, absl::string_view id) {
+  return store::KeyBuilder(kBlockKey).String(block).String(id).key();
 }
 std::string RegionKey(const v1::Customer& c) {
   return store::KeyBuilder(kRegionIndex)
@@ -163,10 +167,15 @@ absl::Status CustomerMasterService::Import(
   absl::flat_hash_map<std::string, int64_t> by_name_and_phone;
   std::vector<ImportRow> rows;
   std::vector<RowError> errors;
+  // A row may have several bad cells: it counts once, every cell is reported.
+  int64_t last_rejected_line = -1;
   auto flush_errors = [&] {
     for (const RowError& e : errors) {
-      progress.set_rejected(progress.rejected() + 1);
-      progress.set_rows_read(progress.rows_read() + 1);
+      if (e.line != last_rejected_line) {
+        progress.set_rejected(progress.rejected() + 1);
+        progress.set_rows_read(progress.rows_read() + 1);
+        last_rejected_line = e.line;
+      }
       Report(progress, e.line, e.field, e.reason);
     }
     errors.clear();
@@ -536,6 +545,46 @@ absl::StatusOr<v1::ListTerritoryCustomersResponse> CustomerMasterService::ListMe
   return out;
 }
 
+grpc::Status CustomerMasterService::FindDuplicateCandidates(
+    grpc::ServerContext* context, const v1::FindDuplicateCandidatesRequest* request,
+    v1::DuplicateCandidates* response) {
+  return rpc::HandleRpc("CustomerMaster/FindDuplicateCandidates", context, [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateFindDuplicates(*request));
+    ASSIGN_OR_RETURN(v1::Customer subject, Load(request->customer_id(), "customer_id"));
+    std::set<std::string> ids;
+    bool partial = false;
+    for (const std::string& block : BlockingKeys(MatchInputFor(subject, pinyin_))) {
+      RETURN_IF_ERROR(host_.store().ScanPrefix(
+          store::Family::kState, store::KeyBuilder(kBlockKey).String(block).key(),
+          [&](absl::string_view key, absl::string_view) {
+            if (ids.size() >= kMaxCandidates) {
+              partial = true;
+              return false;
+            }
+            store::KeyReader reader(key);
+            (void)reader.KeySpace();
+            (void)reader.String();
+            absl::StatusOr<std::string> id = reader.String();
+            if (id.ok()) ids.insert(*std::move(id));
+            return true;
+          }));
+    }
+    std::vector<v1::Customer> candidates;
+    for (const std::string& id : ids) {
+      if (id == subject.id()) continue;
+      absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
+      if (c.status().code() == absl::StatusCode::kNotFound) continue;
+      RETURN_IF_ERROR(c.status());
+      candidates.push_back(*std::move(c));
+    }
+    for (auto& d : RankCandidates(subject, candidates, *request, pinyin_)) {
+      *response->add_candidates() = std::move(d);
+    }
+    response->set_partial(partial);
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status CustomerMasterService::RecordMetrics(grpc::ServerContext* context,
                                                   const v1::RecordMetricsRequest* request,
                                                   v1::CustomerMetrics* response) {
@@ -653,6 +702,7 @@ grpc::Status CustomerMasterService::GetWorklist(grpc::ServerContext* context,
       absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
       if (c.status().code() == absl::StatusCode::kNotFound) continue;
       RETURN_IF_ERROR(c.status());
+      if (c->status() == v1::CUSTOMER_STATUS_INACTIVE) continue;  // Nothing to collect.
       customers.push_back(*std::move(c));
     }
     for (auto& item : BuildWorklist(customers, rules_, request->limit() == 0 ? 50 : request->limit())) {
@@ -811,6 +861,18 @@ void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* 
   std::set<SearchTerm> new_terms = TermsForName(customer.profile().name(), pinyin_);
   for (const auto& t : old_terms) {
     if (!new_terms.count(t)) batch.Delete(store::Family::kState, TermKey(t, customer.id()));
+  }
+  std::set<std::string> old_blocks;
+  if (previous != nullptr) {
+    for (auto& k : BlockingKeys(MatchInputFor(*previous, pinyin_))) old_blocks.insert(std::move(k));
+  }
+  std::vector<std::string> new_block_list = BlockingKeys(MatchInputFor(customer, pinyin_));
+  std::set<std::string> new_blocks(new_block_list.begin(), new_block_list.end());
+  for (const auto& k : old_blocks) {
+    if (!new_blocks.count(k)) batch.Delete(store::Family::kState, BlockKey(k, customer.id()));
+  }
+  for (const auto& k : new_blocks) {
+    if (!old_blocks.count(k)) batch.Put(store::Family::kState, BlockKey(k, customer.id()), "");
   }
   // Every entry carries the filters and sort key, so all are rewritten.
   const std::string entry = SearchEntryFor(customer, pinyin_).SerializeAsString();

@@ -48,6 +48,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status ListTerritoryCustomers(grpc::ServerContext* context,
                                       const v1::ListTerritoryCustomersRequest* request,
                                       v1::ListTerritoryCustomersResponse* response) override;
+  grpc::Status FindDuplicateCandidates(grpc::ServerContext* context,
+                                       const v1::FindDuplicateCandidatesRequest* request,
+                                       v1::DuplicateCandidates* response) override;
   grpc::Status RecordMetrics(grpc::ServerContext* context, const v1::RecordMetricsRequest* request,
                              v1::CustomerMetrics* response) override;
   grpc::Status GetMetrics(grpc::ServerContext* context, const v1::GetMetricsRequest* request,

@@ -18,6 +18,8 @@
 //                     Int64(recorded_at ns) -> v1::Alignment (append-only history)
 //   kTerritoryMember  String(territory_id) String(customer_id) -> "" (ever
 //                     aligned there; ListTerritoryCustomers checks as-of)
+//   kBlockKey         String(blocking key) String(customer_id) -> "" (records
+//                     that may be duplicates share a key; domain/matching.h)
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 
@@ -36,6 +38,7 @@ enum KeySpace : uint8_t {
   kTerritoryCode = 8,
   kAlignment = 9,
   kTerritoryMember = 10,
+  kBlockKey = 11,
 };
 
 }  // namespace pharmacrm::customer_master
