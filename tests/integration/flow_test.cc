@@ -618,6 +618,63 @@ TEST_F(FlowTest, DuplicateCandidatesComeWithScoresAndReasons) {
   (void)c;
 }
 
+TEST_F(FlowTest, MergeMakesAGoldenRecordWithLineageAndUnmergeUndoesIt) {
+  std::string survivor = Register("merge-s", R"({"kind":"CUSTOMER_KIND_PHARMACY","name":"老百姓大药房（芙蓉店）",)"
+                                             R"("address":"湖南省长沙市芙蓉区五一大道8号"})");
+  std::string dupe = Register("merge-d", R"({"kind":"CUSTOMER_KIND_PHARMACY","name":"老百姓大药房芙蓉店",)"
+                                         R"("phone":"0731-84440000"})");
+  http::Response candidates = Http("GET", absl::StrCat("/api/v1/customers/", survivor, "/duplicates?min_score=0.3"));
+  ASSERT_EQ(candidates.status, 200) << candidates.body;
+  EXPECT_NE(candidates.body.find(dupe), std::string::npos) << candidates.body;
+
+  http::Response merged = Http("POST", absl::StrCat("/api/v1/customers/", survivor, "/merge"),
+                               absl::StrCat(R"({"request_id":"merge-1","merged_ids":[")", dupe,
+                                            R"("],"reason":"同一门店"})"));
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  v1::Customer golden;
+  ASSERT_TRUE(JsonStringToMessage(merged.body, &golden).ok());
+  EXPECT_EQ(golden.profile().name(), "老百姓大药房(芙蓉店)");  // The survivor's own (normalised) value.
+  EXPECT_EQ(golden.profile().phone(), "0731-84440000");          // Filled from the duplicate.
+  ASSERT_EQ(golden.merged_from_size(), 1);
+  v1::CustomerHistory history;
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", survivor, "/history")).body,
+                                  &history).ok());
+  EXPECT_EQ(history.versions(history.versions_size() - 1).field_sources().at("phone"), dupe);
+  v1::Customer gone;
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", dupe, "/profile")).body,
+                                  &gone).ok());
+  EXPECT_EQ(gone.status(), v1::CUSTOMER_STATUS_MERGED);
+  EXPECT_EQ(gone.merged_into(), survivor);
+  // Merging it again, or merging a doctor into a pharmacy, is refused.
+  EXPECT_EQ(Http("POST", absl::StrCat("/api/v1/customers/", survivor, "/merge"),
+                 absl::StrCat(R"({"request_id":"merge-2","merged_ids":[")", dupe, R"("],"reason":"x"})"))
+                .status,
+            400);
+  EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+    v1::CustomersMerged m;
+    return e.customer_id() == survivor && e.payload().UnpackTo(&m) && m.merged_ids_size() == 1 &&
+           m.merged_ids(0) == dupe;
+  }));
+
+  http::Response unmerged = Http("POST", absl::StrCat("/api/v1/customers/", survivor, "/unmerge"),
+                                 absl::StrCat(R"({"request_id":"unmerge-1","merged_id":")", dupe,
+                                              R"(","reason":"不同门店"})"));
+  ASSERT_EQ(unmerged.status, 200) << unmerged.body;
+  v1::Customer after;
+  ASSERT_TRUE(JsonStringToMessage(unmerged.body, &after).ok());
+  EXPECT_EQ(after.profile().phone(), "");  // The value that came from the duplicate is gone.
+  EXPECT_EQ(after.merged_from_size(), 0);
+  v1::Customer restored;
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", dupe, "/profile")).body,
+                                  &restored).ok());
+  EXPECT_EQ(restored.status(), v1::CUSTOMER_STATUS_ACTIVE);
+  EXPECT_EQ(restored.profile().phone(), "0731-84440000");
+  EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+    v1::CustomersUnmerged u;
+    return e.customer_id() == survivor && e.payload().UnpackTo(&u) && u.restored().id() == dupe;
+  }));
+}
+
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::RegisterCustomerRequest req;

@@ -12,6 +12,7 @@
 #include "domain/completeness.h"
 #include "domain/import_rows.h"
 #include "domain/matching.h"
+#include "domain/merge.h"
 #include "domain/metrics_rules.h"
 #include "domain/search.h"
 #include "domain/territories.h"
@@ -51,6 +52,54 @@ std::string RegionKey(const v1::Customer& c) {
       .String(c.id())
       .key();
 }
+bool IsActive(const v1::Customer& c) {
+  return c.status() == v1::CUSTOMER_STATUS_ACTIVE || c.status() == v1::CUSTOMER_STATUS_UNSPECIFIED;
+}
+
+// Profile fields whose values differ, with old and new values as text.
+std::vector<v1::FieldChange> ProfileDiff(const v1::CustomerProfile& before,
+                                         const v1::CustomerProfile& after) {
+  std::vector<v1::FieldChange> out;
+  const auto* d = v1::CustomerProfile::descriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    auto text = [&](const v1::CustomerProfile& p) {
+      const auto* r = p.GetReflection();
+      if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+        return r->HasField(p, f) ? r->GetMessage(p, f).ShortDebugString() : std::string();
+      }
+      if (f->type() == google::protobuf::FieldDescriptor::TYPE_ENUM) return std::string(r->GetEnum(p, f)->name());
+      return r->GetString(p, f);
+    };
+    std::string old_value = text(before), new_value = text(after);
+    if (old_value == new_value) continue;
+    v1::FieldChange c;
+    c.set_field(f->name());
+    c.set_old_value(old_value);
+    c.set_new_value(new_value);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Locks the stripes of several ids at once, each stripe once, in address
+// order (no deadlock between two merges of overlapping records).
+class MultiLock {
+ public:
+  MultiLock(runtime::StripedLocks& locks, const std::vector<std::string>& ids) {
+    for (const auto& id : ids) mutexes_.push_back(&locks.For(id));
+    std::sort(mutexes_.begin(), mutexes_.end());
+    mutexes_.erase(std::unique(mutexes_.begin(), mutexes_.end()), mutexes_.end());
+    for (absl::Mutex* m : mutexes_) m->Lock();
+  }
+  ~MultiLock() {
+    for (auto it = mutexes_.rbegin(); it != mutexes_.rend(); ++it) (*it)->Unlock();
+  }
+
+ private:
+  std::vector<absl::Mutex*> mutexes_;
+};
+
 // `status` with its field (if any) under `prefix` ("metrics." + "period").
 absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefix) {
   std::optional<std::string> field = core::FieldOf(status);
@@ -545,6 +594,143 @@ absl::StatusOr<v1::ListTerritoryCustomersResponse> CustomerMasterService::ListMe
   return out;
 }
 
+grpc::Status CustomerMasterService::MergeCustomers(grpc::ServerContext* context,
+                                                   const v1::MergeCustomersRequest* request,
+                                                   v1::Customer* response) {
+  return rpc::HandleRpc("CustomerMaster/MergeCustomers", context,
+                        [&] { return Merge(*request, rpc::ActorOf(*context), response); });
+}
+
+grpc::Status CustomerMasterService::UnmergeCustomer(grpc::ServerContext* context,
+                                                    const v1::UnmergeCustomerRequest* request,
+                                                    v1::Customer* response) {
+  return rpc::HandleRpc("CustomerMaster/UnmergeCustomer", context,
+                        [&] { return Unmerge(*request, rpc::ActorOf(*context), response); });
+}
+
+absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& request,
+                                          const std::string& actor, v1::Customer* response) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
+  if (request.survivor_id().empty()) return core::FieldError("survivor_id", "must be set");
+  std::vector<std::string> ids(request.merged_ids().begin(), request.merged_ids().end());
+  ids.push_back(request.survivor_id());
+  MultiLock lock(locks_, ids);
+  return runtime::ExecuteOnce(
+      host_.store(), "MergeCustomers", request.request_id(), request, response,
+      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::Customer survivor, Load(request.survivor_id(), "survivor_id"));
+        std::vector<v1::Customer> merged;
+        for (int i = 0; i < request.merged_ids_size(); ++i) {
+          ASSIGN_OR_RETURN(v1::Customer m, Load(request.merged_ids(i), absl::StrCat("merged_ids[", i, "]")));
+          merged.push_back(std::move(m));
+        }
+        RETURN_IF_ERROR(ValidateMerge(request, survivor, merged));
+        MergeOutcome outcome = MergeProfiles(survivor, merged, request);
+        absl::Time now = host_.clock().Now();
+        const v1::Customer before = survivor;
+        *survivor.mutable_profile() = outcome.profile;
+        for (const auto& m : merged) survivor.add_merged_from(m.id());
+        survivor.set_version(survivor.version() + 1);
+        *survivor.mutable_updated_at() = ToProto(now);
+        PutVersion(batch, &before, survivor, ProfileDiff(before.profile(), survivor.profile()), actor,
+                   request.reason(), request.request_id(), &outcome.field_sources);
+        for (v1::Customer& m : merged) {
+          const v1::Customer previous = m;
+          m.set_status(v1::CUSTOMER_STATUS_MERGED);
+          m.set_merged_into(survivor.id());
+          m.set_version(m.version() + 1);
+          *m.mutable_updated_at() = ToProto(now);
+          v1::FieldChange change;
+          change.set_field("status");
+          change.set_old_value(v1::CustomerStatus_Name(previous.status()));
+          change.set_new_value("CUSTOMER_STATUS_MERGED");
+          PutVersion(batch, &previous, m, {change}, actor, request.reason(), request.request_id());
+        }
+        v1::CustomersMerged event;
+        *event.mutable_survivor() = survivor;
+        for (const auto& m : merged) event.add_merged_ids(m.id());
+        for (const auto& [field, source] : outcome.field_sources) {
+          (*event.mutable_field_sources())[field] = source;
+        }
+        event.set_reason(request.reason());
+        batch.AppendOutbox(Event(survivor, event, request.request_id(), actor));
+        *response = std::move(survivor);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& request,
+                                            const std::string& actor, v1::Customer* response) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
+  if (request.survivor_id().empty()) return core::FieldError("survivor_id", "must be set");
+  if (request.merged_id().empty()) return core::FieldError("merged_id", "must be set");
+  if (absl::StripAsciiWhitespace(request.reason()).empty()) {
+    return core::FieldError("reason", "say why the records are not the same customer");
+  }
+  MultiLock lock(locks_, {request.survivor_id(), request.merged_id()});
+  return runtime::ExecuteOnce(
+      host_.store(), "UnmergeCustomer", request.request_id(), request, response,
+      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::Customer survivor, Load(request.survivor_id(), "survivor_id"));
+        ASSIGN_OR_RETURN(v1::Customer merged, Load(request.merged_id(), "merged_id"));
+        if (merged.status() != v1::CUSTOMER_STATUS_MERGED || merged.merged_into() != survivor.id()) {
+          return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "merged_id",
+                                   "was not merged into survivor_id");
+        }
+        // The survivor's version that took the record in, and the one before.
+        ASSIGN_OR_RETURN(std::vector<v1::CustomerVersion> history, History(survivor.id()));
+        const v1::CustomerVersion* merge_version = nullptr;
+        const v1::CustomerVersion* before_merge = nullptr;
+        for (size_t i = 1; i < history.size(); ++i) {
+          const auto& from = history[i].customer().merged_from();
+          if (std::find(from.begin(), from.end(), merged.id()) != from.end()) {
+            merge_version = &history[i];
+            before_merge = &history[i - 1];
+            break;
+          }
+        }
+        if (merge_version == nullptr) return absl::DataLossError("merge not found in the survivor's history");
+        std::map<std::string, std::string> sources(merge_version->field_sources().begin(),
+                                                   merge_version->field_sources().end());
+        absl::Time now = host_.clock().Now();
+        const v1::Customer survivor_before = survivor;
+        *survivor.mutable_profile() = UnmergeProfile(survivor.profile(), sources, merged.id(),
+                                                     before_merge->customer().profile());
+        auto* from = survivor.mutable_merged_from();
+        from->erase(std::remove(from->begin(), from->end(), merged.id()), from->end());
+        survivor.set_version(survivor.version() + 1);
+        *survivor.mutable_updated_at() = ToProto(now);
+        PutVersion(batch, &survivor_before, survivor,
+                   ProfileDiff(survivor_before.profile(), survivor.profile()), actor, request.reason(),
+                   request.request_id());
+        // The merged record as it was before the merge, active again.
+        ASSIGN_OR_RETURN(std::vector<v1::CustomerVersion> merged_history, History(merged.id()));
+        const v1::Customer merged_before = merged;
+        for (auto it = merged_history.rbegin(); it != merged_history.rend(); ++it) {
+          if (it->customer().status() != v1::CUSTOMER_STATUS_MERGED) {
+            *merged.mutable_profile() = it->customer().profile();
+            break;
+          }
+        }
+        merged.set_status(v1::CUSTOMER_STATUS_ACTIVE);
+        merged.clear_merged_into();
+        merged.set_version(merged.version() + 1);
+        *merged.mutable_updated_at() = ToProto(now);
+        v1::FieldChange change;
+        change.set_field("status");
+        change.set_old_value("CUSTOMER_STATUS_MERGED");
+        change.set_new_value("CUSTOMER_STATUS_ACTIVE");
+        PutVersion(batch, &merged_before, merged, {change}, actor, request.reason(), request.request_id());
+        v1::CustomersUnmerged event;
+        *event.mutable_survivor() = survivor;
+        *event.mutable_restored() = merged;
+        event.set_reason(request.reason());
+        batch.AppendOutbox(Event(survivor, event, request.request_id(), actor));
+        *response = std::move(survivor);
+        return absl::OkStatus();
+      });
+}
+
 grpc::Status CustomerMasterService::FindDuplicateCandidates(
     grpc::ServerContext* context, const v1::FindDuplicateCandidatesRequest* request,
     v1::DuplicateCandidates* response) {
@@ -702,7 +888,7 @@ grpc::Status CustomerMasterService::GetWorklist(grpc::ServerContext* context,
       absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
       if (c.status().code() == absl::StatusCode::kNotFound) continue;
       RETURN_IF_ERROR(c.status());
-      if (c->status() == v1::CUSTOMER_STATUS_INACTIVE) continue;  // Nothing to collect.
+      if (!IsActive(*c)) continue;  // Nothing to collect.
       customers.push_back(*std::move(c));
     }
     for (auto& item : BuildWorklist(customers, rules_, request->limit() == 0 ? 50 : request->limit())) {
@@ -851,7 +1037,8 @@ void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* 
                                        const v1::Customer& customer,
                                        std::vector<v1::FieldChange> changes,
                                        const std::string& actor, const std::string& reason,
-                                       const std::string& request_id) {
+                                       const std::string& request_id,
+                                       const std::map<std::string, std::string>* field_sources) {
   std::set<SearchTerm> old_terms;
   if (previous != nullptr) {
     old_terms = TermsForName(previous->profile().name(), pinyin_);
@@ -887,6 +1074,9 @@ void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* 
   version.set_reason(reason);
   *version.mutable_changed_at() = customer.updated_at();
   version.set_request_id(request_id);
+  if (field_sources != nullptr) {
+    for (const auto& [field, source] : *field_sources) (*version.mutable_field_sources())[field] = source;
+  }
   batch.Put(store::Family::kState,
             store::KeyBuilder(kCustomerVersion)
                 .String(customer.id())
@@ -985,9 +1175,9 @@ absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerReque
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
         RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
-        if (customer.status() == v1::CUSTOMER_STATUS_INACTIVE) {
+        if (!IsActive(customer)) {
           return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
-                                   "is already inactive");
+                                   "is already inactive or merged");
         }
         const v1::Customer previous = customer;
         customer.set_status(v1::CUSTOMER_STATUS_INACTIVE);
@@ -1021,9 +1211,9 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
         RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
-        if (customer.status() == v1::CUSTOMER_STATUS_INACTIVE) {
+        if (!IsActive(customer)) {
           return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
-                                   "is inactive; its profile no longer changes");
+                                   "is inactive or merged; its profile no longer changes");
         }
         const v1::Customer previous = customer;
         v1::CustomerProfile patch = request.profile();

@@ -3,6 +3,8 @@
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 
+#include <map>
+
 #include "domain/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/runtime/command.h"
@@ -48,6 +50,11 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status ListTerritoryCustomers(grpc::ServerContext* context,
                                       const v1::ListTerritoryCustomersRequest* request,
                                       v1::ListTerritoryCustomersResponse* response) override;
+  grpc::Status MergeCustomers(grpc::ServerContext* context, const v1::MergeCustomersRequest* request,
+                              v1::Customer* response) override;
+  grpc::Status UnmergeCustomer(grpc::ServerContext* context,
+                               const v1::UnmergeCustomerRequest* request,
+                               v1::Customer* response) override;
   grpc::Status FindDuplicateCandidates(grpc::ServerContext* context,
                                        const v1::FindDuplicateCandidatesRequest* request,
                                        v1::DuplicateCandidates* response) override;
@@ -98,7 +105,12 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // (against `previous`, if it existed) into `batch`.
   void PutVersion(store::Batch& batch, const v1::Customer* previous, const v1::Customer& customer,
                   std::vector<v1::FieldChange> changes, const std::string& actor,
-                  const std::string& reason, const std::string& request_id);
+                  const std::string& reason, const std::string& request_id,
+                  const std::map<std::string, std::string>* field_sources = nullptr);
+  absl::Status Merge(const v1::MergeCustomersRequest& request, const std::string& actor,
+                     v1::Customer* response);
+  absl::Status Unmerge(const v1::UnmergeCustomerRequest& request, const std::string& actor,
+                       v1::Customer* response);
   bus::EventMeta EventMetaFor(const v1::Customer& customer, absl::string_view request_id,
                               const std::string& actor);
   v1::OutboxRecord Event(const v1::Customer& customer, const google::protobuf::Message& payload,

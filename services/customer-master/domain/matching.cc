@@ -40,7 +40,10 @@ std::vector<v1::DuplicateCandidate> RankCandidates(const v1::Customer& subject,
   MatchInput a = MatchInputFor(subject, pinyin);
   std::vector<v1::DuplicateCandidate> out;
   for (const v1::Customer& c : candidates) {
-    if (c.id() == subject.id() || c.status() == v1::CUSTOMER_STATUS_INACTIVE) continue;
+    if (c.id() == subject.id() || c.status() == v1::CUSTOMER_STATUS_INACTIVE ||
+        c.status() == v1::CUSTOMER_STATUS_MERGED) {
+      continue;
+    }
     MatchResult m = ScorePair(a, MatchInputFor(c, pinyin));
     if (m.score < min_score) continue;
     v1::DuplicateCandidate d;

@@ -107,7 +107,10 @@ v1::SearchEntry SearchEntryFor(const v1::Customer& c, const PinyinConverter& pin
 }
 
 bool PassesFilters(const v1::SearchEntry& e, const v1::SearchCustomersRequest& r) {
-  if (!r.include_inactive() && e.status() == v1::CUSTOMER_STATUS_INACTIVE) return false;
+  if (!r.include_inactive() && (e.status() == v1::CUSTOMER_STATUS_INACTIVE ||
+                                e.status() == v1::CUSTOMER_STATUS_MERGED)) {
+    return false;
+  }
   if (r.kind() != v1::CUSTOMER_KIND_UNSPECIFIED && e.kind() != r.kind()) return false;
   if (!r.province().empty() && e.province() != r.province()) return false;
   if (!r.city().empty() && e.city() != r.city()) return false;

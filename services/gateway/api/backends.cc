@@ -163,6 +163,22 @@ absl::StatusOr<v1::ListTerritoryCustomersResponse> Backends::ListTerritoryCustom
                query_deadline_);
 }
 
+absl::StatusOr<v1::Customer> Backends::MergeCustomers(const v1::MergeCustomersRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::MergeCustomers, request,
+               command_deadline_);
+}
+
+absl::StatusOr<v1::Customer> Backends::UnmergeCustomer(const v1::UnmergeCustomerRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::UnmergeCustomer, request,
+               command_deadline_);
+}
+
+absl::StatusOr<v1::DuplicateCandidates> Backends::FindDuplicateCandidates(
+    const v1::FindDuplicateCandidatesRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::FindDuplicateCandidates, request,
+               query_deadline_);
+}
+
 absl::StatusOr<v1::Completeness> Backends::GetCompleteness(const v1::GetCompletenessRequest& request) {
   return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCompleteness, request,
                query_deadline_);

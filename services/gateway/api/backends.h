@@ -48,6 +48,10 @@ class Backends {
   absl::StatusOr<v1::AlignmentHistory> GetAlignmentHistory(const v1::GetAlignmentRequest& request);
   absl::StatusOr<v1::ListTerritoryCustomersResponse> ListTerritoryCustomers(
       const v1::ListTerritoryCustomersRequest& request);
+  absl::StatusOr<v1::Customer> MergeCustomers(const v1::MergeCustomersRequest& request);
+  absl::StatusOr<v1::Customer> UnmergeCustomer(const v1::UnmergeCustomerRequest& request);
+  absl::StatusOr<v1::DuplicateCandidates> FindDuplicateCandidates(
+      const v1::FindDuplicateCandidatesRequest& request);
   absl::StatusOr<v1::Completeness> GetCompleteness(const v1::GetCompletenessRequest& request);
   absl::StatusOr<v1::Worklist> GetWorklist(const v1::GetWorklistRequest& request);
   absl::StatusOr<v1::SearchCustomersResponse> SearchCustomers(

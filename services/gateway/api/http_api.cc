@@ -167,6 +167,42 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
       request.set_subject_id(id);
       return Reply(200, backends.GetAlignmentHistory(request));
     }
+    if (sub == "duplicates" && req.method == "GET") {
+      *route = "customers/{id}/duplicates";
+      v1::FindDuplicateCandidatesRequest request;
+      request.set_customer_id(id);
+      if (std::string v = QueryParam(req.query, "min_score"); !v.empty()) {
+        double d = 0;
+        if (!absl::SimpleAtod(v, &d)) return Error(core::FieldError("min_score", "not a number"));
+        request.set_min_score(d);
+      }
+      if (std::string v = QueryParam(req.query, "limit"); !v.empty()) {
+        int n = 0;
+        if (!absl::SimpleAtoi(v, &n)) return Error(core::FieldError("limit", "not a number"));
+        request.set_limit(n);
+      }
+      return Reply(200, backends.FindDuplicateCandidates(request));
+    }
+    if (sub == "merge" && req.method == "POST") {
+      *route = "customers/{id}/merge";
+      v1::MergeCustomersRequest request;
+      if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+      if (!request.survivor_id().empty() && request.survivor_id() != id) {
+        return Error(core::FieldError("survivor_id", "differs from the id in the path"));
+      }
+      request.set_survivor_id(id);
+      return Reply(200, backends.MergeCustomers(request));
+    }
+    if (sub == "unmerge" && req.method == "POST") {
+      *route = "customers/{id}/unmerge";
+      v1::UnmergeCustomerRequest request;
+      if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+      if (!request.survivor_id().empty() && request.survivor_id() != id) {
+        return Error(core::FieldError("survivor_id", "differs from the id in the path"));
+      }
+      request.set_survivor_id(id);
+      return Reply(200, backends.UnmergeCustomer(request));
+    }
     if (sub == "deactivate" && req.method == "POST") {
       *route = "customers/{id}/deactivate";
       v1::DeactivateCustomerRequest request;

@@ -11,6 +11,9 @@
 //   GET   /api/v1/customers/{id}/history -> CustomerHistory (who, when, why,
 //         old and new values of every change)
 //   POST  /api/v1/customers/{id}/deactivate  DeactivateCustomerRequest -> Customer
+//   GET   /api/v1/customers/{id}/duplicates?min_score=&limit= -> DuplicateCandidates
+//   POST  /api/v1/customers/{id}/merge    MergeCustomersRequest (survivor = id) -> Customer
+//   POST  /api/v1/customers/{id}/unmerge  UnmergeCustomerRequest (survivor = id) -> Customer
 //   GET   /api/v1/customers/{id}/completeness -> Completeness
 //   GET   /api/v1/worklist?kind=&province=&city=&limit= -> Worklist
 //   POST  /api/v1/territories  CreateTerritoryRequest -> Territory (201)
