@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "domain/completeness.h"
+#include "pharmacrm/bus/kafka.h"
 
 #include "api/customer_master_service.h"
 #include "pharmacrm/core/status.h"
@@ -40,6 +41,10 @@ absl::Status Wire(runtime::ServiceHost& host) {
   static CustomerMasterService* service =
       new CustomerMasterService(host, *pinyin.release(), std::move(rules));
   host.AddGrpcService(service);
+  host.AddProjection({std::string(bus::kCustomerTopic)},
+                     [](const v1::EventEnvelope& event, store::Batch& batch) {
+                       return service->ApplyToIndex(event, batch);
+                     });
   return absl::OkStatus();
 }
 

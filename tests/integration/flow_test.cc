@@ -237,8 +237,9 @@ TEST_F(FlowTest, SearchFindsByCharactersPinyinAndInitialsWithStablePages) {
     EXPECT_TRUE(JsonStringToMessage(r.body, &out).ok()) << r.body;
     return out;
   };
-  // "天坛" percent-encoded: characters anywhere in the name.
-  EXPECT_EQ(search("query=%E5%A4%A9%E5%9D%9B").total_size(), 4);
+  // "天坛" percent-encoded: characters anywhere in the name. The index is a
+  // projection of the events: it follows within moments.
+  ASSERT_TRUE(WaitUntil([&] { return search("query=%E5%A4%A9%E5%9D%9B").total_size() == 4; }));
   EXPECT_EQ(search("query=tiantan").total_size(), 4);                       // Pinyin.
   EXPECT_EQ(search("query=ttpa").total_size(), 0);
   EXPECT_EQ(search("query=bjttyy").total_size(), 1);                        // Initials.
@@ -262,7 +263,7 @@ TEST_F(FlowTest, SearchFindsByCharactersPinyinAndInitialsWithStablePages) {
                                 R"({"request_id":"search-rename","expected_version":1,)"
                                 R"("profile":{"name":"北京普华国际医院"},"update_mask":"name"})");
   ASSERT_EQ(renamed.status, 200) << renamed.body;
-  EXPECT_EQ(search("query=tiantan").total_size(), 3);
+  ASSERT_TRUE(WaitUntil([&] { return search("query=tiantan").total_size() == 3; }));
   EXPECT_EQ(search("query=puhua").total_size(), 1);
 
   // Bad input names the field.
@@ -371,11 +372,12 @@ TEST_F(FlowTest, CompletenessScoresRecordsAndTheWorklistSaysWhatToCollect) {
   EXPECT_FALSE(bare_score.missing().empty());
   EXPECT_FALSE(bare_score.missing(0).label_zh().empty());
 
-  http::Response w = Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_PHARMACY&province=%E9%9D%92%E6%B5%B7%E7%9C%81&limit=10");
-  ASSERT_EQ(w.status, 200) << w.body;
   v1::Worklist worklist;
-  ASSERT_TRUE(JsonStringToMessage(w.body, &worklist).ok()) << w.body;
-  ASSERT_GE(worklist.items_size(), 1);
+  ASSERT_TRUE(WaitUntil([&] {
+    http::Response w = Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_PHARMACY&province=%E9%9D%92%E6%B5%B7%E7%9C%81&limit=10");
+    worklist.Clear();
+    return w.status == 200 && JsonStringToMessage(w.body, &worklist).ok() && worklist.items_size() == 2;
+  }));
   EXPECT_EQ(worklist.items(0).customer_id(), bare);  // Least complete first.
   EXPECT_EQ(Http("GET", "/api/v1/worklist?limit=10").status, 400);
   EXPECT_EQ(Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_PHARMACY&limit=9999").status, 400);
@@ -395,10 +397,15 @@ TEST_F(FlowTest, DeactivatedCustomerLeavesSearchKeepsHistoryAndIsPublished) {
   v1::SearchCustomersResponse found;
   ASSERT_TRUE(JsonStringToMessage(Http("GET", "/api/v1/customers?query=bidian").body, &found).ok());
   EXPECT_EQ(found.total_size(), 0);
-  ASSERT_TRUE(JsonStringToMessage(
-                  Http("GET", "/api/v1/customers?query=bidian&include_inactive=true").body, &found)
-                  .ok());
-  EXPECT_EQ(found.total_size(), 1);
+  ASSERT_TRUE(WaitUntil([&] {
+    found.Clear();
+    return JsonStringToMessage(Http("GET", "/api/v1/customers?query=bidian&include_inactive=true").body,
+                               &found).ok() &&
+           found.total_size() == 1 &&
+           found.customers(0).status() == v1::CUSTOMER_STATUS_INACTIVE;
+  }));
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", "/api/v1/customers?query=bidian").body, &found).ok());
+  EXPECT_EQ(found.total_size(), 0);
   http::Response patch = Http("PATCH", "/api/v1/customers/" + id,
                               R"({"request_id":"deact-2","expected_version":2,"profile":{"name":"x"},"update_mask":"name"})");
   EXPECT_EQ(patch.status, 400) << patch.body;  // FAILED_PRECONDITION.
@@ -459,8 +466,11 @@ TEST_F(FlowTest, CsvImportThroughTheCliAcceptsGoodRowsAndReportsBadOnes) {
 
   // The doctor is linked to the imported hospital and findable.
   v1::SearchCustomersResponse found;
-  ASSERT_TRUE(JsonStringToMessage(Http("GET", "/api/v1/customers?query=xiangya").body, &found).ok());
-  ASSERT_EQ(found.total_size(), 1);
+  ASSERT_TRUE(WaitUntil([&] {
+    found.Clear();
+    return JsonStringToMessage(Http("GET", "/api/v1/customers?query=xiangya").body, &found).ok() &&
+           found.total_size() == 1;
+  }));
   EXPECT_EQ(found.customers(0).profile().hospital().bed_count(), 3500);
   EXPECT_EQ(found.customers(0).profile().city(), "长沙市");
 
@@ -556,10 +566,12 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
 
   // Search within a territory (current alignment).
   v1::SearchCustomersResponse in_t2, in_t1;
-  ASSERT_TRUE(JsonStringToMessage(
-                  Http("GET", "/api/v1/customers?query=xiehe&territory_id=" + t2.id()).body, &in_t2)
-                  .ok());
-  EXPECT_EQ(in_t2.total_size(), 1);
+  ASSERT_TRUE(WaitUntil([&] {
+    in_t2.Clear();
+    return JsonStringToMessage(Http("GET", "/api/v1/customers?query=xiehe&territory_id=" + t2.id()).body,
+                               &in_t2).ok() &&
+           in_t2.total_size() == 1;
+  }));
   ASSERT_TRUE(JsonStringToMessage(
                   Http("GET", "/api/v1/customers?query=xiehe&territory_id=" + t1.id()).body, &in_t1)
                   .ok());
@@ -603,9 +615,11 @@ TEST_F(FlowTest, DuplicateCandidatesComeWithScoresAndReasons) {
   v1::FindDuplicateCandidatesRequest req;
   req.set_customer_id(a);
   v1::DuplicateCandidates out;
-  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-  ASSERT_TRUE(stub->FindDuplicateCandidates(ctx.get(), req, &out).ok());
-  ASSERT_EQ(out.candidates_size(), 1) << out.DebugString();
+  ASSERT_TRUE(WaitUntil([&] {
+    out.Clear();
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    return stub->FindDuplicateCandidates(ctx.get(), req, &out).ok() && out.candidates_size() == 1;
+  })) << out.DebugString();
   EXPECT_EQ(out.candidates(0).customer().id(), b);
   EXPECT_GE(out.candidates(0).score(), 0.6);
   bool phone_reason = false;
@@ -623,9 +637,10 @@ TEST_F(FlowTest, MergeMakesAGoldenRecordWithLineageAndUnmergeUndoesIt) {
                                              R"("address":"湖南省长沙市芙蓉区五一大道8号"})");
   std::string dupe = Register("merge-d", R"({"kind":"CUSTOMER_KIND_PHARMACY","name":"老百姓大药房芙蓉店",)"
                                          R"("phone":"0731-84440000"})");
-  http::Response candidates = Http("GET", absl::StrCat("/api/v1/customers/", survivor, "/duplicates?min_score=0.3"));
-  ASSERT_EQ(candidates.status, 200) << candidates.body;
-  EXPECT_NE(candidates.body.find(dupe), std::string::npos) << candidates.body;
+  ASSERT_TRUE(WaitUntil([&] {
+    http::Response c = Http("GET", absl::StrCat("/api/v1/customers/", survivor, "/duplicates?min_score=0.3"));
+    return c.status == 200 && c.body.find(dupe) != std::string::npos;
+  }));
 
   http::Response merged = Http("POST", absl::StrCat("/api/v1/customers/", survivor, "/merge"),
                                absl::StrCat(R"({"request_id":"merge-1","merged_ids":[")", dupe,

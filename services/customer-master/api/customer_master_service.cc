@@ -13,6 +13,7 @@
 #include "domain/import_rows.h"
 #include "domain/matching.h"
 #include "domain/merge.h"
+#include "pharmacrm/core/payload.h"
 #include "domain/metrics_rules.h"
 #include "domain/search.h"
 #include "domain/territories.h"
@@ -1033,12 +1034,8 @@ absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
 }
 
 
-void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* previous,
-                                       const v1::Customer& customer,
-                                       std::vector<v1::FieldChange> changes,
-                                       const std::string& actor, const std::string& reason,
-                                       const std::string& request_id,
-                                       const std::map<std::string, std::string>* field_sources) {
+void CustomerMasterService::IndexCustomer(store::Batch& batch, const v1::Customer* previous,
+                                          const v1::Customer& customer) const {
   std::set<SearchTerm> old_terms;
   if (previous != nullptr) {
     old_terms = TermsForName(previous->profile().name(), pinyin_);
@@ -1065,6 +1062,78 @@ void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* 
   const std::string entry = SearchEntryFor(customer, pinyin_).SerializeAsString();
   for (const auto& t : new_terms) batch.Put(store::Family::kState, TermKey(t, customer.id()), entry);
   batch.Put(store::Family::kState, RegionKey(customer), entry);
+  batch.Put(store::Family::kState, store::KeyBuilder(kIndexedSnapshot).String(customer.id()).key(),
+            customer.SerializeAsString());
+}
+
+absl::Status CustomerMasterService::Reindex(store::Batch& batch, v1::Customer customer,
+                                            bool status_only) const {
+  std::string key = store::KeyBuilder(kIndexedSnapshot).String(customer.id()).key();
+  std::optional<std::string> raw;
+  if (auto staged = batch.Pending(store::Family::kState, key); staged.has_value()) {
+    raw = *staged;
+  } else {
+    ASSIGN_OR_RETURN(raw, host_.store().Get(store::Family::kState, key));
+  }
+  std::optional<v1::Customer> previous;
+  if (raw) {
+    v1::Customer p;
+    if (!p.ParseFromString(*raw)) return absl::DataLossError("indexed snapshot does not parse");
+    previous = std::move(p);
+  }
+  if (status_only) {
+    if (!previous) return absl::OkStatus();  // Never indexed: nothing to hide.
+    v1::Customer updated = *previous;
+    updated.set_status(customer.status());
+    customer = std::move(updated);
+  } else if (previous && previous->version() >= customer.version()) {
+    return absl::OkStatus();  // An older event than what is indexed.
+  }
+  IndexCustomer(batch, previous ? &*previous : nullptr, customer);
+  return absl::OkStatus();
+}
+
+absl::Status CustomerMasterService::ApplyToIndex(const v1::EventEnvelope& event,
+                                                 store::Batch& batch) const {
+  const auto& payload = event.payload();
+  if (core::PayloadIs<v1::CustomerRegistered>(payload)) {
+    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomerRegistered>(payload));
+    return Reindex(batch, e.customer(), false);
+  }
+  if (core::PayloadIs<v1::ProfileChanged>(payload)) {
+    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::ProfileChanged>(payload));
+    return Reindex(batch, e.customer(), false);
+  }
+  if (core::PayloadIs<v1::CustomerDeactivated>(payload)) {
+    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomerDeactivated>(payload));
+    return Reindex(batch, e.customer(), false);
+  }
+  if (core::PayloadIs<v1::CustomersMerged>(payload)) {
+    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomersMerged>(payload));
+    RETURN_IF_ERROR(Reindex(batch, e.survivor(), false));
+    for (const auto& id : e.merged_ids()) {
+      v1::Customer merged;
+      merged.set_id(id);
+      merged.set_status(v1::CUSTOMER_STATUS_MERGED);
+      RETURN_IF_ERROR(Reindex(batch, merged, true));
+    }
+    return absl::OkStatus();
+  }
+  if (core::PayloadIs<v1::CustomersUnmerged>(payload)) {
+    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomersUnmerged>(payload));
+    RETURN_IF_ERROR(Reindex(batch, e.survivor(), false));
+    return Reindex(batch, e.restored(), false);
+  }
+  return absl::OkStatus();
+}
+
+void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* previous,
+                                       const v1::Customer& customer,
+                                       std::vector<v1::FieldChange> changes,
+                                       const std::string& actor, const std::string& reason,
+                                       const std::string& request_id,
+                                       const std::map<std::string, std::string>* field_sources) {
+  (void)previous;  // The search and match indexes follow from the events (ApplyToIndex).
   batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()),
             customer.SerializeAsString());
   v1::CustomerVersion version;

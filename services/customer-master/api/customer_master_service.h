@@ -7,6 +7,7 @@
 
 #include "domain/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
+#include "pharmacrm/v1/events.pb.h"
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
@@ -107,6 +108,16 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                   std::vector<v1::FieldChange> changes, const std::string& actor,
                   const std::string& reason, const std::string& request_id,
                   const std::map<std::string, std::string>* field_sources = nullptr);
+  // Maintains the search, region and blocking-key indexes from the
+  // service's own events (a projection: commands do not pay for them, and
+  // searches see a change a few milliseconds after it is acknowledged).
+ public:
+  absl::Status ApplyToIndex(const v1::EventEnvelope& event, store::Batch& batch) const;
+
+ private:
+  absl::Status Reindex(store::Batch& batch, v1::Customer customer, bool status_only) const;
+  void IndexCustomer(store::Batch& batch, const v1::Customer* previous,
+                     const v1::Customer& customer) const;
   absl::Status Merge(const v1::MergeCustomersRequest& request, const std::string& actor,
                      v1::Customer* response);
   absl::Status Unmerge(const v1::UnmergeCustomerRequest& request, const std::string& actor,

@@ -20,6 +20,9 @@
 //                     aligned there; ListTerritoryCustomers checks as-of)
 //   kBlockKey         String(blocking key) String(customer_id) -> "" (records
 //                     that may be duplicates share a key; domain/matching.h)
+//   kIndexedSnapshot  String(customer_id) -> v1::Customer as last indexed (the
+//                     indexes 3, 4 and 11 are a projection of the service's
+//                     own events; this says what to remove on the next one)
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 
@@ -39,6 +42,7 @@ enum KeySpace : uint8_t {
   kAlignment = 9,
   kTerritoryMember = 10,
   kBlockKey = 11,
+  kIndexedSnapshot = 12,
 };
 
 }  // namespace pharmacrm::customer_master
