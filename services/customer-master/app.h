@@ -11,7 +11,8 @@ inline const runtime::HostDefaults kDefaults{"customer-master", 7051, 9101};
 // config/completeness_rules.textproto, compiled in.
 extern const char kDefaultCompletenessRules[];
 
-// customer-master publishes pharmacrm.customer.events.v1 and consumes nothing.
+// customer-master publishes pharmacrm.customer.events.v1 and consumes its own
+// events to maintain the search, region and blocking-key indexes.
 // Flag --completeness_rules: a rules file replacing the compiled-in defaults
 // (a bad file stops start-up with the line at fault).
 absl::Status Wire(runtime::ServiceHost& host);
