@@ -45,6 +45,19 @@ std::string TermKey(const SearchTerm& term, absl::string_view id) {
 std::string BlockKey(absl::string_view block, absl::string_view id) {
   return store::KeyBuilder(kBlockKey).String(block).String(id).key();
 }
+// The region-index prefix of a kind, optionally narrowed to a province and
+// then a city.
+std::string RegionPrefix(v1::CustomerKind kind, const std::string& province,
+                         const std::string& city) {
+  store::KeyBuilder prefix(kRegionIndex);
+  prefix.Uint64(static_cast<uint64_t>(kind));
+  if (!province.empty()) {
+    prefix.String(province);
+    if (!city.empty()) prefix.String(city);
+  }
+  return std::move(prefix).key();
+}
+
 std::string RegionKey(const v1::Customer& c) {
   return store::KeyBuilder(kRegionIndex)
       .Uint64(static_cast<uint64_t>(c.profile().kind()))
@@ -293,7 +306,7 @@ absl::Status CustomerMasterService::Import(
       customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
       *customer.mutable_created_at() = ToProto(now);
       *customer.mutable_updated_at() = ToProto(now);
-      PutVersion(batch, nullptr, customer, {}, actor, reason, request_id);
+      PutVersion(batch, customer, {}, actor, reason, request_id);
       if (!row.external_id.empty()) {
         batch.Put(store::Family::kState, store::KeyBuilder(kExternalId).String(row.external_id).key(),
                   customer.id());
@@ -633,7 +646,7 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
         for (const auto& m : merged) survivor.add_merged_from(m.id());
         survivor.set_version(survivor.version() + 1);
         *survivor.mutable_updated_at() = ToProto(now);
-        PutVersion(batch, &before, survivor, ProfileDiff(before.profile(), survivor.profile()), actor,
+        PutVersion(batch, survivor, ProfileDiff(before.profile(), survivor.profile()), actor,
                    request.reason(), request.request_id(), &outcome.field_sources);
         for (v1::Customer& m : merged) {
           const v1::Customer previous = m;
@@ -645,7 +658,7 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
           change.set_field("status");
           change.set_old_value(v1::CustomerStatus_Name(previous.status()));
           change.set_new_value("CUSTOMER_STATUS_MERGED");
-          PutVersion(batch, &previous, m, {change}, actor, request.reason(), request.request_id());
+          PutVersion(batch, m, {change}, actor, request.reason(), request.request_id());
         }
         v1::CustomersMerged event;
         *event.mutable_survivor() = survivor;
@@ -701,13 +714,12 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         from->erase(std::remove(from->begin(), from->end(), merged.id()), from->end());
         survivor.set_version(survivor.version() + 1);
         *survivor.mutable_updated_at() = ToProto(now);
-        PutVersion(batch, &survivor_before, survivor,
+        PutVersion(batch, survivor,
                    ProfileDiff(survivor_before.profile(), survivor.profile()), actor, request.reason(),
                    request.request_id());
         // The merged record as it was before the merge, active again.
         ASSIGN_OR_RETURN(std::vector<v1::CustomerVersion> merged_history, History(merged.id()));
-        const v1::Customer merged_before = merged;
-        for (auto it = merged_history.rbegin(); it != merged_history.rend(); ++it) {
+              for (auto it = merged_history.rbegin(); it != merged_history.rend(); ++it) {
           if (it->customer().status() != v1::CUSTOMER_STATUS_MERGED) {
             *merged.mutable_profile() = it->customer().profile();
             break;
@@ -721,7 +733,7 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         change.set_field("status");
         change.set_old_value("CUSTOMER_STATUS_MERGED");
         change.set_new_value("CUSTOMER_STATUS_ACTIVE");
-        PutVersion(batch, &merged_before, merged, {change}, actor, request.reason(), request.request_id());
+        PutVersion(batch, merged, {change}, actor, request.reason(), request.request_id());
         v1::CustomersUnmerged event;
         *event.mutable_survivor() = survivor;
         *event.mutable_restored() = merged;
@@ -903,16 +915,11 @@ grpc::Status CustomerMasterService::GetWorklist(grpc::ServerContext* context,
 absl::StatusOr<std::vector<std::string>> CustomerMasterService::IdsInRegion(
     v1::CustomerKind kind, const std::string& province, const std::string& city, size_t max,
     bool* truncated) const {
-  store::KeyBuilder prefix(kRegionIndex);
-  prefix.Uint64(static_cast<uint64_t>(kind));
-  if (!province.empty()) {
-    prefix.String(province);
-    if (!city.empty()) prefix.String(city);
-  }
   std::vector<std::string> ids;
   *truncated = false;
   RETURN_IF_ERROR(host_.store().ScanPrefix(
-      store::Family::kState, prefix.key(), [&](absl::string_view key, absl::string_view) {
+      store::Family::kState, RegionPrefix(kind, province, city),
+      [&](absl::string_view key, absl::string_view) {
         if (ids.size() >= max) {
           *truncated = true;
           return false;
@@ -975,13 +982,9 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
     };
   };
   if (query.prefixes.empty()) {
-    store::KeyBuilder prefix(kRegionIndex);
-    prefix.Uint64(static_cast<uint64_t>(request.kind()));
-    if (!request.province().empty()) {
-      prefix.String(request.province());
-      if (!request.city().empty()) prefix.String(request.city());
-    }
-    RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, prefix.key(), collect(4)));
+    RETURN_IF_ERROR(host_.store().ScanPrefix(
+        store::Family::kState, RegionPrefix(request.kind(), request.province(), request.city()),
+        collect(4)));
   } else {
     for (const SearchTerm& p : query.prefixes) {
       if (truncated) break;
@@ -1127,13 +1130,12 @@ absl::Status CustomerMasterService::ApplyToIndex(const v1::EventEnvelope& event,
   return absl::OkStatus();
 }
 
-void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer* previous,
-                                       const v1::Customer& customer,
+void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer& customer,
                                        std::vector<v1::FieldChange> changes,
                                        const std::string& actor, const std::string& reason,
                                        const std::string& request_id,
                                        const std::map<std::string, std::string>* field_sources) {
-  (void)previous;  // The search and match indexes follow from the events (ApplyToIndex).
+  // The search and match indexes follow from the events (ApplyToIndex).
   batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()),
             customer.SerializeAsString());
   v1::CustomerVersion version;
@@ -1219,7 +1221,7 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         response->set_status(v1::CUSTOMER_STATUS_ACTIVE);
         *response->mutable_created_at() = ToProto(now);
         *response->mutable_updated_at() = ToProto(now);
-        PutVersion(batch, nullptr, *response, {}, actor, "registered", request.request_id());
+        PutVersion(batch, *response, {}, actor, "registered", request.request_id());
         v1::CustomerRegistered event;
         *event.mutable_customer() = *response;
         batch.AppendOutbox(Event(*response, event, request.request_id(), actor));
@@ -1248,7 +1250,6 @@ absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerReque
           return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
                                    "is already inactive or merged");
         }
-        const v1::Customer previous = customer;
         customer.set_status(v1::CUSTOMER_STATUS_INACTIVE);
         customer.set_version(customer.version() + 1);
         *customer.mutable_updated_at() = ToProto(host_.clock().Now());
@@ -1256,7 +1257,7 @@ absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerReque
         change.set_field("status");
         change.set_old_value("CUSTOMER_STATUS_ACTIVE");
         change.set_new_value("CUSTOMER_STATUS_INACTIVE");
-        PutVersion(batch, &previous, customer, {change}, actor, request.reason(), request.request_id());
+        PutVersion(batch, customer, {change}, actor, request.reason(), request.request_id());
         v1::CustomerDeactivated event;
         *event.mutable_customer() = customer;
         event.set_reason(request.reason());
@@ -1284,7 +1285,6 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
           return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
                                    "is inactive or merged; its profile no longer changes");
         }
-        const v1::Customer previous = customer;
         v1::CustomerProfile patch = request.profile();
         RETURN_IF_ERROR(NormalizeProfile(&patch));
         ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes,
@@ -1298,7 +1298,7 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         }
         customer.set_version(customer.version() + 1);
         *customer.mutable_updated_at() = ToProto(host_.clock().Now());
-        PutVersion(batch, &previous, customer, changes, actor, request.reason(), request.request_id());
+        PutVersion(batch, customer, changes, actor, request.reason(), request.request_id());
         v1::ProfileChanged event;
         *event.mutable_customer() = customer;
         for (auto& c : changes) *event.add_changes() = std::move(c);

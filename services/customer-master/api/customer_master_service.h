@@ -102,9 +102,8 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                                                        const std::string& city, size_t max,
                                                        bool* truncated) const;
   absl::StatusOr<v1::SearchCustomersResponse> Search(const v1::SearchCustomersRequest& request) const;
-  // Puts the customer, its new version record and its search-index changes
-  // (against `previous`, if it existed) into `batch`.
-  void PutVersion(store::Batch& batch, const v1::Customer* previous, const v1::Customer& customer,
+  // Puts the customer and its new version record into `batch`.
+  void PutVersion(store::Batch& batch, const v1::Customer& customer,
                   std::vector<v1::FieldChange> changes, const std::string& actor,
                   const std::string& reason, const std::string& request_id,
                   const std::map<std::string, std::string>* field_sources = nullptr);
