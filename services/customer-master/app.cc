@@ -6,7 +6,6 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "domain/completeness.h"
-#include "pharmacrm/bus/kafka.h"
 
 #include "api/customer_master_service.h"
 #include "pharmacrm/core/status.h"
@@ -40,11 +39,8 @@ absl::Status Wire(runtime::ServiceHost& host) {
   ASSIGN_OR_RETURN(v1::CompletenessRules rules, LoadRules());
   static CustomerMasterService* service =
       new CustomerMasterService(host, *pinyin.release(), std::move(rules));
+  RETURN_IF_ERROR(service->LoadIndex());
   host.AddGrpcService(service);
-  host.AddProjection({std::string(bus::kCustomerTopic)},
-                     [](const v1::EventEnvelope& event, store::Batch& batch) {
-                       return service->ApplyToIndex(event, batch);
-                     });
   return absl::OkStatus();
 }
 

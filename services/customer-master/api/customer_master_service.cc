@@ -36,36 +36,6 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
-std::string TermKey(const SearchTerm& term, absl::string_view id) {
-  return store::KeyBuilder(kSearchTerm)
-      .String(absl::StrCat(std::string(1, static_cast<char>(term.form)), term.text))
-      .String(id)
-      .key();
-}
-std::string BlockKey(absl::string_view block, absl::string_view id) {
-  return store::KeyBuilder(kBlockKey).String(block).String(id).key();
-}
-// The region-index prefix of a kind, optionally narrowed to a province and
-// then a city.
-std::string RegionPrefix(v1::CustomerKind kind, const std::string& province,
-                         const std::string& city) {
-  store::KeyBuilder prefix(kRegionIndex);
-  prefix.Uint64(static_cast<uint64_t>(kind));
-  if (!province.empty()) {
-    prefix.String(province);
-    if (!city.empty()) prefix.String(city);
-  }
-  return std::move(prefix).key();
-}
-
-std::string RegionKey(const v1::Customer& c) {
-  return store::KeyBuilder(kRegionIndex)
-      .Uint64(static_cast<uint64_t>(c.profile().kind()))
-      .String(c.profile().province())
-      .String(c.profile().city())
-      .String(c.id())
-      .key();
-}
 bool IsActive(const v1::Customer& c) {
   return c.status() == v1::CUSTOMER_STATUS_ACTIVE || c.status() == v1::CUSTOMER_STATUS_UNSPECIFIED;
 }
@@ -123,7 +93,7 @@ absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefi
   return core::FieldStatus(status.code(), absl::StrCat(prefix, *field), message);
 }
 
-// Most index entries one search examines.
+// Most matches one search or worklist collects.
 constexpr size_t kMaxCandidates = 5000;
 }  // namespace
 
@@ -245,6 +215,7 @@ absl::Status CustomerMasterService::Import(
   };
   auto process = [&]() -> absl::Status {
     store::Batch batch;
+    std::vector<v1::Customer> registered;
     for (ImportRow& row : rows) {
       progress.set_rows_read(progress.rows_read() + 1);
       v1::CustomerProfile& p = row.profile;
@@ -320,10 +291,12 @@ absl::Status CustomerMasterService::Import(
       v1::CustomerRegistered event;
       *event.mutable_customer() = customer;
       batch.AppendOutbox(Event(customer, event, request_id, actor));
+      registered.push_back(std::move(customer));
       progress.set_accepted(progress.accepted() + 1);
     }
     rows.clear();
     if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
+    for (const auto& c : registered) index_.Upsert(c);
     double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
     progress.set_rows_per_second(progress.rows_read() / seconds);
     v1::ImportProgress update = progress;
@@ -629,7 +602,7 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
   std::vector<std::string> ids(request.merged_ids().begin(), request.merged_ids().end());
   ids.push_back(request.survivor_id());
   MultiLock lock(locks_, ids);
-  return runtime::ExecuteOnce(
+  absl::Status status = runtime::ExecuteOnce(
       host_.store(), "MergeCustomers", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer survivor, Load(request.survivor_id(), "survivor_id"));
@@ -671,6 +644,13 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
         *response = std::move(survivor);
         return absl::OkStatus();
       });
+  if (!status.ok()) return status;
+  index_.Upsert(*response);
+  for (const auto& id : request.merged_ids()) {
+    ASSIGN_OR_RETURN(v1::Customer merged, Load(id, "merged_ids"));
+    index_.Upsert(merged);
+  }
+  return status;
 }
 
 absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& request,
@@ -682,7 +662,7 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
     return core::FieldError("reason", "say why the records are not the same customer");
   }
   MultiLock lock(locks_, {request.survivor_id(), request.merged_id()});
-  return runtime::ExecuteOnce(
+  absl::Status status = runtime::ExecuteOnce(
       host_.store(), "UnmergeCustomer", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer survivor, Load(request.survivor_id(), "survivor_id"));
@@ -742,6 +722,11 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         *response = std::move(survivor);
         return absl::OkStatus();
       });
+  if (!status.ok()) return status;
+  index_.Upsert(*response);
+  ASSIGN_OR_RETURN(v1::Customer restored, Load(request.merged_id(), "merged_id"));
+  index_.Upsert(restored);
+  return status;
 }
 
 grpc::Status CustomerMasterService::FindDuplicateCandidates(
@@ -753,20 +738,11 @@ grpc::Status CustomerMasterService::FindDuplicateCandidates(
     std::set<std::string> ids;
     bool partial = false;
     for (const std::string& block : BlockingKeys(MatchInputFor(subject, pinyin_))) {
-      RETURN_IF_ERROR(host_.store().ScanPrefix(
-          store::Family::kState, store::KeyBuilder(kBlockKey).String(block).key(),
-          [&](absl::string_view key, absl::string_view) {
-            if (ids.size() >= kMaxCandidates) {
-              partial = true;
-              return false;
-            }
-            store::KeyReader reader(key);
-            (void)reader.KeySpace();
-            (void)reader.String();
-            absl::StatusOr<std::string> id = reader.String();
-            if (id.ok()) ids.insert(*std::move(id));
-            return true;
-          }));
+      bool truncated = false;
+      for (auto& id : index_.IdsWithBlockKey(block, kMaxCandidates, &truncated)) {
+        ids.insert(std::move(id));
+      }
+      partial = partial || truncated;
     }
     std::vector<v1::Customer> candidates;
     for (const std::string& id : ids) {
@@ -893,9 +869,8 @@ grpc::Status CustomerMasterService::GetWorklist(grpc::ServerContext* context,
       return core::FieldError("limit", "must be 0 (default 50) to 500");
     }
     bool truncated = false;
-    ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                     IdsInRegion(request->kind(), request->province(), request->city(),
-                                 kMaxCandidates, &truncated));
+    std::vector<std::string> ids = index_.IdsInRegion(request->kind(), request->province(),
+                                                      request->city(), kMaxCandidates, &truncated);
     std::vector<v1::Customer> customers;
     for (const auto& id : ids) {
       absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
@@ -912,30 +887,6 @@ grpc::Status CustomerMasterService::GetWorklist(grpc::ServerContext* context,
   });
 }
 
-absl::StatusOr<std::vector<std::string>> CustomerMasterService::IdsInRegion(
-    v1::CustomerKind kind, const std::string& province, const std::string& city, size_t max,
-    bool* truncated) const {
-  std::vector<std::string> ids;
-  *truncated = false;
-  RETURN_IF_ERROR(host_.store().ScanPrefix(
-      store::Family::kState, RegionPrefix(kind, province, city),
-      [&](absl::string_view key, absl::string_view) {
-        if (ids.size() >= max) {
-          *truncated = true;
-          return false;
-        }
-        store::KeyReader reader(key);
-        (void)reader.KeySpace();
-        (void)reader.Uint64();
-        (void)reader.String();
-        (void)reader.String();
-        absl::StatusOr<std::string> id = reader.String();
-        if (id.ok()) ids.push_back(*std::move(id));
-        return true;
-      }));
-  return ids;
-}
-
 grpc::Status CustomerMasterService::SearchCustomers(grpc::ServerContext* context,
                                                     const v1::SearchCustomersRequest* request,
                                                     v1::SearchCustomersResponse* response) {
@@ -949,56 +900,14 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
     const v1::SearchCustomersRequest& request) const {
   RETURN_IF_ERROR(ValidateSearch(request));
   ASSIGN_OR_RETURN(ParsedQuery query, ParseSearchQuery(request.query()));
-  // Index entries carry the filters and the sort key: only the page's
-  // customers are read.
-  absl::flat_hash_map<std::string, v1::SearchEntry> entries;
-  bool truncated = false;
-  absl::Status entry_error = absl::OkStatus();
-  auto collect = [&](int id_component) {
-    return [&, id_component](absl::string_view key, absl::string_view value) {
-      if (entries.size() >= kMaxCandidates) {
-        truncated = true;
-        return false;
-      }
-      store::KeyReader reader(key);
-      (void)reader.KeySpace();
-      if (id_component == 4) {
-        (void)reader.Uint64();
-        (void)reader.String();
-        (void)reader.String();
-      } else {
-        (void)reader.String();
-      }
-      absl::StatusOr<std::string> id = reader.String();
-      if (!id.ok() || entries.contains(*id)) return true;
-      v1::SearchEntry entry;
-      if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
-          entry.sort_key().empty()) {
-        entry_error = absl::DataLossError("search index entry without its data; rebuild the index");
-        return false;
-      }
-      if (PassesFilters(entry, request)) entries.emplace(*std::move(id), std::move(entry));
-      return true;
-    };
-  };
-  if (query.prefixes.empty()) {
-    RETURN_IF_ERROR(host_.store().ScanPrefix(
-        store::Family::kState, RegionPrefix(request.kind(), request.province(), request.city()),
-        collect(4)));
-  } else {
-    for (const SearchTerm& p : query.prefixes) {
-      if (truncated) break;
-      std::string prefix = store::KeyBuilder(kSearchTerm).key();
-      prefix.push_back(static_cast<char>(p.form));
-      prefix += p.text;
-      RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, prefix, collect(2)));
-    }
-  }
-  RETURN_IF_ERROR(entry_error);
+  // The index holds the filters and the sort key: only the page's customers
+  // are read from the store.
+  CustomerIndex::Matches found = index_.Search(query, request, kMaxCandidates);
+  bool truncated = found.truncated;
   std::vector<std::pair<std::string, v1::SearchEntry>> matches;
-  matches.reserve(entries.size());
+  matches.reserve(found.items.size());
   google::protobuf::Timestamp now = ToProto(host_.clock().Now());
-  for (auto& [id, entry] : entries) {
+  for (auto& [id, entry] : found.items) {
     if (!request.territory_id().empty()) {
       ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
                        Alignments(v1::ALIGNMENT_SUBJECT_CUSTOMER, id));
@@ -1037,96 +946,46 @@ absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
 }
 
 
-void CustomerMasterService::IndexCustomer(store::Batch& batch, const v1::Customer* previous,
-                                          const v1::Customer& customer) const {
-  std::set<SearchTerm> old_terms;
-  if (previous != nullptr) {
-    old_terms = TermsForName(previous->profile().name(), pinyin_);
-    std::string old_region = RegionKey(*previous);
-    if (old_region != RegionKey(customer)) batch.Delete(store::Family::kState, old_region);
-  }
-  std::set<SearchTerm> new_terms = TermsForName(customer.profile().name(), pinyin_);
-  for (const auto& t : old_terms) {
-    if (!new_terms.count(t)) batch.Delete(store::Family::kState, TermKey(t, customer.id()));
-  }
-  std::set<std::string> old_blocks;
-  if (previous != nullptr) {
-    for (auto& k : BlockingKeys(MatchInputFor(*previous, pinyin_))) old_blocks.insert(std::move(k));
-  }
-  std::vector<std::string> new_block_list = BlockingKeys(MatchInputFor(customer, pinyin_));
-  std::set<std::string> new_blocks(new_block_list.begin(), new_block_list.end());
-  for (const auto& k : old_blocks) {
-    if (!new_blocks.count(k)) batch.Delete(store::Family::kState, BlockKey(k, customer.id()));
-  }
-  for (const auto& k : new_blocks) {
-    if (!old_blocks.count(k)) batch.Put(store::Family::kState, BlockKey(k, customer.id()), "");
-  }
-  // Every entry carries the filters and sort key, so all are rewritten.
-  const std::string entry = SearchEntryFor(customer, pinyin_).SerializeAsString();
-  for (const auto& t : new_terms) batch.Put(store::Family::kState, TermKey(t, customer.id()), entry);
-  batch.Put(store::Family::kState, RegionKey(customer), entry);
-  batch.Put(store::Family::kState, store::KeyBuilder(kIndexedSnapshot).String(customer.id()).key(),
-            customer.SerializeAsString());
-}
-
-absl::Status CustomerMasterService::Reindex(store::Batch& batch, v1::Customer customer,
-                                            bool status_only) const {
-  std::string key = store::KeyBuilder(kIndexedSnapshot).String(customer.id()).key();
-  std::optional<std::string> raw;
-  if (auto staged = batch.Pending(store::Family::kState, key); staged.has_value()) {
-    raw = *staged;
-  } else {
-    ASSIGN_OR_RETURN(raw, host_.store().Get(store::Family::kState, key));
-  }
-  std::optional<v1::Customer> previous;
-  if (raw) {
-    v1::Customer p;
-    if (!p.ParseFromString(*raw)) return absl::DataLossError("indexed snapshot does not parse");
-    previous = std::move(p);
-  }
-  if (status_only) {
-    if (!previous) return absl::OkStatus();  // Never indexed: nothing to hide.
-    v1::Customer updated = *previous;
-    updated.set_status(customer.status());
-    customer = std::move(updated);
-  } else if (previous && previous->version() >= customer.version()) {
-    return absl::OkStatus();  // An older event than what is indexed.
-  }
-  IndexCustomer(batch, previous ? &*previous : nullptr, customer);
-  return absl::OkStatus();
-}
-
-absl::Status CustomerMasterService::ApplyToIndex(const v1::EventEnvelope& event,
-                                                 store::Batch& batch) const {
-  const auto& payload = event.payload();
-  if (core::PayloadIs<v1::CustomerRegistered>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomerRegistered>(payload));
-    return Reindex(batch, e.customer(), false);
-  }
-  if (core::PayloadIs<v1::ProfileChanged>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::ProfileChanged>(payload));
-    return Reindex(batch, e.customer(), false);
-  }
-  if (core::PayloadIs<v1::CustomerDeactivated>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomerDeactivated>(payload));
-    return Reindex(batch, e.customer(), false);
-  }
-  if (core::PayloadIs<v1::CustomersMerged>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomersMerged>(payload));
-    RETURN_IF_ERROR(Reindex(batch, e.survivor(), false));
-    for (const auto& id : e.merged_ids()) {
-      v1::Customer merged;
-      merged.set_id(id);
-      merged.set_status(v1::CUSTOMER_STATUS_MERGED);
-      RETURN_IF_ERROR(Reindex(batch, merged, true));
+absl::Status CustomerMasterService::LoadIndex() {
+  // Key spaces of the on-disk index of earlier versions: removed once.
+  for (uint8_t retired : {kRetiredSearchTerm, kRetiredRegionIndex, kRetiredBlockKey,
+                          kRetiredIndexedSnapshot}) {
+    std::vector<std::string> keys;
+    auto flush = [&]() -> absl::Status {
+      store::Batch batch;
+      for (const auto& k : keys) batch.Delete(store::Family::kState, k);
+      keys.clear();
+      return batch.empty() ? absl::OkStatus() : host_.store().Write(std::move(batch));
+    };
+    RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, store::KeyBuilder(retired).key(),
+                                             [&](absl::string_view key, absl::string_view) {
+                                               keys.emplace_back(key);
+                                               return true;
+                                             }));
+    while (!keys.empty()) {
+      std::vector<std::string> rest;
+      if (keys.size() > 10000) rest.assign(keys.begin() + 10000, keys.end()), keys.resize(10000);
+      RETURN_IF_ERROR(flush());
+      keys = std::move(rest);
     }
-    return absl::OkStatus();
   }
-  if (core::PayloadIs<v1::CustomersUnmerged>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomersUnmerged>(payload));
-    RETURN_IF_ERROR(Reindex(batch, e.survivor(), false));
-    return Reindex(batch, e.restored(), false);
-  }
+  absl::Status parse = absl::OkStatus();
+  absl::Time start = absl::Now();
+  RETURN_IF_ERROR(host_.store().ScanPrefix(
+      store::Family::kState, store::KeyBuilder(kCustomer).key(),
+      [&](absl::string_view, absl::string_view value) {
+        v1::Customer c;
+        if (!c.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parse = absl::DataLossError("a stored customer does not parse");
+          return false;
+        }
+        index_.Upsert(c);
+        return true;
+      }));
+  RETURN_IF_ERROR(parse);
+  core::Log(core::LogLevel::kInfo, "search index built",
+            {{"customers", std::to_string(index_.size())},
+             {"seconds", absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start))}});
   return absl::OkStatus();
 }
 
@@ -1135,7 +994,6 @@ void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer& 
                                        const std::string& actor, const std::string& reason,
                                        const std::string& request_id,
                                        const std::map<std::string, std::string>* field_sources) {
-  // The search and match indexes follow from the events (ApplyToIndex).
   batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()),
             customer.SerializeAsString());
   v1::CustomerVersion version;
@@ -1211,7 +1069,7 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
   RETURN_IF_ERROR(ValidateProfile(profile));
   RETURN_IF_ERROR(CheckHospitalReference(profile));
   absl::MutexLock lock(&locks_.For(request.request_id()));
-  return runtime::ExecuteOnce(
+  absl::Status status = runtime::ExecuteOnce(
       host_.store(), "RegisterCustomer", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) {
         absl::Time now = host_.clock().Now();
@@ -1227,6 +1085,8 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         batch.AppendOutbox(Event(*response, event, request.request_id(), actor));
         return absl::OkStatus();
       });
+  if (status.ok()) index_.Upsert(*response);
+  return status;
 }
 
 absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerRequest& request,
@@ -1241,7 +1101,7 @@ absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerReque
   }
   if (request.reason().size() > 500) return core::FieldError("reason", "longer than 500 bytes");
   absl::MutexLock lock(&locks_.For(request.customer_id()));
-  return runtime::ExecuteOnce(
+  absl::Status status = runtime::ExecuteOnce(
       host_.store(), "DeactivateCustomer", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
@@ -1265,6 +1125,8 @@ absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerReque
         *response = std::move(customer);
         return absl::OkStatus();
       });
+  if (status.ok()) index_.Upsert(*response);
+  return status;
 }
 
 absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& request,
@@ -1276,7 +1138,7 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
   }
   if (request.reason().size() > 500) return core::FieldError("reason", "longer than 500 bytes");
   absl::MutexLock lock(&locks_.For(request.customer_id()));
-  return runtime::ExecuteOnce(
+  absl::Status status = runtime::ExecuteOnce(
       host_.store(), "UpdateCustomer", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
@@ -1307,6 +1169,8 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         *response = std::move(customer);
         return absl::OkStatus();
       });
+  if (status.ok()) index_.Upsert(*response);
+  return status;
 }
 
 }  // namespace pharmacrm::customer_master

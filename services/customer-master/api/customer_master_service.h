@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "domain/customer_index.h"
 #include "domain/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/v1/events.pb.h"
@@ -19,7 +20,12 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // `pinyin` must outlive the service.
   CustomerMasterService(runtime::ServiceHost& host, const PinyinConverter& pinyin,
                         v1::CompletenessRules rules)
-      : host_(host), pinyin_(pinyin), rules_(std::move(rules)) {}
+      : host_(host), pinyin_(pinyin), rules_(std::move(rules)), index_(pinyin) {}
+
+  // Builds the in-memory search index from every stored customer; call once
+  // before serving. Also removes the on-disk index entries of earlier
+  // versions (retired key spaces, storage/keys.h).
+  absl::Status LoadIndex();
 
   grpc::Status RegisterCustomer(grpc::ServerContext* context, const v1::RegisterCustomerRequest* request,
                                 v1::Customer* response) override;
@@ -95,28 +101,12 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::Status Record(const v1::RecordMetricsRequest& request, const std::string& actor,
                       v1::CustomerMetrics* response);
   absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;
-  // Ids in the region index for kind [/province [/city]], at most `max`;
-  // `truncated` says whether more were there.
-  absl::StatusOr<std::vector<std::string>> IdsInRegion(v1::CustomerKind kind,
-                                                       const std::string& province,
-                                                       const std::string& city, size_t max,
-                                                       bool* truncated) const;
   absl::StatusOr<v1::SearchCustomersResponse> Search(const v1::SearchCustomersRequest& request) const;
   // Puts the customer and its new version record into `batch`.
   void PutVersion(store::Batch& batch, const v1::Customer& customer,
                   std::vector<v1::FieldChange> changes, const std::string& actor,
                   const std::string& reason, const std::string& request_id,
                   const std::map<std::string, std::string>* field_sources = nullptr);
-  // Maintains the search, region and blocking-key indexes from the
-  // service's own events (a projection: commands do not pay for them, and
-  // searches see a change a few milliseconds after it is acknowledged).
- public:
-  absl::Status ApplyToIndex(const v1::EventEnvelope& event, store::Batch& batch) const;
-
- private:
-  absl::Status Reindex(store::Batch& batch, v1::Customer customer, bool status_only) const;
-  void IndexCustomer(store::Batch& batch, const v1::Customer* previous,
-                     const v1::Customer& customer) const;
   absl::Status Merge(const v1::MergeCustomersRequest& request, const std::string& actor,
                      v1::Customer* response);
   absl::Status Unmerge(const v1::UnmergeCustomerRequest& request, const std::string& actor,
@@ -130,6 +120,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   const PinyinConverter& pinyin_;
   const v1::CompletenessRules rules_;
   runtime::StripedLocks locks_;
+  // Search, region and blocking-key index: updated after each commit, under
+  // the lock of the customer concerned.
+  CustomerIndex index_;
 };
 
 }  // namespace pharmacrm::customer_master

@@ -12,19 +12,6 @@
 namespace pharmacrm::customer_master {
 namespace {
 
-// UTF-8 code points of `s` as separate strings.
-std::vector<std::string> CodePoints(absl::string_view s) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
-    len = std::min(len, s.size() - i);
-    out.emplace_back(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
 bool HasNonAscii(absl::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
@@ -34,34 +21,6 @@ std::string SortKey(const v1::Customer& c, const PinyinConverter& pinyin) {
 }
 
 }  // namespace
-
-std::set<SearchTerm> TermsForName(absl::string_view name, const PinyinConverter& pinyin) {
-  std::set<SearchTerm> terms;
-  std::vector<std::string> chars = CodePoints(NormalizeText(name));
-  if (chars.size() > kMaxIndexedChars) chars.resize(kMaxIndexedChars);
-  std::string text;
-  for (const auto& c : chars) absl::StrAppend(&text, c);
-  std::string lowered = absl::AsciiStrToLower(text);
-  for (size_t i = 0; i < chars.size(); ++i) {
-    std::string suffix;
-    for (size_t j = i; j < chars.size(); ++j) absl::StrAppend(&suffix, chars[j]);
-    suffix = absl::AsciiStrToLower(suffix);
-    if (!absl::StripAsciiWhitespace(suffix).empty()) {
-      terms.insert({TermForm::kHanzi, std::string(absl::StripLeadingAsciiWhitespace(suffix))});
-    }
-  }
-  std::vector<std::string> syllables = absl::StrSplit(pinyin.FullPinyin(text), ' ', absl::SkipEmpty());
-  for (size_t i = 0; i < syllables.size(); ++i) {
-    std::string full, initials;
-    for (size_t j = i; j < syllables.size(); ++j) {
-      absl::StrAppend(&full, syllables[j]);
-      initials.push_back(syllables[j][0]);
-    }
-    terms.insert({TermForm::kPinyin, full});
-    terms.insert({TermForm::kInitials, initials});
-  }
-  return terms;
-}
 
 absl::StatusOr<ParsedQuery> ParseSearchQuery(absl::string_view query) {
   ParsedQuery parsed;

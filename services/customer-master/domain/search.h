@@ -1,11 +1,10 @@
-// Customer search: which index terms a customer gets, how a query is read,
-// and how matches are filtered, ordered and paged. Pure; the index itself
-// lives in RocksDB (storage/keys.h, kSearchTerm and kRegionIndex).
+// Customer search: how a query is read, and how matches are filtered,
+// ordered and paged. Pure; the index itself is domain/customer_index.h.
 //
 // A name is findable by any part of it in Chinese characters ("协和"), by
 // full pinyin from any syllable on ("xiehe", "xie he yi") and by pinyin
-// initials from any syllable on ("xhyy", "bjxh"): the index holds every
-// suffix of each form, and a query is a prefix scan over one form.
+// initials from any syllable on ("xhyy", "bjxh"): a query is a prefix of a
+// suffix of one form of the name (FormsMatch in customer_index.h).
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_H_
 
@@ -34,11 +33,8 @@ struct SearchTerm {
 };
 
 // Names longer than this many characters are indexed by their first
-// kMaxIndexedChars characters (suffixes of the rest are not findable).
+// kMaxIndexedChars characters (parts of the rest are not findable).
 inline constexpr size_t kMaxIndexedChars = 32;
-
-// Every term under which `name` is found.
-std::set<SearchTerm> TermsForName(absl::string_view name, const PinyinConverter& pinyin);
 
 // A query: the form to scan and the prefix to scan for. A query with any
 // Chinese character is matched against characters; an ASCII one against

@@ -11,33 +11,6 @@ const PinyinConverter& Pinyin() {
   return *p;
 }
 
-bool HasTerm(const std::set<SearchTerm>& terms, TermForm form, const std::string& prefix) {
-  for (const auto& t : terms) {
-    if (t.form == form && t.text.compare(0, prefix.size(), prefix) == 0) return true;
-  }
-  return false;
-}
-
-TEST(TermsForName, FindableByAnyPartInCharactersPinyinAndInitials) {
-  auto terms = TermsForName("北京协和医院", Pinyin());
-  EXPECT_TRUE(HasTerm(terms, TermForm::kHanzi, "北京协和医院"));
-  EXPECT_TRUE(HasTerm(terms, TermForm::kHanzi, "协和"));
-  EXPECT_TRUE(HasTerm(terms, TermForm::kHanzi, "医院"));
-  EXPECT_TRUE(HasTerm(terms, TermForm::kPinyin, "beijing"));
-  EXPECT_TRUE(HasTerm(terms, TermForm::kPinyin, "xiehe"));
-  EXPECT_TRUE(HasTerm(terms, TermForm::kInitials, "bjxh"));
-  EXPECT_TRUE(HasTerm(terms, TermForm::kInitials, "xhyy"));
-  EXPECT_FALSE(HasTerm(terms, TermForm::kPinyin, "ehe"));  // Not a syllable start.
-  // 6 character suffixes + 6 pinyin suffixes + 6 initials suffixes.
-  EXPECT_EQ(terms.size(), 18u);
-}
-
-TEST(TermsForName, LongNamesAreCapped) {
-  std::string name;
-  for (int i = 0; i < 50; ++i) name += "药";
-  EXPECT_LE(TermsForName(name, Pinyin()).size(), 3 * kMaxIndexedChars);
-}
-
 TEST(ParseSearchQuery, ChineseMatchesCharactersAsciiMatchesPinyinAndInitials) {
   auto q = ParseSearchQuery(" 协和 ");
   ASSERT_TRUE(q.ok());

@@ -1,0 +1,292 @@
+#include "domain/customer_index.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "domain/matching.h"
+#include "domain/normalize.h"
+#include "domain/similarity.h"
+
+namespace pharmacrm::customer_master {
+namespace {
+
+// Byte length of the UTF-8 sequence starting with `lead` (1 for a stray
+// continuation byte, as the search terms treat it).
+size_t CodePointLength(unsigned char lead) {
+  return lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 1;
+}
+
+// Offsets of the code points of `s`.
+std::vector<size_t> CodePointStarts(absl::string_view s) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < s.size();) {
+    out.push_back(i);
+    i += std::min(CodePointLength(static_cast<unsigned char>(s[i])), s.size() - i);
+  }
+  return out;
+}
+
+uint64_t Gram(char tag, absl::string_view text) {
+  return absl::Hash<std::tuple<char, absl::string_view>>{}(std::make_tuple(tag, text));
+}
+
+// The gram a query term is looked up under: its first two characters, or
+// its first three letters.
+absl::string_view QueryGram(const SearchTerm& term) {
+  if (term.form == TermForm::kHanzi) {
+    std::vector<size_t> starts = CodePointStarts(term.text);
+    return starts.size() <= 2 ? absl::string_view(term.text)
+                              : absl::string_view(term.text).substr(0, starts[2]);
+  }
+  return absl::string_view(term.text).substr(0, 3);
+}
+
+void SortUnique(std::vector<uint64_t>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+}  // namespace
+
+NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin) {
+  NameForms forms;
+  std::string normalized = NormalizeText(name);
+  std::vector<size_t> starts = CodePointStarts(normalized);
+  if (starts.size() > kMaxIndexedChars) normalized.resize(starts[kMaxIndexedChars]);
+  forms.text = absl::AsciiStrToLower(normalized);
+  for (absl::string_view syllable :
+       absl::StrSplit(pinyin.FullPinyin(normalized), ' ', absl::SkipEmpty())) {
+    forms.starts.push_back(static_cast<uint16_t>(forms.pinyin.size()));
+    forms.pinyin.append(syllable.data(), syllable.size());
+    forms.initials.push_back(syllable[0]);
+  }
+  return forms;
+}
+
+bool FormsMatch(const NameForms& forms, const SearchTerm& term) {
+  if (term.text.empty()) return false;
+  switch (term.form) {
+    case TermForm::kHanzi:
+      return forms.text.find(term.text) != std::string::npos;
+    case TermForm::kInitials:
+      return forms.initials.find(term.text) != std::string::npos;
+    case TermForm::kPinyin:
+      for (uint16_t s : forms.starts) {
+        if (forms.pinyin.size() - s >= term.text.size() &&
+            forms.pinyin.compare(s, term.text.size(), term.text) == 0) {
+          return true;
+        }
+      }
+      return false;
+  }
+  return false;
+}
+
+uint64_t CustomerIndex::TermGram(const SearchTerm& term) {
+  return Gram(static_cast<char>(term.form), QueryGram(term));
+}
+uint64_t CustomerIndex::BlockGram(absl::string_view key) { return Gram('b', key); }
+uint64_t CustomerIndex::KindGram(v1::CustomerKind kind) {
+  return absl::Hash<std::tuple<char, int>>{}(std::make_tuple('k', static_cast<int>(kind)));
+}
+uint64_t CustomerIndex::ProvinceGram(v1::CustomerKind kind, absl::string_view province) {
+  return absl::Hash<std::tuple<char, int, absl::string_view>>{}(
+      std::make_tuple('v', static_cast<int>(kind), province));
+}
+uint64_t CustomerIndex::CityGram(v1::CustomerKind kind, absl::string_view province,
+                                 absl::string_view city) {
+  return absl::Hash<std::tuple<char, int, absl::string_view, absl::string_view>>{}(
+      std::make_tuple('c', static_cast<int>(kind), province, city));
+}
+
+std::vector<uint64_t> CustomerIndex::NameGrams(const NameForms& forms) {
+  std::vector<uint64_t> out;
+  absl::string_view text = forms.text;
+  std::vector<size_t> starts = CodePointStarts(text);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(text[starts[i]]))) continue;
+    size_t end1 = i + 1 < starts.size() ? starts[i + 1] : text.size();
+    size_t end2 = i + 2 < starts.size() ? starts[i + 2] : text.size();
+    out.push_back(Gram('h', text.substr(starts[i], end1 - starts[i])));
+    if (end2 > end1) out.push_back(Gram('h', text.substr(starts[i], end2 - starts[i])));
+  }
+  absl::string_view pinyin = forms.pinyin;
+  for (uint16_t s : forms.starts) {
+    for (size_t n = 1; n <= 3 && s + n <= pinyin.size(); ++n) out.push_back(Gram('p', pinyin.substr(s, n)));
+  }
+  absl::string_view initials = forms.initials;
+  for (size_t j = 0; j < initials.size(); ++j) {
+    for (size_t n = 1; n <= 3 && j + n <= initials.size(); ++n) {
+      out.push_back(Gram('i', initials.substr(j, n)));
+    }
+  }
+  SortUnique(out);
+  return out;
+}
+
+std::vector<uint64_t> CustomerIndex::RegionGrams(const v1::SearchEntry& e) {
+  std::vector<uint64_t> out = {KindGram(e.kind()), ProvinceGram(e.kind(), e.province()),
+                               CityGram(e.kind(), e.province(), e.city())};
+  SortUnique(out);
+  return out;
+}
+
+void CustomerIndex::AddPostings(const std::vector<uint64_t>& before,
+                                const std::vector<uint64_t>& now, uint32_t slot) {
+  for (uint64_t key : now) {
+    if (std::binary_search(before.begin(), before.end(), key)) continue;
+    postings_[key].push_back(slot);
+  }
+}
+
+const std::vector<uint32_t>* CustomerIndex::Postings(uint64_t key) const {
+  auto it = postings_.find(key);
+  return it == postings_.end() ? nullptr : &it->second;
+}
+
+void CustomerIndex::Upsert(const v1::Customer& customer) {
+  // Everything that needs pinyin is computed before taking the lock.
+  const std::string& name = customer.profile().name();
+  NameForms forms = FormsForName(name, pinyin_);
+  v1::SearchEntry entry = SearchEntryFor(customer, pinyin_);
+  std::vector<std::string> blocks = BlockingKeys(MatchInputFor(customer, pinyin_));
+  std::sort(blocks.begin(), blocks.end());
+  blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+  std::vector<uint64_t> name_grams = NameGrams(forms);
+  std::vector<uint64_t> region_grams = RegionGrams(entry);
+  std::vector<uint64_t> block_grams;
+  for (const auto& b : blocks) block_grams.push_back(BlockGram(b));
+  SortUnique(block_grams);
+
+  absl::MutexLock lock(&mu_);
+  auto [it, inserted] = by_id_.try_emplace(customer.id(), static_cast<uint32_t>(slots_.size()));
+  uint32_t index = it->second;
+  if (inserted) {
+    slots_.emplace_back();
+    slots_.back().id = customer.id();
+  }
+  Slot& slot = slots_[index];
+  if (!inserted && slot.version > customer.version()) return;  // Already newer.
+  std::vector<uint64_t> old_name, old_region, old_block;
+  if (!inserted) {
+    if (slot.name == name) {
+      old_name = name_grams;  // Same name: its postings are there already.
+    } else {
+      old_name = NameGrams(slot.forms);
+    }
+    old_region = RegionGrams(slot.entry);
+    for (const auto& b : slot.block_keys) old_block.push_back(BlockGram(b));
+    SortUnique(old_block);
+  }
+  AddPostings(old_name, name_grams, index);
+  AddPostings(old_region, region_grams, index);
+  AddPostings(old_block, block_grams, index);
+  slot.version = customer.version();
+  slot.name = name;
+  slot.entry = std::move(entry);
+  slot.forms = std::move(forms);
+  slot.block_keys = std::move(blocks);
+}
+
+size_t CustomerIndex::size() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return slots_.size();
+}
+
+CustomerIndex::Matches CustomerIndex::Search(const ParsedQuery& query,
+                                             const v1::SearchCustomersRequest& request,
+                                             size_t max) const {
+  Matches out;
+  absl::flat_hash_set<uint32_t> accepted;
+  absl::ReaderMutexLock lock(&mu_);
+  // Returns false once one more than `max` matched.
+  auto take = [&](uint32_t index) {
+    if (accepted.contains(index)) return true;
+    if (accepted.size() >= max) {
+      out.truncated = true;
+      return false;
+    }
+    accepted.insert(index);
+    out.items.emplace_back(slots_[index].id, slots_[index].entry);
+    return true;
+  };
+  if (query.prefixes.empty()) {
+    uint64_t key = !request.city().empty() && !request.province().empty()
+                       ? CityGram(request.kind(), request.province(), request.city())
+                   : !request.province().empty() ? ProvinceGram(request.kind(), request.province())
+                                                 : KindGram(request.kind());
+    if (const auto* list = Postings(key)) {
+      for (uint32_t index : *list) {
+        if (!PassesFilters(slots_[index].entry, request)) continue;
+        if (!take(index)) break;
+      }
+    }
+    return out;
+  }
+  for (const SearchTerm& term : query.prefixes) {
+    const auto* list = Postings(TermGram(term));
+    if (list == nullptr) continue;
+    for (uint32_t index : *list) {
+      const Slot& slot = slots_[index];
+      if (!FormsMatch(slot.forms, term) || !PassesFilters(slot.entry, request)) continue;
+      if (!take(index)) return out;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> CustomerIndex::IdsInRegion(v1::CustomerKind kind, absl::string_view province,
+                                                    absl::string_view city, size_t max,
+                                                    bool* truncated) const {
+  std::vector<std::string> ids;
+  *truncated = false;
+  absl::flat_hash_set<uint32_t> seen;
+  absl::ReaderMutexLock lock(&mu_);
+  uint64_t key = !city.empty() && !province.empty() ? CityGram(kind, province, city)
+                 : !province.empty()                ? ProvinceGram(kind, province)
+                                                    : KindGram(kind);
+  const auto* list = Postings(key);
+  if (list == nullptr) return ids;
+  for (uint32_t index : *list) {
+    const v1::SearchEntry& e = slots_[index].entry;
+    if (e.kind() != kind || (!province.empty() && e.province() != province) ||
+        (!city.empty() && e.city() != city) || !seen.insert(index).second) {
+      continue;
+    }
+    if (ids.size() >= max) {
+      *truncated = true;
+      break;
+    }
+    ids.push_back(slots_[index].id);
+  }
+  return ids;
+}
+
+std::vector<std::string> CustomerIndex::IdsWithBlockKey(absl::string_view key, size_t max,
+                                                        bool* truncated) const {
+  std::vector<std::string> ids;
+  *truncated = false;
+  absl::flat_hash_set<uint32_t> seen;
+  absl::ReaderMutexLock lock(&mu_);
+  const auto* list = Postings(BlockGram(key));
+  if (list == nullptr) return ids;
+  for (uint32_t index : *list) {
+    const Slot& slot = slots_[index];
+    if (!std::binary_search(slot.block_keys.begin(), slot.block_keys.end(), key) ||
+        !seen.insert(index).second) {
+      continue;
+    }
+    if (ids.size() >= max) {
+      *truncated = true;
+      break;
+    }
+    ids.push_back(slot.id);
+  }
+  return ids;
+}
+
+}  // namespace pharmacrm::customer_master

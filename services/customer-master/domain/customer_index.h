@@ -1,0 +1,113 @@
+// customer-master's search, region and blocking-key index, held in memory.
+//
+// A read model of the stored customers: built at start from every customer
+// record, then kept current by the command handlers right after each commit
+// (so a search sees a customer as soon as the command that wrote it has
+// answered). It is never persisted: RocksDB holds the customers, this holds
+// what is needed to find them.
+//
+// Name matching has the semantics of domain/search.h: a query in Chinese
+// characters matches any part of the name; a letter query matches the full
+// pinyin from any syllable on ("xiehe") or the initials from any syllable on
+// ("xhyy"). Candidates come from posting lists of short grams (one and two
+// characters; one to three letters at a syllable start) and every candidate
+// is checked against the name's forms, so a posting list may hold stale or
+// colliding entries without a wrong answer.
+//
+// Thread-safe: queries share a reader lock; Upsert takes the writer lock.
+#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_INDEX_H_
+#define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_INDEX_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "domain/pinyin.h"
+#include "domain/search.h"
+#include "pharmacrm/v1/customer_master.pb.h"
+#include "pharmacrm/v1/customer_master_storage.pb.h"
+
+namespace pharmacrm::customer_master {
+
+// The forms of a name that queries are matched against.
+struct NameForms {
+  std::string text;               // Normalised, ASCII-lower-cased, first kMaxIndexedChars characters.
+  std::string pinyin;             // Compact pinyin of `text` ("beijingxiehe").
+  std::vector<uint16_t> starts;   // Offsets in `pinyin` where a syllable starts.
+  std::string initials;           // One letter or digit per syllable ("bjxh").
+};
+NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin);
+
+// True if `term` (a query prefix, domain/search.h) matches `forms`.
+bool FormsMatch(const NameForms& forms, const SearchTerm& term);
+
+class CustomerIndex {
+ public:
+  explicit CustomerIndex(const PinyinConverter& pinyin) : pinyin_(pinyin) {}
+  CustomerIndex(const CustomerIndex&) = delete;
+  CustomerIndex& operator=(const CustomerIndex&) = delete;
+
+  // Adds `customer`, or replaces what is held of it unless that is of a
+  // later version.
+  void Upsert(const v1::Customer& customer);
+
+  // Number of customers held.
+  size_t size() const;
+
+  struct Matches {
+    std::vector<std::pair<std::string, v1::SearchEntry>> items;  // id, entry; unordered.
+    bool truncated = false;  // More matched than `max`.
+  };
+  // Customers whose name matches any of `query`'s prefixes (all customers of
+  // request.kind() when it has none) and that pass PassesFilters(request).
+  Matches Search(const ParsedQuery& query, const v1::SearchCustomersRequest& request,
+                 size_t max) const;
+
+  // Ids of customers of `kind`, in `province` and `city` when not empty.
+  std::vector<std::string> IdsInRegion(v1::CustomerKind kind, absl::string_view province,
+                                       absl::string_view city, size_t max, bool* truncated) const;
+
+  // Ids of customers with the blocking key (domain/similarity.h).
+  std::vector<std::string> IdsWithBlockKey(absl::string_view key, size_t max, bool* truncated) const;
+
+ private:
+  struct Slot {
+    std::string id;
+    int64_t version = 0;
+    std::string name;
+    v1::SearchEntry entry;
+    NameForms forms;
+    std::vector<std::string> block_keys;
+  };
+
+  // Posting-list keys of the slot's name grams, region and blocking keys.
+  static std::vector<uint64_t> NameGrams(const NameForms& forms);
+  static std::vector<uint64_t> RegionGrams(const v1::SearchEntry& entry);
+  static uint64_t TermGram(const SearchTerm& term);
+  static uint64_t BlockGram(absl::string_view key);
+  static uint64_t KindGram(v1::CustomerKind kind);
+  static uint64_t ProvinceGram(v1::CustomerKind kind, absl::string_view province);
+  static uint64_t CityGram(v1::CustomerKind kind, absl::string_view province, absl::string_view city);
+
+  // Appends `slot` to the postings of every key in `now` not in `before`.
+  void AddPostings(const std::vector<uint64_t>& before, const std::vector<uint64_t>& now,
+                   uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  const std::vector<uint32_t>* Postings(uint64_t key) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  const PinyinConverter& pinyin_;
+  mutable absl::Mutex mu_;
+  std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> by_id_ ABSL_GUARDED_BY(mu_);
+  // Append-only: entries whose slot changed since stay, and every reader
+  // re-checks the slot.
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace pharmacrm::customer_master
+
+#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_INDEX_H_

@@ -1,0 +1,206 @@
+#include "domain/customer_index.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "domain/matching.h"
+#include "domain/similarity.h"
+#include "gtest/gtest.h"
+
+namespace pharmacrm::customer_master {
+namespace {
+
+const PinyinConverter& Pinyin() {
+  static const PinyinConverter* p = PinyinConverter::Create()->release();
+  return *p;
+}
+
+v1::Customer Make(const std::string& id, const std::string& name,
+                  v1::CustomerKind kind = v1::CUSTOMER_KIND_HOSPITAL, int64_t version = 1,
+                  const std::string& province = "北京市", const std::string& city = "北京市") {
+  v1::Customer c;
+  c.set_id(id);
+  c.set_version(version);
+  c.set_status(v1::CUSTOMER_STATUS_ACTIVE);
+  c.mutable_profile()->set_kind(kind);
+  c.mutable_profile()->set_name(name);
+  c.mutable_profile()->set_province(province);
+  c.mutable_profile()->set_city(city);
+  return c;
+}
+
+std::vector<std::string> Find(const CustomerIndex& index, const std::string& query,
+                              v1::SearchCustomersRequest request = {}, size_t max = 100) {
+  request.set_query(query);
+  auto parsed = ParseSearchQuery(query);
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  std::vector<std::string> ids;
+  for (const auto& [id, entry] : index.Search(*parsed, request, max).items) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+using Ids = std::vector<std::string>;
+
+TEST(FormsMatch, AnyPartInCharactersPinyinFromASyllableAndInitials) {
+  NameForms f = FormsForName("北京协和医院", Pinyin());
+  EXPECT_EQ(f.pinyin, "beijingxieheyiyuan");
+  EXPECT_EQ(f.initials, "bjxhyy");
+  EXPECT_TRUE(FormsMatch(f, {TermForm::kHanzi, "协和"}));
+  EXPECT_TRUE(FormsMatch(f, {TermForm::kHanzi, "北京协和医院"}));
+  EXPECT_FALSE(FormsMatch(f, {TermForm::kHanzi, "协医"}));
+  EXPECT_TRUE(FormsMatch(f, {TermForm::kPinyin, "xiehe"}));
+  EXPECT_TRUE(FormsMatch(f, {TermForm::kPinyin, "beijingx"}));
+  EXPECT_FALSE(FormsMatch(f, {TermForm::kPinyin, "eijing"}));  // Not a syllable start.
+  EXPECT_FALSE(FormsMatch(f, {TermForm::kPinyin, "yuanx"}));   // Past the end.
+  EXPECT_TRUE(FormsMatch(f, {TermForm::kInitials, "xhyy"}));
+  EXPECT_FALSE(FormsMatch(f, {TermForm::kInitials, "bx"}));
+  EXPECT_FALSE(FormsMatch(f, {TermForm::kHanzi, ""}));
+}
+
+TEST(FormsForName, LongNamesAreCappedAndCaseFolded) {
+  std::string name = "ABC";
+  for (int i = 0; i < 50; ++i) name += "药";
+  NameForms f = FormsForName(name, Pinyin());
+  EXPECT_EQ(f.text.substr(0, 3), "abc");
+  EXPECT_EQ(f.initials.size(), kMaxIndexedChars - 3 + 1);  // "abc" is one token.
+}
+
+TEST(CustomerIndex, FindsByCharactersPinyinAndInitials) {
+  CustomerIndex index(Pinyin());
+  index.Upsert(Make("c1", "北京协和医院"));
+  index.Upsert(Make("c2", "上海瑞金医院"));
+  index.Upsert(Make("c3", "张伟", v1::CUSTOMER_KIND_DOCTOR));
+  EXPECT_EQ(index.size(), 3u);
+  EXPECT_EQ(Find(index, "协和"), Ids({"c1"}));
+  EXPECT_EQ(Find(index, "医院"), Ids({"c1", "c2"}));
+  EXPECT_EQ(Find(index, "院"), Ids({"c1", "c2"}));
+  EXPECT_EQ(Find(index, "xiehe"), Ids({"c1"}));
+  EXPECT_EQ(Find(index, "XieHe"), Ids({"c1"}));
+  EXPECT_EQ(Find(index, "xhyy"), Ids({"c1"}));
+  EXPECT_EQ(Find(index, "yy"), Ids({"c1", "c2"}));
+  EXPECT_EQ(Find(index, "z"), Ids({"c3"}));  // zhang: initial and pinyin.
+  EXPECT_EQ(Find(index, "zw"), Ids({"c3"}));
+  EXPECT_EQ(Find(index, "eijing"), Ids({}));
+  EXPECT_EQ(Find(index, "广州"), Ids({}));
+}
+
+TEST(CustomerIndex, AppliesFilters) {
+  CustomerIndex index(Pinyin());
+  index.Upsert(Make("c1", "北京协和医院"));
+  index.Upsert(Make("c2", "协和药房", v1::CUSTOMER_KIND_PHARMACY));
+  index.Upsert(Make("c3", "协和医院分院", v1::CUSTOMER_KIND_HOSPITAL, 1, "河北省", "石家庄市"));
+  v1::Customer inactive = Make("c4", "协和门诊");
+  inactive.set_status(v1::CUSTOMER_STATUS_INACTIVE);
+  index.Upsert(inactive);
+  v1::SearchCustomersRequest r;
+  r.set_kind(v1::CUSTOMER_KIND_HOSPITAL);
+  EXPECT_EQ(Find(index, "协和", r), Ids({"c1", "c3"}));
+  r.set_province("河北省");
+  EXPECT_EQ(Find(index, "xh", r), Ids({"c3"}));
+  v1::SearchCustomersRequest all;
+  EXPECT_EQ(Find(index, "协和", all), Ids({"c1", "c2", "c3"}));
+  all.set_include_inactive(true);
+  EXPECT_EQ(Find(index, "协和", all), Ids({"c1", "c2", "c3", "c4"}));
+}
+
+TEST(CustomerIndex, KindAndRegionWithoutAName) {
+  CustomerIndex index(Pinyin());
+  index.Upsert(Make("c1", "北京协和医院"));
+  index.Upsert(Make("c2", "石家庄医院", v1::CUSTOMER_KIND_HOSPITAL, 1, "河北省", "石家庄市"));
+  index.Upsert(Make("c3", "张伟", v1::CUSTOMER_KIND_DOCTOR));
+  v1::SearchCustomersRequest r;
+  r.set_kind(v1::CUSTOMER_KIND_HOSPITAL);
+  EXPECT_EQ(Find(index, "", r), Ids({"c1", "c2"}));
+  r.set_province("河北省");
+  EXPECT_EQ(Find(index, "", r), Ids({"c2"}));
+  r.set_city("保定市");
+  EXPECT_EQ(Find(index, "", r), Ids({}));
+  bool truncated = true;
+  EXPECT_EQ(index.IdsInRegion(v1::CUSTOMER_KIND_HOSPITAL, "北京市", "", 10, &truncated), Ids({"c1"}));
+  EXPECT_FALSE(truncated);
+  EXPECT_EQ(index.IdsInRegion(v1::CUSTOMER_KIND_DOCTOR, "", "", 10, &truncated), Ids({"c3"}));
+}
+
+TEST(CustomerIndex, ARenameOrMoveReplacesWhatIsFound) {
+  CustomerIndex index(Pinyin());
+  index.Upsert(Make("c1", "北京协和医院"));
+  index.Upsert(Make("c1", "北京同仁医院", v1::CUSTOMER_KIND_HOSPITAL, 2, "河北省", "保定市"));
+  EXPECT_EQ(Find(index, "协和"), Ids({}));
+  EXPECT_EQ(Find(index, "xiehe"), Ids({}));
+  EXPECT_EQ(Find(index, "同仁"), Ids({"c1"}));
+  EXPECT_EQ(Find(index, "医院"), Ids({"c1"}));  // Old and new posting: found once.
+  bool truncated = false;
+  EXPECT_EQ(index.IdsInRegion(v1::CUSTOMER_KIND_HOSPITAL, "北京市", "", 10, &truncated), Ids({}));
+  EXPECT_EQ(index.IdsInRegion(v1::CUSTOMER_KIND_HOSPITAL, "河北省", "保定市", 10, &truncated),
+            Ids({"c1"}));
+  // Back to the first name: found again, once.
+  index.Upsert(Make("c1", "北京协和医院", v1::CUSTOMER_KIND_HOSPITAL, 3));
+  EXPECT_EQ(Find(index, "协和"), Ids({"c1"}));
+  EXPECT_EQ(index.size(), 1u);
+}
+
+TEST(CustomerIndex, AnOlderVersionDoesNotReplaceANewerOne) {
+  CustomerIndex index(Pinyin());
+  index.Upsert(Make("c1", "北京同仁医院", v1::CUSTOMER_KIND_HOSPITAL, 5));
+  index.Upsert(Make("c1", "北京协和医院", v1::CUSTOMER_KIND_HOSPITAL, 4));
+  EXPECT_EQ(Find(index, "同仁"), Ids({"c1"}));
+  EXPECT_EQ(Find(index, "协和"), Ids({}));
+}
+
+TEST(CustomerIndex, StopsAtMaxAndSaysSo) {
+  CustomerIndex index(Pinyin());
+  for (int i = 0; i < 30; ++i) index.Upsert(Make(absl::StrCat("c", i), absl::StrCat("人民医院", i)));
+  v1::SearchCustomersRequest r;
+  auto parsed = ParseSearchQuery("人民");
+  auto m = index.Search(*parsed, r, 10);
+  EXPECT_EQ(m.items.size(), 10u);
+  EXPECT_TRUE(m.truncated);
+  m = index.Search(*parsed, r, 30);
+  EXPECT_EQ(m.items.size(), 30u);
+  EXPECT_FALSE(m.truncated);
+  bool truncated = false;
+  EXPECT_EQ(index.IdsInRegion(v1::CUSTOMER_KIND_HOSPITAL, "", "", 5, &truncated).size(), 5u);
+  EXPECT_TRUE(truncated);
+}
+
+TEST(CustomerIndex, BlockingKeysFindPossibleDuplicates) {
+  CustomerIndex index(Pinyin());
+  v1::Customer a = Make("c1", "北京协和医院");
+  a.mutable_profile()->set_phone("010-69156114");
+  v1::Customer b = Make("c2", "北京协和醫院");  // Traditional: another pinyin? same phone.
+  b.mutable_profile()->set_phone("010-69156114");
+  index.Upsert(a);
+  index.Upsert(b);
+  index.Upsert(Make("c3", "上海瑞金医院"));
+  bool truncated = false;
+  std::vector<std::string> keys = BlockingKeys(MatchInputFor(a, Pinyin()));
+  ASSERT_FALSE(keys.empty());
+  std::vector<std::string> found;
+  for (const auto& k : keys) {
+    for (auto& id : index.IdsWithBlockKey(k, 10, &truncated)) found.push_back(id);
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  EXPECT_EQ(found, Ids({"c1", "c2"}));
+  EXPECT_EQ(index.IdsWithBlockKey("no such key", 10, &truncated), Ids({}));
+}
+
+TEST(CustomerIndex, ReadersAndAWriterAtOnce) {
+  CustomerIndex index(Pinyin());
+  std::thread writer([&] {
+    for (int i = 0; i < 2000; ++i) index.Upsert(Make(absl::StrCat("c", i), absl::StrCat("协和医院", i)));
+  });
+  size_t last = 0;
+  for (int i = 0; i < 200; ++i) {
+    size_t n = Find(index, "协和", {}, 5000).size();
+    EXPECT_GE(n, last);  // Never loses what it had.
+    last = n;
+  }
+  writer.join();
+  EXPECT_EQ(Find(index, "协和", {}, 5000).size(), 2000u);
+}
+
+}  // namespace
+}  // namespace pharmacrm::customer_master
