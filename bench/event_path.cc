@@ -4,8 +4,11 @@
 // machine: RocksDB WriteBatch rate, librdkafka produce rate to the same
 // broker, and gRPC unary rate of an echo handler on loopback.
 //
-// Also reads customer-master's process_cpu_seconds_total before and after
-// the commands phase: CPU per command is the figure least moved by a noisy
+// The gRPC ceiling and the commands alternate in short slices (--rounds):
+// the reported ratio is the median of the per-round ratios, and the host's
+// steal time (CPU taken by other virtual machines, /proc/stat) is printed
+// for both. Also reads customer-master's process_cpu_seconds_total around the
+// command slices: CPU per command is the figure least moved by a noisy
 // machine.
 //
 // Expects a broker, customer-master and value-scoring already running (see
@@ -15,6 +18,7 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -42,7 +46,11 @@ ABSL_FLAG(int, clients, 32, "Concurrent client threads (commands in flight)");
 ABSL_FLAG(int, warmup_seconds, 10,
           "Commands sent before measuring, so that the broker's JIT compiler and RocksDB's "
           "memtables have settled");
-ABSL_FLAG(int, seconds, 8, "Duration of each measurement");
+ABSL_FLAG(int, seconds, 12, "Duration of each measurement");
+ABSL_FLAG(int, rounds, 3,
+          "The gRPC ceiling and the commands are measured in this many alternating slices "
+          "of seconds/rounds each, so that a burst from a neighbour on a shared machine lands "
+          "on both");
 ABSL_FLAG(bool, fsync, true, "RocksDB ceiling with sync writes (as --durability=fsync)");
 ABSL_FLAG(std::string, scratch, "/tmp/pharmacrm-bench", "Folder for the RocksDB ceiling");
 
@@ -54,6 +62,14 @@ struct Result {
   double p50_ms = 0;
   double p99_ms = 0;
 };
+
+// The middle value; the mean of the two middle ones for an even count.
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -170,19 +186,31 @@ std::vector<std::unique_ptr<v1::CustomerMaster::Stub>> Stubs(const std::string& 
   return stubs;
 }
 
-Result GrpcCeiling(int threads, absl::Duration d) {
-  EchoService echo;
-  auto server = *rpc::StartGrpcServer({"127.0.0.1", 0, 4 << 20}, {&echo});
-  auto stubs = Stubs(absl::StrCat("127.0.0.1:", server.port), threads);
-  Result r = Hammer(threads, d, [&](int t, int64_t) {
+Result EchoCalls(std::vector<std::unique_ptr<v1::CustomerMaster::Stub>>& stubs, int threads,
+                 absl::Duration d) {
+  return Hammer(threads, d, [&](int t, int64_t) {
     grpc::ClientContext ctx;
     v1::GetCustomerRequest req;
     req.set_customer_id("c-1");
     v1::Customer resp;
     return stubs[t]->GetCustomer(&ctx, req, &resp).ok();
   });
-  server.server->Shutdown();
-  return r;
+}
+
+// CPU time of the whole machine and the part stolen by the host, in ticks.
+struct CpuTicks {
+  double total = 0;
+  double steal = 0;
+};
+CpuTicks ReadCpuTicks() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  double v[8] = {0};
+  in >> cpu >> v[0] >> v[1] >> v[2] >> v[3] >> v[4] >> v[5] >> v[6] >> v[7];
+  CpuTicks t;
+  for (double x : v) t.total += x;
+  t.steal = v[7];
+  return t;
 }
 
 v1::RegisterCustomerRequest Command(const std::string& request_id) {
@@ -210,8 +238,8 @@ double CustomerMasterCpuSeconds() {
   return -1;
 }
 
-Result Commands(int threads, absl::Duration d, const std::string& run) {
-  auto stubs = Stubs(absl::GetFlag(FLAGS_customer_master), threads);
+Result Commands(std::vector<std::unique_ptr<v1::CustomerMaster::Stub>>& stubs, int threads,
+                absl::Duration d, const std::string& run) {
   return Hammer(threads, d, [&](int t, int64_t i) {
     grpc::ClientContext ctx;
     v1::Customer resp;
@@ -296,42 +324,82 @@ int Main() {
   int clients = absl::GetFlag(FLAGS_clients);
   absl::Duration d = absl::Seconds(absl::GetFlag(FLAGS_seconds));
   std::string run = absl::StrCat("bench-", absl::ToUnixMillis(absl::Now()));
+  auto cm_stubs = Stubs(absl::GetFlag(FLAGS_customer_master), clients);
+  EchoService echo;
+  auto echo_server = *rpc::StartGrpcServer({"127.0.0.1", 0, 4 << 20}, {&echo});
+  auto echo_stubs = Stubs(absl::StrCat("127.0.0.1:", echo_server.port), clients);
   // Warm up the whole path first (the broker's JIT, RocksDB, connections).
   std::fprintf(stderr, "warming up...\n");
-  Commands(clients, absl::Seconds(absl::GetFlag(FLAGS_warmup_seconds)), run + "-warmup");
-  std::fprintf(stderr, "measuring gRPC ceiling...\n");
-  Result grpc = GrpcCeiling(clients, d);
-  std::fprintf(stderr, "measuring RocksDB ceiling...\n");
-  Result rocks = RocksDbCeiling(clients, d);
-  std::fprintf(stderr, "measuring commands through customer-master...\n");
-  double cpu_before = CustomerMasterCpuSeconds();
-  Result cmd = Commands(clients, d, run + "-max");
-  double cpu_after = CustomerMasterCpuSeconds();
-  double cmd_count = cmd.per_second * absl::ToDoubleSeconds(d);
-  double cpu_ms_per_cmd =
-      cpu_before < 0 || cpu_after < 0 || cmd_count <= 0 ? -1 : (cpu_after - cpu_before) * 1e3 / cmd_count;
-  std::fprintf(stderr, "measuring lag at half load...\n");
-  Result lag = Lag(cmd.per_second / 2, d, run + "-lag");
-  // Last: it pushes a gigabyte through the shared broker, whose log flushing
-  // would otherwise land on the phases after it.
+  Commands(cm_stubs, clients, absl::Seconds(absl::GetFlag(FLAGS_warmup_seconds)), run + "-warmup");
+  EchoCalls(echo_stubs, clients, absl::Seconds(1));
+  // The produce ceiling runs before the commands: it also finishes warming
+  // the broker (its JIT compiles the produce and fetch paths under heavy
+  // load); run after them, the compilation landed on the commands and the lag.
   std::fprintf(stderr, "measuring Kafka ceiling...\n");
   Result kafka = KafkaCeiling(d);
+  std::fprintf(stderr, "measuring RocksDB ceiling...\n");
+  Result rocks = RocksDbCeiling(clients, d);
+
+  const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+  const absl::Duration slice = d / rounds;
+  std::vector<Result> grpc_slices, cmd_slices;
+  std::vector<double> ratios;
+  double cpu_seconds = 0, commands = 0;
+  CpuTicks grpc_ticks, cmd_ticks;
+  for (int r = 0; r < rounds; ++r) {
+    std::fprintf(stderr, "round %d/%d: gRPC ceiling, then commands through customer-master...\n",
+                 r + 1, rounds);
+    CpuTicks a = ReadCpuTicks();
+    grpc_slices.push_back(EchoCalls(echo_stubs, clients, slice));
+    CpuTicks b = ReadCpuTicks();
+    double cpu_before = CustomerMasterCpuSeconds();
+    cmd_slices.push_back(Commands(cm_stubs, clients, slice, absl::StrCat(run, "-max", r)));
+    double cpu_after = CustomerMasterCpuSeconds();
+    CpuTicks c = ReadCpuTicks();
+    grpc_ticks.total += b.total - a.total;
+    grpc_ticks.steal += b.steal - a.steal;
+    cmd_ticks.total += c.total - b.total;
+    cmd_ticks.steal += c.steal - b.steal;
+    if (cpu_before >= 0 && cpu_after >= 0) cpu_seconds += cpu_after - cpu_before;
+    commands += cmd_slices.back().per_second * absl::ToDoubleSeconds(slice);
+    ratios.push_back(cmd_slices.back().per_second / grpc_slices.back().per_second);
+  }
+  echo_server.server->Shutdown();
+  auto median_of = [](const std::vector<Result>& v, double Result::*field) {
+    std::vector<double> x;
+    for (const auto& r : v) x.push_back(r.*field);
+    return Median(x);
+  };
+  Result grpc{median_of(grpc_slices, &Result::per_second), median_of(grpc_slices, &Result::p50_ms),
+              median_of(grpc_slices, &Result::p99_ms)};
+  Result cmd{median_of(cmd_slices, &Result::per_second), median_of(cmd_slices, &Result::p50_ms),
+             median_of(cmd_slices, &Result::p99_ms)};
+  double ratio = Median(ratios);
+  double cpu_ms_per_cmd = commands > 0 && cpu_seconds > 0 ? cpu_seconds * 1e3 / commands : -1;
+  std::fprintf(stderr, "measuring lag at half load...\n");
+  Result lag = Lag(cmd.per_second / 2, d, run + "-lag");
 
   std::printf("| measurement | rate | p50 | p99 | ratio |\n|---|---|---|---|---|\n");
-  std::printf("| gRPC unary ceiling (echo handler, %d in flight) | %.0f /s | %.2f ms | %.2f ms | 1.00 |\n",
-              clients, grpc.per_second, grpc.p50_ms, grpc.p99_ms);
+  std::printf("| gRPC unary ceiling (echo handler, %d in flight; median of %d slices) | %.0f /s | %.2f ms | %.2f ms | 1.00 |\n",
+              clients, rounds, grpc.per_second, grpc.p50_ms, grpc.p99_ms);
   std::printf("| RocksDB WriteBatch ceiling (3 puts, %s, %d writers) | %.0f /s | %.2f ms | %.2f ms | %.2f of gRPC |\n",
               absl::GetFlag(FLAGS_fsync) ? "fsync" : "no fsync", clients, rocks.per_second,
               rocks.p50_ms, rocks.p99_ms, rocks.per_second / grpc.per_second);
   std::printf("| librdkafka produce ceiling (300 B, idempotent, acks=all) | %.0f /s | | | %.2f of gRPC |\n",
               kafka.per_second, kafka.per_second / grpc.per_second);
-  std::printf("| RegisterCustomer through customer-master (%d in flight) | %.0f /s | %.2f ms | %.2f ms | **%.2f of gRPC** |\n",
-              clients, cmd.per_second, cmd.p50_ms, cmd.p99_ms, cmd.per_second / grpc.per_second);
+  std::printf("| RegisterCustomer through customer-master (%d in flight; median of %d slices, each after a gRPC slice) | %.0f /s | %.2f ms | %.2f ms | **%.2f of gRPC** (median of the rounds' ratios) |\n",
+              clients, rounds, cmd.per_second, cmd.p50_ms, cmd.p99_ms, ratio);
   std::printf("| lag to value-scoring's projection at %.0f commands/s | | %.1f ms | %.1f ms | |\n",
               lag.per_second, lag.p50_ms, lag.p99_ms);
   std::printf("\ncustomer-master CPU per RegisterCustomer at full load: %.3f ms "
               "(command, outbox relay to Kafka, in-memory search index)\n",
               cpu_ms_per_cmd);
+  std::printf("rounds' ratios:");
+  for (double r : ratios) std::printf(" %.2f", r);
+  std::printf("\nhost steal time (CPU taken by other machines): %.0f%% during the gRPC slices, "
+              "%.0f%% during the command slices\n",
+              grpc_ticks.total > 0 ? 100 * grpc_ticks.steal / grpc_ticks.total : 0,
+              cmd_ticks.total > 0 ? 100 * cmd_ticks.steal / cmd_ticks.total : 0);
   return 0;
 }
 

@@ -11,6 +11,10 @@
 #include "src/internal.h"
 
 namespace pharmacrm::bus {
+namespace {
+constexpr size_t kWakeBatch = 256;
+constexpr absl::Duration kDrainEvery = absl::Milliseconds(5);
+}  // namespace
 
 class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
  public:
@@ -103,10 +107,13 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
       std::deque<store::OutboxEntry> batch;
       {
         absl::MutexLock lock(&mu_);
+        // Wake for a full batch, or every kDrainEvery with what there is:
+        // waking per committed command cost a thread hand-off per record,
+        // while librdkafka lingers 20 ms before sending anyway.
         auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-          return stopping_ || !queue_.empty();
+          return stopping_ || queue_.size() >= kWakeBatch;
         };
-        mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(20));
+        mu_.AwaitWithTimeout(absl::Condition(&ready), kDrainEvery);
         if (stopping_ && queue_.empty()) break;
         while (!queue_.empty() && batch.size() < 10000) {
           batch.push_back(std::move(queue_.front()));

@@ -162,7 +162,7 @@ absl::Status Store::Write(Batch batch) {
     entries.push_back({seq, std::move(record)});
   }
   rocksdb::WriteOptions wo;
-  wo.sync = sync_writes_;
+  wo.sync = sync_writes_ && batch.sync_;
   RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "write"));
   // Fault injection: the batch is durable, nothing has been published yet.
   core::CrashPoint("after_commit_before_publish");

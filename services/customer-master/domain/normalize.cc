@@ -68,8 +68,45 @@ std::optional<std::string> NormalizeAscii(absl::string_view s) {
   return out;
 }
 
-std::string NormalizeText(absl::string_view utf8) {
-  if (std::optional<std::string> ascii = NormalizeAscii(utf8)) return *std::move(ascii);
+// NormalizeText without ICU for the commonest text of all, ASCII mixed with
+// CJK Unified Ideographs (U+3400..U+4DBF, U+4E00..U+9FFF): NFKC leaves those
+// unchanged, so only the ASCII whitespace rule applies. Anything else (other
+// scripts, full-width forms, ideographic space, compatibility ideographs,
+// ill-formed UTF-8) returns nullopt and takes the ICU path.
+std::optional<std::string> NormalizeAsciiAndHan(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == ' ' || (c >= 0x09 && c <= 0x0d)) {
+        pending_space = !out.empty();
+        ++i;
+        continue;
+      }
+      if (pending_space) out.push_back(' ');
+      pending_space = false;
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    // Only three-byte sequences can be in the two blocks.
+    if ((c & 0xF0) != 0xE0 || i + 3 > s.size()) return std::nullopt;
+    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+    unsigned char c2 = static_cast<unsigned char>(s[i + 2]);
+    if ((c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80) return std::nullopt;
+    uint32_t cp = ((c & 0x0Fu) << 12) | ((c1 & 0x3Fu) << 6) | (c2 & 0x3Fu);
+    if (!((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF))) return std::nullopt;
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.append(s.data() + i, 3);
+    i += 3;
+  }
+  return out;
+}
+
+std::string NormalizeTextWithIcu(absl::string_view utf8) {
   // fromUTF8 replaces each ill-formed sequence with U+FFFD.
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
@@ -104,6 +141,12 @@ std::string NormalizeText(absl::string_view utf8) {
   std::string out;
   collapsed.toUTF8String(out);
   return out;
+}
+
+std::string NormalizeText(absl::string_view utf8) {
+  if (std::optional<std::string> ascii = NormalizeAscii(utf8)) return *std::move(ascii);
+  if (std::optional<std::string> han = NormalizeAsciiAndHan(utf8)) return *std::move(han);
+  return NormalizeTextWithIcu(utf8);
 }
 
 absl::StatusOr<std::string> NormalizePhone(absl::string_view raw, absl::string_view field) {

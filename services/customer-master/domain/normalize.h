@@ -28,6 +28,11 @@ namespace pharmacrm::customer_master {
 //    whitespace (including tabs and newlines) becomes one ASCII space.
 std::string NormalizeText(absl::string_view utf8);
 
+// NormalizeText always through ICU. NormalizeText skips ICU for text made
+// only of ASCII and CJK Unified Ideographs, which NFKC leaves unchanged; tests
+// hold the two to the same answers.
+std::string NormalizeTextWithIcu(absl::string_view utf8);
+
 // Canonical form of a Chinese phone number. Input is first put through
 // NormalizeText, so full-width digits are accepted; spaces, dashes and
 // parentheses may appear anywhere.

@@ -23,6 +23,26 @@ void ExpectFieldError(const absl::Status& status, absl::string_view field,
 
 // --- NormalizeText ----------------------------------------------------------
 
+TEST(NormalizeText, FastPathsGiveIcusAnswer) {
+  const std::string cases[] = {
+      "北京协和医院",
+      "  北京\t协和   医院 \n",
+      "A座3楼 301室",
+      "\xe3\x90\x80\xe4\xb6\xbf",  // U+3400, U+4DBF (extension A)
+      "\xe9\xbf\xbf一",              // U+9FFF
+      "北京（协和）",                    // Full-width parentheses: ICU path.
+      "北京\xe3\x80\x80协和",         // Ideographic space: ICU path.
+      "\xef\xa4\x80",                // U+F900 compatibility ideograph: ICU path.
+      "\xe2\xbc\x80",                // U+2F00 Kangxi radical: ICU path.
+      "协和\xe4\xb8",                  // Truncated sequence.
+      "协和\xe4\x28\xa1",             // Bad continuation byte.
+      "\xc3\xa9cole",                 // Two-byte sequence.
+      "",
+      "   ",
+  };
+  for (const std::string& c : cases) EXPECT_EQ(NormalizeText(c), NormalizeTextWithIcu(c)) << c;
+}
+
 TEST(NormalizeText, FullWidthLettersDigitsAndPunctuationBecomeAscii) {
   EXPECT_EQ(NormalizeText("ＡＢＣ１２３"), "ABC123");
   EXPECT_EQ(NormalizeText("国药控股（北京）有限公司"), "国药控股(北京)有限公司");

@@ -62,6 +62,12 @@ class Batch {
   void PutIdempotency(absl::string_view request_id, const v1::IdempotencyRecord& record);
   bool empty() const { return ops_.empty() && outbox_.empty(); }
 
+  // Whether Write waits for the WAL's fsync (only if the store syncs at all;
+  // the default). A projection passes false: its batch holds the consumed
+  // offset next to the read-model change, so what a machine crash loses of
+  // it is lost together and consumed again from Kafka.
+  void SetSync(bool sync) { sync_ = sync; }
+
   // What this batch will have written under `key` once applied: a value, a
   // deletion (nullopt inside), or nothing (outer nullopt: ask the store).
   // Lets several changes to one key share a batch. Linear in the batch size.
@@ -84,6 +90,7 @@ class Batch {
   };
   std::vector<Op> ops_;
   std::vector<v1::OutboxRecord> outbox_;
+  bool sync_ = true;
 };
 
 struct OutboxEntry {
