@@ -29,6 +29,6 @@ for n in "${sizes[@]}"; do
     [ "${backlog:-1}" = "0" ] && break
     sleep 0.5
   done
-  "$repo/build/bench/search_latency" --customer_master=127.0.0.1:17151
+  "$repo/build/bench/search_latency" --customer_master=127.0.0.1:17151 --rounds="${SEARCH_ROUNDS:-20}"
   kill -TERM "$last_pid"; wait "$last_pid" 2>/dev/null || true
 done

@@ -25,9 +25,12 @@ int main(int argc, char** argv) {
                                             "liuyang", "rmyy", "zyy", "bjxh",   "dyfy",
                                             "儿童医院", "chen", "药房",  "yifeng", "guoyao"};
   std::vector<double> ms;
+  std::vector<std::vector<double>> per_query(queries.size());
+  std::vector<int64_t> matches(queries.size());
   int64_t results = 0;
   for (int r = 0; r < absl::GetFlag(FLAGS_rounds); ++r) {
-    for (const auto& q : queries) {
+    for (size_t qi = 0; qi < queries.size(); ++qi) {
+      const std::string& q = queries[qi];
       pharmacrm::v1::SearchCustomersRequest req;
       req.set_query(q);
       req.set_page_size(20);
@@ -36,15 +39,23 @@ int main(int argc, char** argv) {
       absl::Time start = absl::Now();
       grpc::Status s = stub->SearchCustomers(&ctx, req, &resp);
       ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+      per_query[qi].push_back(ms.back());
       if (!s.ok()) {
         std::fprintf(stderr, "search '%s' failed: %s\n", q.c_str(), s.error_message().c_str());
         return 1;
       }
       results += resp.total_size();
+      matches[qi] = resp.total_size();
     }
   }
   std::sort(ms.begin(), ms.end());
   auto at = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * (ms.size() - 1)))]; };
+  for (size_t qi = 0; qi < queries.size(); ++qi) {
+    auto& v = per_query[qi];
+    std::sort(v.begin(), v.end());
+    std::printf("  %-10s %6lld matches  median %.2f ms  max %.2f ms\n", queries[qi].c_str(),
+                static_cast<long long>(matches[qi]), v[v.size() / 2], v.back());
+  }
   std::printf("search: %zu calls, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f matches per query on average\n",
               ms.size(), at(0.5), at(0.99), ms.back(), static_cast<double>(results) / ms.size());
   return 0;

@@ -577,6 +577,22 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
                   .ok());
   EXPECT_EQ(in_t1.total_size(), 0);
 
+  // The worklist of a territory: what to collect from its customers now,
+  // those of the territories below it included.
+  v1::Worklist in_area, in_old;
+  http::Response w = Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_HOSPITAL&territory_id=" + area.id());
+  ASSERT_TRUE(JsonStringToMessage(w.body, &in_area).ok()) << w.body;
+  ASSERT_EQ(in_area.items_size(), 1) << w.body;
+  EXPECT_EQ(in_area.items(0).customer_id(), hospital);
+  ASSERT_TRUE(JsonStringToMessage(
+                  Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_HOSPITAL&territory_id=" + t1.id()).body,
+                  &in_old)
+                  .ok());
+  EXPECT_EQ(in_old.items_size(), 0);  // Aligned there once, not now.
+  http::Response unknown = Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_HOSPITAL&territory_id=nope");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.body.find(R"("field":"territory_id")"), std::string::npos) << unknown.body;
+
   // The same over HTTP.
   http::Response terr = Http("GET", "/api/v1/territories/" + t1.id());
   EXPECT_EQ(terr.status, 200) << terr.body;

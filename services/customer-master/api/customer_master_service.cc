@@ -869,14 +869,40 @@ grpc::Status CustomerMasterService::GetWorklist(grpc::ServerContext* context,
       return core::FieldError("limit", "must be 0 (default 50) to 500");
     }
     bool truncated = false;
-    std::vector<std::string> ids = index_.IdsInRegion(request->kind(), request->province(),
-                                                      request->city(), kMaxCandidates, &truncated);
+    std::vector<std::string> ids;
+    if (request->territory_id().empty()) {
+      ids = index_.IdsInRegion(request->kind(), request->province(), request->city(), kMaxCandidates,
+                               &truncated);
+    } else {
+      // Customers aligned now to the territory or below it.
+      v1::ListTerritoryCustomersRequest members;
+      members.set_territory_id(request->territory_id());
+      members.set_include_descendants(true);
+      members.set_page_size(1000);
+      while (true) {
+        ASSIGN_OR_RETURN(v1::ListTerritoryCustomersResponse page, ListMembers(members));
+        ids.insert(ids.end(), page.customer_ids().begin(), page.customer_ids().end());
+        if (ids.size() >= kMaxCandidates) {
+          truncated = !page.next_page_token().empty() || ids.size() > kMaxCandidates;
+          ids.resize(std::min(ids.size(), kMaxCandidates));
+          break;
+        }
+        if (page.next_page_token().empty()) break;
+        members.set_page_token(page.next_page_token());
+      }
+    }
     std::vector<v1::Customer> customers;
     for (const auto& id : ids) {
       absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
       if (c.status().code() == absl::StatusCode::kNotFound) continue;
       RETURN_IF_ERROR(c.status());
       if (!IsActive(*c)) continue;  // Nothing to collect.
+      const v1::CustomerProfile& p = c->profile();
+      if (p.kind() != request->kind() ||
+          (!request->province().empty() && p.province() != request->province()) ||
+          (!request->city().empty() && p.city() != request->city())) {
+        continue;
+      }
       customers.push_back(*std::move(c));
     }
     for (auto& item : BuildWorklist(customers, rules_, request->limit() == 0 ? 50 : request->limit())) {
@@ -904,16 +930,16 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
   // are read from the store.
   CustomerIndex::Matches found = index_.Search(query, request, kMaxCandidates);
   bool truncated = found.truncated;
-  std::vector<std::pair<std::string, v1::SearchEntry>> matches;
-  matches.reserve(found.items.size());
-  google::protobuf::Timestamp now = ToProto(host_.clock().Now());
-  for (auto& [id, entry] : found.items) {
-    if (!request.territory_id().empty()) {
+  std::vector<SearchMatch> matches;
+  if (request.territory_id().empty()) {
+    matches = std::move(found.items);
+  } else {
+    google::protobuf::Timestamp now = ToProto(host_.clock().Now());
+    for (auto& m : found.items) {
       ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
-                       Alignments(v1::ALIGNMENT_SUBJECT_CUSTOMER, id));
-      if (!SubjectAlignedTo(history, request.territory_id(), now)) continue;
+                       Alignments(v1::ALIGNMENT_SUBJECT_CUSTOMER, m.id));
+      if (SubjectAlignedTo(history, request.territory_id(), now)) matches.push_back(std::move(m));
     }
-    matches.emplace_back(id, std::move(entry));
   }
   ASSIGN_OR_RETURN(SearchPage page, Paginate(matches, request));
   v1::SearchCustomersResponse out;

@@ -211,7 +211,7 @@ CustomerIndex::Matches CustomerIndex::Search(const ParsedQuery& query,
       return false;
     }
     accepted.insert(index);
-    out.items.emplace_back(slots_[index].id, slots_[index].entry);
+    out.items.push_back({slots_[index].id, slots_[index].entry.sort_key()});
     return true;
   };
   if (query.prefixes.empty()) {

@@ -60,8 +60,8 @@ class CustomerIndex {
   size_t size() const;
 
   struct Matches {
-    std::vector<std::pair<std::string, v1::SearchEntry>> items;  // id, entry; unordered.
-    bool truncated = false;  // More matched than `max`.
+    std::vector<SearchMatch> items;  // Unordered.
+    bool truncated = false;          // More matched than `max`.
   };
   // Customers whose name matches any of `query`'s prefixes (all customers of
   // request.kind() when it has none) and that pass PassesFilters(request).

@@ -36,7 +36,7 @@ std::vector<std::string> Find(const CustomerIndex& index, const std::string& que
   auto parsed = ParseSearchQuery(query);
   EXPECT_TRUE(parsed.ok()) << parsed.status();
   std::vector<std::string> ids;
-  for (const auto& [id, entry] : index.Search(*parsed, request, max).items) ids.push_back(id);
+  for (const auto& m : index.Search(*parsed, request, max).items) ids.push_back(m.id);
   std::sort(ids.begin(), ids.end());
   return ids;
 }

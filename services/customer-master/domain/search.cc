@@ -79,7 +79,7 @@ bool PassesFilters(const v1::SearchEntry& e, const v1::SearchCustomersRequest& r
   return true;
 }
 
-absl::StatusOr<SearchPage> Paginate(const std::vector<std::pair<std::string, v1::SearchEntry>>& matches,
+absl::StatusOr<SearchPage> Paginate(const std::vector<SearchMatch>& matches,
                                     const v1::SearchCustomersRequest& request) {
   std::string after;
   if (!request.page_token().empty() &&
@@ -88,7 +88,7 @@ absl::StatusOr<SearchPage> Paginate(const std::vector<std::pair<std::string, v1:
   }
   std::vector<std::pair<const std::string*, const std::string*>> keyed;  // sort key, id
   keyed.reserve(matches.size());
-  for (const auto& [id, entry] : matches) keyed.emplace_back(&entry.sort_key(), &id);
+  for (const auto& m : matches) keyed.emplace_back(&m.sort_key, &m.id);
   std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
   int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   SearchPage page;

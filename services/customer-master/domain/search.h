@@ -65,10 +65,16 @@ struct SearchPage {
   int32_t total_size = 0;
 };
 
-// Orders matches (id -> entry) by sort key (stable across calls and across
-// inserts) and returns the ids of the page after `page_token`. The token is
-// opaque to clients; a malformed one is an error on page_token.
-absl::StatusOr<SearchPage> Paginate(const std::vector<std::pair<std::string, v1::SearchEntry>>& matches,
+// A match: customer id and its sort key (SearchEntry.sort_key).
+struct SearchMatch {
+  std::string id;
+  std::string sort_key;
+};
+
+// Orders matches by sort key (stable across calls and across inserts) and
+// returns the ids of the page after `page_token`. The token is opaque to
+// clients; a malformed one is an error on page_token.
+absl::StatusOr<SearchPage> Paginate(const std::vector<SearchMatch>& matches,
                                     const v1::SearchCustomersRequest& request);
 
 }  // namespace pharmacrm::customer_master

@@ -39,13 +39,13 @@ TEST(ValidateSearch, NamesBadFields) {
 }
 
 TEST(Paginate, StableOrderByPinyinThenIdAcrossPages) {
-  std::vector<std::pair<std::string, v1::SearchEntry>> all;
+  std::vector<SearchMatch> all;
   const char* names[] = {"张伟", "李娜", "王芳", "刘洋", "陈静"};
   for (int i = 0; i < 5; ++i) {
     v1::Customer c;
     c.set_id("id-" + std::to_string(i));
     c.mutable_profile()->set_name(names[i]);
-    all.emplace_back(c.id(), SearchEntryFor(c, Pinyin()));
+    all.push_back({c.id(), SearchEntryFor(c, Pinyin()).sort_key()});
   }
   v1::SearchCustomersRequest r;
   r.set_page_size(2);

@@ -306,6 +306,7 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
     request.set_kind(k);
     request.set_province(QueryParam(req.query, "province"));
     request.set_city(QueryParam(req.query, "city"));
+    request.set_territory_id(QueryParam(req.query, "territory_id"));
     if (std::string limit = QueryParam(req.query, "limit"); !limit.empty()) {
       int n = 0;
       if (!absl::SimpleAtoi(limit, &n)) return Error(core::FieldError("limit", "not a number"));

@@ -15,7 +15,7 @@
 //   POST  /api/v1/customers/{id}/merge    MergeCustomersRequest (survivor = id) -> Customer
 //   POST  /api/v1/customers/{id}/unmerge  UnmergeCustomerRequest (survivor = id) -> Customer
 //   GET   /api/v1/customers/{id}/completeness -> Completeness
-//   GET   /api/v1/worklist?kind=&province=&city=&limit= -> Worklist
+//   GET   /api/v1/worklist?kind=&province=&city=&territory_id=&limit= -> Worklist
 //   POST  /api/v1/territories  CreateTerritoryRequest -> Territory (201)
 //   GET   /api/v1/territories/{id} -> Territory
 //   GET   /api/v1/territories/{id}/customers?as_of=&include_descendants=true
