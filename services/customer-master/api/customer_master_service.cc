@@ -973,26 +973,20 @@ absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
 
 
 absl::Status CustomerMasterService::LoadIndex() {
-  // Key spaces of the on-disk index of earlier versions: removed once.
+  // Key spaces of the on-disk index of earlier versions: removed once, in
+  // batches of 10,000 keys.
   for (uint8_t retired : {kRetiredSearchTerm, kRetiredRegionIndex, kRetiredBlockKey,
                           kRetiredIndexedSnapshot}) {
-    std::vector<std::string> keys;
-    auto flush = [&]() -> absl::Status {
+    while (true) {
       store::Batch batch;
-      for (const auto& k : keys) batch.Delete(store::Family::kState, k);
-      keys.clear();
-      return batch.empty() ? absl::OkStatus() : host_.store().Write(std::move(batch));
-    };
-    RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, store::KeyBuilder(retired).key(),
-                                             [&](absl::string_view key, absl::string_view) {
-                                               keys.emplace_back(key);
-                                               return true;
-                                             }));
-    while (!keys.empty()) {
-      std::vector<std::string> rest;
-      if (keys.size() > 10000) rest.assign(keys.begin() + 10000, keys.end()), keys.resize(10000);
-      RETURN_IF_ERROR(flush());
-      keys = std::move(rest);
+      int n = 0;
+      RETURN_IF_ERROR(host_.store().ScanPrefix(store::Family::kState, store::KeyBuilder(retired).key(),
+                                               [&](absl::string_view key, absl::string_view) {
+                                                 batch.Delete(store::Family::kState, key);
+                                                 return ++n < 10000;
+                                               }));
+      if (batch.empty()) break;
+      RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
     }
   }
   absl::Status parse = absl::OkStatus();

@@ -103,6 +103,12 @@ uint64_t CustomerIndex::CityGram(v1::CustomerKind kind, absl::string_view provin
       std::make_tuple('c', static_cast<int>(kind), province, city));
 }
 
+uint64_t CustomerIndex::RegionGram(v1::CustomerKind kind, absl::string_view province,
+                                   absl::string_view city) {
+  if (province.empty()) return KindGram(kind);
+  return city.empty() ? ProvinceGram(kind, province) : CityGram(kind, province, city);
+}
+
 std::vector<uint64_t> CustomerIndex::NameGrams(const NameForms& forms) {
   std::vector<uint64_t> out;
   absl::string_view text = forms.text;
@@ -215,11 +221,7 @@ CustomerIndex::Matches CustomerIndex::Search(const ParsedQuery& query,
     return true;
   };
   if (query.prefixes.empty()) {
-    uint64_t key = !request.city().empty() && !request.province().empty()
-                       ? CityGram(request.kind(), request.province(), request.city())
-                   : !request.province().empty() ? ProvinceGram(request.kind(), request.province())
-                                                 : KindGram(request.kind());
-    if (const auto* list = Postings(key)) {
+    if (const auto* list = Postings(RegionGram(request.kind(), request.province(), request.city()))) {
       for (uint32_t index : *list) {
         if (!PassesFilters(slots_[index].entry, request)) continue;
         if (!take(index)) break;
@@ -246,10 +248,7 @@ std::vector<std::string> CustomerIndex::IdsInRegion(v1::CustomerKind kind, absl:
   *truncated = false;
   absl::flat_hash_set<uint32_t> seen;
   absl::ReaderMutexLock lock(&mu_);
-  uint64_t key = !city.empty() && !province.empty() ? CityGram(kind, province, city)
-                 : !province.empty()                ? ProvinceGram(kind, province)
-                                                    : KindGram(kind);
-  const auto* list = Postings(key);
+  const auto* list = Postings(RegionGram(kind, province, city));
   if (list == nullptr) return ids;
   for (uint32_t index : *list) {
     const v1::SearchEntry& e = slots_[index].entry;

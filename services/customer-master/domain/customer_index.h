@@ -93,6 +93,8 @@ class CustomerIndex {
   static uint64_t KindGram(v1::CustomerKind kind);
   static uint64_t ProvinceGram(v1::CustomerKind kind, absl::string_view province);
   static uint64_t CityGram(v1::CustomerKind kind, absl::string_view province, absl::string_view city);
+  // The narrowest of the three above that a query for kind [/province [/city]] uses.
+  static uint64_t RegionGram(v1::CustomerKind kind, absl::string_view province, absl::string_view city);
 
   // Appends `slot` to the postings of every key in `now` not in `before`.
   void AddPostings(const std::vector<uint64_t>& before, const std::vector<uint64_t>& now,
