@@ -706,6 +706,74 @@ TEST_F(FlowTest, MergeMakesAGoldenRecordWithLineageAndUnmergeUndoesIt) {
   }));
 }
 
+TEST_F(FlowTest, EveryServiceFollowsAMergeAndAnUnmerge) {
+  std::string hospital = RegisterHospital("rekey");
+  std::string kept = RegisterDoctor("rekey-kept", hospital);
+  std::string dupe = RegisterDoctor("rekey-dupe", hospital);
+  ASSERT_EQ(LogVisitWhenKnown("visit-rekey-1", kept), 201);
+  ASSERT_EQ(LogVisitWhenKnown("visit-rekey-2", dupe), 201);
+  v1::Customer360 view;
+  for (const std::string& id : {kept, dupe}) {
+    ASSERT_TRUE(WaitUntil([&] {
+      view = Get360(id);
+      return view.complete() && view.audience().visits() == 1 && view.value().visit_count() == 1 &&
+             !view.contact_card().last_field_rep_id().empty();
+    })) << view.DebugString();
+  }
+
+  ASSERT_EQ(Http("POST", absl::StrCat("/api/v1/customers/", kept, "/merge"),
+                 absl::StrCat(R"({"request_id":"merge-rekey","merged_ids":[")", dupe,
+                              R"("],"reason":"同一医生"})"))
+                .status,
+            200);
+  // Every read model now answers for the survivor with both visits, asked
+  // by either id.
+  auto whole_group = [&](const v1::Customer360& v) {
+    return v.complete() && v.customer().id() == kept && v.activity().visit_count() == 2 &&
+           v.audience().visits() == 2 && v.value().visit_count() == 2 &&
+           v.activity().merged_ids_size() == 1 && v.audience().merged_ids_size() == 1 &&
+           v.contact_card().merged_ids_size() == 1 && v.value().merged_ids_size() == 1;
+  };
+  ASSERT_TRUE(WaitUntil([&] { return whole_group(view = Get360(kept)); })) << view.DebugString();
+  EXPECT_EQ(view.activity().merged_ids(0), dupe);
+  EXPECT_EQ(view.audience().customer_id(), kept);
+  EXPECT_EQ(view.requested_id(), "");
+  view = Get360(dupe);
+  EXPECT_TRUE(whole_group(view)) << view.DebugString();
+  EXPECT_EQ(view.requested_id(), dupe);
+
+  // A visit logged against the merged id counts for the survivor.
+  http::Response late = Http("POST", "/api/v1/visits",
+                             absl::StrCat(R"({"request_id":"visit-rekey-3","customer_id":")", dupe,
+                                          R"(","rep_id":"rep-2"})"));
+  ASSERT_EQ(late.status, 201) << late.body;
+  v1::Visit visit;
+  ASSERT_TRUE(JsonStringToMessage(late.body, &visit).ok());
+  EXPECT_EQ(visit.customer_id(), kept);
+  ASSERT_TRUE(WaitUntil([&] {
+    view = Get360(kept);
+    return view.activity().visit_count() == 3 && view.value().visit_count() == 3 &&
+           view.audience().visits() == 3 && view.contact_card().last_field_rep_id() == "rep-2";
+  })) << view.DebugString();
+
+  // Unmerged, the restored doctor has its own entries back as they were.
+  ASSERT_EQ(Http("POST", absl::StrCat("/api/v1/customers/", kept, "/unmerge"),
+                 absl::StrCat(R"({"request_id":"unmerge-rekey","merged_id":")", dupe,
+                              R"(","reason":"不同的医生"})"))
+                .status,
+            200);
+  ASSERT_TRUE(WaitUntil([&] {
+    view = Get360(dupe);
+    return view.complete() && view.customer().id() == dupe && view.activity().customer_id() == dupe &&
+           view.activity().visit_count() == 1 && view.audience().visits() == 1 &&
+           view.value().visit_count() == 1 && view.activity().merged_ids_size() == 0;
+  })) << view.DebugString();
+  EXPECT_EQ(view.requested_id(), "");
+  view = Get360(kept);
+  EXPECT_EQ(view.activity().visit_count(), 2);
+  EXPECT_EQ(view.activity().merged_ids_size(), 0);
+}
+
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::RegisterCustomerRequest req;

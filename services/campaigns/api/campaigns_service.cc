@@ -3,7 +3,7 @@
 #include "domain/audience.h"
 #include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/rpc/server.h"
-#include "pharmacrm/runtime/projection.h"
+#include "pharmacrm/runtime/merges.h"
 #include "storage/keys.h"
 
 namespace pharmacrm::campaigns {
@@ -12,8 +12,8 @@ grpc::Status CampaignsService::GetAudienceMember(grpc::ServerContext* context,
                                                  const v1::GetAudienceMemberRequest* request,
                                                  v1::AudienceMember* response) {
   return rpc::HandleRpc("Campaigns/GetAudienceMember", context, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(*response,
-                     runtime::ReadKeyed<v1::AudienceMember>(store_, kAudience, request->customer_id()));
+    ASSIGN_OR_RETURN(*response, runtime::ReadMergedEntry<v1::AudienceMember>(
+                                    store_, kAudience, request->customer_id(), FoldAudience));
     return absl::OkStatus();
   });
 }
@@ -22,8 +22,8 @@ absl::Status Wire(runtime::ServiceHost& host) {
   static CampaignsService* service = new CampaignsService(host.store());
   host.AddGrpcService(service);
   host.AddProjection({std::string(bus::kCustomerTopic), std::string(bus::kSalesTopic)},
-                     runtime::KeyedProjection<v1::AudienceMember>(&host.store(), kAudience,
-                                                                  ProjectAudience));
+                     runtime::MergeFollowingProjection<v1::AudienceMember>(&host.store(), kAudience,
+                                                                           ProjectAudience));
   return absl::OkStatus();
 }
 

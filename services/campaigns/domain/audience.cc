@@ -1,6 +1,7 @@
 #include "domain/audience.h"
 
 #include "google/protobuf/util/time_util.h"
+#include "pharmacrm/core/customer_events.h"
 #include "pharmacrm/core/payload.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
@@ -23,12 +24,9 @@ absl::StatusOr<std::optional<v1::AudienceMember>> ProjectAudience(
   v1::AudienceMember m = current.value_or(v1::AudienceMember());
   m.set_customer_id(event.customer_id());
   const auto& payload = event.payload();
-  if (core::PayloadIs<v1::CustomerRegistered>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomerRegistered>(payload));
-    SetProfile(e.customer(), &m);
-  } else if (core::PayloadIs<v1::ProfileChanged>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::ProfileChanged>(payload));
-    SetProfile(e.customer(), &m);
+  ASSIGN_OR_RETURN(std::optional<v1::Customer> customer, core::CustomerCarried(event));
+  if (customer) {
+    SetProfile(*customer, &m);
   } else if (core::PayloadIs<v1::VisitLogged>(payload)) {
     ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::VisitLogged>(payload));
     m.set_visits(m.visits() + 1);
@@ -39,6 +37,14 @@ absl::StatusOr<std::optional<v1::AudienceMember>> ProjectAudience(
     return std::nullopt;
   }
   return m;
+}
+
+void FoldAudience(const v1::AudienceMember& merged, v1::AudienceMember* survivor) {
+  survivor->set_visits(survivor->visits() + merged.visits());
+  if (merged.has_last_visit_at() &&
+      (!survivor->has_last_visit_at() || survivor->last_visit_at() < merged.last_visit_at())) {
+    *survivor->mutable_last_visit_at() = merged.last_visit_at();
+  }
 }
 
 }  // namespace pharmacrm::campaigns

@@ -49,5 +49,36 @@ TEST(ProjectAudience, UnrelatedEventsChangeNothingAndCorruptPayloadIsPoison) {
   EXPECT_EQ(ProjectAudience(bad, std::nullopt).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ProjectAudience, AMergeSetsTheGoldenRecordsTargetingAttributes) {
+  auto m = ProjectAudience(Profile("北京协和医院", 1), std::nullopt);
+  v1::CustomersMerged merged;
+  merged.mutable_survivor()->set_id("c-1");
+  merged.mutable_survivor()->set_version(2);
+  merged.mutable_survivor()->mutable_profile()->set_name("北京协和医院");
+  merged.mutable_survivor()->mutable_profile()->set_province("北京市");
+  merged.mutable_survivor()->mutable_profile()->set_hospital_grade(v1::HOSPITAL_GRADE_3A);
+  merged.add_merged_ids("c-2");
+  m = ProjectAudience(Wrap(merged), **m);
+  ASSERT_TRUE(m.ok() && m->has_value());
+  EXPECT_EQ((*m)->province(), "北京市");
+  EXPECT_EQ((*m)->hospital_grade(), v1::HOSPITAL_GRADE_3A);
+  EXPECT_EQ((*m)->profile_version(), 2);
+}
+
+TEST(FoldAudience, SumsVisitsAndKeepsTheSurvivorsAttributes) {
+  v1::AudienceMember survivor;
+  survivor.set_name("张伟");
+  survivor.set_visits(2);
+  survivor.mutable_last_visit_at()->set_seconds(100);
+  v1::AudienceMember merged;
+  merged.set_name("章伟");
+  merged.set_visits(3);
+  merged.mutable_last_visit_at()->set_seconds(150);
+  FoldAudience(merged, &survivor);
+  EXPECT_EQ(survivor.visits(), 5);
+  EXPECT_EQ(survivor.last_visit_at().seconds(), 150);
+  EXPECT_EQ(survivor.name(), "张伟");
+}
+
 }  // namespace
 }  // namespace pharmacrm::campaigns

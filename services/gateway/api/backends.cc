@@ -2,6 +2,7 @@
 
 #include "absl/synchronization/blocking_counter.h"
 #include "domain/customer_360.h"
+#include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/rpc/status.h"
 
@@ -62,6 +63,22 @@ Backends::Backends(const BackendAddresses& a, absl::Duration query_deadline,
       value_scoring_(v1::ValueScoring::NewStub(rpc::MakeChannel(a.value_scoring, max_message_bytes))) {}
 
 absl::StatusOr<v1::Customer360> Backends::GetCustomer360(const std::string& customer_id) {
+  // A customer merged into another answers with its survivor's 360 (the
+  // other services already answer for the survivor; customer-master keeps
+  // the merged record itself, MERGED with merged_into).
+  std::string id = customer_id;
+  for (int hop = 0;; ++hop) {
+    ASSIGN_OR_RETURN(v1::Customer360 view, FanOut360(id));
+    const v1::Customer& c = view.customer();
+    if (c.status() != v1::CUSTOMER_STATUS_MERGED || c.merged_into().empty() || hop == 4) {
+      if (id != customer_id) view.set_requested_id(customer_id);
+      return view;
+    }
+    id = c.merged_into();
+  }
+}
+
+absl::StatusOr<v1::Customer360> Backends::FanOut360(const std::string& customer_id) {
   PendingCall<v1::GetCustomerRequest, v1::Customer> profile;
   PendingCall<v1::GetCustomerActivityRequest, v1::CustomerActivity> activity;
   PendingCall<v1::GetAudienceMemberRequest, v1::AudienceMember> audience;

@@ -31,7 +31,8 @@ class Backends {
            absl::Duration command_deadline, int max_message_bytes);
 
   // Asks the five services in parallel, each within the query deadline, and
-  // merges (see MergeCustomer360).
+  // merges (see MergeCustomer360). For a customer merged into another the
+  // answer is the survivor's, with requested_id set to the id asked for.
   absl::StatusOr<v1::Customer360> GetCustomer360(const std::string& customer_id);
 
   absl::StatusOr<v1::Customer> RegisterCustomer(const v1::RegisterCustomerRequest& request);
@@ -58,6 +59,7 @@ class Backends {
       const v1::SearchCustomersRequest& request);
 
  private:
+  absl::StatusOr<v1::Customer360> FanOut360(const std::string& customer_id);
   absl::Duration query_deadline_;
   absl::Duration command_deadline_;
   std::unique_ptr<v1::CustomerMaster::Stub> customer_master_;

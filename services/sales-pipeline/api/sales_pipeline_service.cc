@@ -8,7 +8,7 @@
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
-#include "pharmacrm/runtime/projection.h"
+#include "pharmacrm/runtime/merges.h"
 #include "pharmacrm/store/key.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "storage/keys.h"
@@ -30,18 +30,21 @@ grpc::Status SalesPipelineService::GetCustomerActivity(grpc::ServerContext* cont
                                                        const v1::GetCustomerActivityRequest* request,
                                                        v1::CustomerActivity* response) {
   return rpc::HandleRpc("SalesPipeline/GetCustomerActivity", context, [&]() -> absl::Status {
-    absl::StatusOr<v1::CustomerActivity> activity =
-        runtime::ReadKeyed<v1::CustomerActivity>(host_.store(), kActivity, request->customer_id());
+    // Merged customers answer for their survivor, with the visits of the
+    // whole group.
+    absl::StatusOr<v1::CustomerActivity> activity = runtime::ReadMergedEntry<v1::CustomerActivity>(
+        host_.store(), kActivity, request->customer_id(), FoldActivity);
     if (activity.ok()) {
       *response = std::move(*activity);
       return absl::OkStatus();
     }
     if (activity.status().code() != absl::StatusCode::kNotFound) return activity.status();
     // Known but never visited: zero activity. Unknown: NOT_FOUND.
-    RETURN_IF_ERROR(runtime::ReadKeyed<v1::Customer>(host_.store(), kKnownCustomer,
-                                                     request->customer_id())
-                        .status());
-    response->set_customer_id(request->customer_id());
+    ASSIGN_OR_RETURN(std::string survivor,
+                     runtime::ResolveSurvivor(host_.store(), request->customer_id()));
+    RETURN_IF_ERROR(
+        runtime::ReadKeyed<v1::Customer>(host_.store(), kKnownCustomer, survivor).status());
+    response->set_customer_id(survivor);
     return absl::OkStatus();
   });
 }
@@ -60,12 +63,16 @@ absl::Status SalesPipelineService::Log(const v1::LogVisitRequest& request, const
     visited_at = absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(request.visited_at()));
   }
   RETURN_IF_ERROR(ValidateVisit(request, visited_at, now));
-  absl::MutexLock lock(&locks_.For(request.customer_id()));
+  // A visit logged against a customer merged into another (an offline
+  // client's older id, say) counts for the survivor.
+  ASSIGN_OR_RETURN(const std::string customer_id,
+                   runtime::ResolveSurvivor(host_.store(), request.customer_id()));
+  absl::MutexLock lock(&locks_.For(customer_id));
   return runtime::ExecuteOnce(
       host_.store(), "LogVisit", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         absl::StatusOr<v1::Customer> customer =
-            runtime::ReadKeyed<v1::Customer>(host_.store(), kKnownCustomer, request.customer_id());
+            runtime::ReadKeyed<v1::Customer>(host_.store(), kKnownCustomer, customer_id);
         if (customer.status().code() == absl::StatusCode::kNotFound) {
           return core::FieldStatus(
               absl::StatusCode::kNotFound, "customer_id",
@@ -74,22 +81,22 @@ absl::Status SalesPipelineService::Log(const v1::LogVisitRequest& request, const
         }
         RETURN_IF_ERROR(customer.status());
         absl::StatusOr<v1::CustomerActivity> activity =
-            runtime::ReadKeyed<v1::CustomerActivity>(host_.store(), kActivity, request.customer_id());
+            runtime::ReadKeyed<v1::CustomerActivity>(host_.store(), kActivity, customer_id);
         if (!activity.ok() && activity.status().code() != absl::StatusCode::kNotFound) {
           return activity.status();
         }
         response->set_id(host_.ids().Next());
-        response->set_customer_id(request.customer_id());
+        response->set_customer_id(customer_id);
         response->set_rep_id(request.rep_id());
         *response->mutable_visited_at() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(visited_at));
         response->set_notes(request.notes());
         response->set_customer_kind(customer->profile().kind());
         v1::CustomerActivity updated =
             AddVisit(activity.ok() ? *activity : v1::CustomerActivity(), *response);
-        batch.Put(store::Family::kState, runtime::CustomerKey(kActivity, request.customer_id()),
+        batch.Put(store::Family::kState, runtime::CustomerKey(kActivity, customer_id),
                   updated.SerializeAsString());
         batch.Put(store::Family::kState,
-                  store::KeyBuilder(kVisit).String(request.customer_id()).String(response->id()).key(),
+                  store::KeyBuilder(kVisit).String(customer_id).String(response->id()).key(),
                   response->SerializeAsString());
         bus::EventMeta meta;
         meta.event_id = host_.ids().Next();
@@ -97,7 +104,7 @@ absl::Status SalesPipelineService::Log(const v1::LogVisitRequest& request, const
         meta.aggregate_kind = "visit";
         meta.aggregate_id = response->id();
         meta.aggregate_version = 1;
-        meta.customer_id = request.customer_id();
+        meta.customer_id = customer_id;
         meta.occurred_at = visited_at;
         meta.recorded_at = now;
         meta.actor = actor;

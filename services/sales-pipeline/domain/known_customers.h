@@ -10,8 +10,10 @@
 
 namespace pharmacrm::sales_pipeline {
 
-// CustomerRegistered and ProfileChanged set the customer (a change older
-// than what is held is ignored); other events change nothing. A payload
+// The customer record an event carries (core::CustomerCarried: registered,
+// changed, deactivated, or the survivor of a merge or unmerge) replaces the
+// one held unless it is older; other events change nothing. Who was merged
+// into whom is kept beside it (runtime/merges.h). A payload
 // that does not parse is INVALID_ARGUMENT (poison).
 absl::StatusOr<std::optional<v1::Customer>> ProjectKnownCustomer(
     const v1::EventEnvelope& event, std::optional<v1::Customer> current);

@@ -39,5 +39,31 @@ TEST(ProjectKnownCustomer, CorruptPayloadIsPoison) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ProjectKnownCustomer, TheSurvivorOfAMergeOrUnmergeReplacesTheRecord) {
+  v1::Customer current;
+  current.set_id("c-1");
+  current.set_version(1);
+  v1::CustomersMerged merged;
+  merged.mutable_survivor()->set_id("c-1");
+  merged.mutable_survivor()->set_version(2);
+  merged.mutable_survivor()->add_merged_from("c-2");
+  merged.add_merged_ids("c-2");
+  v1::EventEnvelope env;
+  env.mutable_payload()->PackFrom(merged);
+  auto r = ProjectKnownCustomer(env, current);
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ((*r)->version(), 2);
+  EXPECT_EQ((*r)->merged_from(0), "c-2");
+
+  v1::CustomerDeactivated deactivated;
+  deactivated.mutable_customer()->set_id("c-1");
+  deactivated.mutable_customer()->set_version(3);
+  deactivated.mutable_customer()->set_status(v1::CUSTOMER_STATUS_INACTIVE);
+  env.mutable_payload()->PackFrom(deactivated);
+  r = ProjectKnownCustomer(env, **r);
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ((*r)->status(), v1::CUSTOMER_STATUS_INACTIVE);
+}
+
 }  // namespace
 }  // namespace pharmacrm::sales_pipeline

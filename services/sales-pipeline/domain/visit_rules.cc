@@ -33,4 +33,13 @@ v1::CustomerActivity AddVisit(v1::CustomerActivity activity, const v1::Visit& vi
   return activity;
 }
 
+void FoldActivity(const v1::CustomerActivity& merged, v1::CustomerActivity* survivor) {
+  survivor->set_visit_count(survivor->visit_count() + merged.visit_count());
+  if (merged.has_last_visit_at() &&
+      (!survivor->has_last_visit_at() || survivor->last_visit_at() < merged.last_visit_at())) {
+    *survivor->mutable_last_visit_at() = merged.last_visit_at();
+    survivor->set_last_rep_id(merged.last_rep_id());
+  }
+}
+
 }  // namespace pharmacrm::sales_pipeline

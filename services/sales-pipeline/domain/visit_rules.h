@@ -21,6 +21,10 @@ absl::Status ValidateVisit(const v1::LogVisitRequest& request, absl::Time visite
 // The activity after one more visit.
 v1::CustomerActivity AddVisit(v1::CustomerActivity activity, const v1::Visit& visit);
 
+// Adds the activity of a customer merged into `survivor`: visits summed, the
+// latest visit (and its rep) kept.
+void FoldActivity(const v1::CustomerActivity& merged, v1::CustomerActivity* survivor);
+
 }  // namespace pharmacrm::sales_pipeline
 
 #endif  // PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_VISIT_RULES_H_

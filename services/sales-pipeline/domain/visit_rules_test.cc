@@ -56,5 +56,23 @@ TEST(AddVisit, CountsAndKeepsTheLatestVisit) {
   EXPECT_EQ(a.last_visit_at().seconds(), 2000);
 }
 
+TEST(FoldActivity, SumsVisitsAndKeepsTheLatestVisitAndItsRep) {
+  v1::CustomerActivity survivor;
+  survivor.set_visit_count(1);
+  survivor.mutable_last_visit_at()->set_seconds(500);
+  survivor.set_last_rep_id("rep-a");
+  v1::CustomerActivity merged;
+  merged.set_visit_count(4);
+  merged.mutable_last_visit_at()->set_seconds(400);
+  merged.set_last_rep_id("rep-b");
+  FoldActivity(merged, &survivor);
+  EXPECT_EQ(survivor.visit_count(), 5);
+  EXPECT_EQ(survivor.last_rep_id(), "rep-a");
+  merged.mutable_last_visit_at()->set_seconds(600);
+  FoldActivity(merged, &survivor);
+  EXPECT_EQ(survivor.visit_count(), 9);
+  EXPECT_EQ(survivor.last_rep_id(), "rep-b");
+}
+
 }  // namespace
 }  // namespace pharmacrm::sales_pipeline

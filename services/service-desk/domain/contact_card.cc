@@ -1,6 +1,7 @@
 #include "domain/contact_card.h"
 
 #include "google/protobuf/util/time_util.h"
+#include "pharmacrm/core/customer_events.h"
 #include "pharmacrm/core/payload.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
@@ -23,12 +24,9 @@ absl::StatusOr<std::optional<v1::ContactCard>> ProjectContactCard(
   v1::ContactCard card = current.value_or(v1::ContactCard());
   card.set_customer_id(event.customer_id());
   const auto& payload = event.payload();
-  if (core::PayloadIs<v1::CustomerRegistered>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::CustomerRegistered>(payload));
-    SetContact(e.customer(), &card);
-  } else if (core::PayloadIs<v1::ProfileChanged>(payload)) {
-    ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::ProfileChanged>(payload));
-    SetContact(e.customer(), &card);
+  ASSIGN_OR_RETURN(std::optional<v1::Customer> customer, core::CustomerCarried(event));
+  if (customer) {
+    SetContact(*customer, &card);
   } else if (core::PayloadIs<v1::VisitLogged>(payload)) {
     ASSIGN_OR_RETURN(auto e, core::UnpackPayload<v1::VisitLogged>(payload));
     if (!card.has_last_field_contact_at() || card.last_field_contact_at() < e.visit().visited_at()) {
@@ -39,6 +37,15 @@ absl::StatusOr<std::optional<v1::ContactCard>> ProjectContactCard(
     return std::nullopt;
   }
   return card;
+}
+
+void FoldContactCard(const v1::ContactCard& merged, v1::ContactCard* survivor) {
+  if (merged.has_last_field_contact_at() &&
+      (!survivor->has_last_field_contact_at() ||
+       survivor->last_field_contact_at() < merged.last_field_contact_at())) {
+    *survivor->mutable_last_field_contact_at() = merged.last_field_contact_at();
+    survivor->set_last_field_rep_id(merged.last_field_rep_id());
+  }
 }
 
 }  // namespace pharmacrm::service_desk

@@ -23,6 +23,7 @@ v1::EventEnvelope Visit(int64_t seconds, const std::string& rep) {
 
 TEST(ProjectContactCard, KeepsPhoneAndTheLatestFieldContact) {
   v1::CustomerRegistered reg;
+  reg.mutable_customer()->set_id("c-1");
   reg.mutable_customer()->set_version(1);
   reg.mutable_customer()->mutable_profile()->set_phone("010-6915 6114");
   auto card = ProjectContactCard(Wrap(reg), std::nullopt);
@@ -38,6 +39,42 @@ TEST(ProjectContactCard, CorruptPayloadIsPoison) {
   bad.mutable_payload()->set_value("\xff\xff");
   EXPECT_EQ(ProjectContactCard(bad, std::nullopt).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ProjectContactCard, AMergeOrUnmergeSetsTheSurvivorsContactDetails) {
+  v1::CustomersMerged merged;
+  merged.mutable_survivor()->set_id("c-1");
+  merged.mutable_survivor()->set_version(4);
+  merged.mutable_survivor()->mutable_profile()->set_phone("13800138000");  // Taken from the duplicate.
+  merged.add_merged_ids("c-2");
+  auto card = ProjectContactCard(Wrap(merged), std::nullopt);
+  ASSERT_TRUE(card.ok() && card->has_value());
+  EXPECT_EQ((*card)->phone(), "13800138000");
+  v1::CustomersUnmerged unmerged;
+  *unmerged.mutable_survivor() = merged.survivor();
+  unmerged.mutable_survivor()->set_version(5);
+  unmerged.mutable_survivor()->mutable_profile()->set_phone("010-6915 6114");
+  unmerged.mutable_restored()->set_id("c-2");
+  card = ProjectContactCard(Wrap(unmerged), **card);
+  EXPECT_EQ((*card)->phone(), "010-6915 6114");
+  EXPECT_EQ((*card)->profile_version(), 5);
+}
+
+TEST(FoldContactCard, KeepsTheLatestFieldContactOfTheGroup) {
+  v1::ContactCard survivor;
+  survivor.set_phone("010-6915 6114");
+  survivor.mutable_last_field_contact_at()->set_seconds(100);
+  survivor.set_last_field_rep_id("rep-a");
+  v1::ContactCard merged;
+  merged.set_phone("other");
+  merged.mutable_last_field_contact_at()->set_seconds(300);
+  merged.set_last_field_rep_id("rep-b");
+  FoldContactCard(merged, &survivor);
+  EXPECT_EQ(survivor.last_field_contact_at().seconds(), 300);
+  EXPECT_EQ(survivor.last_field_rep_id(), "rep-b");
+  EXPECT_EQ(survivor.phone(), "010-6915 6114");
+  FoldContactCard(v1::ContactCard(), &survivor);  // Never visited: nothing changes.
+  EXPECT_EQ(survivor.last_field_rep_id(), "rep-b");
 }
 
 }  // namespace

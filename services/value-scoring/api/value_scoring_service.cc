@@ -3,7 +3,7 @@
 #include "domain/customer_value.h"
 #include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/rpc/server.h"
-#include "pharmacrm/runtime/projection.h"
+#include "pharmacrm/runtime/merges.h"
 #include "storage/keys.h"
 
 namespace pharmacrm::value_scoring {
@@ -12,8 +12,9 @@ grpc::Status ValueScoringService::GetCustomerValue(grpc::ServerContext* context,
                                                    const v1::GetCustomerValueRequest* request,
                                                    v1::CustomerValue* response) {
   return rpc::HandleRpc("ValueScoring/GetCustomerValue", context, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(*response, runtime::ReadKeyed<v1::CustomerValue>(store_, kCustomerValue,
-                                                                      request->customer_id()));
+    ASSIGN_OR_RETURN(*response,
+                     runtime::ReadMergedEntry<v1::CustomerValue>(
+                         store_, kCustomerValue, request->customer_id(), FoldCustomerValue));
     return absl::OkStatus();
   });
 }
@@ -22,8 +23,8 @@ absl::Status Wire(runtime::ServiceHost& host) {
   static ValueScoringService* service = new ValueScoringService(host.store());
   host.AddGrpcService(service);
   host.AddProjection({std::string(bus::kCustomerTopic), std::string(bus::kSalesTopic)},
-                     runtime::KeyedProjection<v1::CustomerValue>(&host.store(), kCustomerValue,
-                                                                 ProjectCustomerValue));
+                     runtime::MergeFollowingProjection<v1::CustomerValue>(
+                         &host.store(), kCustomerValue, ProjectCustomerValue));
   return absl::OkStatus();
 }
 

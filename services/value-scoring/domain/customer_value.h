@@ -11,11 +11,15 @@
 namespace pharmacrm::value_scoring {
 
 // CustomerRegistered creates the entry; ProfileChanged and VisitLogged
-// count; last_event_at is the latest occurred_at seen. Each event must be
+// count; deactivation, merges and unmerges only move last_event_at; last_event_at is the latest occurred_at seen. Each event must be
 // applied once (the consumer's inbox guarantees it). Other events change
 // nothing; a corrupt payload is poison.
 absl::StatusOr<std::optional<v1::CustomerValue>> ProjectCustomerValue(
     const v1::EventEnvelope& event, std::optional<v1::CustomerValue> current);
+
+// Adds a merged customer's counts to its survivor's (summed; the latest
+// event time kept).
+void FoldCustomerValue(const v1::CustomerValue& merged, v1::CustomerValue* survivor);
 
 }  // namespace pharmacrm::value_scoring
 
