@@ -420,6 +420,17 @@ TEST_F(FlowTest, DeactivatedCustomerLeavesSearchKeepsHistoryAndIsPublished) {
     v1::CustomerDeactivated d;
     return e.customer_id() == id && e.payload().UnpackTo(&d) && d.reason() == "门店关闭";
   }));
+  // Once sales-pipeline has seen the deactivation, visits to it are refused.
+  http::Response visit;
+  int attempt = 0;
+  ASSERT_TRUE(WaitUntil([&] {
+    visit = Http("POST", "/api/v1/visits",
+                 absl::StrCat(R"({"request_id":"deact-visit-)", ++attempt, R"(","customer_id":")",
+                              id, R"(","rep_id":"rep-1"})"));
+    return visit.status == 400;
+  })) << visit.status << " " << visit.body;
+  EXPECT_NE(visit.body.find("FAILED_PRECONDITION"), std::string::npos) << visit.body;
+  EXPECT_NE(visit.body.find("customer_id"), std::string::npos) << visit.body;
 }
 
 // Runs the pharmacrm command-line tool; returns its stdout and exit code.

@@ -80,6 +80,11 @@ absl::Status SalesPipelineService::Log(const v1::LogVisitRequest& request, const
                            "' is not (yet) known to sales-pipeline; register it in customer-master"));
         }
         RETURN_IF_ERROR(customer.status());
+        if (customer->status() == v1::CUSTOMER_STATUS_INACTIVE) {
+          return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
+                                   absl::StrCat("'", customer_id,
+                                                "' is deactivated; visits to it are not logged"));
+        }
         absl::StatusOr<v1::CustomerActivity> activity =
             runtime::ReadKeyed<v1::CustomerActivity>(host_.store(), kActivity, customer_id);
         if (!activity.ok() && activity.status().code() != absl::StatusCode::kNotFound) {
