@@ -603,6 +603,9 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   http::Response unknown = Http("GET", "/api/v1/worklist?kind=CUSTOMER_KIND_HOSPITAL&territory_id=nope");
   EXPECT_EQ(unknown.status, 404) << unknown.body;
   EXPECT_NE(unknown.body.find(R"("field":"territory_id")"), std::string::npos) << unknown.body;
+  unknown = Http("GET", "/api/v1/customers?query=xiehe&territory_id=nope");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.body.find(R"("field":"territory_id")"), std::string::npos) << unknown.body;
 
   // The same over HTTP.
   http::Response terr = Http("GET", "/api/v1/territories/" + t1.id());

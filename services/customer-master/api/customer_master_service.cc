@@ -95,6 +95,8 @@ absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefi
 
 // Most matches one search or worklist collects.
 constexpr size_t kMaxCandidates = 5000;
+// Customers of one territory a search restricted to it considers.
+constexpr size_t kMaxTerritoryMembers = 50000;
 }  // namespace
 
 grpc::Status CustomerMasterService::RegisterCustomer(grpc::ServerContext* context,
@@ -530,14 +532,44 @@ absl::Status CustomerMasterService::DoAlign(const v1::AlignRequest& request,
       });
 }
 
+absl::StatusOr<std::vector<std::string>> CustomerMasterService::AlignedNow(
+    absl::string_view territory_id, bool include_descendants, size_t max, bool* truncated) const {
+  ASSIGN_OR_RETURN(v1::Territory root, LoadTerritory(territory_id, "territory_id"));
+  ASSIGN_OR_RETURN(std::set<std::string> members,
+                   MembersAsOf(root, include_descendants, ToProto(host_.clock().Now())));
+  *truncated = members.size() > max;
+  std::vector<std::string> ids;
+  for (auto it = members.begin(); it != members.end() && ids.size() < max; ++it) ids.push_back(*it);
+  return ids;
+}
+
 absl::StatusOr<v1::ListTerritoryCustomersResponse> CustomerMasterService::ListMembers(
     const v1::ListTerritoryCustomersRequest& request) const {
   ASSIGN_OR_RETURN(v1::Territory root, LoadTerritory(request.territory_id(), "territory_id"));
   if (request.page_size() < 0 || request.page_size() > 1000) {
     return core::FieldError("page_size", "must be 0 (default 100) to 1000");
   }
+  google::protobuf::Timestamp as_of =
+      request.has_as_of() ? request.as_of() : ToProto(host_.clock().Now());
+  ASSIGN_OR_RETURN(std::set<std::string> members,
+                   MembersAsOf(root, request.include_descendants(), as_of));
+  int page_size = request.page_size() == 0 ? 100 : request.page_size();
+  v1::ListTerritoryCustomersResponse out;
+  auto it = request.page_token().empty() ? members.begin() : members.upper_bound(request.page_token());
+  for (; it != members.end() && out.customer_ids_size() < page_size; ++it) {
+    out.add_customer_ids(*it);
+    if (out.customer_ids_size() == page_size && std::next(it) != members.end()) {
+      out.set_next_page_token(*it);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::set<std::string>> CustomerMasterService::MembersAsOf(
+    const v1::Territory& root, bool include_descendants,
+    const google::protobuf::Timestamp& as_of) const {
   std::vector<std::string> territories = {root.id()};
-  if (request.include_descendants()) {
+  if (include_descendants) {
     std::vector<v1::Territory> all;
     RETURN_IF_ERROR(host_.store().ScanPrefix(
         store::Family::kState, store::KeyBuilder(kTerritory).key(),
@@ -548,8 +580,6 @@ absl::StatusOr<v1::ListTerritoryCustomersResponse> CustomerMasterService::ListMe
         }));
     territories = Descendants(all, root.id());
   }
-  google::protobuf::Timestamp as_of =
-      request.has_as_of() ? request.as_of() : ToProto(host_.clock().Now());
   std::set<std::string> members;
   for (const std::string& territory : territories) {
     std::vector<std::string> candidates;
@@ -569,16 +599,7 @@ absl::StatusOr<v1::ListTerritoryCustomersResponse> CustomerMasterService::ListMe
       if (SubjectAlignedTo(history, territory, as_of)) members.insert(id);
     }
   }
-  int page_size = request.page_size() == 0 ? 100 : request.page_size();
-  v1::ListTerritoryCustomersResponse out;
-  auto it = request.page_token().empty() ? members.begin() : members.upper_bound(request.page_token());
-  for (; it != members.end() && out.customer_ids_size() < page_size; ++it) {
-    out.add_customer_ids(*it);
-    if (out.customer_ids_size() == page_size && std::next(it) != members.end()) {
-      out.set_next_page_token(*it);
-    }
-  }
-  return out;
+  return members;
 }
 
 grpc::Status CustomerMasterService::MergeCustomers(grpc::ServerContext* context,
@@ -875,21 +896,8 @@ grpc::Status CustomerMasterService::GetWorklist(grpc::ServerContext* context,
                                &truncated);
     } else {
       // Customers aligned now to the territory or below it.
-      v1::ListTerritoryCustomersRequest members;
-      members.set_territory_id(request->territory_id());
-      members.set_include_descendants(true);
-      members.set_page_size(1000);
-      while (true) {
-        ASSIGN_OR_RETURN(v1::ListTerritoryCustomersResponse page, ListMembers(members));
-        ids.insert(ids.end(), page.customer_ids().begin(), page.customer_ids().end());
-        if (ids.size() >= kMaxCandidates) {
-          truncated = !page.next_page_token().empty() || ids.size() > kMaxCandidates;
-          ids.resize(std::min(ids.size(), kMaxCandidates));
-          break;
-        }
-        if (page.next_page_token().empty()) break;
-        members.set_page_token(page.next_page_token());
-      }
+      ASSIGN_OR_RETURN(ids, AlignedNow(request->territory_id(), /*include_descendants=*/true,
+                                       kMaxCandidates, &truncated));
     }
     std::vector<v1::Customer> customers;
     for (const auto& id : ids) {
@@ -926,25 +934,22 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
     const v1::SearchCustomersRequest& request) const {
   RETURN_IF_ERROR(ValidateSearch(request));
   ASSIGN_OR_RETURN(ParsedQuery query, ParseSearchQuery(request.query()));
-  // The index holds the filters and the sort key: only the page's customers
-  // are read from the store.
-  CustomerIndex::Matches found = index_.Search(query, request, kMaxCandidates);
-  bool truncated = found.truncated;
-  std::vector<SearchMatch> matches;
-  if (request.territory_id().empty()) {
-    matches = std::move(found.items);
-  } else {
-    google::protobuf::Timestamp now = ToProto(host_.clock().Now());
-    for (auto& m : found.items) {
-      ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
-                       Alignments(v1::ALIGNMENT_SUBJECT_CUSTOMER, m.id));
-      if (SubjectAlignedTo(history, request.territory_id(), now)) matches.push_back(std::move(m));
-    }
+  // The index holds the filters and the sort key and pages the matches:
+  // only the page's customers are read from the store.
+  std::optional<absl::flat_hash_set<std::string>> aligned;
+  bool members_truncated = false;
+  if (!request.territory_id().empty()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                     AlignedNow(request.territory_id(), /*include_descendants=*/false,
+                                kMaxTerritoryMembers, &members_truncated));
+    aligned.emplace(std::make_move_iterator(ids.begin()), std::make_move_iterator(ids.end()));
   }
-  ASSIGN_OR_RETURN(SearchPage page, Paginate(matches, request));
+  ASSIGN_OR_RETURN(CustomerIndex::Found found,
+                   index_.Search(query, request, kMaxCandidates, aligned ? &*aligned : nullptr));
+  const SearchPage& page = found.page;
   v1::SearchCustomersResponse out;
   out.set_total_size(page.total_size);
-  out.set_total_is_lower_bound(truncated);
+  out.set_total_is_lower_bound(found.truncated || members_truncated);
   out.set_next_page_token(page.next_page_token);
   for (const std::string& id : page.ids) {
     ASSIGN_OR_RETURN(*out.add_customers(), runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id));

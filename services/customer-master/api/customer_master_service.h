@@ -4,6 +4,7 @@
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 
 #include <map>
+#include <set>
 
 #include "domain/customer_index.h"
 #include "domain/pinyin.h"
@@ -96,6 +97,15 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                                                         absl::string_view subject_id) const;
   absl::Status DoAlign(const v1::AlignRequest& request, const std::string& actor,
                        v1::Alignment* response);
+  // Ids of the customers aligned now to the territory (and below it), at
+  // most `max`; NOT_FOUND naming territory_id if there is no such territory.
+  absl::StatusOr<std::vector<std::string>> AlignedNow(absl::string_view territory_id,
+                                                      bool include_descendants, size_t max,
+                                                      bool* truncated) const;
+  // Customers aligned to `root` (and below it) at `as_of`.
+  absl::StatusOr<std::set<std::string>> MembersAsOf(const v1::Territory& root,
+                                                    bool include_descendants,
+                                                    const google::protobuf::Timestamp& as_of) const;
   absl::StatusOr<v1::ListTerritoryCustomersResponse> ListMembers(
       const v1::ListTerritoryCustomersRequest& request) const;
   absl::Status Record(const v1::RecordMetricsRequest& request, const std::string& actor,

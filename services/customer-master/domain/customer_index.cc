@@ -10,6 +10,7 @@
 #include "domain/matching.h"
 #include "domain/normalize.h"
 #include "domain/similarity.h"
+#include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
 namespace {
@@ -203,41 +204,51 @@ size_t CustomerIndex::size() const {
   return slots_.size();
 }
 
-CustomerIndex::Matches CustomerIndex::Search(const ParsedQuery& query,
-                                             const v1::SearchCustomersRequest& request,
-                                             size_t max) const {
-  Matches out;
+absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
+    const ParsedQuery& query, const v1::SearchCustomersRequest& request, size_t max,
+    const absl::flat_hash_set<std::string>* only_ids) const {
+  Found out;
+  std::vector<SearchMatch> matches;  // Views into slots_, valid under the lock.
   absl::flat_hash_set<uint32_t> accepted;
   absl::ReaderMutexLock lock(&mu_);
   // Returns false once one more than `max` matched.
   auto take = [&](uint32_t index) {
-    if (accepted.contains(index)) return true;
-    if (accepted.size() >= max) {
+    const Slot& slot = slots_[index];
+    if (only_ids != nullptr && !only_ids->contains(slot.id)) return true;
+    if (!accepted.insert(index).second) return true;
+    if (matches.size() >= max) {
       out.truncated = true;
       return false;
     }
-    accepted.insert(index);
-    out.items.push_back({slots_[index].id, slots_[index].entry.sort_key()});
+    matches.push_back({slot.id, slot.entry.sort_key()});
     return true;
   };
   if (query.prefixes.empty()) {
     if (const auto* list = Postings(RegionGram(request.kind(), request.province(), request.city()))) {
+      accepted.reserve(std::min(list->size(), max + 1));
       for (uint32_t index : *list) {
         if (!PassesFilters(slots_[index].entry, request)) continue;
         if (!take(index)) break;
       }
     }
-    return out;
-  }
-  for (const SearchTerm& term : query.prefixes) {
-    const auto* list = Postings(TermGram(term));
-    if (list == nullptr) continue;
-    for (uint32_t index : *list) {
-      const Slot& slot = slots_[index];
-      if (!FormsMatch(slot.forms, term) || !PassesFilters(slot.entry, request)) continue;
-      if (!take(index)) return out;
+  } else {
+    bool full = false;
+    for (const SearchTerm& term : query.prefixes) {
+      const auto* list = Postings(TermGram(term));
+      if (list == nullptr) continue;
+      accepted.reserve(std::min(accepted.size() + list->size(), max + 1));
+      for (uint32_t index : *list) {
+        const Slot& slot = slots_[index];
+        if (!FormsMatch(slot.forms, term) || !PassesFilters(slot.entry, request)) continue;
+        if (!take(index)) {
+          full = true;
+          break;
+        }
+      }
+      if (full) break;
     }
   }
+  ASSIGN_OR_RETURN(out.page, Paginate(matches, request));
   return out;
 }
 

@@ -25,6 +25,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "domain/pinyin.h"
@@ -59,14 +61,18 @@ class CustomerIndex {
   // Number of customers held.
   size_t size() const;
 
-  struct Matches {
-    std::vector<SearchMatch> items;  // Unordered.
-    bool truncated = false;          // More matched than `max`.
+  struct Found {
+    SearchPage page;         // Paginate(matches, request).
+    bool truncated = false;  // More matched than `max`; total_size counts `max`.
   };
-  // Customers whose name matches any of `query`'s prefixes (all customers of
-  // request.kind() when it has none) and that pass PassesFilters(request).
-  Matches Search(const ParsedQuery& query, const v1::SearchCustomersRequest& request,
-                 size_t max) const;
+  // The requested page of the customers whose name matches any of `query`'s
+  // prefixes (all customers of request.kind() when it has none), that pass
+  // PassesFilters(request) and, when `only_ids` is given, are in it. Ordered
+  // and paged under the reader lock, so only the page's ids are copied.
+  // Errors are Paginate's (page_token).
+  absl::StatusOr<Found> Search(const ParsedQuery& query, const v1::SearchCustomersRequest& request,
+                               size_t max,
+                               const absl::flat_hash_set<std::string>* only_ids = nullptr) const;
 
   // Ids of customers of `kind`, in `province` and `city` when not empty.
   std::vector<std::string> IdsInRegion(v1::CustomerKind kind, absl::string_view province,

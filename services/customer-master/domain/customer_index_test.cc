@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/matching.h"
 #include "domain/similarity.h"
+#include "pharmacrm/core/status.h"
 #include "gtest/gtest.h"
 
 namespace pharmacrm::customer_master {
@@ -35,8 +36,15 @@ std::vector<std::string> Find(const CustomerIndex& index, const std::string& que
   request.set_query(query);
   auto parsed = ParseSearchQuery(query);
   EXPECT_TRUE(parsed.ok()) << parsed.status();
+  request.set_page_size(1000);
   std::vector<std::string> ids;
-  for (const auto& m : index.Search(*parsed, request, max).items) ids.push_back(m.id);
+  do {  // Every page.
+    auto found = index.Search(*parsed, request, max);
+    EXPECT_TRUE(found.ok()) << found.status();
+    if (!found.ok()) break;
+    ids.insert(ids.end(), found->page.ids.begin(), found->page.ids.end());
+    request.set_page_token(found->page.next_page_token);
+  } while (!request.page_token().empty());
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -155,14 +163,48 @@ TEST(CustomerIndex, StopsAtMaxAndSaysSo) {
   v1::SearchCustomersRequest r;
   auto parsed = ParseSearchQuery("人民");
   auto m = index.Search(*parsed, r, 10);
-  EXPECT_EQ(m.items.size(), 10u);
-  EXPECT_TRUE(m.truncated);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->page.total_size, 10);
+  EXPECT_EQ(m->page.ids.size(), 10u);
+  EXPECT_TRUE(m->truncated);
   m = index.Search(*parsed, r, 30);
-  EXPECT_EQ(m.items.size(), 30u);
-  EXPECT_FALSE(m.truncated);
+  EXPECT_EQ(m->page.total_size, 30);
+  EXPECT_EQ(m->page.ids.size(), 20u);  // The default page.
+  EXPECT_FALSE(m->page.next_page_token.empty());
+  EXPECT_FALSE(m->truncated);
   bool truncated = false;
   EXPECT_EQ(index.IdsInRegion(v1::CUSTOMER_KIND_HOSPITAL, "", "", 5, &truncated).size(), 5u);
   EXPECT_TRUE(truncated);
+}
+
+TEST(CustomerIndex, PagesFollowTheSortKeyAndOnlyIdsRestricts) {
+  CustomerIndex index(Pinyin());
+  // Inserted out of order: 陈 chen, 李 li, 王 wang, 张 zhang.
+  index.Upsert(Make("z", "张氏药房", v1::CUSTOMER_KIND_PHARMACY));
+  index.Upsert(Make("l", "李氏药房", v1::CUSTOMER_KIND_PHARMACY));
+  index.Upsert(Make("w", "王氏药房", v1::CUSTOMER_KIND_PHARMACY));
+  index.Upsert(Make("c", "陈氏药房", v1::CUSTOMER_KIND_PHARMACY));
+  auto parsed = ParseSearchQuery("药房");
+  v1::SearchCustomersRequest r;
+  r.set_page_size(3);
+  auto first = index.Search(*parsed, r, 100);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->page.ids, Ids({"c", "l", "w"}));
+  EXPECT_EQ(first->page.total_size, 4);
+  r.set_page_token(first->page.next_page_token);
+  auto second = index.Search(*parsed, r, 100);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->page.ids, Ids({"z"}));
+  EXPECT_TRUE(second->page.next_page_token.empty());
+
+  absl::flat_hash_set<std::string> only = {"w", "z"};
+  r.clear_page_token();
+  auto restricted = index.Search(*parsed, r, 100, &only);
+  EXPECT_EQ(restricted->page.ids, Ids({"w", "z"}));
+  EXPECT_EQ(restricted->page.total_size, 2);
+
+  r.set_page_token("not base64 !!");
+  EXPECT_EQ(core::FieldOf(index.Search(*parsed, r, 100).status()), "page_token");
 }
 
 TEST(CustomerIndex, BlockingKeysFindPossibleDuplicates) {

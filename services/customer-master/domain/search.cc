@@ -86,21 +86,20 @@ absl::StatusOr<SearchPage> Paginate(const std::vector<SearchMatch>& matches,
       !absl::WebSafeBase64Unescape(request.page_token(), &after)) {
     return core::FieldError("page_token", "is not a token this service issued");
   }
-  std::vector<std::pair<const std::string*, const std::string*>> keyed;  // sort key, id
-  keyed.reserve(matches.size());
-  for (const auto& m : matches) keyed.emplace_back(&m.sort_key, &m.id);
-  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
-  int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  std::vector<const SearchMatch*> rest;  // After the token.
+  rest.reserve(matches.size());
+  for (const SearchMatch& m : matches) {
+    if (after.empty() || m.sort_key > after) rest.push_back(&m);
+  }
+  size_t page_size = request.page_size() <= 0 ? kDefaultPageSize : request.page_size();
+  size_t shown = std::min(page_size, rest.size());
+  std::partial_sort(rest.begin(), rest.begin() + shown, rest.end(),
+                    [](const SearchMatch* a, const SearchMatch* b) { return a->sort_key < b->sort_key; });
   SearchPage page;
-  page.total_size = static_cast<int32_t>(keyed.size());
-  auto it = after.empty() ? keyed.begin()
-                          : std::upper_bound(keyed.begin(), keyed.end(), after,
-                                             [](const std::string& k, const auto& e) { return k < *e.first; });
-  for (; it != keyed.end() && static_cast<int>(page.ids.size()) < page_size; ++it) {
-    page.ids.push_back(*it->second);
-    if (static_cast<int>(page.ids.size()) == page_size && std::next(it) != keyed.end()) {
-      page.next_page_token = absl::WebSafeBase64Escape(*it->first);
-    }
+  page.total_size = static_cast<int32_t>(matches.size());
+  for (size_t i = 0; i < shown; ++i) page.ids.emplace_back(rest[i]->id);
+  if (rest.size() > shown && shown > 0) {
+    page.next_page_token = absl::WebSafeBase64Escape(rest[shown - 1]->sort_key);
   }
   return page;
 }

@@ -65,15 +65,17 @@ struct SearchPage {
   int32_t total_size = 0;
 };
 
-// A match: customer id and its sort key (SearchEntry.sort_key).
+// A match: customer id and its sort key (SearchEntry.sort_key), viewed in
+// whatever holds them (the index, under its lock).
 struct SearchMatch {
-  std::string id;
-  std::string sort_key;
+  absl::string_view id;
+  absl::string_view sort_key;
 };
 
 // Orders matches by sort key (stable across calls and across inserts) and
-// returns the ids of the page after `page_token`. The token is opaque to
-// clients; a malformed one is an error on page_token.
+// returns the ids of the page after `page_token`: only the matches after the
+// token are ordered, and only as far as the page needs. The token is opaque
+// to clients; a malformed one is an error on page_token.
 absl::StatusOr<SearchPage> Paginate(const std::vector<SearchMatch>& matches,
                                     const v1::SearchCustomersRequest& request);
 

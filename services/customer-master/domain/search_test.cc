@@ -39,14 +39,16 @@ TEST(ValidateSearch, NamesBadFields) {
 }
 
 TEST(Paginate, StableOrderByPinyinThenIdAcrossPages) {
-  std::vector<SearchMatch> all;
+  std::vector<std::pair<std::string, std::string>> held;  // id, sort key
   const char* names[] = {"张伟", "李娜", "王芳", "刘洋", "陈静"};
   for (int i = 0; i < 5; ++i) {
     v1::Customer c;
     c.set_id("id-" + std::to_string(i));
     c.mutable_profile()->set_name(names[i]);
-    all.push_back({c.id(), SearchEntryFor(c, Pinyin()).sort_key()});
+    held.emplace_back(c.id(), SearchEntryFor(c, Pinyin()).sort_key());
   }
+  std::vector<SearchMatch> all;
+  for (const auto& [id, key] : held) all.push_back({id, key});
   v1::SearchCustomersRequest r;
   r.set_page_size(2);
   std::vector<std::string> seen;
