@@ -35,15 +35,27 @@ uint64_t Gram(char tag, absl::string_view text) {
   return absl::Hash<std::tuple<char, absl::string_view>>{}(std::make_tuple(tag, text));
 }
 
+// Longest letter grams indexed: pinyin from a syllable start (a longer
+// gram picks fewer candidates for common surnames: "zhang" + "l" rather
+// than every "zha..."), and initials.
+constexpr size_t kPinyinGramLetters = 6;
+constexpr size_t kInitialsGramLetters = 3;
+
 // The gram a query term is looked up under: its first two characters, or
-// its first three letters.
+// its first letters up to the longest gram of its form.
 absl::string_view QueryGram(const SearchTerm& term) {
-  if (term.form == TermForm::kHanzi) {
-    std::vector<size_t> starts = CodePointStarts(term.text);
-    return starts.size() <= 2 ? absl::string_view(term.text)
-                              : absl::string_view(term.text).substr(0, starts[2]);
+  switch (term.form) {
+    case TermForm::kHanzi: {
+      std::vector<size_t> starts = CodePointStarts(term.text);
+      return starts.size() <= 2 ? absl::string_view(term.text)
+                                : absl::string_view(term.text).substr(0, starts[2]);
+    }
+    case TermForm::kPinyin:
+      return absl::string_view(term.text).substr(0, kPinyinGramLetters);
+    case TermForm::kInitials:
+      break;
   }
-  return absl::string_view(term.text).substr(0, 3);
+  return absl::string_view(term.text).substr(0, kInitialsGramLetters);
 }
 
 void SortUnique(std::vector<uint64_t>& v) {
@@ -123,11 +135,13 @@ std::vector<uint64_t> CustomerIndex::NameGrams(const NameForms& forms) {
   }
   absl::string_view pinyin = forms.pinyin;
   for (uint16_t s : forms.starts) {
-    for (size_t n = 1; n <= 3 && s + n <= pinyin.size(); ++n) out.push_back(Gram('p', pinyin.substr(s, n)));
+    for (size_t n = 1; n <= kPinyinGramLetters && s + n <= pinyin.size(); ++n) {
+      out.push_back(Gram('p', pinyin.substr(s, n)));
+    }
   }
   absl::string_view initials = forms.initials;
   for (size_t j = 0; j < initials.size(); ++j) {
-    for (size_t n = 1; n <= 3 && j + n <= initials.size(); ++n) {
+    for (size_t n = 1; n <= kInitialsGramLetters && j + n <= initials.size(); ++n) {
       out.push_back(Gram('i', initials.substr(j, n)));
     }
   }

@@ -10,7 +10,8 @@
 // characters matches any part of the name; a letter query matches the full
 // pinyin from any syllable on ("xiehe") or the initials from any syllable on
 // ("xhyy"). Candidates come from posting lists of short grams (one and two
-// characters; one to three letters at a syllable start) and every candidate
+// characters; one to six letters of pinyin at a syllable start; one to
+// three initials) and every candidate
 // is checked against the name's forms, so a posting list may hold stale or
 // colliding entries without a wrong answer.
 //
@@ -38,10 +39,10 @@ namespace pharmacrm::customer_master {
 
 // The forms of a name that queries are matched against.
 struct NameForms {
-  std::string text;               // Normalised, ASCII-lower-cased, first kMaxIndexedChars characters.
-  std::string pinyin;             // Compact pinyin of `text` ("beijingxiehe").
-  std::vector<uint16_t> starts;   // Offsets in `pinyin` where a syllable starts.
-  std::string initials;           // One letter or digit per syllable ("bjxh").
+  std::string text;    // Normalised, ASCII-lower-cased, first kMaxIndexedChars characters.
+  std::string pinyin;  // Compact pinyin of `text` ("beijingxiehe").
+  std::vector<uint16_t> starts;  // Offsets in `pinyin` where a syllable starts.
+  std::string initials;          // One letter or digit per syllable ("bjxh").
 };
 NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin);
 
@@ -79,7 +80,8 @@ class CustomerIndex {
                                        absl::string_view city, size_t max, bool* truncated) const;
 
   // Ids of customers with the blocking key (domain/similarity.h).
-  std::vector<std::string> IdsWithBlockKey(absl::string_view key, size_t max, bool* truncated) const;
+  std::vector<std::string> IdsWithBlockKey(absl::string_view key, size_t max,
+                                           bool* truncated) const;
 
  private:
   struct Slot {
@@ -98,9 +100,11 @@ class CustomerIndex {
   static uint64_t BlockGram(absl::string_view key);
   static uint64_t KindGram(v1::CustomerKind kind);
   static uint64_t ProvinceGram(v1::CustomerKind kind, absl::string_view province);
-  static uint64_t CityGram(v1::CustomerKind kind, absl::string_view province, absl::string_view city);
+  static uint64_t CityGram(v1::CustomerKind kind, absl::string_view province,
+                           absl::string_view city);
   // The narrowest of the three above that a query for kind [/province [/city]] uses.
-  static uint64_t RegionGram(v1::CustomerKind kind, absl::string_view province, absl::string_view city);
+  static uint64_t RegionGram(v1::CustomerKind kind, absl::string_view province,
+                             absl::string_view city);
 
   // Appends `slot` to the postings of every key in `now` not in `before`.
   void AddPostings(const std::vector<uint64_t>& before, const std::vector<uint64_t>& now,
