@@ -9,6 +9,8 @@
 // scan finds.
 //
 //   build/bench/duplicate_scan --records=1000000 --rounds=3
+#include "domain/duplicate_scan.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -26,7 +28,6 @@
 #include "absl/time/clock.h"
 #include "domain/customer_index.h"
 #include "domain/customer_rules.h"
-#include "domain/duplicate_scan.h"
 #include "domain/matching.h"
 #include "domain/pinyin.h"
 #include "domain/profile_normalization.h"
@@ -112,31 +113,33 @@ int Run() {
   int64_t generated = 0, rejected = 0;
   absl::flat_hash_map<std::string, int64_t> key_counts;
   absl::Time start = absl::Now();
-  demo::DemoDataGenerator().Generate(size, absl::GetFlag(FLAGS_seed), [&](const demo::DemoRecord& r) {
-    ++generated;
-    v1::Customer c;
-    *c.mutable_profile() = r.profile;
-    if (r.dirty || !customer_master::NormalizeProfile(c.mutable_profile()).ok() ||
-        !customer_master::ValidateProfile(c.profile()).ok()) {
-      ++rejected;
-      return;
-    }
-    // The external id stands for the id: doctors' hospital_id and contacts'
-    // pharmacy_id name their hospital and pharmacy by it.
-    c.set_id(r.external_id);
-    c.set_version(1);
-    c.set_status(v1::CUSTOMER_STATUS_ACTIVE);
-    index.Upsert(c);
-    if (absl::GetFlag(FLAGS_block_stats)) {
-      for (const auto& k : customer_master::BlockingKeys(customer_master::MatchInputFor(c, **pinyin))) {
-        ++key_counts[k];
-      }
-    }
-    loaded.insert(r.external_id);
-    if (!r.duplicate_of.empty() && loaded.contains(r.duplicate_of)) {
-      deliberate.emplace_back(r.duplicate_of, r.external_id);
-    }
-  });
+  demo::DemoDataGenerator().Generate(
+      size, absl::GetFlag(FLAGS_seed), [&](const demo::DemoRecord& r) {
+        ++generated;
+        v1::Customer c;
+        *c.mutable_profile() = r.profile;
+        if (r.dirty || !customer_master::NormalizeProfile(c.mutable_profile()).ok() ||
+            !customer_master::ValidateProfile(c.profile()).ok()) {
+          ++rejected;
+          return;
+        }
+        // The external id stands for the id: doctors' hospital_id and contacts'
+        // pharmacy_id name their hospital and pharmacy by it.
+        c.set_id(r.external_id);
+        c.set_version(1);
+        c.set_status(v1::CUSTOMER_STATUS_ACTIVE);
+        index.Upsert(c);
+        if (absl::GetFlag(FLAGS_block_stats)) {
+          for (const auto& k :
+               customer_master::BlockingKeys(customer_master::MatchInputFor(c, **pinyin))) {
+            ++key_counts[k];
+          }
+        }
+        loaded.insert(r.external_id);
+        if (!r.duplicate_of.empty() && loaded.contains(r.duplicate_of)) {
+          deliberate.emplace_back(r.duplicate_of, r.external_id);
+        }
+      });
   if (absl::GetFlag(FLAGS_block_stats)) {
     std::vector<std::pair<int64_t, std::string>> top;
     std::map<std::string, std::pair<int64_t, int64_t>> by_type;  // pairs, pairs within <= 1000
@@ -158,10 +161,11 @@ int Run() {
   const double load_seconds = absl::ToDoubleSeconds(absl::Now() - start);
   loaded = {};
   const int64_t rss_index_kb = StatusKb("VmRSS");
-  std::printf("records: %lld generated, %lld dirty or invalid left out, %zu in the index "
-              "(%lld deliberate duplicates); loaded in %.1f s\n",
-              static_cast<long long>(generated), static_cast<long long>(rejected), index.size(),
-              static_cast<long long>(deliberate.size()), load_seconds);
+  std::printf(
+      "records: %lld generated, %lld dirty or invalid left out, %zu in the index "
+      "(%lld deliberate duplicates); loaded in %.1f s\n",
+      static_cast<long long>(generated), static_cast<long long>(rejected), index.size(),
+      static_cast<long long>(deliberate.size()), load_seconds);
 
   customer_master::ScanOptions options;
   options.min_score = absl::GetFlag(FLAGS_min_score);
@@ -177,11 +181,12 @@ int Run() {
     last = index.ScanDuplicates(v1::CUSTOMER_KIND_UNSPECIFIED, "", options);
     seconds.push_back(absl::ToDoubleSeconds(absl::Now() - t));
     const auto& r = last.result;
-    std::printf("round %d: %.2f s, %zu records, %lld blocks (%lld skipped), %lld comparisons, "
-                "%lld pairs >= %.2f\n",
-                round + 1, seconds.back(), last.records.size(), static_cast<long long>(r.blocks),
-                static_cast<long long>(r.blocks_skipped), static_cast<long long>(r.comparisons),
-                static_cast<long long>(r.pairs_found), options.min_score);
+    std::printf(
+        "round %d: %.2f s, %zu records, %lld blocks (%lld skipped), %lld comparisons, "
+        "%lld pairs >= %.2f\n",
+        round + 1, seconds.back(), last.records.size(), static_cast<long long>(r.blocks),
+        static_cast<long long>(r.blocks_skipped), static_cast<long long>(r.comparisons),
+        static_cast<long long>(r.pairs_found), options.min_score);
   }
   size_t match_bytes = 0;
   for (const auto& m : last.records) match_bytes += MatchRecordBytes(*m);
@@ -189,17 +194,19 @@ int Run() {
   std::printf("scan: median %.2f s over %zu rounds (%d threads); %.0f comparisons/s\n",
               Median(seconds), seconds.size(), options.threads,
               static_cast<double>(last.result.comparisons) / Median(seconds));
-  std::printf("memory: index %.0f MiB RSS (%.0f B per record), of which match inputs and "
-              "blocking keys about %.0f B per record; peak RSS %.0f MiB\n",
-              (rss_index_kb - rss_before_kb) / 1024.0,
-              (rss_index_kb - rss_before_kb) * 1024.0 / static_cast<double>(n),
-              static_cast<double>(match_bytes) / static_cast<double>(n), StatusKb("VmHWM") / 1024.0);
+  std::printf(
+      "memory: index %.0f MiB RSS (%.0f B per record), of which match inputs and "
+      "blocking keys about %.0f B per record; peak RSS %.0f MiB\n",
+      (rss_index_kb - rss_before_kb) / 1024.0,
+      (rss_index_kb - rss_before_kb) * 1024.0 / static_cast<double>(n),
+      static_cast<double>(match_bytes) / static_cast<double>(n), StatusKb("VmHWM") / 1024.0);
 
   if (absl::GetFlag(FLAGS_recall)) {
     customer_master::ScanOptions all = options;
     all.limit = SIZE_MAX;
     last = {};
-    CustomerIndex::DuplicateScan scan = index.ScanDuplicates(v1::CUSTOMER_KIND_UNSPECIFIED, "", all);
+    CustomerIndex::DuplicateScan scan =
+        index.ScanDuplicates(v1::CUSTOMER_KIND_UNSPECIFIED, "", all);
     absl::flat_hash_set<std::pair<std::string, std::string>> found;
     for (const auto& p : scan.result.pairs) {
       found.insert({scan.records[p.first]->id, scan.records[p.second]->id});
@@ -209,11 +216,13 @@ int Run() {
       if (b < a) std::swap(a, b);
       hits += found.contains({a, b}) ? 1 : 0;
     }
-    std::printf("recall: %lld of %zu deliberate duplicates found at >= %.2f (%.1f %%); "
-                "%zu pairs in all\n",
-                static_cast<long long>(hits), deliberate.size(), options.min_score,
-                100.0 * static_cast<double>(hits) / static_cast<double>(std::max<size_t>(1, deliberate.size())),
-                scan.result.pairs.size());
+    std::printf(
+        "recall: %lld of %zu deliberate duplicates found at >= %.2f (%.1f %%); "
+        "%zu pairs in all\n",
+        static_cast<long long>(hits), deliberate.size(), options.min_score,
+        100.0 * static_cast<double>(hits) /
+            static_cast<double>(std::max<size_t>(1, deliberate.size())),
+        scan.result.pairs.size());
   }
   return 0;
 }

@@ -93,15 +93,15 @@ struct WorkerResult {
 
 absl::Status ValidateScanDuplicates(const v1::ScanDuplicatesRequest& r) {
   if (!v1::CustomerKind_IsValid(r.kind())) {
-    return core::FieldError("kind", absl::StrCat(static_cast<int>(r.kind()),
-                                                 " is not a CustomerKind (0: every kind)"));
+    return core::FieldError(
+        "kind", absl::StrCat(static_cast<int>(r.kind()), " is not a CustomerKind (0: every kind)"));
   }
   if (!(r.min_score() >= 0 && r.min_score() <= 1)) {
     return core::FieldError("min_score", "must be between 0 and 1");
   }
   if (r.limit() < 0 || r.limit() > kMaxScanLimit) {
-    return core::FieldError("limit", absl::StrCat("must be 0 (default ", kDefaultScanLimit,
-                                                  ") to ", kMaxScanLimit));
+    return core::FieldError(
+        "limit", absl::StrCat("must be 0 (default ", kDefaultScanLimit, ") to ", kMaxScanLimit));
   }
   return absl::OkStatus();
 }
@@ -184,8 +184,8 @@ ScanResult ScanDuplicatePairs(const std::vector<ScanRecord>& records,
   result.truncated = result.pairs_found > static_cast<int64_t>(best.size());
   result.pairs.reserve(best.size());
   for (const Candidate& c : best) {
-    result.pairs.push_back({c.first, c.second, ScorePair(*records[c.first].input,
-                                                         *records[c.second].input)});
+    result.pairs.push_back(
+        {c.first, c.second, ScorePair(*records[c.first].input, *records[c.second].input)});
   }
   return result;
 }

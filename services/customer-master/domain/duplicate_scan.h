@@ -46,9 +46,9 @@ struct ScanOptions {
 };
 
 struct ScoredPair {
-  uint32_t first = 0;   // Index into the records; records[first].id < records[second].id.
+  uint32_t first = 0;  // Index into the records; records[first].id < records[second].id.
   uint32_t second = 0;
-  MatchResult match;    // ScorePair of the two, with its reasons.
+  MatchResult match;  // ScorePair of the two, with its reasons.
 };
 
 struct ScanResult {

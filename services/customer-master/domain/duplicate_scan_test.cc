@@ -60,7 +60,8 @@ struct Fixture {
   // "first-id/second-id" of each pair, in order.
   std::vector<std::string> Pairs(const ScanResult& r) const {
     std::vector<std::string> out;
-    for (const ScoredPair& p : r.pairs) out.push_back(absl::StrCat(ids[p.first], "/", ids[p.second]));
+    for (const ScoredPair& p : r.pairs)
+      out.push_back(absl::StrCat(ids[p.first], "/", ids[p.second]));
     return out;
   }
 };
@@ -103,7 +104,7 @@ TEST(ScanDuplicatePairs, BestFirstThenByIdsAndMinScore) {
   f.Add("b", Doctor("李娜", "li na", "h-1", "13900000001"));  // Same everything: 1.
   f.Add("c", Doctor("刘洋", "liu yang", "h-2", "13900000002"));
   f.Add("d", Doctor("刘洋", "liu yang", "h-2", "13900000002"));  // Also 1.
-  f.Add("e", Doctor("刘阳", "liu yang", "h-2", ""));  // Homophone, no phone: lower.
+  f.Add("e", Doctor("刘阳", "liu yang", "h-2", ""));             // Homophone, no phone: lower.
   ScanResult r = f.Scan();
   EXPECT_EQ(f.Pairs(r), (Names{"a/b", "c/d", "c/e", "d/e"}));
   EXPECT_EQ(r.pairs[0].match.score, r.pairs[1].match.score);
