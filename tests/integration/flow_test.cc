@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <thread>
 
@@ -660,6 +661,76 @@ TEST_F(FlowTest, DuplicateCandidatesComeWithScoresAndReasons) {
   EXPECT_EQ(stub->FindDuplicateCandidates(bad.get(), req, &out).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   (void)c;
+}
+
+TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
+  auto pharmacy = [&](const std::string& rid, const std::string& name, const std::string& province,
+                      const std::string& phone) {
+    return Register(rid, absl::StrCat(R"({"kind":"CUSTOMER_KIND_PHARMACY","name":")", name,
+                                      R"(","province":")", province, R"(","phone":")", phone, R"("})"));
+  };
+  std::string a = pharmacy("scan-a", "兰州惠仁堂大药房", "甘肃省", "0931-88880001");
+  std::string b = pharmacy("scan-b", "兰州惠仁堂 大药房", "甘肃省", "0931 8888 0001");  // Same store.
+  std::string c = pharmacy("scan-c", "众友健康大药房", "甘肃省", "0931-77770002");     // Another.
+  // The same name in another province is left out by the filter.
+  std::string d = pharmacy("scan-d", "兰州惠仁堂大药房", "宁夏回族自治区", "0951-66660003");
+  std::string e = Register("scan-e", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"兰州惠仁堂大药房",)"
+                                     R"("province":"甘肃省","phone":"0931-88880001"})");  // Another kind.
+  ASSERT_FALSE(a.empty() || b.empty() || c.empty() || d.empty() || e.empty());
+
+  http::Response r =
+      Http("GET", "/api/v1/duplicates?kind=CUSTOMER_KIND_PHARMACY&province=%E7%94%98%E8%82%83%E7%9C%81&min_score=0.6&limit=10");
+  ASSERT_EQ(r.status, 200) << r.body;
+  v1::ScanDuplicatesResponse scan;
+  ASSERT_TRUE(JsonStringToMessage(r.body, &scan).ok()) << r.body;
+  ASSERT_EQ(scan.pairs_size(), 1) << r.body;
+  EXPECT_EQ(scan.pairs(0).first_id(), std::min(a, b));
+  EXPECT_EQ(scan.pairs(0).second_id(), std::max(a, b));
+  EXPECT_EQ(scan.pairs(0).kind(), v1::CUSTOMER_KIND_PHARMACY);
+  EXPECT_GE(scan.pairs(0).score(), 0.6);
+  bool name_reason = false, phone_reason = false;
+  for (const auto& reason : scan.pairs(0).reasons()) {
+    name_reason |= reason.signal() == "name";
+    phone_reason |= reason.signal() == "phone" && reason.score() == 1;
+  }
+  EXPECT_TRUE(name_reason && phone_reason) << r.body;
+  EXPECT_EQ(scan.records_scanned(), 3);
+  EXPECT_EQ(scan.pairs_found(), 1);
+  EXPECT_GE(scan.comparisons(), 1);
+  EXPECT_FALSE(scan.truncated());
+
+  // Over gRPC, without filters: the pair is there, and the other kind and
+  // province are never paired with it.
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  v1::ScanDuplicatesRequest req;
+  req.set_limit(10000);
+  v1::ScanDuplicatesResponse all;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
+  ASSERT_TRUE(stub->ScanDuplicates(ctx.get(), req, &all).ok());
+  int with_ab = 0;
+  for (const auto& p : all.pairs()) {
+    std::set<std::string> ids = {p.first_id(), p.second_id()};
+    with_ab += ids == std::set<std::string>{a, b};
+    EXPECT_FALSE(ids.count(e) && (ids.count(a) || ids.count(b))) << p.DebugString();
+  }
+  EXPECT_EQ(with_ab, 1);
+
+  // Bad input names the field.
+  for (const auto& [target, field] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/duplicates?min_score=1.5", "min_score"},
+           {"/api/v1/duplicates?min_score=abc", "min_score"},
+           {"/api/v1/duplicates?limit=-1", "limit"},
+           {"/api/v1/duplicates?limit=10001", "limit"},
+           {"/api/v1/duplicates?kind=CUSTOMER_KIND_NOPE", "kind"}}) {
+    http::Response bad = Http("GET", target);
+    EXPECT_EQ(bad.status, 400) << target << " -> " << bad.body;
+    EXPECT_NE(bad.body.find(absl::StrCat(R"("field":")", field, R"(")")), std::string::npos)
+        << target << " -> " << bad.body;
+  }
+  req.set_kind(static_cast<v1::CustomerKind>(99));
+  auto bad_ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  EXPECT_EQ(stub->ScanDuplicates(bad_ctx.get(), req, &all).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(FlowTest, MergeMakesAGoldenRecordWithLineageAndUnmergeUndoesIt) {

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/customer_rules.h"
+#include "domain/duplicate_scan.h"
 #include "domain/profile_normalization.h"
 #include "domain/completeness.h"
 #include "domain/import_rows.h"
@@ -777,6 +779,51 @@ grpc::Status CustomerMasterService::FindDuplicateCandidates(
       *response->add_candidates() = std::move(d);
     }
     response->set_partial(partial);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerMasterService::ScanDuplicates(grpc::ServerContext* context,
+                                                   const v1::ScanDuplicatesRequest* request,
+                                                   v1::ScanDuplicatesResponse* response) {
+  return rpc::HandleRpc("CustomerMaster/ScanDuplicates", context, [&]() -> absl::Status {
+    RETURN_IF_ERROR(ValidateScanDuplicates(*request));
+    ScanOptions options;
+    if (request->min_score() != 0) options.min_score = request->min_score();
+    if (request->limit() != 0) options.limit = static_cast<size_t>(request->limit());
+    options.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    absl::MutexLock lock(&scan_mu_);
+    absl::Time start = absl::Now();
+    CustomerIndex::DuplicateScan scan = index_.ScanDuplicates(request->kind(), request->province(), options);
+    for (const ScoredPair& p : scan.result.pairs) {
+      const MatchRecord& first = *scan.records[p.first];
+      const MatchRecord& second = *scan.records[p.second];
+      v1::DuplicatePair* out = response->add_pairs();
+      out->set_first_id(first.id);
+      out->set_first_name(first.input.name);
+      out->set_second_id(second.id);
+      out->set_second_name(second.input.name);
+      out->set_kind(first.kind);
+      out->set_score(p.match.score);
+      for (const MatchReason& r : p.match.reasons) {
+        v1::MatchSignal* s = out->add_reasons();
+        s->set_signal(r.signal);
+        s->set_score(r.score);
+        s->set_detail(r.detail);
+      }
+    }
+    response->set_records_scanned(static_cast<int64_t>(scan.records.size()));
+    response->set_blocks(scan.result.blocks);
+    response->set_blocks_skipped(scan.result.blocks_skipped);
+    response->set_comparisons(scan.result.comparisons);
+    response->set_pairs_found(scan.result.pairs_found);
+    response->set_truncated(scan.result.truncated);
+    response->set_elapsed_ms(absl::ToInt64Milliseconds(absl::Now() - start));
+    core::Log(core::LogLevel::kInfo, "duplicate scan",
+              {{"records", std::to_string(scan.records.size())},
+               {"comparisons", std::to_string(scan.result.comparisons)},
+               {"pairs", std::to_string(scan.result.pairs_found)},
+               {"ms", std::to_string(response->elapsed_ms())}});
     return absl::OkStatus();
   });
 }

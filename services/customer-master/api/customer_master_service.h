@@ -66,6 +66,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status FindDuplicateCandidates(grpc::ServerContext* context,
                                        const v1::FindDuplicateCandidatesRequest* request,
                                        v1::DuplicateCandidates* response) override;
+  grpc::Status ScanDuplicates(grpc::ServerContext* context,
+                              const v1::ScanDuplicatesRequest* request,
+                              v1::ScanDuplicatesResponse* response) override;
   grpc::Status RecordMetrics(grpc::ServerContext* context, const v1::RecordMetricsRequest* request,
                              v1::CustomerMetrics* response) override;
   grpc::Status GetMetrics(grpc::ServerContext* context, const v1::GetMetricsRequest* request,
@@ -133,6 +136,8 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // Search, region and blocking-key index: updated after each commit, under
   // the lock of the customer concerned.
   CustomerIndex index_;
+  // One duplicate scan at a time: each uses every core it is given.
+  absl::Mutex scan_mu_;
 };
 
 }  // namespace pharmacrm::customer_master

@@ -174,43 +174,39 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   const std::string& name = customer.profile().name();
   NameForms forms = FormsForName(name, pinyin_);
   v1::SearchEntry entry = SearchEntryFor(customer, pinyin_);
-  std::vector<std::string> blocks = BlockingKeys(MatchInputFor(customer, pinyin_));
-  std::sort(blocks.begin(), blocks.end());
-  blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+  auto match = std::make_shared<MatchRecord>();
+  match->id = customer.id();
+  match->kind = customer.profile().kind();
+  match->input = MatchInputFor(customer, pinyin_);
+  for (const auto& b : BlockingKeys(match->input)) match->block_grams.push_back(BlockGram(b));
+  SortUnique(match->block_grams);
+  match->block_grams.shrink_to_fit();
   std::vector<uint64_t> name_grams = NameGrams(forms);
   std::vector<uint64_t> region_grams = RegionGrams(entry);
-  std::vector<uint64_t> block_grams;
-  for (const auto& b : blocks) block_grams.push_back(BlockGram(b));
-  SortUnique(block_grams);
 
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = by_id_.try_emplace(customer.id(), static_cast<uint32_t>(slots_.size()));
   uint32_t index = it->second;
-  if (inserted) {
-    slots_.emplace_back();
-    slots_.back().id = customer.id();
-  }
+  if (inserted) slots_.emplace_back();
   Slot& slot = slots_[index];
   if (!inserted && slot.version > customer.version()) return;  // Already newer.
   std::vector<uint64_t> old_name, old_region, old_block;
   if (!inserted) {
-    if (slot.name == name) {
+    if (slot.match->input.name == name) {
       old_name = name_grams;  // Same name: its postings are there already.
     } else {
       old_name = NameGrams(slot.forms);
     }
     old_region = RegionGrams(slot.entry);
-    for (const auto& b : slot.block_keys) old_block.push_back(BlockGram(b));
-    SortUnique(old_block);
+    old_block = slot.match->block_grams;
   }
   AddPostings(old_name, name_grams, index);
   AddPostings(old_region, region_grams, index);
-  AddPostings(old_block, block_grams, index);
+  AddPostings(old_block, match->block_grams, index);
   slot.version = customer.version();
-  slot.name = name;
   slot.entry = std::move(entry);
   slot.forms = std::move(forms);
-  slot.block_keys = std::move(blocks);
+  slot.match = std::move(match);
 }
 
 size_t CustomerIndex::size() const {
@@ -228,13 +224,13 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
   // Returns false once one more than `max` matched.
   auto take = [&](uint32_t index) {
     const Slot& slot = slots_[index];
-    if (only_ids != nullptr && !only_ids->contains(slot.id)) return true;
+    if (only_ids != nullptr && !only_ids->contains(slot.match->id)) return true;
     if (!accepted.insert(index).second) return true;
     if (matches.size() >= max) {
       out.truncated = true;
       return false;
     }
-    matches.push_back({slot.id, slot.entry.sort_key()});
+    matches.push_back({slot.match->id, slot.entry.sort_key()});
     return true;
   };
   if (query.prefixes.empty()) {
@@ -285,7 +281,7 @@ std::vector<std::string> CustomerIndex::IdsInRegion(v1::CustomerKind kind, absl:
       *truncated = true;
       break;
     }
-    ids.push_back(slots_[index].id);
+    ids.push_back(slots_[index].match->id);
   }
   return ids;
 }
@@ -295,12 +291,13 @@ std::vector<std::string> CustomerIndex::IdsWithBlockKey(absl::string_view key, s
   std::vector<std::string> ids;
   *truncated = false;
   absl::flat_hash_set<uint32_t> seen;
+  const uint64_t gram = BlockGram(key);
   absl::ReaderMutexLock lock(&mu_);
-  const auto* list = Postings(BlockGram(key));
+  const auto* list = Postings(gram);
   if (list == nullptr) return ids;
   for (uint32_t index : *list) {
-    const Slot& slot = slots_[index];
-    if (!std::binary_search(slot.block_keys.begin(), slot.block_keys.end(), key) ||
+    const MatchRecord& match = *slots_[index].match;
+    if (!std::binary_search(match.block_grams.begin(), match.block_grams.end(), gram) ||
         !seen.insert(index).second) {
       continue;
     }
@@ -308,9 +305,53 @@ std::vector<std::string> CustomerIndex::IdsWithBlockKey(absl::string_view key, s
       *truncated = true;
       break;
     }
-    ids.push_back(slot.id);
+    ids.push_back(match.id);
   }
   return ids;
+}
+
+CustomerIndex::DuplicateScan CustomerIndex::ScanDuplicates(v1::CustomerKind kind,
+                                                           absl::string_view province,
+                                                           const ScanOptions& options) const {
+  DuplicateScan scan;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const Slot& slot : slots_) {
+      const v1::SearchEntry& e = slot.entry;
+      if ((e.status() != v1::CUSTOMER_STATUS_ACTIVE &&
+           e.status() != v1::CUSTOMER_STATUS_UNSPECIFIED) ||
+          (kind != v1::CUSTOMER_KIND_UNSPECIFIED && e.kind() != kind) ||
+          (!province.empty() && e.province() != province)) {
+        continue;
+      }
+      scan.records.push_back(slot.match);
+    }
+  }
+  // Blocks from (key, record) pairs sorted by key: no map of the many keys
+  // that only one record has.
+  std::vector<ScanRecord> records;
+  records.reserve(scan.records.size());
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  for (uint32_t r = 0; r < scan.records.size(); ++r) {
+    const MatchRecord& match = *scan.records[r];
+    records.push_back({match.id, &match.input});
+    for (uint64_t gram : match.block_grams) keyed.emplace_back(gram, r);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::vector<uint32_t>> blocks;
+  for (size_t i = 0; i < keyed.size();) {
+    size_t end = i + 1;
+    while (end < keyed.size() && keyed[end].first == keyed[i].first) ++end;
+    if (end - i >= 2) {
+      std::vector<uint32_t>& members = blocks.emplace_back();
+      members.reserve(end - i);
+      for (size_t k = i; k < end; ++k) members.push_back(keyed[k].second);
+    }
+    i = end;
+  }
+  keyed = {};
+  scan.result = ScanDuplicatePairs(records, std::move(blocks), options);
+  return scan;
 }
 
 }  // namespace pharmacrm::customer_master

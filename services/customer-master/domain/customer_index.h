@@ -15,11 +15,17 @@
 // is checked against the name's forms, so a posting list may hold stale or
 // colliding entries without a wrong answer.
 //
-// Thread-safe: queries share a reader lock; Upsert takes the writer lock.
+// It also holds what duplicate detection compares of each customer
+// (MatchInput) and its blocking keys, so that a scan of every customer reads
+// nothing from the store.
+//
+// Thread-safe: queries share a reader lock; Upsert takes the writer lock. A
+// duplicate scan holds the reader lock only to take its snapshot.
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_INDEX_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_INDEX_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,8 +36,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "domain/duplicate_scan.h"
 #include "domain/pinyin.h"
 #include "domain/search.h"
+#include "domain/similarity.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/customer_master_storage.pb.h"
 
@@ -48,6 +56,16 @@ NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin);
 
 // True if `term` (a query prefix, domain/search.h) matches `forms`.
 bool FormsMatch(const NameForms& forms, const SearchTerm& term);
+
+// What duplicate detection uses of one version of a customer. Immutable
+// once built, and shared: a scan keeps the records it took even if the
+// customer changes meanwhile.
+struct MatchRecord {
+  std::string id;
+  v1::CustomerKind kind = v1::CUSTOMER_KIND_UNSPECIFIED;
+  MatchInput input;                   // MatchInputFor (domain/matching.h).
+  std::vector<uint64_t> block_grams;  // Hashes of BlockingKeys(input), sorted, distinct.
+};
 
 class CustomerIndex {
  public:
@@ -83,14 +101,24 @@ class CustomerIndex {
   std::vector<std::string> IdsWithBlockKey(absl::string_view key, size_t max,
                                            bool* truncated) const;
 
+  struct DuplicateScan {
+    // The records scanned; the pairs' indexes point here.
+    std::vector<std::shared_ptr<const MatchRecord>> records;
+    ScanResult result;
+  };
+  // Likely duplicate pairs among the active customers of `kind` (every kind
+  // if unspecified) in `province` (any if empty): ScanDuplicatePairs over
+  // the blocks of their blocking keys. The lock is held only while the
+  // records are collected.
+  DuplicateScan ScanDuplicates(v1::CustomerKind kind, absl::string_view province,
+                               const ScanOptions& options) const;
+
  private:
   struct Slot {
-    std::string id;
     int64_t version = 0;
-    std::string name;
     v1::SearchEntry entry;
     NameForms forms;
-    std::vector<std::string> block_keys;
+    std::shared_ptr<const MatchRecord> match;  // Also holds the id and the name.
   };
 
   // Posting-list keys of the slot's name grams, region and blocking keys.

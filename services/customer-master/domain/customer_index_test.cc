@@ -229,6 +229,61 @@ TEST(CustomerIndex, BlockingKeysFindPossibleDuplicates) {
   EXPECT_EQ(index.IdsWithBlockKey("no such key", 10, &truncated), Ids({}));
 }
 
+// "first/second" of each pair of a scan, in order.
+Ids ScanPairs(const CustomerIndex& index, v1::CustomerKind kind = v1::CUSTOMER_KIND_UNSPECIFIED,
+              const std::string& province = "", ScanOptions options = {}) {
+  CustomerIndex::DuplicateScan scan = index.ScanDuplicates(kind, province, options);
+  Ids out;
+  for (const ScoredPair& p : scan.result.pairs) {
+    out.push_back(absl::StrCat(scan.records[p.first]->id, "/", scan.records[p.second]->id));
+  }
+  return out;
+}
+
+v1::Customer Pharmacy(const std::string& id, const std::string& name, const std::string& province,
+                      const std::string& phone) {
+  v1::Customer c = Make(id, name, v1::CUSTOMER_KIND_PHARMACY, 1, province, "");
+  c.mutable_profile()->set_phone(phone);
+  return c;
+}
+
+TEST(CustomerIndex, ScanFindsDuplicatePairsOfActiveRecordsByKindAndProvince) {
+  CustomerIndex index(Pinyin());
+  index.Upsert(Pharmacy("p1", "老百姓大药房", "湖南省", "0731-84440000"));
+  index.Upsert(Pharmacy("p2", "老百姓大药房", "湖南省", "0731-84440000"));
+  index.Upsert(Pharmacy("p3", "益丰大药房", "湖南省", "0731-85550000"));
+  index.Upsert(Pharmacy("p4", "一心堂药店", "云南省", "0871-66660000"));
+  index.Upsert(Pharmacy("p5", "一心堂药店", "云南省", "0871-66660000"));
+  v1::Customer h1 = Make("h1", "老百姓大药房", v1::CUSTOMER_KIND_HOSPITAL, 1, "湖南省", "");
+  h1.mutable_profile()->set_phone("0731-84440000");
+  index.Upsert(h1);  // Same name and phone, another kind: never paired.
+
+  EXPECT_EQ(ScanPairs(index), Ids({"p1/p2", "p4/p5"}));
+  EXPECT_EQ(ScanPairs(index, v1::CUSTOMER_KIND_PHARMACY, "云南省"), Ids({"p4/p5"}));
+  EXPECT_EQ(ScanPairs(index, v1::CUSTOMER_KIND_HOSPITAL), Ids({}));
+  EXPECT_EQ(ScanPairs(index, v1::CUSTOMER_KIND_UNSPECIFIED, "北京市"), Ids({}));
+  CustomerIndex::DuplicateScan scan = index.ScanDuplicates(v1::CUSTOMER_KIND_PHARMACY, "湖南省", {});
+  EXPECT_EQ(scan.records.size(), 3u);
+  EXPECT_EQ(scan.result.comparisons, 1);
+  ASSERT_EQ(scan.result.pairs.size(), 1u);
+  EXPECT_DOUBLE_EQ(scan.result.pairs[0].match.score, 1.0);
+
+  // Inactive and merged records are left out; a changed record is compared
+  // as it is now.
+  v1::Customer p2 = Pharmacy("p2", "老百姓大药房", "湖南省", "0731-84440000");
+  p2.set_version(2);
+  p2.set_status(v1::CUSTOMER_STATUS_MERGED);
+  index.Upsert(p2);
+  v1::Customer p5 = Pharmacy("p5", "大参林药房", "云南省", "0871-12345678");
+  p5.set_version(2);
+  index.Upsert(p5);
+  EXPECT_EQ(ScanPairs(index), Ids({}));
+  v1::Customer p3 = Pharmacy("p3", "老百姓大药房", "湖南省", "0731-84440000");
+  p3.set_version(2);
+  index.Upsert(p3);
+  EXPECT_EQ(ScanPairs(index), Ids({"p1/p3"}));
+}
+
 TEST(CustomerIndex, ReadersAndAWriterAtOnce) {
   CustomerIndex index(Pinyin());
   std::thread writer([&] {

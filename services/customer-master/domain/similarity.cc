@@ -154,31 +154,48 @@ double BigramJaccard(absl::string_view a, absl::string_view b) {
   return static_cast<double>(common) / static_cast<double>(ga.size() + gb.size() - common);
 }
 
-MatchResult ScorePair(const MatchInput& a, const MatchInput& b) {
+namespace {
+
+// ScorePair's arithmetic, with the explanations only when kExplain: a scan
+// over a whole data set scores far more pairs than it reports, and the
+// detail texts cost more than the scoring.
+template <bool kExplain>
+MatchResult Score(const MatchInput& a, const MatchInput& b) {
   MatchResult result{0.0, {}};
-  auto reason = [&result](absl::string_view signal, double score, std::string detail) {
-    result.reasons.push_back({std::string(signal), score, std::move(detail)});
+  // `detail` is called only when explaining.
+  auto reason = [&result](absl::string_view signal, double score, auto detail) {
+    if constexpr (kExplain) result.reasons.push_back({std::string(signal), score, detail()});
   };
   // Caps are collected first and explained only if they lower the score, so
   // that a steward reads about the limits that actually mattered.
   std::vector<std::pair<double, std::string>> caps;
+  auto cap = [&caps](double limit, auto detail) {
+    if constexpr (kExplain) {
+      caps.emplace_back(limit, detail());
+    } else {
+      caps.emplace_back(limit, std::string());
+    }
+  };
 
   if (a.kind != b.kind) {
-    reason("kind", 0.0, absl::StrCat("kind differs: ", a.kind, " / ", b.kind));
+    reason("kind", 0.0, [&] { return absl::StrCat("kind differs: ", a.kind, " / ", b.kind); });
     return result;
   }
 
   if (!a.code.empty() && !b.code.empty()) {
     if (a.code == b.code) {
       result.score = 1.0;
-      reason("code", 1.0, absl::StrCat("registration codes ", a.code, " / ", b.code,
-                                       " are identical"));
+      reason("code", 1.0, [&] {
+        return absl::StrCat("registration codes ", a.code, " / ", b.code, " are identical");
+      });
       return result;
     }
-    reason("code", 0.0, absl::StrCat("registration codes ", a.code, " / ", b.code, " differ"));
-    caps.emplace_back(kDifferentCodeCap,
-                      absl::StrCat("different registration codes cap the score at ",
-                                   Score2(kDifferentCodeCap)));
+    reason("code", 0.0,
+           [&] { return absl::StrCat("registration codes ", a.code, " / ", b.code, " differ"); });
+    cap(kDifferentCodeCap, [] {
+      return absl::StrCat("different registration codes cap the score at ",
+                          Score2(kDifferentCodeCap));
+    });
   }
 
   Mean mean;
@@ -195,86 +212,103 @@ MatchResult ScorePair(const MatchInput& a, const MatchInput& b) {
     const double score = std::max(by_characters, discounted_pinyin);
     mean.Add(kNameWeight, score);
 
-    std::string detail = absl::StrCat("names ", a.name, " / ", b.name);
-    if (names && a.name == b.name) {
-      absl::StrAppend(&detail, " are identical");
-    } else if (pinyins && a.name_pinyin == b.name_pinyin) {
-      absl::StrAppend(&detail, " are homophones (pinyin ", a.name_pinyin, ", counted as ",
-                      Score2(discounted_pinyin), "); characters Jaro-Winkler ",
-                      Score2(by_characters));
-    } else {
-      absl::StrAppend(&detail, ": characters Jaro-Winkler ", Score2(by_characters));
-      if (pinyins) {
-        absl::StrAppend(&detail, ", pinyin ", a.name_pinyin, " / ", b.name_pinyin,
-                        " syllables Jaro-Winkler ", Score2(by_pinyin), " (counted as ",
-                        Score2(discounted_pinyin), ")");
+    reason("name", score, [&] {
+      std::string detail = absl::StrCat("names ", a.name, " / ", b.name);
+      if (names && a.name == b.name) {
+        absl::StrAppend(&detail, " are identical");
+      } else if (pinyins && a.name_pinyin == b.name_pinyin) {
+        absl::StrAppend(&detail, " are homophones (pinyin ", a.name_pinyin, ", counted as ",
+                        Score2(discounted_pinyin), "); characters Jaro-Winkler ",
+                        Score2(by_characters));
+      } else {
+        absl::StrAppend(&detail, ": characters Jaro-Winkler ", Score2(by_characters));
+        if (pinyins) {
+          absl::StrAppend(&detail, ", pinyin ", a.name_pinyin, " / ", b.name_pinyin,
+                          " syllables Jaro-Winkler ", Score2(by_pinyin), " (counted as ",
+                          Score2(discounted_pinyin), ")");
+        }
       }
-    }
-    reason("name", score, std::move(detail));
+      return detail;
+    });
 
     const double name_cap = score * score;
-    caps.emplace_back(name_cap, absl::StrCat("name similarity ", Score2(score),
-                                             " caps the score at ", Score2(name_cap),
-                                             " (its square)"));
+    cap(name_cap, [&] {
+      return absl::StrCat("name similarity ", Score2(score), " caps the score at ",
+                          Score2(name_cap), " (its square)");
+    });
   }
 
   if (!a.address.empty() && !b.address.empty()) {
     const double score = BigramJaccard(a.address, b.address);
     mean.Add(kAddressWeight, score);
-    reason("address", score,
-           a.address == b.address
-               ? absl::StrCat("addresses ", a.address, " / ", b.address, " are identical")
-               : absl::StrCat("addresses ", a.address, " / ", b.address, " share ",
-                              Score2(score), " of their character pairs"));
+    reason("address", score, [&] {
+      return a.address == b.address
+                 ? absl::StrCat("addresses ", a.address, " / ", b.address, " are identical")
+                 : absl::StrCat("addresses ", a.address, " / ", b.address, " share ",
+                                Score2(score), " of their character pairs");
+    });
   }
 
   if (!a.phone.empty() && !b.phone.empty()) {
     if (a.phone == b.phone) {
       mean.Add(kPhoneMatchWeight, 1.0);
-      reason("phone", 1.0, absl::StrCat("phones ", a.phone, " / ", b.phone, " are identical"));
+      reason("phone", 1.0,
+             [&] { return absl::StrCat("phones ", a.phone, " / ", b.phone, " are identical"); });
     } else {
       mean.Add(kPhoneMismatchWeight, 0.0);
-      reason("phone", 0.0, absl::StrCat("phones ", a.phone, " / ", b.phone, " differ"));
+      reason("phone", 0.0,
+             [&] { return absl::StrCat("phones ", a.phone, " / ", b.phone, " differ"); });
     }
   }
 
   if (!a.hospital_id.empty() && !b.hospital_id.empty()) {
     if (a.hospital_id == b.hospital_id) {
       mean.Add(kHospitalWeight, 1.0);
-      reason("hospital", 1.0,
-             absl::StrCat("hospitals ", a.hospital_id, " / ", b.hospital_id, " are identical"));
+      reason("hospital", 1.0, [&] {
+        return absl::StrCat("hospitals ", a.hospital_id, " / ", b.hospital_id, " are identical");
+      });
     } else {
       mean.Add(kHospitalWeight, 0.0);
-      reason("hospital", 0.0,
-             absl::StrCat("hospitals ", a.hospital_id, " / ", b.hospital_id,
-                          " differ: same-named doctors at different hospitals are "
-                          "different people"));
-      caps.emplace_back(kDifferentHospitalCap,
-                        absl::StrCat("different hospitals cap the score at ",
-                                     Score2(kDifferentHospitalCap)));
+      reason("hospital", 0.0, [&] {
+        return absl::StrCat("hospitals ", a.hospital_id, " / ", b.hospital_id,
+                            " differ: same-named doctors at different hospitals are "
+                            "different people");
+      });
+      cap(kDifferentHospitalCap, [] {
+        return absl::StrCat("different hospitals cap the score at ",
+                            Score2(kDifferentHospitalCap));
+      });
     }
   }
 
   if (mean.signals == 0) {
-    reason("cap", 0.0, "no name, address, phone or hospital is filled on both sides");
+    reason("cap", 0.0,
+           [] { return std::string("no name, address, phone or hospital is filled on both sides"); });
     return result;
   }
   if ((names || pinyins) && mean.signals == 1) {
-    caps.emplace_back(kNameOnlyCap,
-                      absl::StrCat("only the names can be compared, which caps the score at ",
-                                   Score2(kNameOnlyCap)));
+    cap(kNameOnlyCap, [] {
+      return absl::StrCat("only the names can be compared, which caps the score at ",
+                          Score2(kNameOnlyCap));
+    });
   }
 
   const double uncapped = mean.weighted_sum / mean.total_weight;
   result.score = uncapped;
-  for (auto& [cap, detail] : caps) {
-    if (cap < uncapped) {
-      result.score = std::min(result.score, cap);
-      reason("cap", cap, std::move(detail));
+  for (auto& [limit, detail] : caps) {
+    if (limit < uncapped) {
+      result.score = std::min(result.score, limit);
+      reason("cap", limit, [&detail] { return std::move(detail); });
     }
   }
   return result;
 }
+
+}  // namespace
+
+MatchResult ScorePair(const MatchInput& a, const MatchInput& b) { return Score<true>(a, b); }
+
+double MatchScore(const MatchInput& a, const MatchInput& b) { return Score<false>(a, b).score; }
 
 std::vector<std::string> BlockingKeys(const MatchInput& in) {
   std::vector<std::string> keys;

@@ -305,6 +305,26 @@ TEST(ScorePair, ScoresStayInRangeAndAreSymmetric) {
   }
 }
 
+TEST(MatchScore, IsScorePairsScoreWithoutReasons) {
+  const std::vector<MatchInput> inputs = {
+      Pumch(),
+      Hospital("北京协和医院东院", "bei jing xie he yi yuan dong yuan", "帅府园", "010-1"),
+      Hospital("协和", "xie he", "", "", "12100000400000658Y"),
+      Hospital("协和医院", "xie he yi yuan", "", "", "12100000400000658Y"),
+      Hospital("", "", "北京市", "010-69156114", "91110000633713502K"),
+      Doctor("张伟", "zhang wei", "h-1"),
+      Doctor("章伟", "zhang wei", "h-1", "13812345678"),
+      Doctor("章伟", "zhang wei", "h-2", "13812345678"),
+      Doctor("张文", "zhang wen", "h-1", "13812345678"),
+      Doctor("", "", "h-1"),
+      MatchInput{}};
+  for (const MatchInput& a : inputs) {
+    for (const MatchInput& b : inputs) {
+      EXPECT_EQ(MatchScore(a, b), ScorePair(a, b).score) << a.name << " / " << b.name;
+    }
+  }
+}
+
 TEST(BlockingKeys, KeysOfADoctor) {
   EXPECT_THAT(BlockingKeys(Doctor("张伟", "zhang wei", "h-1", "13812345678")),
               ElementsAre("CUSTOMER_KIND_DOCTOR|pinyin|zhangwei",

@@ -196,6 +196,14 @@ absl::StatusOr<v1::DuplicateCandidates> Backends::FindDuplicateCandidates(
                query_deadline_);
 }
 
+absl::StatusOr<v1::ScanDuplicatesResponse> Backends::ScanDuplicates(
+    const v1::ScanDuplicatesRequest& request) {
+  // A duplicate scan over a million records takes tens of seconds.
+  constexpr absl::Duration kScanDeadline = absl::Minutes(2);
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ScanDuplicates, request,
+               kScanDeadline);
+}
+
 absl::StatusOr<v1::Completeness> Backends::GetCompleteness(const v1::GetCompletenessRequest& request) {
   return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCompleteness, request,
                query_deadline_);

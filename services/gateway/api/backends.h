@@ -53,6 +53,8 @@ class Backends {
   absl::StatusOr<v1::Customer> UnmergeCustomer(const v1::UnmergeCustomerRequest& request);
   absl::StatusOr<v1::DuplicateCandidates> FindDuplicateCandidates(
       const v1::FindDuplicateCandidatesRequest& request);
+  // A scan of every record: its own, longer deadline (kScanDeadline).
+  absl::StatusOr<v1::ScanDuplicatesResponse> ScanDuplicates(const v1::ScanDuplicatesRequest& request);
   absl::StatusOr<v1::Completeness> GetCompleteness(const v1::GetCompletenessRequest& request);
   absl::StatusOr<v1::Worklist> GetWorklist(const v1::GetWorklistRequest& request);
   absl::StatusOr<v1::SearchCustomersResponse> SearchCustomers(

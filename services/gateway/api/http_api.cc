@@ -295,6 +295,29 @@ http::Response Route(Backends& backends, const http::Request& req, std::string* 
     if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
     return Reply(201, backends.Align(request));
   }
+  if (path == "/api/v1/duplicates" && req.method == "GET") {
+    *route = "duplicates";
+    v1::ScanDuplicatesRequest request;
+    if (std::string kind = QueryParam(req.query, "kind"); !kind.empty()) {
+      v1::CustomerKind k;
+      if (!v1::CustomerKind_Parse(kind, &k)) {
+        return Error(core::FieldError("kind", absl::StrCat("'", kind, "' is not a CustomerKind")));
+      }
+      request.set_kind(k);
+    }
+    request.set_province(QueryParam(req.query, "province"));
+    if (std::string v = QueryParam(req.query, "min_score"); !v.empty()) {
+      double d = 0;
+      if (!absl::SimpleAtod(v, &d)) return Error(core::FieldError("min_score", "not a number"));
+      request.set_min_score(d);
+    }
+    if (std::string v = QueryParam(req.query, "limit"); !v.empty()) {
+      int n = 0;
+      if (!absl::SimpleAtoi(v, &n)) return Error(core::FieldError("limit", "not a number"));
+      request.set_limit(n);
+    }
+    return Reply(200, backends.ScanDuplicates(request));
+  }
   if (path == "/api/v1/worklist" && req.method == "GET") {
     *route = "worklist";
     v1::GetWorklistRequest request;
