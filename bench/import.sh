@@ -3,7 +3,9 @@
 # requested sizes (bench/README.md) and imports each file through
 # `pharmacrm import` into a fresh customer-master (durability=fsync) with a
 # local broker, printing rows/s as the service measured it, then the
-# latency of SearchCustomers over the imported records (bench/search_latency).
+# latency of SearchCustomers over the imported records (bench/search_latency)
+# and the time to scan them for duplicates and merge the likely ones
+# (bench/match_merge).
 # Usage: bash bench/import.sh [records ...]   (default: 100000)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,5 +32,8 @@ for n in "${sizes[@]}"; do
     sleep 0.5
   done
   "$repo/build/bench/search_latency" --customer_master=127.0.0.1:17151 --rounds="${SEARCH_ROUNDS:-20}"
+  # Match and merge: one duplicate scan over every record, then the pairs
+  # scoring 0.9 or more merged (bench/match_merge).
+  "$repo/build/bench/match_merge" --customer_master=127.0.0.1:17151
   kill -TERM "$last_pid"; wait "$last_pid" 2>/dev/null || true
 done
