@@ -6,9 +6,12 @@
 // CustomerIndex::ScanDuplicates, the same call the ScanDuplicates RPC makes,
 // over --rounds rounds. Prints each round, the median, the index's memory
 // and, with --recall, how many of the data set's deliberate duplicates the
-// scan finds.
+// scan finds. With --search_rounds, it first times CustomerIndex::Search
+// (the index's part of SearchCustomers: match, filter, order, page) over the
+// queries of bench/search_latency; --scan=false skips the scan.
 //
 //   build/bench/duplicate_scan --records=1000000 --rounds=3
+//   build/bench/duplicate_scan --records=1000000 --search_rounds=20 --scan=false
 #include "domain/duplicate_scan.h"
 
 #include <algorithm>
@@ -31,6 +34,7 @@
 #include "domain/matching.h"
 #include "domain/pinyin.h"
 #include "domain/profile_normalization.h"
+#include "domain/search.h"
 #include "generator.h"
 
 ABSL_FLAG(int64_t, records, 100000, "About this many records (the demo mix, scaled)");
@@ -40,6 +44,8 @@ ABSL_FLAG(int, threads, 2, "Threads of each scan");
 ABSL_FLAG(int64_t, max_block_size, -1,
           "Blocks with more records are skipped (-1: the service's, kMaxScanBlockSize)");
 ABSL_FLAG(double, min_score, 0.6, "Pairs at or above this score are counted");
+ABSL_FLAG(int, search_rounds, 0, "Times each search query is asked in process (0: none)");
+ABSL_FLAG(bool, scan, true, "Time the duplicate scan");
 ABSL_FLAG(bool, block_stats, false, "Print the largest blocks and pairs per key type");
 ABSL_FLAG(bool, recall, true,
           "After the timed rounds, one more scan keeping every pair, checked against the "
@@ -166,6 +172,42 @@ int Run() {
       "(%lld deliberate duplicates); loaded in %.1f s\n",
       static_cast<long long>(generated), static_cast<long long>(rejected), index.size(),
       static_cast<long long>(deliberate.size()), load_seconds);
+
+  if (int rounds = absl::GetFlag(FLAGS_search_rounds); rounds > 0) {
+    // The queries of bench/search_latency.
+    const std::vector<std::string> queries = {"人民医院", "协和", "中医", "wangwei", "zhangli",
+                                              "liuyang", "rmyy", "zyy", "bjxh",   "dyfy",
+                                              "儿童医院", "chen", "药房",  "yifeng", "guoyao"};
+    std::vector<double> all_ms;
+    for (const std::string& q : queries) {
+      auto parsed = customer_master::ParseSearchQuery(q);
+      v1::SearchCustomersRequest request;
+      request.set_query(q);
+      request.set_page_size(20);
+      std::vector<double> ms;
+      int32_t total = 0;
+      for (int r = 0; r < rounds; ++r) {
+        absl::Time t = absl::Now();
+        auto found = index.Search(*parsed, request, 5000);
+        ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t));
+        if (!found.ok()) {
+          std::fprintf(stderr, "search '%s' failed\n", q.c_str());
+          return 1;
+        }
+        total = found->page.total_size;
+      }
+      all_ms.insert(all_ms.end(), ms.begin(), ms.end());
+      std::sort(ms.begin(), ms.end());
+      std::printf("  %-10s %6d matches  median %.2f ms  max %.2f ms\n", q.c_str(), total,
+                  ms[ms.size() / 2], ms.back());
+    }
+    std::sort(all_ms.begin(), all_ms.end());
+    std::printf("index search: %zu calls, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", all_ms.size(),
+                all_ms[all_ms.size() / 2],
+                all_ms[std::min(all_ms.size() - 1, static_cast<size_t>(0.99 * (all_ms.size() - 1)))],
+                all_ms.back());
+  }
+  if (!absl::GetFlag(FLAGS_scan)) return 0;
 
   customer_master::ScanOptions options;
   options.min_score = absl::GetFlag(FLAGS_min_score);

@@ -41,21 +41,36 @@ uint64_t Gram(char tag, absl::string_view text) {
 constexpr size_t kPinyinGramLetters = 6;
 constexpr size_t kInitialsGramLetters = 3;
 
-// The gram a query term is looked up under: its first two characters, or
-// its first letters up to the longest gram of its form.
-absl::string_view QueryGram(const SearchTerm& term) {
+// The grams every name matching `term` is indexed under (any of them gives
+// all the candidates): a term in characters or initials matches anywhere in
+// the name, so each of its two-character or three-letter windows does; a
+// pinyin term matches from a syllable start, so only its first letters.
+std::vector<absl::string_view> QueryGrams(const SearchTerm& term) {
+  absl::string_view text = term.text;
+  std::vector<absl::string_view> out;
   switch (term.form) {
-    case TermForm::kHanzi: {
-      std::vector<size_t> starts = CodePointStarts(term.text);
-      return starts.size() <= 2 ? absl::string_view(term.text)
-                                : absl::string_view(term.text).substr(0, starts[2]);
-    }
     case TermForm::kPinyin:
-      return absl::string_view(term.text).substr(0, kPinyinGramLetters);
+      out.push_back(text.substr(0, kPinyinGramLetters));
+      break;
+    case TermForm::kHanzi: {
+      std::vector<size_t> starts = CodePointStarts(text);
+      for (size_t i = 0; i + 2 <= starts.size(); ++i) {
+        // Names have no gram starting with a space.
+        if (absl::ascii_isspace(static_cast<unsigned char>(text[starts[i]]))) continue;
+        size_t end = i + 2 < starts.size() ? starts[i + 2] : text.size();
+        out.push_back(text.substr(starts[i], end - starts[i]));
+      }
+      if (out.empty()) out.push_back(text.substr(0, starts.size() < 2 ? text.size() : starts[1]));
+      break;
+    }
     case TermForm::kInitials:
+      for (size_t i = 0; i + kInitialsGramLetters <= text.size(); ++i) {
+        out.push_back(text.substr(i, kInitialsGramLetters));
+      }
+      if (out.empty()) out.push_back(text);
       break;
   }
-  return absl::string_view(term.text).substr(0, kInitialsGramLetters);
+  return out;
 }
 
 void SortUnique(std::vector<uint64_t>& v) {
@@ -99,8 +114,14 @@ bool FormsMatch(const NameForms& forms, const SearchTerm& term) {
   return false;
 }
 
-uint64_t CustomerIndex::TermGram(const SearchTerm& term) {
-  return Gram(static_cast<char>(term.form), QueryGram(term));
+const std::vector<uint32_t>* CustomerIndex::TermPostings(const SearchTerm& term) const {
+  const std::vector<uint32_t>* shortest = nullptr;
+  for (absl::string_view gram : QueryGrams(term)) {
+    const std::vector<uint32_t>* list = Postings(Gram(static_cast<char>(term.form), gram));
+    if (list == nullptr) return nullptr;  // No name holds this gram: none matches.
+    if (shortest == nullptr || list->size() < shortest->size()) shortest = list;
+  }
+  return shortest;
 }
 uint64_t CustomerIndex::BlockGram(absl::string_view key) { return Gram('b', key); }
 uint64_t CustomerIndex::KindGram(v1::CustomerKind kind) {
@@ -244,7 +265,7 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
   } else {
     bool full = false;
     for (const SearchTerm& term : query.prefixes) {
-      const auto* list = Postings(TermGram(term));
+      const auto* list = TermPostings(term);
       if (list == nullptr) continue;
       accepted.reserve(std::min(accepted.size() + list->size(), max + 1));
       for (uint32_t index : *list) {

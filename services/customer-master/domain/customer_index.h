@@ -124,7 +124,10 @@ class CustomerIndex {
   // Posting-list keys of the slot's name grams, region and blocking keys.
   static std::vector<uint64_t> NameGrams(const NameForms& forms);
   static std::vector<uint64_t> RegionGrams(const v1::SearchEntry& entry);
-  static uint64_t TermGram(const SearchTerm& term);
+  // The shortest posting list that holds every name matching `term`
+  // (nullptr: none can match).
+  const std::vector<uint32_t>* TermPostings(const SearchTerm& term) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   static uint64_t BlockGram(absl::string_view key);
   static uint64_t KindGram(v1::CustomerKind kind);
   static uint64_t ProvinceGram(v1::CustomerKind kind, absl::string_view province);

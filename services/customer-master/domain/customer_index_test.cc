@@ -207,6 +207,27 @@ TEST(CustomerIndex, PagesFollowTheSortKeyAndOnlyIdsRestricts) {
   EXPECT_EQ(core::FieldOf(index.Search(*parsed, r, 100).status()), "page_token");
 }
 
+TEST(CustomerIndex, LongQueriesReadTheirRarestGramAndFindTheSame) {
+  CustomerIndex index(Pinyin());
+  for (int i = 0; i < 20; ++i) {
+    index.Upsert(Make(absl::StrCat("p", i), absl::StrCat("老百姓大药房", i), v1::CUSTOMER_KIND_PHARMACY));
+  }
+  index.Upsert(Make("h1", "南方医科大学第一附属医院"));
+  index.Upsert(Make("h2", "中山大学附属第一医院"));
+  index.Upsert(Make("h3", "北京市第一人民医院"));
+  // "dyf" is in every 大药房 (da yao fang); "yfs" only where 第一附属 is.
+  EXPECT_EQ(Find(index, "dyfs"), Ids({"h1"}));
+  EXPECT_EQ(Find(index, "kdxdyfsyy"), Ids({"h1"}));
+  EXPECT_EQ(Find(index, "dyfy"), Ids({}));
+  EXPECT_EQ(Find(index, "第一附属"), Ids({"h1"}));
+  EXPECT_EQ(Find(index, "附属第一"), Ids({"h2"}));
+  EXPECT_EQ(Find(index, "第一"), Ids({"h1", "h2", "h3"}));
+  EXPECT_EQ(Find(index, "大药房").size(), 20u);
+  EXPECT_EQ(Find(index, "dyf").size(), 21u);  // 20 大药房 and 第一附属.
+  EXPECT_EQ(Find(index, "第一大药房"), Ids({}));  // 一大 is in no name.
+  EXPECT_EQ(Find(index, "dyfyq"), Ids({}));
+}
+
 TEST(CustomerIndex, BlockingKeysFindPossibleDuplicates) {
   CustomerIndex index(Pinyin());
   v1::Customer a = Make("c1", "北京协和医院");
