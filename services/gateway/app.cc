@@ -1,10 +1,13 @@
 #include "app.h"
 
+#include <cstdio>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "api/backends.h"
 #include "api/gateway_service.h"
 #include "api/http_api.h"
+#include "domain/masking.h"
 #include "pharmacrm/core/config.h"
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/rpc/admin.h"
@@ -25,6 +28,9 @@ ABSL_FLAG(int, command_deadline_ms, 5000, "Deadline of each command forwarded to
 ABSL_FLAG(int, max_body_bytes, 1 << 20, "Largest HTTP request body accepted (413 above)");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest gRPC message accepted or sent");
 ABSL_FLAG(int, http_threads, 8, "HTTP worker threads");
+ABSL_FLAG(std::string, max_data_class, "sensitive",
+          "Highest data class served (public, business, personal, sensitive, health); fields "
+          "above it are left out of every answer. The default withholds patients' health data");
 
 namespace pharmacrm::gateway {
 
@@ -36,13 +42,18 @@ int GatewayMain(int argc, char** argv) {
     core::Log(core::LogLevel::kError, "fatal", {{"error", s.ToString()}});
     return 1;
   };
+  absl::StatusOr<v1::DataClass> max_class = ParseMaxDataClass(absl::GetFlag(FLAGS_max_data_class));
+  if (!max_class.ok()) {
+    std::fprintf(stderr, "pharmacrm-gateway: --%s\n", std::string(max_class.status().message()).c_str());
+    return 2;
+  }
   Backends backends({absl::GetFlag(FLAGS_customer_master_addr), absl::GetFlag(FLAGS_sales_pipeline_addr),
                      absl::GetFlag(FLAGS_campaigns_addr), absl::GetFlag(FLAGS_service_desk_addr),
                      absl::GetFlag(FLAGS_value_scoring_addr)},
                     absl::Milliseconds(absl::GetFlag(FLAGS_query_deadline_ms)),
                     absl::Milliseconds(absl::GetFlag(FLAGS_command_deadline_ms)),
                     absl::GetFlag(FLAGS_max_message_bytes));
-  GatewayService grpc_service(backends);
+  GatewayService grpc_service(backends, *max_class);
   std::string host = absl::GetFlag(FLAGS_grpc_host);
   auto grpc_server = rpc::StartGrpcServer(
       {host, absl::GetFlag(FLAGS_grpc_port), absl::GetFlag(FLAGS_max_message_bytes)}, {&grpc_service});
@@ -52,7 +63,7 @@ int GatewayMain(int argc, char** argv) {
   http_options.port = absl::GetFlag(FLAGS_http_port);
   http_options.threads = absl::GetFlag(FLAGS_http_threads);
   http_options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
-  auto http_server = http::Server::Start(http_options, MakeHttpHandler(backends));
+  auto http_server = http::Server::Start(http_options, MakeHttpHandler(backends, *max_class));
   if (!http_server.ok()) return fail(http_server.status());
   std::atomic<bool> stopping{false};
   auto admin = rpc::StartAdminServer(host, absl::GetFlag(FLAGS_admin_port), [&]() -> absl::Status {
@@ -62,7 +73,8 @@ int GatewayMain(int argc, char** argv) {
   core::Log(core::LogLevel::kInfo, "serving",
             {{"http_port", std::to_string((*http_server)->port())},
              {"grpc_port", std::to_string(grpc_server->port)},
-             {"admin_port", std::to_string((*admin)->port())}});
+             {"admin_port", std::to_string((*admin)->port())},
+             {"max_data_class", v1::DataClass_Name(*max_class)}});
   int sig = rpc::WaitForShutdownSignal();
   core::Log(core::LogLevel::kInfo, "shutting down", {{"signal", std::to_string(sig)}});
   stopping = true;

@@ -859,6 +859,71 @@ TEST_F(FlowTest, EveryServiceFollowsAMergeAndAnUnmerge) {
   EXPECT_EQ(view.activity().merged_ids_size(), 0);
 }
 
+TEST_F(FlowTest, TheGatewayWithholdsPatientsHealthDataByDefault) {
+  std::string patient = Register(
+      "patient-1", R"({"kind":"CUSTOMER_KIND_PATIENT","name":"王**","phone":"13900139000",)"
+                   R"("patient":{"home_address":"北京市朝阳区某小区","diagnoses":["2型糖尿病"],)"
+                   R"("therapies":[{"drug_name":"某降糖药","started_on":"2026-01-15"}],"consent_to_contact":true}})");
+  ASSERT_FALSE(patient.empty());
+  // Stored whole: customer-master (inside the cluster) answers every field.
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  v1::GetCustomerRequest get;
+  get.set_customer_id(patient);
+  v1::Customer stored;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->GetCustomer(ctx.get(), get, &stored).ok());
+  EXPECT_EQ(stored.profile().patient().diagnoses_size(), 1);
+
+  // Through the gateway (default --max_data_class=sensitive): no health data
+  // in the profile, its history or the 360; the rest is there.
+  for (const std::string& path : {absl::StrCat("/api/v1/customers/", patient, "/profile"),
+                                  absl::StrCat("/api/v1/customers/", patient, "/history"),
+                                  absl::StrCat("/api/v1/customers/", patient)}) {
+    http::Response r = Http("GET", path);
+    ASSERT_EQ(r.status, 200) << path << " " << r.body;
+    EXPECT_EQ(r.body.find("2型糖尿病"), std::string::npos) << path << " " << r.body;
+    EXPECT_EQ(r.body.find("某降糖药"), std::string::npos) << path << " " << r.body;
+    EXPECT_NE(r.body.find("北京市朝阳区某小区"), std::string::npos) << path << " " << r.body;
+    EXPECT_NE(r.body.find("13900139000"), std::string::npos) << path << " " << r.body;
+    bool said = false;
+    for (const auto& [name, value] : r.headers) {
+      if (name == "x-pharmacrm-withheld-fields") said = value != "0";
+    }
+    EXPECT_TRUE(said) << path;
+  }
+  // The register reply is an answer too.
+  http::Response again = Http("POST", "/api/v1/customers",
+                              R"({"request_id":"patient-1","profile":{"kind":"CUSTOMER_KIND_PATIENT","name":"王**","phone":"13900139000",)"
+                              R"("patient":{"home_address":"北京市朝阳区某小区","diagnoses":["2型糖尿病"],)"
+                              R"("therapies":[{"drug_name":"某降糖药","started_on":"2026-01-15"}],"consent_to_contact":true}}})");
+  EXPECT_EQ(again.body.find("2型糖尿病"), std::string::npos) << again.body;
+
+  // The gRPC 360 withholds the same and says so in its trailers.
+  auto gateway = v1::Gateway::NewStub(rpc::MakeChannel(suite_->GrpcAddress("gateway")));
+  v1::GetCustomer360Request req;
+  req.set_customer_id(patient);
+  v1::Customer360 view;
+  grpc::ClientContext view_ctx;
+  ASSERT_TRUE(gateway->GetCustomer360(&view_ctx, req, &view).ok());
+  EXPECT_EQ(view.customer().profile().patient().diagnoses_size(), 0);
+  EXPECT_EQ(view.customer().profile().patient().therapies_size(), 0);
+  EXPECT_TRUE(view.customer().profile().patient().consent_to_contact());
+  EXPECT_EQ(view_ctx.GetServerTrailingMetadata().count("x-pharmacrm-withheld-fields"), 1u);
+}
+
+TEST(GatewayFlags, AnUnknownDataClassStopsTheGatewayNamingTheFlag) {
+  std::string cmd = absl::StrCat(PHARMACRM_BIN_DIR, "/pharmacrm-gateway --max_data_class=everything 2>&1");
+  FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof(buf), pipe)) out.append(buf, n);
+  int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 2) << out;
+  EXPECT_NE(out.find("max_data_class"), std::string::npos) << out;
+}
+
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::RegisterCustomerRequest req;

@@ -27,6 +27,8 @@
 //         &all_departments=true -> MetricsSeries (records + key figures)
 //   POST  /api/v1/visits           LogVisitRequest         -> Visit (201)
 //
+// Fields above the gateway's --max_data_class are left out of every answer
+// (header x-pharmacrm-withheld-fields: how many).
 // Malformed JSON, unknown fields and wrong types are 400 naming the problem;
 // errors from the services keep their field (see ErrorJson).
 #ifndef PHARMACRM_SERVICES_GATEWAY_API_HTTP_API_H_
@@ -37,7 +39,8 @@
 
 namespace pharmacrm::gateway {
 
-http::Handler MakeHttpHandler(Backends& backends);
+// Answers carry no field above `max_class` (domain/masking.h).
+http::Handler MakeHttpHandler(Backends& backends, v1::DataClass max_class);
 
 }  // namespace pharmacrm::gateway
 
