@@ -45,13 +45,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ScanDuplicates failed: %s\n", s.error_message().c_str());
     return 1;
   }
-  std::printf("scan: %lld records, %lld blocks (%lld skipped), %lld comparisons, %lld pairs >= %.2f%s,"
-              " %.2f s (service %lld ms)\n",
-              static_cast<long long>(found.records_scanned()), static_cast<long long>(found.blocks()),
-              static_cast<long long>(found.blocks_skipped()), static_cast<long long>(found.comparisons()),
-              static_cast<long long>(found.pairs_found()), absl::GetFlag(FLAGS_merge_score),
-              found.truncated() ? " (truncated to the limit)" : "", scan_s,
-              static_cast<long long>(found.elapsed_ms()));
+  std::printf(
+      "scan: %lld records, %lld blocks (%lld skipped), %lld comparisons, %lld pairs >= %.2f%s,"
+      " %.2f s (service %lld ms)\n",
+      static_cast<long long>(found.records_scanned()), static_cast<long long>(found.blocks()),
+      static_cast<long long>(found.blocks_skipped()), static_cast<long long>(found.comparisons()),
+      static_cast<long long>(found.pairs_found()), absl::GetFlag(FLAGS_merge_score),
+      found.truncated() ? " (truncated to the limit)" : "", scan_s,
+      static_cast<long long>(found.elapsed_ms()));
 
   // Each record in at most one merge, so merges never wait on each other.
   std::vector<const v1::DuplicatePair*> todo;
@@ -98,8 +99,8 @@ int main(int argc, char** argv) {
     return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(q * (ms.size() - 1)))];
   };
   std::printf("merge: %zu merges (%d failed) in %.2f s, %.0f merges/s, p50 %.2f ms, p99 %.2f ms\n",
-              todo.size(), failed.load(), merge_s, merge_s > 0 ? todo.size() / merge_s : 0.0, at(0.5),
-              at(0.99));
+              todo.size(), failed.load(), merge_s, merge_s > 0 ? todo.size() / merge_s : 0.0,
+              at(0.5), at(0.99));
   std::printf("match + merge: %.2f s\n", scan_s + merge_s);
   return failed.load() == 0 ? 0 : 1;
 }

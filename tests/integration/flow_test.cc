@@ -909,6 +909,27 @@ TEST_F(FlowTest, TheGatewayWithholdsPatientsHealthDataByDefault) {
   EXPECT_EQ(view.customer().profile().patient().therapies_size(), 0);
   EXPECT_TRUE(view.customer().profile().patient().consent_to_contact());
   EXPECT_EQ(view_ctx.GetServerTrailingMetadata().count("x-pharmacrm-withheld-fields"), 1u);
+
+  // Every answer that served personal data or above is audited: who, what,
+  // the highest class served, how much was withheld.
+  auto read = http::Fetch("127.0.0.1", suite_->http_port(), "GET",
+                          absl::StrCat("/api/v1/customers/", patient, "/profile"), "",
+                          absl::Seconds(10), {{"x-pharmacrm-actor", "steward-7"}});
+  ASSERT_TRUE(read.ok() && read->status == 200);
+  std::string audit_line;
+  EXPECT_TRUE(WaitUntil([&] {
+    std::ifstream log(suite_->process("gateway").log_path());
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("audit: personal data served") != std::string::npos &&
+          line.find("steward-7") != std::string::npos && line.find(patient) != std::string::npos) {
+        audit_line = line;
+        return true;
+      }
+    }
+    return false;
+  }));
+  EXPECT_NE(audit_line.find("DATA_CLASS_SENSITIVE"), std::string::npos) << audit_line;
+  EXPECT_NE(audit_line.find(R"("withheld":"2")"), std::string::npos) << audit_line;  // Diagnoses, therapies.
 }
 
 TEST(GatewayFlags, AnUnknownDataClassStopsTheGatewayNamingTheFlag) {

@@ -65,4 +65,32 @@ int Mask(Message* message, v1::DataClass allowed) {
   return cleared;
 }
 
+v1::DataClass HighestSetClass(const Message& message) {
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  v1::DataClass highest = v1::DATA_CLASS_UNSPECIFIED;
+  auto raise = [&](v1::DataClass c) {
+    if (highest == v1::DATA_CLASS_UNSPECIFIED || Rank(c) > Rank(highest)) highest = c;
+  };
+  for (const FieldDescriptor* f : fields) {
+    // A message field is what it holds, unless it has a class of its own.
+    if (f->type() != FieldDescriptor::TYPE_MESSAGE || f->is_map() ||
+        f->options().GetExtension(v1::data_class) != v1::DATA_CLASS_UNSPECIFIED) {
+      raise(ClassOf(f));
+    }
+    if (f->type() != FieldDescriptor::TYPE_MESSAGE || f->is_map()) continue;
+    if (f->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(message, f); ++i) {
+        v1::DataClass c = HighestSetClass(reflection->GetRepeatedMessage(message, f, i));
+        if (c != v1::DATA_CLASS_UNSPECIFIED) raise(c);
+      }
+    } else {
+      v1::DataClass c = HighestSetClass(reflection->GetMessage(message, f));
+      if (c != v1::DATA_CLASS_UNSPECIFIED) raise(c);
+    }
+  }
+  return highest;
+}
+
 }  // namespace pharmacrm::privacy

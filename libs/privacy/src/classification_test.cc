@@ -41,7 +41,8 @@ TEST(Mask, ClearsEverythingAboveTheAllowedClassAndCountsIt) {
   EXPECT_TRUE(business.phone().empty());
   EXPECT_TRUE(business.doctor().person().home_address().empty());
   EXPECT_TRUE(business.doctor().person().mobile().empty());
-  EXPECT_EQ(business.doctor().person().professional_title(), v1::PROFESSIONAL_TITLE_CHIEF_PHYSICIAN);
+  EXPECT_EQ(business.doctor().person().professional_title(),
+            v1::PROFESSIONAL_TITLE_CHIEF_PHYSICIAN);
 
   v1::CustomerProfile personal = p;
   EXPECT_EQ(Mask(&personal, v1::DATA_CLASS_PERSONAL), 3);
@@ -59,6 +60,21 @@ TEST(Mask, PatientHealthDataNeedsTheHealthClass) {
   EXPECT_EQ(sensitive.patient().diagnoses_size(), 0);
   v1::CustomerProfile health = p;
   EXPECT_EQ(Mask(&health, v1::DATA_CLASS_HEALTH), 0);
+}
+
+TEST(HighestSetClass, IsTheMostProtectedFieldSetAnywhereInTheMessage) {
+  v1::CustomerProfile p;
+  EXPECT_EQ(HighestSetClass(p), v1::DATA_CLASS_UNSPECIFIED);
+  p.mutable_hospital()->set_postcode("100730");
+  EXPECT_EQ(HighestSetClass(p), v1::DATA_CLASS_PUBLIC);
+  p.set_name("张伟");
+  EXPECT_EQ(HighestSetClass(p), v1::DATA_CLASS_BUSINESS);
+  p.set_phone("13812345678");
+  EXPECT_EQ(HighestSetClass(p), v1::DATA_CLASS_PERSONAL);
+  p.mutable_patient()->add_therapies()->set_drug_name("伊马替尼");  // Nested in a repeated field.
+  EXPECT_EQ(HighestSetClass(p), v1::DATA_CLASS_HEALTH);
+  Mask(&p, v1::DATA_CLASS_SENSITIVE);
+  EXPECT_EQ(HighestSetClass(p), v1::DATA_CLASS_PERSONAL);
 }
 
 }  // namespace

@@ -74,7 +74,8 @@ void StageMergeChange(const MergeChange& change, store::Batch& batch) {
   }
 }
 
-absl::StatusOr<std::string> ResolveSurvivor(const store::Store& store, absl::string_view customer_id,
+absl::StatusOr<std::string> ResolveSurvivor(const store::Store& store,
+                                            absl::string_view customer_id,
                                             const store::Batch* pending) {
   std::string current(customer_id);
   for (int hop = 0; hop < kMaxMergeDepth; ++hop) {
@@ -93,8 +94,8 @@ absl::StatusOr<std::vector<std::string>> MergedInto(const store::Store& store,
   std::vector<std::string> level = {std::string(survivor_id)};
   for (int depth = 0; !level.empty(); ++depth) {
     if (depth >= kMaxMergeDepth) {
-      return absl::DataLossError(
-          absl::StrCat("customers merged into '", survivor_id, "' nest deeper than ", kMaxMergeDepth));
+      return absl::DataLossError(absl::StrCat("customers merged into '", survivor_id,
+                                              "' nest deeper than ", kMaxMergeDepth));
     }
     std::vector<std::string> next;
     for (const std::string& id : level) {
@@ -104,7 +105,8 @@ absl::StatusOr<std::vector<std::string>> MergedInto(const store::Store& store,
           store::Family::kState, prefix, [&](absl::string_view key, absl::string_view) {
             store::KeyReader reader(key);
             absl::StatusOr<std::string> merged;
-            if (!reader.KeySpace().ok() || !reader.String().ok() || !(merged = reader.String()).ok()) {
+            if (!reader.KeySpace().ok() || !reader.String().ok() ||
+                !(merged = reader.String()).ok()) {
               parse = absl::DataLossError("merge member key does not parse");
               return false;
             }

@@ -16,7 +16,8 @@ using testing::ElementsAre;
 using testing::HasSubstr;
 using testing::IsEmpty;
 
-v1::EventEnvelope Envelope(absl::string_view customer_id, const google::protobuf::Message& payload) {
+v1::EventEnvelope Envelope(absl::string_view customer_id,
+                           const google::protobuf::Message& payload) {
   bus::EventMeta meta;
   meta.event_id = absl::StrCat("e-", std::random_device{}());
   meta.source = "test";
@@ -121,7 +122,7 @@ class MergeFollowingTest : public testing::Test {
 
 TEST_F(MergeFollowingTest, ReadsOfAnyIdInAGroupAnswerForTheSurvivorWithEntriesFolded) {
   for (const char* id : {"a", "b", "s"}) ASSERT_TRUE(Apply(Registered(id)).ok());
-  ASSERT_TRUE(Apply(Registered("a")).ok());  // a has 2, b 1, s 1.
+  ASSERT_TRUE(Apply(Registered("a")).ok());          // a has 2, b 1, s 1.
   ASSERT_TRUE(Apply(Merged("s", {"a", "b"})).ok());  // s: 2.
 
   for (const char* id : {"a", "b", "s"}) {

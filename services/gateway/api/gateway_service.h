@@ -12,7 +12,8 @@ class GatewayService final : public v1::Gateway::Service {
  public:
   GatewayService(Backends& backends, v1::DataClass max_class)
       : backends_(backends), max_class_(max_class) {}
-  grpc::Status GetCustomer360(grpc::ServerContext* context, const v1::GetCustomer360Request* request,
+  grpc::Status GetCustomer360(grpc::ServerContext* context,
+                              const v1::GetCustomer360Request* request,
                               v1::Customer360* response) override;
 
  private:

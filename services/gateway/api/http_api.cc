@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "api/audit.h"
 #include "domain/http_mapping.h"
 #include "domain/masking.h"
 #include "google/protobuf/util/json_util.h"
@@ -112,32 +113,40 @@ absl::Status ParseBody(const http::Request& req, google::protobuf::Message* mess
   return absl::OkStatus();
 }
 
+// What this gateway serves, and what one answer disclosed.
+struct Policy {
+  v1::DataClass max_class;
+  Disclosure* disclosed;
+};
+
 // The answer as JSON, without what this gateway withholds (domain/masking.h);
 // x-pharmacrm-withheld-fields says how many fields were left out.
 template <typename T>
-http::Response Reply(v1::DataClass max_class, int ok_status, absl::StatusOr<T> result) {
+http::Response Reply(const Policy& policy, int ok_status, absl::StatusOr<T> result) {
   if (!result.ok()) return Error(result.status());
-  int withheld = WithholdAbove(&*result, max_class);
+  *policy.disclosed = Disclose(&*result, policy.max_class);
   http::Response response = MessageResponse(ok_status, *result);
-  if (withheld > 0) response.headers.emplace_back("x-pharmacrm-withheld-fields", std::to_string(withheld));
+  if (int withheld = policy.disclosed->withheld; withheld > 0) {
+    response.headers.emplace_back("x-pharmacrm-withheld-fields", std::to_string(withheld));
+  }
   return response;
 }
 
-http::Response Route(Backends& backends, v1::DataClass max_class, const http::Request& req,
+http::Response Route(Backends& backends, const Policy& policy, const http::Request& req,
                      std::string* route) {
   absl::string_view path = req.path;
   if (path == kCustomersPrefix && req.method == "GET") {
     *route = "customers?search";
     absl::StatusOr<v1::SearchCustomersRequest> request = SearchRequestFromQuery(req.query);
     if (!request.ok()) return Error(request.status());
-    return Reply(max_class, 200, backends.SearchCustomers(*request));
+    return Reply(policy, 200, backends.SearchCustomers(*request));
   }
   if (path == kCustomersPrefix) {
     *route = "customers";
     if (req.method != "POST") return Error(absl::UnimplementedError("use POST to register"));
     v1::RegisterCustomerRequest request;
     if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-    return Reply(max_class, 201, backends.RegisterCustomer(request));
+    return Reply(policy, 201, backends.RegisterCustomer(request));
   }
   if (absl::StartsWith(path, absl::StrCat(kCustomersPrefix, "/"))) {
     *route = "customers/{id}";
@@ -154,7 +163,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
       *route = "customers/{id}/history";
       v1::GetCustomerHistoryRequest request;
       request.set_customer_id(id);
-      return Reply(max_class, 200, backends.GetCustomerHistory(request));
+      return Reply(policy, 200, backends.GetCustomerHistory(request));
     }
     if (sub == "profile" && req.method == "GET") {
       *route = "customers/{id}/profile";
@@ -165,14 +174,14 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
           !google::protobuf::util::TimeUtil::FromString(as_of, request.mutable_as_of())) {
         return Error(core::FieldError("as_of", "not an RFC 3339 time, e.g. 2026-01-31T00:00:00Z"));
       }
-      return Reply(max_class, 200, backends.GetCustomer(request));
+      return Reply(policy, 200, backends.GetCustomer(request));
     }
     if (sub == "alignments" && req.method == "GET") {
       *route = "customers/{id}/alignments";
       v1::GetAlignmentRequest request;
       request.set_subject(v1::ALIGNMENT_SUBJECT_CUSTOMER);
       request.set_subject_id(id);
-      return Reply(max_class, 200, backends.GetAlignmentHistory(request));
+      return Reply(policy, 200, backends.GetAlignmentHistory(request));
     }
     if (sub == "duplicates" && req.method == "GET") {
       *route = "customers/{id}/duplicates";
@@ -188,7 +197,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
         if (!absl::SimpleAtoi(v, &n)) return Error(core::FieldError("limit", "not a number"));
         request.set_limit(n);
       }
-      return Reply(max_class, 200, backends.FindDuplicateCandidates(request));
+      return Reply(policy, 200, backends.FindDuplicateCandidates(request));
     }
     if (sub == "merge" && req.method == "POST") {
       *route = "customers/{id}/merge";
@@ -198,7 +207,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
         return Error(core::FieldError("survivor_id", "differs from the id in the path"));
       }
       request.set_survivor_id(id);
-      return Reply(max_class, 200, backends.MergeCustomers(request));
+      return Reply(policy, 200, backends.MergeCustomers(request));
     }
     if (sub == "unmerge" && req.method == "POST") {
       *route = "customers/{id}/unmerge";
@@ -208,7 +217,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
         return Error(core::FieldError("survivor_id", "differs from the id in the path"));
       }
       request.set_survivor_id(id);
-      return Reply(max_class, 200, backends.UnmergeCustomer(request));
+      return Reply(policy, 200, backends.UnmergeCustomer(request));
     }
     if (sub == "deactivate" && req.method == "POST") {
       *route = "customers/{id}/deactivate";
@@ -218,13 +227,13 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
         return Error(core::FieldError("customer_id", "differs from the id in the path"));
       }
       request.set_customer_id(id);
-      return Reply(max_class, 200, backends.DeactivateCustomer(request));
+      return Reply(policy, 200, backends.DeactivateCustomer(request));
     }
     if (sub == "completeness" && req.method == "GET") {
       *route = "customers/{id}/completeness";
       v1::GetCompletenessRequest request;
       request.set_customer_id(id);
-      return Reply(max_class, 200, backends.GetCompleteness(request));
+      return Reply(policy, 200, backends.GetCompleteness(request));
     }
     if (sub == "metrics" && req.method == "POST") {
       *route = "customers/{id}/metrics";
@@ -234,7 +243,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
         return Error(core::FieldError("metrics.customer_id", "differs from the id in the path"));
       }
       request.mutable_metrics()->set_customer_id(id);
-      return Reply(max_class, 201, backends.RecordMetrics(request));
+      return Reply(policy, 201, backends.RecordMetrics(request));
     }
     if (sub == "metrics" && req.method == "GET") {
       *route = "customers/{id}/metrics";
@@ -244,12 +253,12 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
       request.set_to_period(QueryParam(req.query, "to"));
       request.set_department(QueryParam(req.query, "department"));
       request.set_all_departments(QueryParam(req.query, "all_departments") == "true");
-      return Reply(max_class, 200, backends.GetMetrics(request));
+      return Reply(policy, 200, backends.GetMetrics(request));
     }
     if (!sub.empty()) {
       return Error(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", req.path)));
     }
-    if (req.method == "GET") return Reply(max_class, 200, backends.GetCustomer360(id));
+    if (req.method == "GET") return Reply(policy, 200, backends.GetCustomer360(id));
     if (req.method == "PATCH") {
       v1::UpdateCustomerRequest request;
       if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
@@ -257,7 +266,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
         return Error(core::FieldError("customer_id", "differs from the id in the path"));
       }
       request.set_customer_id(id);
-      return Reply(max_class, 200, backends.UpdateCustomer(request));
+      return Reply(policy, 200, backends.UpdateCustomer(request));
     }
     return Error(absl::UnimplementedError("use GET or PATCH on a customer"));
   }
@@ -265,7 +274,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
     *route = "territories";
     v1::CreateTerritoryRequest request;
     if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-    return Reply(max_class, 201, backends.CreateTerritory(request));
+    return Reply(policy, 201, backends.CreateTerritory(request));
   }
   if (absl::StartsWith(path, "/api/v1/territories/") && req.method == "GET") {
     std::string rest(path.substr(strlen("/api/v1/territories/")));
@@ -275,7 +284,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
       *route = "territories/{id}";
       v1::GetTerritoryRequest request;
       request.set_territory_id(id);
-      return Reply(max_class, 200, backends.GetTerritory(request));
+      return Reply(policy, 200, backends.GetTerritory(request));
     }
     if (sub == "customers") {
       *route = "territories/{id}/customers";
@@ -293,14 +302,14 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
           !google::protobuf::util::TimeUtil::FromString(as_of, request.mutable_as_of())) {
         return Error(core::FieldError("as_of", "not an RFC 3339 time, e.g. 2026-01-31T00:00:00Z"));
       }
-      return Reply(max_class, 200, backends.ListTerritoryCustomers(request));
+      return Reply(policy, 200, backends.ListTerritoryCustomers(request));
     }
   }
   if (path == "/api/v1/alignments" && req.method == "POST") {
     *route = "alignments";
     v1::AlignRequest request;
     if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-    return Reply(max_class, 201, backends.Align(request));
+    return Reply(policy, 201, backends.Align(request));
   }
   if (path == "/api/v1/duplicates" && req.method == "GET") {
     *route = "duplicates";
@@ -323,7 +332,7 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
       if (!absl::SimpleAtoi(v, &n)) return Error(core::FieldError("limit", "not a number"));
       request.set_limit(n);
     }
-    return Reply(max_class, 200, backends.ScanDuplicates(request));
+    return Reply(policy, 200, backends.ScanDuplicates(request));
   }
   if (path == "/api/v1/worklist" && req.method == "GET") {
     *route = "worklist";
@@ -342,14 +351,14 @@ http::Response Route(Backends& backends, v1::DataClass max_class, const http::Re
       if (!absl::SimpleAtoi(limit, &n)) return Error(core::FieldError("limit", "not a number"));
       request.set_limit(n);
     }
-    return Reply(max_class, 200, backends.GetWorklist(request));
+    return Reply(policy, 200, backends.GetWorklist(request));
   }
   if (path == "/api/v1/visits") {
     *route = "visits";
     if (req.method != "POST") return Error(absl::UnimplementedError("use POST to log a visit"));
     v1::LogVisitRequest request;
     if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-    return Reply(max_class, 201, backends.LogVisit(request));
+    return Reply(policy, 201, backends.LogVisit(request));
   }
   *route = "unknown";
   return Error(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", req.path)));
@@ -369,8 +378,16 @@ http::Handler MakeHttpHandler(Backends& backends, v1::DataClass max_class) {
         it != req.headers.end() && !it->second.empty() ? it->second.substr(0, 128) : ids->Next();
     core::ScopedCorrelationId scoped(correlation_id);
     std::string route;
-    http::Response resp = Route(backends, max_class, req, &route);
+    Disclosure disclosed;
+    http::Response resp = Route(backends, {max_class, &disclosed}, req, &route);
     resp.headers.emplace_back("x-correlation-id", correlation_id);
+    if (Audited(disclosed)) {
+      auto actor = req.headers.find("x-pharmacrm-actor");
+      AuditRead(route, req.path,
+                actor != req.headers.end() && !actor->second.empty() ? actor->second.substr(0, 128)
+                                                                     : "anonymous",
+                disclosed);
+    }
     requests.Add({{"route", route}, {"code", std::to_string(resp.status)}}).Increment();
     return resp;
   };

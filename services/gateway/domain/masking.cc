@@ -64,4 +64,13 @@ int WithholdAbove(Message* message, v1::DataClass allowed) {
   return privacy::Mask(message, allowed) + WithholdChanges(message, allowed);
 }
 
+Disclosure Disclose(Message* message, v1::DataClass allowed) {
+  Disclosure d;
+  d.withheld = WithholdAbove(message, allowed);
+  d.highest = privacy::HighestSetClass(*message);
+  return d;
+}
+
+bool Audited(const Disclosure& d) { return d.highest >= v1::DATA_CLASS_PERSONAL; }
+
 }  // namespace pharmacrm::gateway

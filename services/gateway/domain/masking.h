@@ -29,6 +29,18 @@ absl::StatusOr<v1::DataClass> ParseMaxDataClass(absl::string_view text);
 // Returns how many fields and changes were withheld.
 int WithholdAbove(google::protobuf::Message* message, v1::DataClass allowed);
 
+// What one answer disclosed and withheld, for the audit of reads.
+struct Disclosure {
+  v1::DataClass highest = v1::DATA_CLASS_UNSPECIFIED;  // Of the fields served.
+  int withheld = 0;
+};
+
+// WithholdAbove, then the highest class left in `message`.
+Disclosure Disclose(google::protobuf::Message* message, v1::DataClass allowed);
+
+// True if an answer with `d` is audited: it served PERSONAL data or above.
+bool Audited(const Disclosure& d);
+
 }  // namespace pharmacrm::gateway
 
 #endif  // PHARMACRM_SERVICES_GATEWAY_DOMAIN_MASKING_H_

@@ -24,15 +24,15 @@ v1::Customer360 Patient() {
   v1::CustomerProfile* p = view.mutable_customer()->mutable_profile();
   p->set_kind(v1::CUSTOMER_KIND_PATIENT);
   p->set_name("王**");
-  p->set_phone("13800138000");                              // PERSONAL
+  p->set_phone("13800138000");  // PERSONAL
   v1::PatientDetails* d = p->mutable_patient();
-  d->set_mobile("13900139000");                             // PERSONAL
-  d->set_home_address("北京市朝阳区某小区");                 // SENSITIVE
-  d->add_diagnoses("2型糖尿病");                             // HEALTH
-  d->add_therapies()->set_drug_name("某降糖药");              // HEALTH
-  d->set_treating_doctor_id("doc-1");                       // HEALTH
+  d->set_mobile("13900139000");                   // PERSONAL
+  d->set_home_address("北京市朝阳区某小区");      // SENSITIVE
+  d->add_diagnoses("2型糖尿病");                  // HEALTH
+  d->add_therapies()->set_drug_name("某降糖药");  // HEALTH
+  d->set_treating_doctor_id("doc-1");             // HEALTH
   d->set_consent_to_contact(true);
-  view.mutable_contact_card()->set_phone("13800138000");    // the read model's copy
+  view.mutable_contact_card()->set_phone("13800138000");  // the read model's copy
   return view;
 }
 
@@ -91,6 +91,20 @@ TEST(WithholdAbove, ChangesOfProfileFieldsHoldingWithheldDataLoseTheirValues) {
   EXPECT_EQ(bc[1].old_value(), kWithheldValue);
   EXPECT_EQ(bc[2].old_value(), "王某");
   EXPECT_EQ(business.versions(0).customer().profile().phone(), "");
+}
+
+TEST(Disclose, SaysWhatWasServedAndWithheldAndWhetherToAudit) {
+  v1::Customer360 view = Patient();
+  Disclosure d = Disclose(&view, v1::DATA_CLASS_SENSITIVE);
+  EXPECT_EQ(d.withheld, 3);
+  EXPECT_EQ(d.highest, v1::DATA_CLASS_SENSITIVE);
+  EXPECT_TRUE(Audited(d));
+  view = Patient();
+  d = Disclose(&view, v1::DATA_CLASS_BUSINESS);
+  EXPECT_EQ(d.highest, v1::DATA_CLASS_BUSINESS);
+  EXPECT_FALSE(Audited(d));
+  v1::Customer360 empty;
+  EXPECT_FALSE(Audited(Disclose(&empty, v1::DATA_CLASS_HEALTH)));
 }
 
 }  // namespace

@@ -27,6 +27,12 @@ std::map<std::string, v1::DataClass> ClassifiedPaths(const google::protobuf::Des
 // caller can say that something was withheld.
 int Mask(google::protobuf::Message* message, v1::DataClass allowed);
 
+// The highest class among the fields set in `message` and everything nested
+// in it (a message field without a class of its own counts as what it
+// holds); UNSPECIFIED when nothing is set. What an answer discloses, for the
+// audit of reads.
+v1::DataClass HighestSetClass(const google::protobuf::Message& message);
+
 }  // namespace pharmacrm::privacy
 
 #endif  // PHARMACRM_PRIVACY_CLASSIFICATION_H_
