@@ -932,6 +932,28 @@ TEST_F(FlowTest, TheGatewayWithholdsPatientsHealthDataByDefault) {
   EXPECT_NE(audit_line.find(R"("withheld":"2")"), std::string::npos) << audit_line;  // Diagnoses, therapies.
 }
 
+TEST_F(FlowTest, TheGatewayForwardsTheDeclaredActorToTheHistory) {
+  auto r = http::Fetch("127.0.0.1", suite_->http_port(), "POST", "/api/v1/customers",
+                       R"({"request_id":"actor-1","profile":{"kind":"CUSTOMER_KIND_PHARMACY","name":"同仁堂药店"}})",
+                       absl::Seconds(10),
+                       {{"content-type", "application/json"}, {"x-pharmacrm-actor", "steward-zhao"}});
+  ASSERT_TRUE(r.ok() && r->status == 201) << (r.ok() ? r->body : r.status().ToString());
+  v1::Customer c;
+  ASSERT_TRUE(JsonStringToMessage(r->body, &c).ok());
+  v1::CustomerHistory history;
+  ASSERT_TRUE(
+      JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", c.id(), "/history")).body, &history)
+          .ok());
+  ASSERT_EQ(history.versions_size(), 1);
+  EXPECT_EQ(history.versions(0).actor(), "steward-zhao");
+  // Without the header the actor is anonymous.
+  std::string other = Register("actor-2", R"({"kind":"CUSTOMER_KIND_PHARMACY","name":"同仁堂二店"})");
+  ASSERT_TRUE(
+      JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", other, "/history")).body, &history)
+          .ok());
+  EXPECT_EQ(history.versions(0).actor(), "anonymous");
+}
+
 TEST(GatewayFlags, AnUnknownDataClassStopsTheGatewayNamingTheFlag) {
   std::string cmd = absl::StrCat(PHARMACRM_BIN_DIR, "/pharmacrm-gateway --max_data_class=everything 2>&1");
   FILE* pipe = popen(cmd.c_str(), "r");

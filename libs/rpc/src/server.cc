@@ -100,12 +100,24 @@ std::string ActorOf(const grpc::ServerContext& context) {
   return std::string(it->second.data(), std::min<size_t>(it->second.size(), 128));
 }
 
+namespace {
+thread_local std::string t_actor;
+}  // namespace
+
+ScopedActor::ScopedActor(std::string actor) : previous_(std::move(t_actor)) {
+  t_actor = std::move(actor);
+  if (t_actor.size() > 128) t_actor.resize(128);
+}
+
+ScopedActor::~ScopedActor() { t_actor = std::move(previous_); }
+
 std::unique_ptr<grpc::ClientContext> ClientContextWithDeadline(absl::Duration timeout) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   if (!core::CurrentCorrelationId().empty()) {
     ctx->AddMetadata(kCorrelationHeader, core::CurrentCorrelationId());
   }
+  if (!t_actor.empty()) ctx->AddMetadata("x-pharmacrm-actor", t_actor);
   return ctx;
 }
 

@@ -17,6 +17,7 @@
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/metrics.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/rpc/server.h"
 
 namespace pharmacrm::gateway {
 namespace {
@@ -377,17 +378,18 @@ http::Handler MakeHttpHandler(Backends& backends, v1::DataClass max_class) {
     std::string correlation_id =
         it != req.headers.end() && !it->second.empty() ? it->second.substr(0, 128) : ids->Next();
     core::ScopedCorrelationId scoped(correlation_id);
+    // The actor the caller declares (no authentication yet) goes with every
+    // call to the services, so histories record it, and into the audit.
+    auto declared = req.headers.find("x-pharmacrm-actor");
+    std::string actor = declared != req.headers.end() && !declared->second.empty()
+                            ? declared->second.substr(0, 128)
+                            : "anonymous";
+    rpc::ScopedActor scoped_actor(actor == "anonymous" ? "" : actor);
     std::string route;
     Disclosure disclosed;
     http::Response resp = Route(backends, {max_class, &disclosed}, req, &route);
     resp.headers.emplace_back("x-correlation-id", correlation_id);
-    if (Audited(disclosed)) {
-      auto actor = req.headers.find("x-pharmacrm-actor");
-      AuditRead(route, req.path,
-                actor != req.headers.end() && !actor->second.empty() ? actor->second.substr(0, 128)
-                                                                     : "anonymous",
-                disclosed);
-    }
+    if (Audited(disclosed)) AuditRead(route, req.path, actor, disclosed);
     requests.Add({{"route", route}, {"code", std::to_string(resp.status)}}).Increment();
     return resp;
   };

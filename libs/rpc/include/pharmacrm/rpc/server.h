@@ -38,12 +38,27 @@ absl::StatusOr<RunningServer> StartGrpcServer(const GrpcServerOptions& options,
 grpc::Status HandleRpc(absl::string_view method, grpc::ServerContext* context,
                        const std::function<absl::Status()>& handler);
 
-// Who is calling: the x-pharmacrm-actor request header (set by the gateway
-// from the authenticated user), or "anonymous".
+// Who is calling: the x-pharmacrm-actor request header (the gateway forwards
+// the one its caller declared; there is no authentication yet), at most 128
+// bytes, or "anonymous".
 std::string ActorOf(const grpc::ServerContext& context);
 
+// Sets this thread's actor for the scope's lifetime: outgoing calls made in
+// it carry it as x-pharmacrm-actor. Empty: none.
+class ScopedActor {
+ public:
+  explicit ScopedActor(std::string actor);
+  ~ScopedActor();
+  ScopedActor(const ScopedActor&) = delete;
+  ScopedActor& operator=(const ScopedActor&) = delete;
+
+ private:
+  std::string previous_;
+};
+
 // A client context whose deadline is `timeout` from now, carrying the current
-// correlation id. Every outgoing call uses one.
+// correlation id and actor (ScopedActor), if any. Every outgoing call uses
+// one.
 std::unique_ptr<grpc::ClientContext> ClientContextWithDeadline(absl::Duration timeout);
 
 // An insecure channel to `target` honouring max_message_bytes both ways.
