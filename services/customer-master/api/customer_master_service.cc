@@ -728,7 +728,7 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
                    request.request_id());
         // The merged record as it was before the merge, active again.
         ASSIGN_OR_RETURN(std::vector<v1::CustomerVersion> merged_history, History(merged.id()));
-              for (auto it = merged_history.rbegin(); it != merged_history.rend(); ++it) {
+        for (auto it = merged_history.rbegin(); it != merged_history.rend(); ++it) {
           if (it->customer().status() != v1::CUSTOMER_STATUS_MERGED) {
             *merged.mutable_profile() = it->customer().profile();
             break;
