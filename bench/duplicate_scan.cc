@@ -36,6 +36,7 @@
 #include "domain/profile_normalization.h"
 #include "domain/search.h"
 #include "generator.h"
+#include "search_queries.h"
 
 ABSL_FLAG(int64_t, records, 100000, "About this many records (the demo mix, scaled)");
 ABSL_FLAG(uint64_t, seed, 20261127, "Seed of the demo data set");
@@ -174,12 +175,8 @@ int Run() {
       static_cast<long long>(deliberate.size()), load_seconds);
 
   if (int rounds = absl::GetFlag(FLAGS_search_rounds); rounds > 0) {
-    // The queries of bench/search_latency.
-    const std::vector<std::string> queries = {"人民医院", "协和", "中医", "wangwei", "zhangli",
-                                              "liuyang", "rmyy", "zyy", "bjxh",   "dyfy",
-                                              "儿童医院", "chen", "药房",  "yifeng", "guoyao"};
     std::vector<double> all_ms;
-    for (const std::string& q : queries) {
+    for (const std::string& q : SearchQueries()) {
       auto parsed = customer_master::ParseSearchQuery(q);
       v1::SearchCustomersRequest request;
       request.set_query(q);

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "search_queries.h"
 
 ABSL_FLAG(std::string, customer_master, "127.0.0.1:17151", "customer-master gRPC address");
 ABSL_FLAG(int, rounds, 20, "Times each query is asked");
@@ -19,11 +20,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   auto stub = pharmacrm::v1::CustomerMaster::NewStub(
       pharmacrm::rpc::MakeChannel(absl::GetFlag(FLAGS_customer_master), 16 << 20));
-  // Typical queries of a rep or steward: a hospital by part of its name, a
-  // doctor by surname + given name in pinyin, initials, a city's hospitals.
-  const std::vector<std::string> queries = {"人民医院", "协和", "中医", "wangwei", "zhangli",
-                                            "liuyang", "rmyy", "zyy", "bjxh",   "dyfy",
-                                            "儿童医院", "chen", "药房",  "yifeng", "guoyao"};
+  const std::vector<std::string>& queries = pharmacrm::bench::SearchQueries();
   std::vector<double> ms;
   std::vector<std::vector<double>> per_query(queries.size());
   std::vector<int64_t> matches(queries.size());

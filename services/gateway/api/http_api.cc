@@ -1,6 +1,7 @@
 #include "api/http_api.h"
 
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -50,6 +51,34 @@ std::string QueryParam(absl::string_view query, absl::string_view name) {
   return "";
 }
 
+// Query parameter `name` as a number, nullopt if absent; INVALID_ARGUMENT
+// naming it if it is not a number.
+absl::StatusOr<std::optional<int>> IntParam(absl::string_view query, absl::string_view name) {
+  std::string v = QueryParam(query, name);
+  if (v.empty()) return std::nullopt;
+  int n = 0;
+  if (!absl::SimpleAtoi(v, &n)) return core::FieldError(name, "not a number");
+  return n;
+}
+absl::StatusOr<std::optional<double>> DoubleParam(absl::string_view query, absl::string_view name) {
+  std::string v = QueryParam(query, name);
+  if (v.empty()) return std::nullopt;
+  double d = 0;
+  if (!absl::SimpleAtod(v, &d)) return core::FieldError(name, "not a number");
+  return d;
+}
+
+// The `kind` query parameter, UNSPECIFIED if absent; INVALID_ARGUMENT
+// naming it if it is not a CustomerKind name.
+absl::StatusOr<v1::CustomerKind> KindParam(absl::string_view query) {
+  v1::CustomerKind k = v1::CUSTOMER_KIND_UNSPECIFIED;
+  std::string kind = QueryParam(query, "kind");
+  if (!kind.empty() && !v1::CustomerKind_Parse(kind, &k)) {
+    return core::FieldError("kind", absl::StrCat("'", kind, "' is not a CustomerKind"));
+  }
+  return k;
+}
+
 absl::StatusOr<v1::SearchCustomersRequest> SearchRequestFromQuery(absl::string_view query) {
   v1::SearchCustomersRequest r;
   r.set_query(QueryParam(query, "query"));
@@ -58,13 +87,8 @@ absl::StatusOr<v1::SearchCustomersRequest> SearchRequestFromQuery(absl::string_v
   r.set_page_token(QueryParam(query, "page_token"));
   r.set_include_inactive(QueryParam(query, "include_inactive") == "true");
   r.set_territory_id(QueryParam(query, "territory_id"));
-  if (std::string kind = QueryParam(query, "kind"); !kind.empty()) {
-    v1::CustomerKind k;
-    if (!v1::CustomerKind_Parse(kind, &k)) {
-      return core::FieldError("kind", absl::StrCat("'", kind, "' is not a CustomerKind"));
-    }
-    r.set_kind(k);
-  }
+  ASSIGN_OR_RETURN(v1::CustomerKind kind, KindParam(query));
+  r.set_kind(kind);
   if (std::string grade = QueryParam(query, "hospital_grade"); !grade.empty()) {
     v1::HospitalGrade g;
     if (!v1::HospitalGrade_Parse(grade, &g)) {
@@ -72,11 +96,8 @@ absl::StatusOr<v1::SearchCustomersRequest> SearchRequestFromQuery(absl::string_v
     }
     r.set_hospital_grade(g);
   }
-  if (std::string size = QueryParam(query, "page_size"); !size.empty()) {
-    int n = 0;
-    if (!absl::SimpleAtoi(size, &n)) return core::FieldError("page_size", "not a number");
-    r.set_page_size(n);
-  }
+  ASSIGN_OR_RETURN(std::optional<int> page_size, IntParam(query, "page_size"));
+  if (page_size) r.set_page_size(*page_size);
   return r;
 }
 
@@ -188,16 +209,12 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
       *route = "customers/{id}/duplicates";
       v1::FindDuplicateCandidatesRequest request;
       request.set_customer_id(id);
-      if (std::string v = QueryParam(req.query, "min_score"); !v.empty()) {
-        double d = 0;
-        if (!absl::SimpleAtod(v, &d)) return Error(core::FieldError("min_score", "not a number"));
-        request.set_min_score(d);
-      }
-      if (std::string v = QueryParam(req.query, "limit"); !v.empty()) {
-        int n = 0;
-        if (!absl::SimpleAtoi(v, &n)) return Error(core::FieldError("limit", "not a number"));
-        request.set_limit(n);
-      }
+      absl::StatusOr<std::optional<double>> min_score = DoubleParam(req.query, "min_score");
+      if (!min_score.ok()) return Error(min_score.status());
+      if (*min_score) request.set_min_score(**min_score);
+      absl::StatusOr<std::optional<int>> limit = IntParam(req.query, "limit");
+      if (!limit.ok()) return Error(limit.status());
+      if (*limit) request.set_limit(**limit);
       return Reply(policy, 200, backends.FindDuplicateCandidates(request));
     }
     if (sub == "merge" && req.method == "POST") {
@@ -293,11 +310,9 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
       request.set_territory_id(id);
       request.set_include_descendants(QueryParam(req.query, "include_descendants") == "true");
       request.set_page_token(QueryParam(req.query, "page_token"));
-      if (std::string size = QueryParam(req.query, "page_size"); !size.empty()) {
-        int n = 0;
-        if (!absl::SimpleAtoi(size, &n)) return Error(core::FieldError("page_size", "not a number"));
-        request.set_page_size(n);
-      }
+      absl::StatusOr<std::optional<int>> page_size = IntParam(req.query, "page_size");
+      if (!page_size.ok()) return Error(page_size.status());
+      if (*page_size) request.set_page_size(**page_size);
       std::string as_of = QueryParam(req.query, "as_of");
       if (!as_of.empty() &&
           !google::protobuf::util::TimeUtil::FromString(as_of, request.mutable_as_of())) {
@@ -315,43 +330,30 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
   if (path == "/api/v1/duplicates" && req.method == "GET") {
     *route = "duplicates";
     v1::ScanDuplicatesRequest request;
-    if (std::string kind = QueryParam(req.query, "kind"); !kind.empty()) {
-      v1::CustomerKind k;
-      if (!v1::CustomerKind_Parse(kind, &k)) {
-        return Error(core::FieldError("kind", absl::StrCat("'", kind, "' is not a CustomerKind")));
-      }
-      request.set_kind(k);
-    }
+    absl::StatusOr<v1::CustomerKind> kind = KindParam(req.query);
+    if (!kind.ok()) return Error(kind.status());
+    request.set_kind(*kind);
     request.set_province(QueryParam(req.query, "province"));
-    if (std::string v = QueryParam(req.query, "min_score"); !v.empty()) {
-      double d = 0;
-      if (!absl::SimpleAtod(v, &d)) return Error(core::FieldError("min_score", "not a number"));
-      request.set_min_score(d);
-    }
-    if (std::string v = QueryParam(req.query, "limit"); !v.empty()) {
-      int n = 0;
-      if (!absl::SimpleAtoi(v, &n)) return Error(core::FieldError("limit", "not a number"));
-      request.set_limit(n);
-    }
+    absl::StatusOr<std::optional<double>> min_score = DoubleParam(req.query, "min_score");
+    if (!min_score.ok()) return Error(min_score.status());
+    if (*min_score) request.set_min_score(**min_score);
+    absl::StatusOr<std::optional<int>> limit = IntParam(req.query, "limit");
+    if (!limit.ok()) return Error(limit.status());
+    if (*limit) request.set_limit(**limit);
     return Reply(policy, 200, backends.ScanDuplicates(request));
   }
   if (path == "/api/v1/worklist" && req.method == "GET") {
     *route = "worklist";
     v1::GetWorklistRequest request;
-    std::string kind = QueryParam(req.query, "kind");
-    v1::CustomerKind k = v1::CUSTOMER_KIND_UNSPECIFIED;
-    if (!kind.empty() && !v1::CustomerKind_Parse(kind, &k)) {
-      return Error(core::FieldError("kind", absl::StrCat("'", kind, "' is not a CustomerKind")));
-    }
-    request.set_kind(k);
+    absl::StatusOr<v1::CustomerKind> kind = KindParam(req.query);
+    if (!kind.ok()) return Error(kind.status());
+    request.set_kind(*kind);
     request.set_province(QueryParam(req.query, "province"));
     request.set_city(QueryParam(req.query, "city"));
     request.set_territory_id(QueryParam(req.query, "territory_id"));
-    if (std::string limit = QueryParam(req.query, "limit"); !limit.empty()) {
-      int n = 0;
-      if (!absl::SimpleAtoi(limit, &n)) return Error(core::FieldError("limit", "not a number"));
-      request.set_limit(n);
-    }
+    absl::StatusOr<std::optional<int>> limit = IntParam(req.query, "limit");
+    if (!limit.ok()) return Error(limit.status());
+    if (*limit) request.set_limit(**limit);
     return Reply(policy, 200, backends.GetWorklist(request));
   }
   if (path == "/api/v1/visits") {
