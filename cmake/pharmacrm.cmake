@@ -30,9 +30,10 @@ function(pharmacrm_test name)
 endfunction()
 
 # pharmacrm_service(NAME SRCS ... DEPS ...): a service binary named
-# pharmacrm-NAME.
+# pharmacrm-NAME, on jemalloc (docs/DEPENDENCIES.md: glibc's allocator cost
+# about a third of the import path's CPU).
 function(pharmacrm_service name)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
   add_executable(pharmacrm-${name} ${ARG_SRCS})
-  target_link_libraries(pharmacrm-${name} PRIVATE ${ARG_DEPS})
+  target_link_libraries(pharmacrm-${name} PRIVATE ${ARG_DEPS} PkgConfig::JEMALLOC)
 endfunction()

@@ -29,6 +29,7 @@ PACKAGES=(
   prometheus-cpp-dev
   golang-github-gogo-googleapis-dev
   libicu-dev
+  libjemalloc-dev
   python3-yaml
 )
 

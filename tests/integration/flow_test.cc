@@ -499,6 +499,78 @@ TEST_F(FlowTest, CsvImportThroughTheCliAcceptsGoodRowsAndReportsBadOnes) {
   std::filesystem::remove_all(dir);
 }
 
+// An import of several batches sent in small chunks that split lines: the
+// service reads and parses ahead of the batch it writes, so this checks that
+// rows keep their order and line numbers across batches, that a row may
+// refer to a hospital of an earlier batch, and that every accepted row is
+// searchable once the summary arrives.
+TEST_F(FlowTest, AStreamedImportOfManyBatchesKeepsLinesAndOrder) {
+  constexpr int kDoctors = 1400;  // Three batches of rows and more.
+  std::string file = "{\"external_id\":\"SH-1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_HOSPITAL\","
+                     "\"name\":\"流式导入医院\",\"province\":\"上海市\",\"city\":\"上海市\"}}\n";
+  std::set<int> bad_lines;
+  for (int i = 1; i <= kDoctors; ++i) {
+    int line = i + 1;
+    if (i % 450 == 0) {
+      file += absl::StrCat("{\"external_id\":\"SD-", i, "\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\","
+                           "\"name\":\"坏行", i, "\",\"phone\":\"12345\",\"hospital_id\":\"SH-1\"}}\n");
+      bad_lines.insert(line);
+    } else if (i == 777) {
+      file += "{\"external_id\": not json\n";
+      bad_lines.insert(line);
+    } else {
+      file += absl::StrCat("{\"external_id\":\"SD-", i, "\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\","
+                           "\"name\":\"流式医生", i, "\",\"hospital_id\":\"SH-1\"}}\n");
+    }
+  }
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(60));
+  auto stream = stub->ImportCustomers(ctx.get());
+  constexpr size_t kChunk = 97;  // Splits lines and UTF-8 characters.
+  for (size_t at = 0; at < file.size(); at += kChunk) {
+    v1::ImportChunk chunk;
+    if (at == 0) {
+      chunk.set_request_id("streamed-import-1");
+      chunk.set_format(v1::IMPORT_FORMAT_JSON_LINES);
+      chunk.set_source("stream-test");
+    }
+    chunk.set_data(file.substr(at, kChunk));
+    ASSERT_TRUE(stream->Write(chunk));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  v1::ImportProgress progress, summary;
+  int updates = 0;
+  while (stream->Read(&progress)) {
+    ++updates;
+    summary = progress;
+  }
+  grpc::Status status = stream->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_GE(updates, 3);  // Progress per batch, then the summary.
+  ASSERT_TRUE(summary.done());
+  EXPECT_EQ(summary.rows_read(), kDoctors + 1);
+  EXPECT_EQ(summary.rejected(), static_cast<int64_t>(bad_lines.size()));
+  EXPECT_EQ(summary.accepted(), kDoctors + 1 - static_cast<int64_t>(bad_lines.size()));
+  std::set<int> reported;
+  int64_t previous = 0;
+  for (const auto& e : summary.errors()) {
+    reported.insert(static_cast<int>(e.line()));
+    EXPECT_GE(e.line(), previous);  // In line order.
+    previous = e.line();
+  }
+  EXPECT_EQ(reported, bad_lines);
+  EXPECT_EQ(summary.imported_ids().size(), summary.accepted());
+  // The last row is found at once: the summary follows the index.
+  v1::SearchCustomersRequest search;
+  search.set_query(absl::StrCat("流式医生", kDoctors));
+  v1::SearchCustomersResponse found;
+  auto sctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->SearchCustomers(sctx.get(), search, &found).ok());
+  ASSERT_EQ(found.customers_size(), 1);
+  EXPECT_EQ(found.customers(0).profile().hospital_id(), summary.imported_ids().at("SH-1"));
+  EXPECT_EQ(found.customers(0).id(), summary.imported_ids().at(absl::StrCat("SD-", kDoctors)));
+}
+
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   using google::protobuf::util::TimeUtil;
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
