@@ -15,6 +15,7 @@
 
 ABSL_FLAG(std::string, customer_master, "127.0.0.1:17151", "customer-master gRPC address");
 ABSL_FLAG(int, rounds, 20, "Times each query is asked");
+ABSL_FLAG(int, page_size, 20, "Customers per page (each is read from the store)");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
       const std::string& q = queries[qi];
       pharmacrm::v1::SearchCustomersRequest req;
       req.set_query(q);
-      req.set_page_size(20);
+      req.set_page_size(absl::GetFlag(FLAGS_page_size));
       pharmacrm::v1::SearchCustomersResponse resp;
       grpc::ClientContext ctx;
       absl::Time start = absl::Now();

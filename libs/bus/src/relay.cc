@@ -14,6 +14,8 @@ namespace pharmacrm::bus {
 namespace {
 constexpr size_t kWakeBatch = 256;
 constexpr absl::Duration kDrainEvery = absl::Milliseconds(5);
+// How long an idle relay sleeps when nothing wakes it (a safety net only).
+constexpr absl::Duration kIdleWake = absl::Seconds(1);
 }  // namespace
 
 class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
@@ -113,6 +115,12 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
         auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
           return stopping_ || queue_.size() >= kWakeBatch;
         };
+        // Idle (nothing queued, nothing awaiting an ack): sleep until a
+        // commit hands something over, so an idle service uses no CPU.
+        auto busy = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+          return stopping_ || !queue_.empty() || in_producer_ > 0;
+        };
+        mu_.AwaitWithTimeout(absl::Condition(&busy), kIdleWake);
         mu_.AwaitWithTimeout(absl::Condition(&ready), kDrainEvery);
         if (stopping_ && queue_.empty()) break;
         while (!queue_.empty() && batch.size() < 10000) {
