@@ -1,11 +1,13 @@
 #include "domain/customer_index.h"
 
 #include <algorithm>
+#include <cstring>
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "domain/matching.h"
 #include "domain/normalize.h"
@@ -78,6 +80,109 @@ void SortUnique(std::vector<uint64_t>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
+// A name record: six uint16 lengths (syllable starts, text, pinyin,
+// initials, sort key, id), the starts, then the five strings back to back.
+// Records begin 8-byte aligned, so the starts are 2-byte aligned.
+enum RecordField { kStarts, kText, kPinyin, kInitials, kSortKey, kId, kRecordFields };
+constexpr size_t kRecordHeader = kRecordFields * sizeof(uint16_t);
+constexpr size_t kMaxRecordString = 0xffff;
+
+std::string EncodeRecord(const NameForms& forms, absl::string_view sort_key, absl::string_view id) {
+  absl::string_view strings[] = {forms.text, forms.pinyin, forms.initials, sort_key, id};
+  uint16_t lengths[kRecordFields];
+  size_t starts = std::min(forms.starts.size(), kMaxRecordString);
+  lengths[kStarts] = static_cast<uint16_t>(starts);
+  size_t size = kRecordHeader + starts * sizeof(uint16_t);
+  for (int i = 0; i < 5; ++i) {
+    strings[i] = strings[i].substr(0, kMaxRecordString);
+    lengths[kText + i] = static_cast<uint16_t>(strings[i].size());
+    size += strings[i].size();
+  }
+  std::string out(size, '\0');
+  char* p = out.data();
+  std::memcpy(p, lengths, kRecordHeader);
+  p += kRecordHeader;
+  std::memcpy(p, forms.starts.data(), starts * sizeof(uint16_t));
+  p += starts * sizeof(uint16_t);
+  for (absl::string_view str : strings) {
+    std::memcpy(p, str.data(), str.size());
+    p += str.size();
+  }
+  return out;
+}
+
+struct RecordView {
+  NameFormsView forms;
+  absl::string_view sort_key;
+  absl::string_view id;
+};
+
+RecordView DecodeRecord(const char* record) {
+  uint16_t lengths[kRecordFields];
+  std::memcpy(lengths, record, kRecordHeader);
+  RecordView view;
+  view.forms.starts = reinterpret_cast<const uint16_t*>(record + kRecordHeader);
+  view.forms.starts_size = lengths[kStarts];
+  const char* p = record + kRecordHeader + lengths[kStarts] * sizeof(uint16_t);
+  auto next = [&](RecordField field) {
+    absl::string_view out(p, lengths[field]);
+    p += lengths[field];
+    return out;
+  };
+  view.forms.text = next(kText);
+  view.forms.pinyin = next(kPinyin);
+  view.forms.initials = next(kInitials);
+  view.sort_key = next(kSortKey);
+  view.id = next(kId);
+  return view;
+}
+
+constexpr size_t kNameChunkBytes = 1 << 20;
+// How many candidates ahead a search asks for the memory it will read.
+constexpr size_t kPrefetch = 16;
+
+// One bit of 64 for each character of the text and each two-letter window
+// of the compact pinyin. A name matching a term in characters holds every
+// character of it, and one matching a term in pinyin every two-letter
+// window of it, so a name whose signature lacks a bit of the term's
+// (TermSignature) cannot match: the search skips it without reading its
+// record. Initials are not signed (a term of initials sets no bit).
+uint64_t SignatureBit(char tag, absl::string_view piece) { return uint64_t{1} << (Gram(tag, piece) & 63); }
+
+uint64_t NameSignature(const NameForms& forms) {
+  uint64_t sig = 0;
+  std::vector<size_t> starts = CodePointStarts(forms.text);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    size_t end = i + 1 < starts.size() ? starts[i + 1] : forms.text.size();
+    sig |= SignatureBit('h', absl::string_view(forms.text).substr(starts[i], end - starts[i]));
+  }
+  for (size_t i = 0; i + 2 <= forms.pinyin.size(); ++i) {
+    sig |= SignatureBit('p', absl::string_view(forms.pinyin).substr(i, 2));
+  }
+  return sig;
+}
+
+uint64_t TermSignature(const SearchTerm& term) {
+  uint64_t sig = 0;
+  absl::string_view text = term.text;
+  switch (term.form) {
+    case TermForm::kHanzi: {
+      std::vector<size_t> starts = CodePointStarts(text);
+      for (size_t i = 0; i < starts.size(); ++i) {
+        size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
+        sig |= SignatureBit('h', text.substr(starts[i], end - starts[i]));
+      }
+      break;
+    }
+    case TermForm::kPinyin:
+      for (size_t i = 0; i + 2 <= text.size(); ++i) sig |= SignatureBit('p', text.substr(i, 2));
+      break;
+    case TermForm::kInitials:
+      break;
+  }
+  return sig;
+}
+
 }  // namespace
 
 NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin) {
@@ -95,21 +200,51 @@ NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin) {
   return forms;
 }
 
-bool FormsMatch(const NameForms& forms, const SearchTerm& term) {
+namespace {
+
+// True if `needle` (not empty) occurs in `haystack`. Names are short and
+// the first byte of a character in UTF-8 is shared by thousands of them, so
+// two bytes are compared inline before anything is called (Debian's
+// absl::string_view::find compares byte by byte; std::string_view's calls
+// memchr and memcmp per candidate position, which costs more than the
+// comparison on names this short).
+bool Contains(absl::string_view haystack, absl::string_view needle) {
+  const size_t n = needle.size();
+  if (n > haystack.size()) return false;
+  const char* h = haystack.data();
+  const char* t = needle.data();
+  const size_t last = haystack.size() - n;
+  for (size_t i = 0; i <= last; ++i) {
+    if (h[i] != t[0] || (n > 1 && h[i + 1] != t[1])) continue;
+    if (n <= 2 || std::memcmp(h + i + 2, t + 2, n - 2) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+NameFormsView ViewOf(const NameForms& forms) {
+  return {forms.text, forms.pinyin, forms.starts.data(), forms.starts.size(), forms.initials};
+}
+
+bool FormsMatch(const NameFormsView& forms, const SearchTerm& term) {
   if (term.text.empty()) return false;
   switch (term.form) {
     case TermForm::kHanzi:
-      return forms.text.find(term.text) != std::string::npos;
+      return Contains(forms.text, term.text);
     case TermForm::kInitials:
-      return forms.initials.find(term.text) != std::string::npos;
-    case TermForm::kPinyin:
-      for (uint16_t s : forms.starts) {
-        if (forms.pinyin.size() - s >= term.text.size() &&
-            forms.pinyin.compare(s, term.text.size(), term.text) == 0) {
+      return Contains(forms.initials, term.text);
+    case TermForm::kPinyin: {
+      absl::string_view text = term.text;
+      for (size_t i = 0; i < forms.starts_size; ++i) {
+        size_t s = forms.starts[i];
+        if (s <= forms.pinyin.size() && forms.pinyin.size() - s >= text.size() &&
+            std::memcmp(forms.pinyin.data() + s, text.data(), text.size()) == 0) {
           return true;
         }
       }
       return false;
+    }
   }
   return false;
 }
@@ -143,7 +278,7 @@ uint64_t CustomerIndex::RegionGram(v1::CustomerKind kind, absl::string_view prov
   return city.empty() ? ProvinceGram(kind, province) : CityGram(kind, province, city);
 }
 
-std::vector<uint64_t> CustomerIndex::NameGrams(const NameForms& forms) {
+std::vector<uint64_t> CustomerIndex::NameGrams(const NameFormsView& forms) {
   std::vector<uint64_t> out;
   absl::string_view text = forms.text;
   std::vector<size_t> starts = CodePointStarts(text);
@@ -155,7 +290,8 @@ std::vector<uint64_t> CustomerIndex::NameGrams(const NameForms& forms) {
     if (end2 > end1) out.push_back(Gram('h', text.substr(starts[i], end2 - starts[i])));
   }
   absl::string_view pinyin = forms.pinyin;
-  for (uint16_t s : forms.starts) {
+  for (size_t i = 0; i < forms.starts_size; ++i) {
+    const size_t s = forms.starts[i];
     for (size_t n = 1; n <= kPinyinGramLetters && s + n <= pinyin.size(); ++n) {
       out.push_back(Gram('p', pinyin.substr(s, n)));
     }
@@ -202,32 +338,94 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   for (const auto& b : BlockingKeys(match->input)) match->block_grams.push_back(BlockGram(b));
   SortUnique(match->block_grams);
   match->block_grams.shrink_to_fit();
-  std::vector<uint64_t> name_grams = NameGrams(forms);
+  std::vector<uint64_t> name_grams = NameGrams(ViewOf(forms));
   std::vector<uint64_t> region_grams = RegionGrams(entry);
+  std::string record = EncodeRecord(forms, entry.sort_key(), customer.id());
+  const uint64_t signature = NameSignature(forms);
 
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = by_id_.try_emplace(customer.id(), static_cast<uint32_t>(slots_.size()));
   uint32_t index = it->second;
-  if (inserted) slots_.emplace_back();
+  if (inserted) {
+    slots_.emplace_back();
+    hot_.emplace_back();
+  }
   Slot& slot = slots_[index];
+  Hot& hot = hot_[index];
   if (!inserted && slot.version > customer.version()) return;  // Already newer.
   std::vector<uint64_t> old_name, old_region, old_block;
+  bool same_record = false;
   if (!inserted) {
     if (slot.match->input.name == name) {
       old_name = name_grams;  // Same name: its postings are there already.
     } else {
-      old_name = NameGrams(slot.forms);
+      old_name = NameGrams(DecodeRecord(hot.record).forms);
     }
+    // The record holds the forms, sort key and id, all from name and id.
+    same_record = DecodeRecord(hot.record).sort_key == entry.sort_key();
     old_region = RegionGrams(slot.entry);
     old_block = slot.match->block_grams;
   }
   AddPostings(old_name, name_grams, index);
   AddPostings(old_region, region_grams, index);
   AddPostings(old_block, match->block_grams, index);
+  if (!same_record) hot.record = StoreRecord(record);
+  hot.sort_prefix = SortPrefix(entry.sort_key());
+  hot.signature = signature;
+  hot.province = entry.province().empty() ? 0 : PlaceId(absl::StrCat("p", entry.province()));
+  hot.city = entry.city().empty() ? 0 : PlaceId(absl::StrCat("c", entry.city()));
+  hot.kind = static_cast<uint8_t>(entry.kind());
+  hot.status = static_cast<uint8_t>(entry.status());
+  hot.grade = static_cast<uint8_t>(entry.hospital_grade());
+  entry.clear_sort_key();  // Held once, in the record.
   slot.version = customer.version();
   slot.entry = std::move(entry);
-  slot.forms = std::move(forms);
   slot.match = std::move(match);
+}
+
+const char* CustomerIndex::StoreRecord(absl::string_view record) {
+  size_t at = (names_used_ + 7) & ~size_t{7};
+  if (names_.empty() || at + record.size() > kNameChunkBytes) {
+    names_.push_back(std::make_unique<char[]>(std::max(kNameChunkBytes, record.size())));
+    at = 0;
+  }
+  char* out = names_.back().get() + at;
+  std::memcpy(out, record.data(), record.size());
+  names_used_ = at + record.size();
+  return out;
+}
+
+uint32_t CustomerIndex::PlaceId(absl::string_view key) {
+  auto [it, inserted] = places_.try_emplace(key, static_cast<uint32_t>(places_.size() + 1));
+  return it->second;
+}
+
+CustomerIndex::HotFilter CustomerIndex::FilterFor(const v1::SearchCustomersRequest& r) const {
+  HotFilter f;
+  f.include_inactive = r.include_inactive();
+  f.kind = static_cast<uint8_t>(r.kind());
+  f.grade = static_cast<uint8_t>(r.hospital_grade());
+  auto place = [&](absl::string_view key, uint32_t* id) {
+    auto it = places_.find(key);
+    if (it == places_.end()) {
+      f.none = true;
+    } else {
+      *id = it->second;
+    }
+  };
+  if (!r.province().empty()) place(absl::StrCat("p", r.province()), &f.province);
+  if (!r.city().empty()) place(absl::StrCat("c", r.city()), &f.city);
+  return f;
+}
+
+// The same decisions as PassesFilters (domain/search.h) on the packed fields.
+bool CustomerIndex::Passes(const Hot& h, const HotFilter& f) {
+  if (!f.include_inactive && (h.status == v1::CUSTOMER_STATUS_INACTIVE ||
+                              h.status == v1::CUSTOMER_STATUS_MERGED)) {
+    return false;
+  }
+  return (f.kind == 0 || h.kind == f.kind) && (f.province == 0 || h.province == f.province) &&
+         (f.city == 0 || h.city == f.city) && (f.grade == 0 || h.grade == f.grade);
 }
 
 size_t CustomerIndex::size() const {
@@ -239,27 +437,29 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
     const ParsedQuery& query, const v1::SearchCustomersRequest& request, size_t max,
     const absl::flat_hash_set<std::string>* only_ids) const {
   Found out;
-  std::vector<SearchMatch> matches;  // Views into slots_, valid under the lock.
+  std::vector<SearchMatch> matches;  // Views into names_, valid under the lock.
   absl::flat_hash_set<uint32_t> accepted;
   absl::ReaderMutexLock lock(&mu_);
+  const HotFilter filter = FilterFor(request);
   // Returns false once one more than `max` matched.
-  auto take = [&](uint32_t index) {
-    const Slot& slot = slots_[index];
-    if (only_ids != nullptr && !only_ids->contains(slot.match->id)) return true;
+  auto take = [&](uint32_t index, const RecordView& record) {
+    if (only_ids != nullptr && !only_ids->contains(record.id)) return true;
     if (!accepted.insert(index).second) return true;
     if (matches.size() >= max) {
       out.truncated = true;
       return false;
     }
-    matches.push_back({slot.match->id, slot.entry.sort_key()});
+    matches.emplace_back(record.id, record.sort_key, hot_[index].sort_prefix);
     return true;
   };
-  if (query.prefixes.empty()) {
+  if (filter.none) {
+    // A province or city no customer has: nothing matches.
+  } else if (query.prefixes.empty()) {
     if (const auto* list = Postings(RegionGram(request.kind(), request.province(), request.city()))) {
       accepted.reserve(std::min(list->size(), max + 1));
       for (uint32_t index : *list) {
-        if (!PassesFilters(slots_[index].entry, request)) continue;
-        if (!take(index)) break;
+        if (!Passes(hot_[index], filter)) continue;
+        if (!take(index, DecodeRecord(hot_[index].record))) break;
       }
     }
   } else {
@@ -268,10 +468,23 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
       const auto* list = TermPostings(term);
       if (list == nullptr) continue;
       accepted.reserve(std::min(accepted.size() + list->size(), max + 1));
-      for (uint32_t index : *list) {
-        const Slot& slot = slots_[index];
-        if (!FormsMatch(slot.forms, term) || !PassesFilters(slot.entry, request)) continue;
-        if (!take(index)) {
+      const uint64_t required = TermSignature(term);
+      const size_t n = list->size();
+      for (size_t i = 0; i < n; ++i) {
+        // The candidates are scattered over the index: ask for the packed
+        // fields kPrefetch candidates ahead, and for the record of one whose
+        // signature passes half as far ahead, so the misses overlap.
+        if (i + kPrefetch < n) __builtin_prefetch(&hot_[(*list)[i + kPrefetch]]);
+        if (i + kPrefetch / 2 < n) {
+          const Hot& ahead = hot_[(*list)[i + kPrefetch / 2]];
+          if ((ahead.signature & required) == required) __builtin_prefetch(ahead.record);
+        }
+        const uint32_t index = (*list)[i];
+        const Hot& hot = hot_[index];
+        if ((hot.signature & required) != required || !Passes(hot, filter)) continue;
+        RecordView record = DecodeRecord(hot.record);
+        if (!FormsMatch(record.forms, term)) continue;
+        if (!take(index, record)) {
           full = true;
           break;
         }

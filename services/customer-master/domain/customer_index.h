@@ -54,8 +54,22 @@ struct NameForms {
 };
 NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin);
 
+// The same forms, viewed in whatever holds them (NameForms, or the index's
+// packed name records).
+struct NameFormsView {
+  absl::string_view text;
+  absl::string_view pinyin;
+  const uint16_t* starts = nullptr;
+  size_t starts_size = 0;
+  absl::string_view initials;
+};
+NameFormsView ViewOf(const NameForms& forms);
+
 // True if `term` (a query prefix, domain/search.h) matches `forms`.
-bool FormsMatch(const NameForms& forms, const SearchTerm& term);
+bool FormsMatch(const NameFormsView& forms, const SearchTerm& term);
+inline bool FormsMatch(const NameForms& forms, const SearchTerm& term) {
+  return FormsMatch(ViewOf(forms), term);
+}
 
 // What duplicate detection uses of one version of a customer. Immutable
 // once built, and shared: a scan keeps the records it took even if the
@@ -116,13 +130,44 @@ class CustomerIndex {
  private:
   struct Slot {
     int64_t version = 0;
-    v1::SearchEntry entry;
-    NameForms forms;
+    v1::SearchEntry entry;  // Without its sort key, which the name record holds.
     std::shared_ptr<const MatchRecord> match;  // Also holds the id and the name.
   };
 
+  // What a search checks of a slot, packed apart from the slots so that a
+  // candidate costs two cache misses rather than one per string: this, and
+  // the slot's name record (its name forms, sort key and id, contiguous in
+  // names_; layout in customer_index.cc).
+  struct Hot {
+    const char* record = nullptr;
+    uint64_t sort_prefix = 0;  // SortPrefix(sort key).
+    uint64_t signature = 0;    // NameSignature(forms): rejects most candidates unread.
+    uint32_t province = 0;     // Place ids (places_); 0: none.
+    uint32_t city = 0;
+    uint8_t kind = 0;
+    uint8_t status = 0;
+    uint8_t grade = 0;
+  };
+  // A request's filters in the terms of Hot.
+  struct HotFilter {
+    bool include_inactive = false;
+    uint8_t kind = 0;  // 0: any.
+    uint32_t province = 0;
+    uint32_t city = 0;
+    uint8_t grade = 0;
+    bool none = false;  // Names a place no customer has: nothing passes.
+  };
+  static bool Passes(const Hot& hot, const HotFilter& filter);
+  HotFilter FilterFor(const v1::SearchCustomersRequest& request) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  uint32_t PlaceId(absl::string_view key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Copies a name record into names_; the pointer stays valid for the
+  // index's life (records are never moved or freed: a renamed customer's
+  // old record stays until restart).
+  const char* StoreRecord(absl::string_view record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   // Posting-list keys of the slot's name grams, region and blocking keys.
-  static std::vector<uint64_t> NameGrams(const NameForms& forms);
+  static std::vector<uint64_t> NameGrams(const NameFormsView& forms);
   static std::vector<uint64_t> RegionGrams(const v1::SearchEntry& entry);
   // The shortest posting list that holds every name matching `term`
   // (nullptr: none can match).
@@ -145,6 +190,11 @@ class CustomerIndex {
   const PinyinConverter& pinyin_;
   mutable absl::Mutex mu_;
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
+  std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);  // One per slot.
+  std::vector<std::unique_ptr<char[]>> names_ ABSL_GUARDED_BY(mu_);  // Chunks of records.
+  size_t names_used_ ABSL_GUARDED_BY(mu_) = 0;                      // In the last chunk.
+  // "p" + province and "c" + province + "/" + city -> place id (from 1).
+  absl::flat_hash_map<std::string, uint32_t> places_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> by_id_ ABSL_GUARDED_BY(mu_);
   // Append-only: entries whose slot changed since stay, and every reader
   // re-checks the slot.

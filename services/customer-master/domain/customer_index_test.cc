@@ -228,6 +228,74 @@ TEST(CustomerIndex, LongQueriesReadTheirRarestGramAndFindTheSame) {
   EXPECT_EQ(Find(index, "dyfyq"), Ids({}));
 }
 
+// The index checks candidates on packed records, behind a signature of
+// characters and pinyin pairs and packed filters: it must find exactly what
+// checking every name's forms with FormsMatch and PassesFilters finds, and
+// order pages of names sharing a long pinyin prefix by the whole sort key.
+TEST(CustomerIndex, PackedRecordsFindWhatTheNameFormsMatch) {
+  CustomerIndex index(Pinyin());
+  const std::vector<std::string> names = {
+      "张丽", "张力", "张磊", "张玲", "张立新", "张丽华", "王张丽", "张力医院", "章丽", "张莉",
+      "zhang li 诊所", "长沙张丽药房", "北京协和医院", "协和", "丽江市人民医院", "A座张丽"};
+  const std::vector<std::string> cities = {"长沙市", "北京市", "长沙市", ""};
+  std::vector<v1::Customer> all;
+  for (size_t i = 0; i < names.size(); ++i) {
+    v1::Customer c = Make(absl::StrCat("id", i), names[i],
+                          i % 3 == 0 ? v1::CUSTOMER_KIND_HOSPITAL : v1::CUSTOMER_KIND_DOCTOR, 1,
+                          i % 2 == 0 ? "湖南省" : "北京市", cities[i % cities.size()]);
+    if (i == 5) c.set_status(v1::CUSTOMER_STATUS_MERGED);
+    index.Upsert(c);
+    all.push_back(c);
+  }
+  v1::SearchCustomersRequest by_city;
+  by_city.set_city("长沙市");  // A city without its province.
+  v1::SearchCustomersRequest by_kind;
+  by_kind.set_kind(v1::CUSTOMER_KIND_DOCTOR);
+  by_kind.set_include_inactive(true);
+  v1::SearchCustomersRequest unknown_place;
+  unknown_place.set_province("西藏自治区");
+  for (const std::string& q : {"zhangli", "zhangl", "zhanglix", "zhang", "li", "张丽", "丽", "张",
+                               "zl", "zlx", "z", "协和", "xiehe", "bjxhyy", "a座", "lijiang"}) {
+    for (const v1::SearchCustomersRequest& r : {v1::SearchCustomersRequest(), by_city, by_kind,
+                                                 unknown_place}) {
+      auto parsed = ParseSearchQuery(q);
+      ASSERT_TRUE(parsed.ok());
+      Ids expected;
+      for (const v1::Customer& c : all) {
+        NameForms forms = FormsForName(c.profile().name(), Pinyin());
+        bool named = false;
+        for (const SearchTerm& term : parsed->prefixes) named = named || FormsMatch(forms, term);
+        if (named && PassesFilters(SearchEntryFor(c, Pinyin()), r)) expected.push_back(c.id());
+      }
+      std::sort(expected.begin(), expected.end());
+      EXPECT_EQ(Find(index, q, r), expected) << q << " " << r.ShortDebugString();
+    }
+  }
+  // 张丽, 张力 and 张莉 share the pinyin "zhangli": ordered by name, then id.
+  v1::SearchCustomersRequest r;
+  r.set_query("zhangli");
+  r.set_page_size(2);
+  r.set_kind(v1::CUSTOMER_KIND_DOCTOR);
+  std::vector<std::string> pages;
+  auto parsed = ParseSearchQuery("zhangli");
+  do {
+    auto found = index.Search(*parsed, r, 100);
+    ASSERT_TRUE(found.ok());
+    pages.insert(pages.end(), found->page.ids.begin(), found->page.ids.end());
+    r.set_page_token(found->page.next_page_token);
+  } while (!r.page_token().empty());
+  std::vector<std::string> sorted = pages;
+  std::sort(sorted.begin(), sorted.end(), [&](const std::string& a, const std::string& b) {
+    auto key = [&](const std::string& id) {
+      for (const auto& c : all) if (c.id() == id) return SearchEntryFor(c, Pinyin()).sort_key();
+      return std::string();
+    };
+    return key(a) < key(b);
+  });
+  EXPECT_EQ(pages, sorted);
+  EXPECT_GE(pages.size(), 4u);
+}
+
 TEST(CustomerIndex, BlockingKeysFindPossibleDuplicates) {
   CustomerIndex index(Pinyin());
   v1::Customer a = Make("c1", "北京协和医院");

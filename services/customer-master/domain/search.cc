@@ -79,6 +79,14 @@ bool PassesFilters(const v1::SearchEntry& e, const v1::SearchCustomersRequest& r
   return true;
 }
 
+uint64_t SortPrefix(absl::string_view sort_key) {
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    prefix = (prefix << 8) | (i < sort_key.size() ? static_cast<unsigned char>(sort_key[i]) : 0);
+  }
+  return prefix;
+}
+
 absl::StatusOr<SearchPage> Paginate(const std::vector<SearchMatch>& matches,
                                     const v1::SearchCustomersRequest& request) {
   std::string after;
@@ -86,15 +94,23 @@ absl::StatusOr<SearchPage> Paginate(const std::vector<SearchMatch>& matches,
       !absl::WebSafeBase64Unescape(request.page_token(), &after)) {
     return core::FieldError("page_token", "is not a token this service issued");
   }
+  auto less = [](const SearchMatch* a, const SearchMatch* b) {
+    if (a->sort_prefix != b->sort_prefix) return a->sort_prefix < b->sort_prefix;
+    return a->sort_key < b->sort_key;
+  };
   std::vector<const SearchMatch*> rest;  // After the token.
   rest.reserve(matches.size());
-  for (const SearchMatch& m : matches) {
-    if (after.empty() || m.sort_key > after) rest.push_back(&m);
+  if (after.empty()) {
+    for (const SearchMatch& m : matches) rest.push_back(&m);
+  } else {
+    const SearchMatch token("", after);
+    for (const SearchMatch& m : matches) {
+      if (less(&token, &m)) rest.push_back(&m);
+    }
   }
   size_t page_size = request.page_size() <= 0 ? kDefaultPageSize : request.page_size();
   size_t shown = std::min(page_size, rest.size());
-  std::partial_sort(rest.begin(), rest.begin() + shown, rest.end(),
-                    [](const SearchMatch* a, const SearchMatch* b) { return a->sort_key < b->sort_key; });
+  std::partial_sort(rest.begin(), rest.begin() + shown, rest.end(), less);
   SearchPage page;
   page.total_size = static_cast<int32_t>(matches.size());
   for (size_t i = 0; i < shown; ++i) page.ids.emplace_back(rest[i]->id);

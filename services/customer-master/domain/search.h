@@ -67,9 +67,20 @@ struct SearchPage {
 
 // A match: customer id and its sort key (SearchEntry.sort_key), viewed in
 // whatever holds them (the index, under its lock).
+// The first 8 bytes of a sort key, big-endian, zero-padded: ordering by it
+// and then by the whole key is ordering by the key, with most comparisons
+// made on one integer.
+uint64_t SortPrefix(absl::string_view sort_key);
+
 struct SearchMatch {
+  SearchMatch(absl::string_view id, absl::string_view sort_key)
+      : SearchMatch(id, sort_key, SortPrefix(sort_key)) {}
+  // `sort_prefix` must be SortPrefix(sort_key).
+  SearchMatch(absl::string_view id, absl::string_view sort_key, uint64_t sort_prefix)
+      : id(id), sort_key(sort_key), sort_prefix(sort_prefix) {}
   absl::string_view id;
   absl::string_view sort_key;
+  uint64_t sort_prefix;
 };
 
 // Orders matches by sort key (stable across calls and across inserts) and
