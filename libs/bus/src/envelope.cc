@@ -1,5 +1,7 @@
 #include "pharmacrm/bus/envelope.h"
 
+#include "absl/strings/str_cat.h"
+
 #include "pharmacrm/core/hash.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
@@ -13,9 +15,26 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
 }  // namespace
 
 v1::EventEnvelope MakeEnvelope(const EventMeta& meta, const google::protobuf::Message& payload) {
+  return MakeEnvelope(meta, payload.GetDescriptor()->full_name(), payload.SerializeAsString());
+}
+
+void AppendLengthDelimited(int field, absl::string_view serialized, std::string* out) {
+  auto varint = [out](uint64_t v) {
+    while (v >= 0x80) {
+      out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out->push_back(static_cast<char>(v));
+  };
+  varint((static_cast<uint64_t>(field) << 3) | 2);  // Wire type 2: length-delimited.
+  varint(serialized.size());
+  out->append(serialized.data(), serialized.size());
+}
+
+v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type, std::string serialized) {
   v1::EventEnvelope env;
   env.set_event_id(meta.event_id);
-  env.set_event_type(payload.GetDescriptor()->full_name());
+  env.set_event_type(std::string(type));
   env.set_source(meta.source);
   env.set_aggregate_kind(meta.aggregate_kind);
   env.set_aggregate_id(meta.aggregate_id);
@@ -26,7 +45,9 @@ v1::EventEnvelope MakeEnvelope(const EventMeta& meta, const google::protobuf::Me
   env.set_correlation_id(meta.correlation_id);
   env.set_causation_id(meta.causation_id);
   env.set_customer_id(meta.customer_id.empty() ? meta.aggregate_id : meta.customer_id);
-  env.mutable_payload()->PackFrom(payload);
+  // What Any::PackFrom writes.
+  env.mutable_payload()->set_type_url(absl::StrCat("type.googleapis.com/", type));
+  env.mutable_payload()->set_value(std::move(serialized));
   return env;
 }
 

@@ -34,6 +34,40 @@ TEST(Envelope, CarriesMetaAndTypedPayload) {
   EXPECT_EQ(back.customer().id(), "c-1");
 }
 
+// A payload built from an already serialized customer (the import's path)
+// is the same event as one built from the message, and a version record with
+// the customer appended parses to the customer and the rest.
+TEST(Envelope, APayloadBuiltFromSerializedBytesIsTheSameEvent) {
+  v1::Customer customer;
+  customer.set_id("c-1");
+  customer.set_version(1);
+  customer.mutable_profile()->set_name(std::string(300, 'x'));  // A length of two varint bytes.
+  customer.mutable_profile()->set_kind(v1::CUSTOMER_KIND_DOCTOR);
+  const std::string serialized = customer.SerializeAsString();
+
+  v1::CustomerRegistered message;
+  *message.mutable_customer() = customer;
+  std::string payload;
+  AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, serialized, &payload);
+  v1::EventEnvelope from_bytes =
+      MakeEnvelope(Meta(), v1::CustomerRegistered::descriptor()->full_name(), payload);
+  v1::EventEnvelope from_message = MakeEnvelope(Meta(), message);
+  EXPECT_EQ(from_bytes.SerializeAsString(), from_message.SerializeAsString());
+  v1::CustomerRegistered back;
+  ASSERT_TRUE(from_bytes.payload().UnpackTo(&back));
+  EXPECT_EQ(back.customer().profile().name(), customer.profile().name());
+
+  v1::CustomerVersion version;
+  version.set_actor("steward-1");
+  version.set_reason("imported");
+  std::string record = version.SerializeAsString();
+  AppendLengthDelimited(v1::CustomerVersion::kCustomerFieldNumber, serialized, &record);
+  v1::CustomerVersion parsed;
+  ASSERT_TRUE(parsed.ParseFromString(record));
+  EXPECT_EQ(parsed.actor(), "steward-1");
+  EXPECT_EQ(parsed.customer().SerializeAsString(), serialized);
+}
+
 TEST(Envelope, OutboxRecordHasCloudEventsHeadersAndKey) {
   v1::CustomerRegistered payload;
   v1::OutboxRecord r = MakeOutboxRecord("pharmacrm.customer.events.v1", MakeEnvelope(Meta(), payload));

@@ -160,6 +160,21 @@ constexpr size_t kImportBatchRows = 500;
 constexpr int kMaxReportedErrors = 1000;
 constexpr int kMaxReportedIds = 10000;
 
+// `version` (without its customer) with the serialized customer as field 1.
+std::string VersionRecord(const v1::CustomerVersion& version, absl::string_view customer) {
+  std::string out = version.SerializeAsString();
+  bus::AppendLengthDelimited(v1::CustomerVersion::kCustomerFieldNumber, customer, &out);
+  return out;
+}
+
+// The CustomerRegistered event of a customer already serialized.
+v1::EventEnvelope RegisteredEnvelope(const bus::EventMeta& meta, absl::string_view customer) {
+  std::string payload;
+  bus::AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, customer, &payload);
+  return bus::MakeEnvelope(meta, v1::CustomerRegistered::descriptor()->full_name(),
+                           std::move(payload));
+}
+
 void Report(v1::ImportProgress& progress, int64_t line, const std::string& field,
             const std::string& reason) {
   if (progress.errors_size() >= kMaxReportedErrors) return;
@@ -367,7 +382,7 @@ absl::Status CustomerMasterService::Import(
       customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
       *customer.mutable_created_at() = ToProto(now);
       *customer.mutable_updated_at() = ToProto(now);
-      PutVersion(batch, customer, {}, actor, reason, request_id);
+      std::string serialized = PutVersion(batch, customer, {}, actor, reason, request_id);
       if (!row.external_id.empty()) {
         batch.Put(store::Family::kState, store::KeyBuilder(kExternalId).String(row.external_id).key(),
                   customer.id());
@@ -378,9 +393,9 @@ absl::Status CustomerMasterService::Import(
           progress.set_imported_ids_truncated(true);
         }
       }
-      v1::CustomerRegistered event;
-      *event.mutable_customer() = customer;
-      batch.AppendOutbox(Event(customer, event, request_id, actor));
+      batch.AppendOutbox(bus::MakeOutboxRecord(
+          bus::kCustomerTopic,
+          RegisteredEnvelope(EventMetaFor(customer, request_id, actor), serialized)));
       registered.push_back(std::move(customer));
       progress.set_accepted(progress.accepted() + 1);
     }
@@ -1160,15 +1175,16 @@ absl::Status CustomerMasterService::LoadIndex() {
   return absl::OkStatus();
 }
 
-void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer& customer,
+std::string CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer& customer,
                                        std::vector<v1::FieldChange> changes,
                                        const std::string& actor, const std::string& reason,
                                        const std::string& request_id,
                                        const std::map<std::string, std::string>* field_sources) {
-  batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()),
-            customer.SerializeAsString());
+  // The customer is serialized once: the state record, and field 1 of the
+  // version record appended to the rest of it (bus::AppendLengthDelimited).
+  std::string serialized = customer.SerializeAsString();
+  batch.Put(store::Family::kState, runtime::CustomerKey(kCustomer, customer.id()), serialized);
   v1::CustomerVersion version;
-  *version.mutable_customer() = customer;
   for (auto& c : changes) *version.add_changes() = std::move(c);
   version.set_actor(actor);
   version.set_reason(reason);
@@ -1182,7 +1198,8 @@ void CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer& 
                 .String(customer.id())
                 .Uint64(static_cast<uint64_t>(customer.version()))
                 .key(),
-            version.SerializeAsString());
+            VersionRecord(version, serialized));
+  return serialized;
 }
 
 absl::StatusOr<v1::Customer> CustomerMasterService::Load(absl::string_view id,
@@ -1250,10 +1267,11 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         response->set_status(v1::CUSTOMER_STATUS_ACTIVE);
         *response->mutable_created_at() = ToProto(now);
         *response->mutable_updated_at() = ToProto(now);
-        PutVersion(batch, *response, {}, actor, "registered", request.request_id());
-        v1::CustomerRegistered event;
-        *event.mutable_customer() = *response;
-        batch.AppendOutbox(Event(*response, event, request.request_id(), actor));
+        std::string serialized =
+            PutVersion(batch, *response, {}, actor, "registered", request.request_id());
+        batch.AppendOutbox(bus::MakeOutboxRecord(
+            bus::kCustomerTopic,
+            RegisteredEnvelope(EventMetaFor(*response, request.request_id(), actor), serialized)));
         return absl::OkStatus();
       });
   if (status.ok()) index_.Upsert(*response);

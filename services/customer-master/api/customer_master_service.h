@@ -116,7 +116,8 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;
   absl::StatusOr<v1::SearchCustomersResponse> Search(const v1::SearchCustomersRequest& request) const;
   // Puts the customer and its new version record into `batch`.
-  void PutVersion(store::Batch& batch, const v1::Customer& customer,
+  // Returns the serialized customer, for an event that carries it.
+  std::string PutVersion(store::Batch& batch, const v1::Customer& customer,
                   std::vector<v1::FieldChange> changes, const std::string& actor,
                   const std::string& reason, const std::string& request_id,
                   const std::map<std::string, std::string>* field_sources = nullptr);

@@ -30,6 +30,17 @@ struct EventMeta {
 // The envelope around `payload`; event_type is the payload's full name.
 v1::EventEnvelope MakeEnvelope(const EventMeta& meta, const google::protobuf::Message& payload);
 
+// The same for a payload already serialized: `type` is its full proto name
+// (e.g. "pharmacrm.v1.CustomerRegistered"), `serialized` its bytes.
+v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type, std::string serialized);
+
+// Appends to `out` field `field` of a message holding `serialized` (a
+// length-delimited field: a nested message, bytes or string). Serialized
+// messages concatenate, so a message whose nested message is already
+// serialized (a customer in its version record and in its event) is built
+// without serializing that message again.
+void AppendLengthDelimited(int field, absl::string_view serialized, std::string* out);
+
 // The record to append to the outbox: key = customer id (or aggregate id),
 // value = the serialized envelope, headers = CloudEvents + traceparent.
 v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelope& envelope);
