@@ -31,6 +31,8 @@ for n in "${sizes[@]}"; do
     [ "${backlog:-1}" = "0" ] && break
     sleep 0.5
   done
+  # And once RocksDB's compactions after the import are done.
+  bench_wait_idle "$last_pid"
   "$repo/build/bench/search_latency" --customer_master=127.0.0.1:17151 --rounds="${SEARCH_ROUNDS:-20}"
   # Match and merge: one duplicate scan over every record, then the pairs
   # scoring 0.9 or more merged (bench/match_merge).

@@ -35,3 +35,19 @@ bench_start() {
   done
   echo "$name did not become ready:"; tail -20 "$work/$name.log"; exit 1
 }
+
+# bench_wait_idle PID [SECONDS]: waits (at most SECONDS, default 120) until
+# the process used under 10 % of a core over one second, e.g. until
+# RocksDB's compactions after a bulk import are done, so that what is
+# measured next does not share the cores with them.
+bench_wait_idle() {
+  local pid="$1" limit="${2:-120}" hz before after
+  hz=$(getconf CLK_TCK)
+  for _ in $(seq 1 "$limit"); do
+    before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    sleep 1
+    after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    [ $(( (after - before) * 10 )) -lt "$hz" ] && return 0
+  done
+  echo "(pid $pid still busy after ${limit} s)"
+}
