@@ -571,6 +571,78 @@ TEST_F(FlowTest, AStreamedImportOfManyBatchesKeepsLinesAndOrder) {
   EXPECT_EQ(found.customers(0).id(), summary.imported_ids().at(absl::StrCat("SD-", kDoctors)));
 }
 
+// A client that cancels an import mid-file: the rows of complete lines it
+// sent are imported, the cut line after them is not parsed as a row (here
+// it would be a pharmacy with a cut name), no summary is stored, and the
+// same request_id then imports the rest.
+TEST_F(FlowTest, ACancelledImportKeepsCompleteLinesAndTheSameRequestIdImportsTheRest) {
+  constexpr int kRows = 520;
+  std::string complete = "external_id,kind,name,province,city\n";
+  for (int i = 1; i <= kRows; ++i) {
+    complete += absl::StrCat("CX-", i, ",药店,取消导入药房", i, ",湖南省,长沙市\n");
+  }
+  const std::string last_row = "CX-521,药店,截断药房全名,湖南省,长沙市\n";
+  const std::string cut = last_row.substr(0, last_row.find("截断药") + std::string("截断药").size());
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto send = [&](grpc::ClientReaderWriter<v1::ImportChunk, v1::ImportProgress>* stream,
+                  const std::string& data) {
+    for (size_t at = 0; at < data.size(); at += 4096) {
+      v1::ImportChunk chunk;
+      if (at == 0) {
+        chunk.set_request_id("cancelled-import-1");
+        chunk.set_format(v1::IMPORT_FORMAT_CSV);
+      }
+      chunk.set_data(data.substr(at, 4096));
+      if (!stream->Write(chunk)) return false;
+    }
+    return true;
+  };
+  {
+    grpc::ClientContext ctx;
+    auto stream = stub->ImportCustomers(&ctx);
+    ASSERT_TRUE(send(stream.get(), complete + cut));
+    v1::ImportProgress first;
+    ASSERT_TRUE(stream->Read(&first));  // The first batch of 500 is in.
+    EXPECT_GE(first.accepted(), 500);
+    ctx.TryCancel();
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  // The service notices, finishes the rows it has and says so in its log.
+  ASSERT_TRUE(WaitUntil([&] {
+    std::ifstream log(suite_->process("customer-master").log_path());
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("the import stream ended before the file did") != std::string::npos) return true;
+    }
+    return false;
+  }));
+  // The same request id: no stored summary, so the whole file is imported,
+  // the rows already in reported as such.
+  grpc::ClientContext ctx;
+  auto stream = stub->ImportCustomers(&ctx);
+  ASSERT_TRUE(send(stream.get(), complete + last_row));
+  ASSERT_TRUE(stream->WritesDone());
+  v1::ImportProgress summary;
+  for (v1::ImportProgress p; stream->Read(&p);) summary = p;
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_TRUE(summary.done());
+  EXPECT_EQ(summary.rejected(), 0);
+  EXPECT_EQ(summary.accepted() + summary.duplicates(), kRows + 1);
+  EXPECT_GE(summary.duplicates(), 500);
+  // One pharmacy holds 截断药: the whole name, not the cut one.
+  v1::SearchCustomersRequest search;
+  search.set_query("截断药");
+  v1::SearchCustomersResponse found;
+  auto sctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->SearchCustomers(sctx.get(), search, &found).ok());
+  ASSERT_EQ(found.customers_size(), 1);
+  EXPECT_EQ(found.customers(0).profile().name(), "截断药房全名");
+  search.set_query("取消导入药房");
+  search.set_page_size(1);
+  auto cctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->SearchCustomers(cctx.get(), search, &found).ok());
+  EXPECT_EQ(found.total_size(), kRows);  // Each row once.
+}
+
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   using google::protobuf::util::TimeUtil;
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));

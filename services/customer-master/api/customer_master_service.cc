@@ -152,7 +152,7 @@ grpc::Status CustomerMasterService::ImportCustomers(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream) {
   return rpc::HandleRpc("CustomerMaster/ImportCustomers", context,
-                        [&] { return Import(stream, rpc::ActorOf(*context)); });
+                        [&] { return Import(context, stream, rpc::ActorOf(*context)); });
 }
 
 namespace {
@@ -194,13 +194,17 @@ class ImportReader {
     std::vector<ImportRow> rows;
     std::vector<RowError> errors;
     bool last = false;  // The stream has ended; nothing follows.
+    // The stream was cancelled rather than closed by the client: the bytes
+    // after the last line break are dropped, not parsed as a last row (a
+    // cut line could parse as a row with a cut value).
+    bool cancelled = false;
   };
 
-  ImportReader(grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
+  ImportReader(grpc::ServerContext* context,
+               grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
                RowParser parser, v1::ImportChunk first)
-      : thread_([this, stream, parser = std::move(parser), chunk = std::move(first)]() mutable {
-          Run(*stream, parser, chunk);
-        }) {}
+      : thread_([this, context, stream, parser = std::move(parser),
+                 chunk = std::move(first)]() mutable { Run(*context, *stream, parser, chunk); }) {}
   ImportReader(const ImportReader&) = delete;
   ImportReader& operator=(const ImportReader&) = delete;
   ~ImportReader() { Stop(); }
@@ -228,7 +232,8 @@ class ImportReader {
  private:
   static constexpr size_t kBatchesAhead = 4;
 
-  void Run(grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream,
+  void Run(grpc::ServerContext& context,
+           grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream,
            RowParser& parser, v1::ImportChunk& chunk) {
     Batch batch;
     while (true) {
@@ -240,7 +245,8 @@ class ImportReader {
       if (Stopped() || !stream.Read(&chunk)) break;
     }
     if (Stopped()) return;
-    parser.Finish(&batch.rows, &batch.errors);
+    batch.cancelled = context.IsCancelled();
+    if (!batch.cancelled) parser.Finish(&batch.rows, &batch.errors);
     batch.last = true;
     Push(batch);
   }
@@ -271,6 +277,7 @@ class ImportReader {
 }  // namespace
 
 absl::Status CustomerMasterService::Import(
+    grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream, const std::string& actor) {
   absl::Time start = absl::Now();
   v1::ImportChunk chunk;
@@ -419,7 +426,7 @@ absl::Status CustomerMasterService::Import(
   // The stream is read and parsed on a thread of its own, a few batches
   // ahead of this one, which checks, writes and indexes them: parsing and
   // normalising is about a third of an import's work.
-  ImportReader reader(stream, std::move(parser), std::move(chunk));
+  ImportReader reader(context, stream, std::move(parser), std::move(chunk));
   while (true) {
     ImportReader::Batch parsed = reader.Next();
     errors = std::move(parsed.errors);
@@ -429,6 +436,13 @@ absl::Status CustomerMasterService::Import(
     if (!status.ok()) {
       reader.Stop();
       return status;
+    }
+    if (parsed.last && parsed.cancelled) {
+      // No summary is stored: the same request_id imports the rest.
+      return absl::CancelledError(
+          "the import stream ended before the file did (cancelled or disconnected): the rows "
+          "of complete lines before that are imported; send the file again with the same "
+          "request_id to import the rest");
     }
     if (parsed.last) break;
   }

@@ -93,7 +93,8 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
   absl::Status CheckHospitalReference(const v1::CustomerProfile& profile) const;
   absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
-  absl::Status Import(grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
+  absl::Status Import(grpc::ServerContext* context,
+                      grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
                       const std::string& actor);
   absl::StatusOr<v1::Territory> LoadTerritory(absl::string_view id, absl::string_view field) const;
   absl::StatusOr<std::vector<v1::Alignment>> Alignments(v1::AlignmentSubject subject,
