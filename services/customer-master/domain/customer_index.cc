@@ -139,7 +139,7 @@ RecordView DecodeRecord(const char* record) {
 
 constexpr size_t kNameChunkBytes = 1 << 20;
 // How many candidates ahead a search asks for the memory it will read.
-constexpr size_t kPrefetch = 16;
+constexpr size_t kPrefetch = 32;
 
 // One bit of 64 for each character of the text and each two-letter window
 // of the compact pinyin. A name matching a term in characters holds every
@@ -208,6 +208,15 @@ namespace {
 // absl::string_view::find compares byte by byte; std::string_view's calls
 // memchr and memcmp per candidate position, which costs more than the
 // comparison on names this short).
+// True if the `n` bytes at `a` and `b` are equal; names and terms are a
+// few dozen bytes, too short for a call to memcmp to pay.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 bool Contains(absl::string_view haystack, absl::string_view needle) {
   const size_t n = needle.size();
   if (n > haystack.size()) return false;
@@ -216,7 +225,7 @@ bool Contains(absl::string_view haystack, absl::string_view needle) {
   const size_t last = haystack.size() - n;
   for (size_t i = 0; i <= last; ++i) {
     if (h[i] != t[0] || (n > 1 && h[i + 1] != t[1])) continue;
-    if (n <= 2 || std::memcmp(h + i + 2, t + 2, n - 2) == 0) return true;
+    if (n <= 2 || SameBytes(h + i + 2, t + 2, n - 2)) return true;
   }
   return false;
 }
@@ -239,7 +248,8 @@ bool FormsMatch(const NameFormsView& forms, const SearchTerm& term) {
       for (size_t i = 0; i < forms.starts_size; ++i) {
         size_t s = forms.starts[i];
         if (s <= forms.pinyin.size() && forms.pinyin.size() - s >= text.size() &&
-            std::memcmp(forms.pinyin.data() + s, text.data(), text.size()) == 0) {
+            forms.pinyin[s] == text[0] &&
+            SameBytes(forms.pinyin.data() + s + 1, text.data() + 1, text.size() - 1)) {
           return true;
         }
       }
@@ -477,7 +487,12 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
         if (i + kPrefetch < n) __builtin_prefetch(&hot_[(*list)[i + kPrefetch]]);
         if (i + kPrefetch / 2 < n) {
           const Hot& ahead = hot_[(*list)[i + kPrefetch / 2]];
-          if ((ahead.signature & required) == required) __builtin_prefetch(ahead.record);
+          if ((ahead.signature & required) == required) {
+            // A record spans two or three cache lines; the forms are in
+            // the first two.
+            __builtin_prefetch(ahead.record);
+            __builtin_prefetch(ahead.record + 64);
+          }
         }
         const uint32_t index = (*list)[i];
         const Hot& hot = hot_[index];
