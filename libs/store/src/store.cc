@@ -145,6 +145,22 @@ absl::StatusOr<std::optional<std::string>> Store::Get(Family family, absl::strin
   return value;
 }
 
+absl::StatusOr<std::vector<std::optional<std::string>>> Store::MultiGet(
+    Family family, const std::vector<std::string>& keys) const {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), Handle(family), keys.size(), slices.data(), values.data(),
+                statuses.data());
+  std::vector<std::optional<std::string>> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], "multi get");
+    out[i] = values[i].ToString();
+  }
+  return out;
+}
+
 absl::Status Store::Write(Batch batch) {
   rocksdb::WriteBatch wb;
   for (const auto& op : batch.ops_) {

@@ -110,6 +110,34 @@ TEST_F(StoreTest, ScanPrefixStopsAtPrefixEnd) {
   EXPECT_EQ(keys, (std::vector<std::string>{"a1", "a2"}));
 }
 
+TEST_F(StoreTest, MultiGetAnswersEachKeyInOrderFromMemtableAndFiles) {
+  auto store = Open();
+  Batch first;
+  first.Put(Family::kState, "k1", "one");
+  first.Put(Family::kState, "k3", "three");
+  ASSERT_TRUE(store->Write(std::move(first)).ok());
+  // Reopened between the batches: the lookups span what the open recovered
+  // and what was written since.
+  store.reset();
+  store = Open();
+  Batch second;
+  second.Put(Family::kState, "k2", "two");
+  second.Delete(Family::kState, "k3");
+  second.Put(Family::kInbox, "k4", "elsewhere");
+  ASSERT_TRUE(store->Write(std::move(second)).ok());
+  auto values = store->MultiGet(Family::kState, {"k2", "k4", "k1", "k3", "k1"});
+  ASSERT_TRUE(values.ok()) << values.status();
+  ASSERT_EQ(values->size(), 5u);
+  EXPECT_EQ((*values)[0], "two");
+  EXPECT_EQ((*values)[1], std::nullopt);  // In another family.
+  EXPECT_EQ((*values)[2], "one");
+  EXPECT_EQ((*values)[3], std::nullopt);  // Deleted.
+  EXPECT_EQ((*values)[4], "one");
+  auto none = store->MultiGet(Family::kState, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_F(StoreTest, OpenFailsClearlyOnUnusablePath) {
   auto s = Store::Open({"/proc/pcrm-cannot-create", true});
   EXPECT_FALSE(s.ok());

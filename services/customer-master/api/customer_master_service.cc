@@ -1126,8 +1126,18 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
   out.set_total_size(page.total_size);
   out.set_total_is_lower_bound(found.truncated || members_truncated);
   out.set_next_page_token(page.next_page_token);
-  for (const std::string& id : page.ids) {
-    ASSIGN_OR_RETURN(*out.add_customers(), runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id));
+  std::vector<std::string> keys;
+  keys.reserve(page.ids.size());
+  for (const std::string& id : page.ids) keys.push_back(runtime::CustomerKey(kCustomer, id));
+  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> values,
+                   host_.store().MultiGet(store::Family::kState, keys));
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!values[i]) {
+      return absl::NotFoundError(absl::StrCat("customer '", page.ids[i], "' is indexed but not stored"));
+    }
+    if (!out.add_customers()->ParseFromString(*values[i])) {
+      return absl::DataLossError("stored customer does not parse");
+    }
   }
   return out;
 }

@@ -108,6 +108,12 @@ class Store {
   // NotFound is not an error: an absent key is nullopt.
   absl::StatusOr<std::optional<std::string>> Get(Family family, absl::string_view key) const;
 
+  // The values of `keys` in their order (nullopt where absent), read in one
+  // batched lookup (RocksDB MultiGet: one pass over the memtables and each
+  // file's index for all keys), e.g. a page of customers.
+  absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
+      Family family, const std::vector<std::string>& keys) const;
+
   // Applies `batch` atomically. On return it is durable per StoreOptions and
   // its outbox entries have been handed to the outbox listener.
   absl::Status Write(Batch batch);
