@@ -506,21 +506,26 @@ TEST_F(FlowTest, CsvImportThroughTheCliAcceptsGoodRowsAndReportsBadOnes) {
 // searchable once the summary arrives.
 TEST_F(FlowTest, AStreamedImportOfManyBatchesKeepsLinesAndOrder) {
   constexpr int kDoctors = 1400;  // Three batches of rows and more.
-  std::string file = "{\"external_id\":\"SH-1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_HOSPITAL\","
-                     "\"name\":\"流式导入医院\",\"province\":\"上海市\",\"city\":\"上海市\"}}\n";
+  std::string file =
+      "{\"external_id\":\"SH-1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_HOSPITAL\","
+      "\"name\":\"流式导入医院\",\"province\":\"上海市\",\"city\":\"上海市\"}}\n";
   std::set<int> bad_lines;
   for (int i = 1; i <= kDoctors; ++i) {
     int line = i + 1;
     if (i % 450 == 0) {
-      file += absl::StrCat("{\"external_id\":\"SD-", i, "\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\","
-                           "\"name\":\"坏行", i, "\",\"phone\":\"12345\",\"hospital_id\":\"SH-1\"}}\n");
+      file += absl::StrCat("{\"external_id\":\"SD-", i,
+                           "\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\","
+                           "\"name\":\"坏行",
+                           i, "\",\"phone\":\"12345\",\"hospital_id\":\"SH-1\"}}\n");
       bad_lines.insert(line);
     } else if (i == 777) {
       file += "{\"external_id\": not json\n";
       bad_lines.insert(line);
     } else {
-      file += absl::StrCat("{\"external_id\":\"SD-", i, "\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\","
-                           "\"name\":\"流式医生", i, "\",\"hospital_id\":\"SH-1\"}}\n");
+      file += absl::StrCat("{\"external_id\":\"SD-", i,
+                           "\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\","
+                           "\"name\":\"流式医生",
+                           i, "\",\"hospital_id\":\"SH-1\"}}\n");
     }
   }
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
@@ -582,7 +587,8 @@ TEST_F(FlowTest, ACancelledImportKeepsCompleteLinesAndTheSameRequestIdImportsThe
     complete += absl::StrCat("CX-", i, ",药店,取消导入药房", i, ",湖南省,长沙市\n");
   }
   const std::string last_row = "CX-521,药店,截断药房全名,湖南省,长沙市\n";
-  const std::string cut = last_row.substr(0, last_row.find("截断药") + std::string("截断药").size());
+  const std::string cut =
+      last_row.substr(0, last_row.find("截断药") + std::string("截断药").size());
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   auto send = [&](grpc::ClientReaderWriter<v1::ImportChunk, v1::ImportProgress>* stream,
                   const std::string& data) {
@@ -611,7 +617,8 @@ TEST_F(FlowTest, ACancelledImportKeepsCompleteLinesAndTheSameRequestIdImportsThe
   ASSERT_TRUE(WaitUntil([&] {
     std::ifstream log(suite_->process("customer-master").log_path());
     for (std::string line; std::getline(log, line);) {
-      if (line.find("the import stream ended before the file did") != std::string::npos) return true;
+      if (line.find("the import stream ended before the file did") != std::string::npos)
+        return true;
     }
     return false;
   }));

@@ -1,10 +1,9 @@
 #include "pharmacrm/bus/envelope.h"
 
 #include "absl/strings/str_cat.h"
-
-#include "pharmacrm/core/hash.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
+#include "pharmacrm/core/hash.h"
 
 namespace pharmacrm::bus {
 namespace {
@@ -31,7 +30,8 @@ void AppendLengthDelimited(int field, absl::string_view serialized, std::string*
   out->append(serialized.data(), serialized.size());
 }
 
-v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type, std::string serialized) {
+v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type,
+                               std::string serialized) {
   v1::EventEnvelope env;
   env.set_event_id(meta.event_id);
   env.set_event_type(std::string(type));

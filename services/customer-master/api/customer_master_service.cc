@@ -9,21 +9,21 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "domain/completeness.h"
 #include "domain/customer_rules.h"
 #include "domain/duplicate_scan.h"
-#include "domain/profile_normalization.h"
-#include "domain/completeness.h"
 #include "domain/import_rows.h"
 #include "domain/matching.h"
 #include "domain/merge.h"
-#include "pharmacrm/core/payload.h"
 #include "domain/metrics_rules.h"
+#include "domain/profile_normalization.h"
 #include "domain/search.h"
 #include "domain/territories.h"
 #include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/core/log.h"
+#include "pharmacrm/core/payload.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/runtime/projection.h"
@@ -233,8 +233,8 @@ class ImportReader {
   static constexpr size_t kBatchesAhead = 4;
 
   void Run(grpc::ServerContext& context,
-           grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream,
-           RowParser& parser, v1::ImportChunk& chunk) {
+           grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream, RowParser& parser,
+           v1::ImportChunk& chunk) {
     Batch batch;
     while (true) {
       parser.Feed(chunk.data(), &batch.rows, &batch.errors);
@@ -278,7 +278,8 @@ class ImportReader {
 
 absl::Status CustomerMasterService::Import(
     grpc::ServerContext* context,
-    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream, const std::string& actor) {
+    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
+    const std::string& actor) {
   absl::Time start = absl::Now();
   v1::ImportChunk chunk;
   if (!stream->Read(&chunk)) return core::FieldError("request_id", "no chunk was sent");
@@ -1133,7 +1134,8 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
                    host_.store().MultiGet(store::Family::kState, keys));
   for (size_t i = 0; i < values.size(); ++i) {
     if (!values[i]) {
-      return absl::NotFoundError(absl::StrCat("customer '", page.ids[i], "' is indexed but not stored"));
+      return absl::NotFoundError(
+          absl::StrCat("customer '", page.ids[i], "' is indexed but not stored"));
     }
     if (!out.add_customers()->ParseFromString(*values[i])) {
       return absl::DataLossError("stored customer does not parse");
@@ -1199,11 +1201,10 @@ absl::Status CustomerMasterService::LoadIndex() {
   return absl::OkStatus();
 }
 
-std::string CustomerMasterService::PutVersion(store::Batch& batch, const v1::Customer& customer,
-                                       std::vector<v1::FieldChange> changes,
-                                       const std::string& actor, const std::string& reason,
-                                       const std::string& request_id,
-                                       const std::map<std::string, std::string>* field_sources) {
+std::string CustomerMasterService::PutVersion(
+    store::Batch& batch, const v1::Customer& customer, std::vector<v1::FieldChange> changes,
+    const std::string& actor, const std::string& reason, const std::string& request_id,
+    const std::map<std::string, std::string>* field_sources) {
   // The customer is serialized once: the state record, and field 1 of the
   // version record appended to the rest of it (bus::AppendLengthDelimited).
   std::string serialized = customer.SerializeAsString();

@@ -119,9 +119,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // Puts the customer and its new version record into `batch`.
   // Returns the serialized customer, for an event that carries it.
   std::string PutVersion(store::Batch& batch, const v1::Customer& customer,
-                  std::vector<v1::FieldChange> changes, const std::string& actor,
-                  const std::string& reason, const std::string& request_id,
-                  const std::map<std::string, std::string>* field_sources = nullptr);
+                         std::vector<v1::FieldChange> changes, const std::string& actor,
+                         const std::string& reason, const std::string& request_id,
+                         const std::map<std::string, std::string>* field_sources = nullptr);
   absl::Status Merge(const v1::MergeCustomersRequest& request, const std::string& actor,
                      v1::Customer* response);
   absl::Status Unmerge(const v1::UnmergeCustomerRequest& request, const std::string& actor,

@@ -147,7 +147,9 @@ constexpr size_t kPrefetch = 32;
 // window of it, so a name whose signature lacks a bit of the term's
 // (TermSignature) cannot match: the search skips it without reading its
 // record. Initials are not signed (a term of initials sets no bit).
-uint64_t SignatureBit(char tag, absl::string_view piece) { return uint64_t{1} << (Gram(tag, piece) & 63); }
+uint64_t SignatureBit(char tag, absl::string_view piece) {
+  return uint64_t{1} << (Gram(tag, piece) & 63);
+}
 
 uint64_t NameSignature(const NameForms& forms) {
   uint64_t sig = 0;
@@ -430,8 +432,8 @@ CustomerIndex::HotFilter CustomerIndex::FilterFor(const v1::SearchCustomersReque
 
 // The same decisions as PassesFilters (domain/search.h) on the packed fields.
 bool CustomerIndex::Passes(const Hot& h, const HotFilter& f) {
-  if (!f.include_inactive && (h.status == v1::CUSTOMER_STATUS_INACTIVE ||
-                              h.status == v1::CUSTOMER_STATUS_MERGED)) {
+  if (!f.include_inactive &&
+      (h.status == v1::CUSTOMER_STATUS_INACTIVE || h.status == v1::CUSTOMER_STATUS_MERGED)) {
     return false;
   }
   return (f.kind == 0 || h.kind == f.kind) && (f.province == 0 || h.province == f.province) &&

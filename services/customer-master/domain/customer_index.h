@@ -130,7 +130,7 @@ class CustomerIndex {
  private:
   struct Slot {
     int64_t version = 0;
-    v1::SearchEntry entry;  // Without its sort key, which the name record holds.
+    v1::SearchEntry entry;                     // Without its sort key, which the name record holds.
     std::shared_ptr<const MatchRecord> match;  // Also holds the id and the name.
   };
 
@@ -190,9 +190,9 @@ class CustomerIndex {
   const PinyinConverter& pinyin_;
   mutable absl::Mutex mu_;
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
-  std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);  // One per slot.
+  std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);                        // One per slot.
   std::vector<std::unique_ptr<char[]>> names_ ABSL_GUARDED_BY(mu_);  // Chunks of records.
-  size_t names_used_ ABSL_GUARDED_BY(mu_) = 0;                      // In the last chunk.
+  size_t names_used_ ABSL_GUARDED_BY(mu_) = 0;                       // In the last chunk.
   // "p" + province and "c" + province + "/" + city -> place id (from 1).
   absl::flat_hash_map<std::string, uint32_t> places_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> by_id_ ABSL_GUARDED_BY(mu_);

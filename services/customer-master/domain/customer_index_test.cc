@@ -235,8 +235,9 @@ TEST(CustomerIndex, LongQueriesReadTheirRarestGramAndFindTheSame) {
 TEST(CustomerIndex, PackedRecordsFindWhatTheNameFormsMatch) {
   CustomerIndex index(Pinyin());
   const std::vector<std::string> names = {
-      "张丽", "张力", "张磊", "张玲", "张立新", "张丽华", "王张丽", "张力医院", "章丽", "张莉",
-      "zhang li 诊所", "长沙张丽药房", "北京协和医院", "协和", "丽江市人民医院", "A座张丽"};
+      "张丽",         "张力",     "张磊",           "张玲",   "张立新",        "张丽华",
+      "王张丽",       "张力医院", "章丽",           "张莉",   "zhang li 诊所", "长沙张丽药房",
+      "北京协和医院", "协和",     "丽江市人民医院", "A座张丽"};
   const std::vector<std::string> cities = {"长沙市", "北京市", "长沙市", ""};
   std::vector<v1::Customer> all;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -256,8 +257,8 @@ TEST(CustomerIndex, PackedRecordsFindWhatTheNameFormsMatch) {
   unknown_place.set_province("西藏自治区");
   for (const std::string& q : {"zhangli", "zhangl", "zhanglix", "zhang", "li", "张丽", "丽", "张",
                                "zl", "zlx", "z", "协和", "xiehe", "bjxhyy", "a座", "lijiang"}) {
-    for (const v1::SearchCustomersRequest& r : {v1::SearchCustomersRequest(), by_city, by_kind,
-                                                 unknown_place}) {
+    for (const v1::SearchCustomersRequest& r :
+         {v1::SearchCustomersRequest(), by_city, by_kind, unknown_place}) {
       auto parsed = ParseSearchQuery(q);
       ASSERT_TRUE(parsed.ok());
       Ids expected;
@@ -287,7 +288,8 @@ TEST(CustomerIndex, PackedRecordsFindWhatTheNameFormsMatch) {
   std::vector<std::string> sorted = pages;
   std::sort(sorted.begin(), sorted.end(), [&](const std::string& a, const std::string& b) {
     auto key = [&](const std::string& id) {
-      for (const auto& c : all) if (c.id() == id) return SearchEntryFor(c, Pinyin()).sort_key();
+      for (const auto& c : all)
+        if (c.id() == id) return SearchEntryFor(c, Pinyin()).sort_key();
       return std::string();
     };
     return key(a) < key(b);

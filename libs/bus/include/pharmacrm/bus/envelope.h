@@ -32,7 +32,8 @@ v1::EventEnvelope MakeEnvelope(const EventMeta& meta, const google::protobuf::Me
 
 // The same for a payload already serialized: `type` is its full proto name
 // (e.g. "pharmacrm.v1.CustomerRegistered"), `serialized` its bytes.
-v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type, std::string serialized);
+v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type,
+                               std::string serialized);
 
 // Appends to `out` field `field` of a message holding `serialized` (a
 // length-delimited field: a nested message, bytes or string). Serialized
