@@ -151,38 +151,31 @@ uint64_t SignatureBit(char tag, absl::string_view piece) {
   return uint64_t{1} << (Gram(tag, piece) & 63);
 }
 
-uint64_t NameSignature(const NameForms& forms) {
+// The bits of each character of `text` and of each two-letter window of
+// `letters`.
+uint64_t SignatureOf(absl::string_view text, absl::string_view letters) {
   uint64_t sig = 0;
-  std::vector<size_t> starts = CodePointStarts(forms.text);
+  std::vector<size_t> starts = CodePointStarts(text);
   for (size_t i = 0; i < starts.size(); ++i) {
-    size_t end = i + 1 < starts.size() ? starts[i + 1] : forms.text.size();
-    sig |= SignatureBit('h', absl::string_view(forms.text).substr(starts[i], end - starts[i]));
+    size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
+    sig |= SignatureBit('h', text.substr(starts[i], end - starts[i]));
   }
-  for (size_t i = 0; i + 2 <= forms.pinyin.size(); ++i) {
-    sig |= SignatureBit('p', absl::string_view(forms.pinyin).substr(i, 2));
-  }
+  for (size_t i = 0; i + 2 <= letters.size(); ++i) sig |= SignatureBit('p', letters.substr(i, 2));
   return sig;
 }
 
+uint64_t NameSignature(const NameForms& forms) { return SignatureOf(forms.text, forms.pinyin); }
+
 uint64_t TermSignature(const SearchTerm& term) {
-  uint64_t sig = 0;
-  absl::string_view text = term.text;
   switch (term.form) {
-    case TermForm::kHanzi: {
-      std::vector<size_t> starts = CodePointStarts(text);
-      for (size_t i = 0; i < starts.size(); ++i) {
-        size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
-        sig |= SignatureBit('h', text.substr(starts[i], end - starts[i]));
-      }
-      break;
-    }
+    case TermForm::kHanzi:
+      return SignatureOf(term.text, "");
     case TermForm::kPinyin:
-      for (size_t i = 0; i + 2 <= text.size(); ++i) sig |= SignatureBit('p', text.substr(i, 2));
-      break;
+      return SignatureOf("", term.text);
     case TermForm::kInitials:
       break;
   }
-  return sig;
+  return 0;
 }
 
 }  // namespace
@@ -204,12 +197,6 @@ NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin) {
 
 namespace {
 
-// True if `needle` (not empty) occurs in `haystack`. Names are short and
-// the first byte of a character in UTF-8 is shared by thousands of them, so
-// two bytes are compared inline before anything is called (Debian's
-// absl::string_view::find compares byte by byte; std::string_view's calls
-// memchr and memcmp per candidate position, which costs more than the
-// comparison on names this short).
 // True if the `n` bytes at `a` and `b` are equal; names and terms are a
 // few dozen bytes, too short for a call to memcmp to pay.
 inline bool SameBytes(const char* a, const char* b, size_t n) {
@@ -219,6 +206,12 @@ inline bool SameBytes(const char* a, const char* b, size_t n) {
   return true;
 }
 
+// True if `needle` (not empty) occurs in `haystack`. Names are short and
+// the first byte of a character in UTF-8 is shared by thousands of them, so
+// two bytes are compared inline before anything is called (Debian's
+// absl::string_view::find compares byte by byte; std::string_view's calls
+// memchr and memcmp per candidate position, which costs more than the
+// comparison on names this short).
 bool Contains(absl::string_view haystack, absl::string_view needle) {
   const size_t n = needle.size();
   if (n > haystack.size()) return false;
