@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <optional>
+#include <type_traits>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -51,21 +52,21 @@ std::string QueryParam(absl::string_view query, absl::string_view name) {
   return "";
 }
 
-// Query parameter `name` as a number, nullopt if absent; INVALID_ARGUMENT
-// naming it if it is not a number.
-absl::StatusOr<std::optional<int>> IntParam(absl::string_view query, absl::string_view name) {
+// Query parameter `name` as a number (int or double), nullopt if absent;
+// INVALID_ARGUMENT naming it if it is not a number.
+template <typename T>
+absl::StatusOr<std::optional<T>> NumberParam(absl::string_view query, absl::string_view name) {
   std::string v = QueryParam(query, name);
   if (v.empty()) return std::nullopt;
-  int n = 0;
-  if (!absl::SimpleAtoi(v, &n)) return core::FieldError(name, "not a number");
+  T n{};
+  bool parsed = false;
+  if constexpr (std::is_integral_v<T>) {
+    parsed = absl::SimpleAtoi(v, &n);
+  } else {
+    parsed = absl::SimpleAtod(v, &n);
+  }
+  if (!parsed) return core::FieldError(name, "not a number");
   return n;
-}
-absl::StatusOr<std::optional<double>> DoubleParam(absl::string_view query, absl::string_view name) {
-  std::string v = QueryParam(query, name);
-  if (v.empty()) return std::nullopt;
-  double d = 0;
-  if (!absl::SimpleAtod(v, &d)) return core::FieldError(name, "not a number");
-  return d;
 }
 
 // The `kind` query parameter, UNSPECIFIED if absent; INVALID_ARGUMENT
@@ -96,7 +97,7 @@ absl::StatusOr<v1::SearchCustomersRequest> SearchRequestFromQuery(absl::string_v
     }
     r.set_hospital_grade(g);
   }
-  ASSIGN_OR_RETURN(std::optional<int> page_size, IntParam(query, "page_size"));
+  ASSIGN_OR_RETURN(std::optional<int> page_size, NumberParam<int>(query, "page_size"));
   if (page_size) r.set_page_size(*page_size);
   return r;
 }
@@ -209,10 +210,10 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
       *route = "customers/{id}/duplicates";
       v1::FindDuplicateCandidatesRequest request;
       request.set_customer_id(id);
-      absl::StatusOr<std::optional<double>> min_score = DoubleParam(req.query, "min_score");
+      absl::StatusOr<std::optional<double>> min_score = NumberParam<double>(req.query, "min_score");
       if (!min_score.ok()) return Error(min_score.status());
       if (*min_score) request.set_min_score(**min_score);
-      absl::StatusOr<std::optional<int>> limit = IntParam(req.query, "limit");
+      absl::StatusOr<std::optional<int>> limit = NumberParam<int>(req.query, "limit");
       if (!limit.ok()) return Error(limit.status());
       if (*limit) request.set_limit(**limit);
       return Reply(policy, 200, backends.FindDuplicateCandidates(request));
@@ -310,7 +311,7 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
       request.set_territory_id(id);
       request.set_include_descendants(QueryParam(req.query, "include_descendants") == "true");
       request.set_page_token(QueryParam(req.query, "page_token"));
-      absl::StatusOr<std::optional<int>> page_size = IntParam(req.query, "page_size");
+      absl::StatusOr<std::optional<int>> page_size = NumberParam<int>(req.query, "page_size");
       if (!page_size.ok()) return Error(page_size.status());
       if (*page_size) request.set_page_size(**page_size);
       std::string as_of = QueryParam(req.query, "as_of");
@@ -334,10 +335,10 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
     if (!kind.ok()) return Error(kind.status());
     request.set_kind(*kind);
     request.set_province(QueryParam(req.query, "province"));
-    absl::StatusOr<std::optional<double>> min_score = DoubleParam(req.query, "min_score");
+    absl::StatusOr<std::optional<double>> min_score = NumberParam<double>(req.query, "min_score");
     if (!min_score.ok()) return Error(min_score.status());
     if (*min_score) request.set_min_score(**min_score);
-    absl::StatusOr<std::optional<int>> limit = IntParam(req.query, "limit");
+    absl::StatusOr<std::optional<int>> limit = NumberParam<int>(req.query, "limit");
     if (!limit.ok()) return Error(limit.status());
     if (*limit) request.set_limit(**limit);
     return Reply(policy, 200, backends.ScanDuplicates(request));
@@ -351,7 +352,7 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
     request.set_province(QueryParam(req.query, "province"));
     request.set_city(QueryParam(req.query, "city"));
     request.set_territory_id(QueryParam(req.query, "territory_id"));
-    absl::StatusOr<std::optional<int>> limit = IntParam(req.query, "limit");
+    absl::StatusOr<std::optional<int>> limit = NumberParam<int>(req.query, "limit");
     if (!limit.ok()) return Error(limit.status());
     if (*limit) request.set_limit(**limit);
     return Reply(policy, 200, backends.GetWorklist(request));
