@@ -271,6 +271,12 @@ TEST_F(FlowTest, SearchFindsByCharactersPinyinAndInitialsWithStablePages) {
   http::Response bad = Http("GET", "/api/v1/customers?query=x&page_size=500");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find(R"("field":"page_size")"), std::string::npos) << bad.body;
+  bad = Http("GET", "/api/v1/customers?query=x&page_size=abc");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"("field":"page_size")"), std::string::npos) << bad.body;
+  bad = Http("GET", "/api/v1/duplicates?min_score=high");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"("field":"min_score")"), std::string::npos) << bad.body;
   bad = Http("GET", "/api/v1/customers?kind=CUSTOMER_KIND_DENTIST");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find(R"("field":"kind")"), std::string::npos) << bad.body;
