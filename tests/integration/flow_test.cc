@@ -656,6 +656,105 @@ TEST_F(FlowTest, ACancelledImportKeepsCompleteLinesAndTheSameRequestIdImportsThe
   EXPECT_EQ(found.total_size(), kRows);  // Each row once.
 }
 
+// An import's request_id identifies one file: the same file again (in
+// other chunks) gets the first summary and imports nothing, while another
+// file under the same request_id is refused, naming request_id, and imports
+// nothing either. Files up to 64 KiB are compared whole; longer ones by
+// their first 64 KiB.
+TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGetsItsSummary) {
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  struct Result {
+    grpc::Status status;
+    v1::ImportProgress summary;
+  };
+  auto import = [&](const std::string& request_id, v1::ImportFormat format,
+                    const std::string& data, size_t chunk_bytes) {
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
+    auto stream = stub->ImportCustomers(ctx.get());
+    for (size_t at = 0; at == 0 || at < data.size(); at += chunk_bytes) {
+      v1::ImportChunk chunk;
+      if (at == 0) {
+        chunk.set_request_id(request_id);
+        chunk.set_format(format);
+      }
+      chunk.set_data(data.substr(at, chunk_bytes));
+      if (!stream->Write(chunk)) break;
+    }
+    stream->WritesDone();
+    Result r;
+    for (v1::ImportProgress p; stream->Read(&p);) r.summary = p;
+    r.status = stream->Finish();
+    return r;
+  };
+  auto count = [&](const std::string& query) {
+    v1::SearchCustomersRequest search;
+    search.set_query(query);
+    v1::SearchCustomersResponse found;
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    EXPECT_TRUE(stub->SearchCustomers(ctx.get(), search, &found).ok());
+    return found.total_size();
+  };
+  auto refused = [](const Result& r) {
+    return r.status.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
+           r.status.error_message().find("request_id") != std::string::npos;
+  };
+
+  const std::string small =
+      "external_id,kind,name,province,city\n"
+      "RU-1,药店,复用请求药房甲,湖南省,长沙市\n"
+      "RU-2,药店,复用请求药房乙,湖南省,长沙市\n";
+  Result first = import("reuse-small", v1::IMPORT_FORMAT_CSV, small, 4096);
+  ASSERT_TRUE(first.status.ok()) << first.status.error_message();
+  ASSERT_EQ(first.summary.accepted(), 2);
+  // The same file in 7-byte chunks: the first summary, nothing new.
+  Result again = import("reuse-small", v1::IMPORT_FORMAT_CSV, small, 7);
+  ASSERT_TRUE(again.status.ok()) << again.status.error_message();
+  EXPECT_TRUE(again.summary.done());
+  EXPECT_EQ(again.summary.accepted(), 2);
+  EXPECT_EQ(again.summary.imported_ids().at("RU-1"), first.summary.imported_ids().at("RU-1"));
+  // A longer file, a changed one of the same length, a shorter one, the
+  // same bytes as another format: each refused, nothing imported.
+  const std::string longer = small + "RU-3,药店,复用请求药房丙,湖南省,长沙市\n";
+  std::string changed = small;
+  changed.replace(changed.find("RU-2"), 4, "RU-9");
+  const std::string shorter = small.substr(0, small.size() - 10);
+  for (const auto& [name, result] :
+       {std::pair{"longer", import("reuse-small", v1::IMPORT_FORMAT_CSV, longer, 4096)},
+        std::pair{"longer, in small chunks", import("reuse-small", v1::IMPORT_FORMAT_CSV, longer, 5)},
+        std::pair{"changed", import("reuse-small", v1::IMPORT_FORMAT_CSV, changed, 4096)},
+        std::pair{"shorter", import("reuse-small", v1::IMPORT_FORMAT_CSV, shorter, 4096)},
+        std::pair{"other format", import("reuse-small", v1::IMPORT_FORMAT_JSON_LINES, small, 4096)}}) {
+    EXPECT_TRUE(refused(result)) << name << ": " << result.status.error_code() << " "
+                                 << result.status.error_message();
+  }
+  EXPECT_EQ(count("复用请求药房丙"), 0);
+  EXPECT_EQ(count("复用请求药房"), 2);
+
+  // A file longer than 64 KiB: compared by its first 64 KiB.
+  std::string big = "external_id,kind,name,province,city\n";
+  for (int i = 1; big.size() < 100 * 1024; ++i) {
+    big += absl::StrCat("RB-", i, ",药店,复用大文件药房", i, ",湖南省,长沙市\n");
+  }
+  Result big_first = import("reuse-big", v1::IMPORT_FORMAT_CSV, big, 64 * 1024);
+  ASSERT_TRUE(big_first.status.ok()) << big_first.status.error_message();
+  const int64_t big_rows = big_first.summary.accepted();
+  ASSERT_GT(big_rows, 1000);
+  Result big_again = import("reuse-big", v1::IMPORT_FORMAT_CSV, big, 1000);
+  ASSERT_TRUE(big_again.status.ok()) << big_again.status.error_message();
+  EXPECT_EQ(big_again.summary.accepted(), big_rows);
+  std::string big_changed = big;
+  big_changed.replace(big_changed.find("RB-2,"), 5, "RX-2,");
+  EXPECT_TRUE(refused(import("reuse-big", v1::IMPORT_FORMAT_CSV, big_changed, 64 * 1024)));
+  EXPECT_TRUE(refused(import("reuse-big", v1::IMPORT_FORMAT_CSV, big.substr(0, 60 * 1024), 4096)));
+  v1::SearchCustomersRequest search;
+  search.set_query("复用大文件药房");
+  search.set_page_size(1);
+  v1::SearchCustomersResponse found;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  ASSERT_TRUE(stub->SearchCustomers(ctx.get(), search, &found).ok());
+  EXPECT_EQ(found.total_size(), big_rows);
+}
+
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   using google::protobuf::util::TimeUtil;
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));

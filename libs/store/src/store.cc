@@ -1,5 +1,6 @@
 #include "pharmacrm/store/store.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -7,7 +8,9 @@
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/store/key.h"
 #include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 
 namespace pharmacrm::store {
@@ -18,6 +21,9 @@ constexpr uint8_t kInboxOffset = 1;
 constexpr uint8_t kInboxEvent = 2;
 constexpr uint8_t kOutboxSeq = 1;
 constexpr uint8_t kIdempotencyKey = 1;
+// Runs of at least this many delivered outbox records are deleted with one
+// range tombstone.
+constexpr size_t kMinOutboxDeleteRange = 8;
 
 const char* const kFamilyNames[] = {"state", "outbox", "inbox", "idempotency"};
 
@@ -96,10 +102,17 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   db_options.enable_pipelined_write = true;  // WAL and memtable writes of a group overlap.
+  // Point lookups of keys that do not exist are common (is this external
+  // id, request id or event id known?): a Bloom filter per table file
+  // answers most of them without reading a block.
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions family_options;
+  family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
   for (const char* name : kFamilyNames) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    descriptors.emplace_back(name, family_options);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -222,9 +235,26 @@ absl::StatusOr<std::vector<OutboxEntry>> Store::ReadOutbox(size_t max_entries) c
 
 absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   if (seqs.empty()) return absl::OkStatus();
+  std::vector<uint64_t> sorted = seqs;
+  std::sort(sorted.begin(), sorted.end());
   rocksdb::WriteBatch wb;
-  for (uint64_t seq : seqs) {
-    RETURN_IF_ERROR(FromRocks(wb.Delete(Handle(Family::kOutbox), OutboxKey(seq)), "batch"));
+  // Delivery reports come mostly in order, so the delivered records are
+  // mostly runs of consecutive numbers: one range tombstone per run rather
+  // than a tombstone per record.
+  for (size_t i = 0; i < sorted.size();) {
+    size_t end = i + 1;
+    while (end < sorted.size() && sorted[end] <= sorted[end - 1] + 1) ++end;
+    if (end - i >= kMinOutboxDeleteRange) {
+      RETURN_IF_ERROR(FromRocks(wb.DeleteRange(Handle(Family::kOutbox), OutboxKey(sorted[i]),
+                                               OutboxKey(sorted[end - 1] + 1)),
+                                "batch"));
+    } else {
+      for (size_t k = i; k < end; ++k) {
+        RETURN_IF_ERROR(
+            FromRocks(wb.Delete(Handle(Family::kOutbox), OutboxKey(sorted[k])), "batch"));
+      }
+    }
+    i = end;
   }
   // Not synced: losing a delete only means re-publishing an event that
   // consumers then recognise by its id.

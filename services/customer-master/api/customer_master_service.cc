@@ -22,6 +22,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/bus/kafka.h"
+#include "pharmacrm/core/hash.h"
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/payload.h"
 #include "pharmacrm/core/status.h"
@@ -184,6 +185,45 @@ void Report(v1::ImportProgress& progress, int64_t line, const std::string& field
   e->set_reason(reason);
 }
 
+// An import is fingerprinted by its format and the first
+// kImportFingerprintBytes of its data (all of it when shorter): reusing a
+// request_id for another file is refused rather than answered with the
+// first file's summary.
+constexpr uint64_t kImportFingerprintBytes = 64 * 1024;
+
+// True if the import on `stream`, whose first chunk is `chunk`, is the one
+// `previous` was stored for: it reads as much of the stream as the stored
+// fingerprint covers, and when that was the whole file, up to the stream's
+// end (at most one chunk more), so a longer file is not taken for it.
+absl::StatusOr<bool> SameImport(
+    const v1::IdempotencyRecord& previous,
+    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream,
+    v1::ImportChunk& chunk) {
+  if (previous.request_fingerprint() == 0 && previous.fingerprint_bytes() == 0) {
+    return true;  // Stored before imports were fingerprinted: as before.
+  }
+  const uint64_t covered = previous.fingerprint_bytes();
+  if (covered > kImportFingerprintBytes) {
+    return absl::DataLossError("stored import fingerprint covers more than it can");
+  }
+  const bool whole_file = covered < kImportFingerprintBytes;
+  core::Fingerprinter fingerprint(static_cast<uint64_t>(chunk.format()));
+  uint64_t seen = 0;
+  while (true) {
+    absl::string_view data = chunk.data();
+    absl::string_view head = data.substr(0, static_cast<size_t>(covered - seen));
+    fingerprint.Add(head);
+    seen += head.size();
+    if (data.size() > head.size()) {
+      if (whole_file) return false;  // Longer than the file it was used for.
+      break;
+    }
+    if (seen == covered && !whole_file) break;
+    if (!stream.Read(&chunk)) break;
+  }
+  return seen == covered && fingerprint.value() == previous.request_fingerprint();
+}
+
 // Reads an import's chunks and parses them into batches of rows, on a
 // thread of its own, at most kBatchesAhead batches ahead of the caller of
 // Next. gRPC allows one Read and one Write of a stream at the same time, so
@@ -198,6 +238,9 @@ class ImportReader {
     // after the last line break are dropped, not parsed as a last row (a
     // cut line could parse as a row with a cut value).
     bool cancelled = false;
+    // On the last batch: ImportFingerprint of the data read.
+    uint64_t fingerprint = 0;
+    uint64_t fingerprint_bytes = 0;
   };
 
   ImportReader(grpc::ServerContext* context,
@@ -236,7 +279,15 @@ class ImportReader {
            grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream, RowParser& parser,
            v1::ImportChunk& chunk) {
     Batch batch;
+    core::Fingerprinter fingerprint(static_cast<uint64_t>(chunk.format()));
+    uint64_t fingerprint_bytes = 0;
     while (true) {
+      if (fingerprint_bytes < kImportFingerprintBytes) {
+        absl::string_view head = absl::string_view(chunk.data()).substr(
+            0, static_cast<size_t>(kImportFingerprintBytes - fingerprint_bytes));
+        fingerprint.Add(head);
+        fingerprint_bytes += head.size();
+      }
       parser.Feed(chunk.data(), &batch.rows, &batch.errors);
       if ((batch.rows.size() >= kImportBatchRows || batch.errors.size() >= kImportBatchRows) &&
           !Push(batch)) {
@@ -248,6 +299,8 @@ class ImportReader {
     batch.cancelled = context.IsCancelled();
     if (!batch.cancelled) parser.Finish(&batch.rows, &batch.errors);
     batch.last = true;
+    batch.fingerprint = fingerprint.value();
+    batch.fingerprint_bytes = fingerprint_bytes;
     Push(batch);
   }
 
@@ -293,6 +346,14 @@ absl::Status CustomerMasterService::Import(
   ASSIGN_OR_RETURN(auto previous, host_.store().GetIdempotency(idempotency_key));
   v1::ImportProgress progress;
   if (previous.has_value()) {
+    ASSIGN_OR_RETURN(bool same, SameImport(*previous, *stream, chunk));
+    if (!same) {
+      return core::FieldStatus(
+          absl::StatusCode::kFailedPrecondition, "request_id",
+          absl::StrCat("already used for the import of a different file (its first ",
+                       previous->fingerprint_bytes(),
+                       " bytes, or its format, differ): use a new request_id for a new file"));
+    }
     if (!progress.ParseFromString(previous->response())) {
       return absl::DataLossError("stored import summary does not parse");
     }
@@ -428,8 +489,12 @@ absl::Status CustomerMasterService::Import(
   // ahead of this one, which checks, writes and indexes them: parsing and
   // normalising is about a third of an import's work.
   ImportReader reader(context, stream, std::move(parser), std::move(chunk));
+  uint64_t fingerprint = 0;
+  uint64_t fingerprint_bytes = 0;
   while (true) {
     ImportReader::Batch parsed = reader.Next();
+    fingerprint = parsed.fingerprint;
+    fingerprint_bytes = parsed.fingerprint_bytes;
     errors = std::move(parsed.errors);
     flush_errors();
     rows = std::move(parsed.rows);
@@ -455,6 +520,8 @@ absl::Status CustomerMasterService::Import(
   store::Batch done;
   v1::IdempotencyRecord record;
   record.set_method("ImportCustomers");
+  record.set_request_fingerprint(fingerprint);
+  record.set_fingerprint_bytes(fingerprint_bytes);
   record.set_response(progress.SerializeAsString());
   done.PutIdempotency(idempotency_key, record);
   RETURN_IF_ERROR(host_.store().Write(std::move(done)));
