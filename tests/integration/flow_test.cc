@@ -755,6 +755,88 @@ TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGet
   EXPECT_EQ(found.total_size(), big_rows);
 }
 
+// References between customers (a contact's pharmacy, a distributor's
+// parent and branches, ...): an import resolves external ids of earlier rows
+// or earlier imports to customer ids and rejects rows whose references name
+// nothing fitting, each reference named; register and update check them.
+TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegisterAndUpdate) {
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  const std::string file =
+      R"({"external_id":"REF-PHA-1","profile":{"kind":"CUSTOMER_KIND_PHARMACY","name":"引用测试大药房","province":"湖南省","city":"长沙市"}})" "\n"
+      R"({"external_id":"REF-CON-1","profile":{"kind":"CUSTOMER_KIND_CONTACT","name":"引用店员甲","contact":{"pharmacy_id":"REF-PHA-1"}}})" "\n"
+      R"({"external_id":"REF-CON-2","profile":{"kind":"CUSTOMER_KIND_CONTACT","name":"引用店员乙","contact":{"pharmacy_id":"REF-PHA-404"}}})" "\n"
+      R"({"external_id":"REF-DIS-B","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药分公司"}})" "\n"
+      R"({"external_id":"REF-DIS-P","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药集团","distributor":{"branch_ids":["REF-DIS-B"]}}})" "\n"
+      R"({"external_id":"REF-DIS-X","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药错误","distributor":{"parent_id":"REF-PHA-1","branch_ids":["REF-DIS-B","REF-NONE"]}}})" "\n";
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
+  auto stream = stub->ImportCustomers(ctx.get());
+  v1::ImportChunk chunk;
+  chunk.set_request_id("references-import");
+  chunk.set_format(v1::IMPORT_FORMAT_JSON_LINES);
+  chunk.set_data(file);
+  ASSERT_TRUE(stream->Write(chunk));
+  ASSERT_TRUE(stream->WritesDone());
+  v1::ImportProgress summary;
+  for (v1::ImportProgress p; stream->Read(&p);) summary = p;
+  ASSERT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(summary.accepted(), 4);
+  EXPECT_EQ(summary.rejected(), 2);
+  std::vector<std::string> errors;
+  for (const auto& e : summary.errors()) {
+    errors.push_back(absl::StrCat(e.line(), " ", e.field(), ": ", e.reason()));
+  }
+  EXPECT_EQ(errors, (std::vector<std::string>{
+                        "3 profile.contact.pharmacy_id: no customer with id or external_id "
+                        "'REF-PHA-404' (must be a pharmacy)",
+                        "6 profile.distributor.parent_id: 'REF-PHA-1' is a pharmacy, not a "
+                        "distributor",
+                        "6 profile.distributor.branch_ids[1]: no customer with id or external_id "
+                        "'REF-NONE' (must be a distributor)"}));
+  const auto& ids = summary.imported_ids();
+  auto get = [&](const std::string& id) {
+    v1::GetCustomerRequest req;
+    req.set_customer_id(id);
+    v1::Customer c;
+    auto gctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    EXPECT_TRUE(stub->GetCustomer(gctx.get(), req, &c).ok()) << id;
+    return c;
+  };
+  EXPECT_EQ(get(ids.at("REF-CON-1")).profile().contact().pharmacy_id(), ids.at("REF-PHA-1"));
+  EXPECT_EQ(get(ids.at("REF-DIS-P")).profile().distributor().branch_ids(0), ids.at("REF-DIS-B"));
+
+  // Register: an unknown id is 404, a customer of the wrong kind 400, both
+  // naming the field; nothing is registered.
+  http::Response unknown = Http(
+      "POST", "/api/v1/customers",
+      R"({"request_id":"ref-reg-1","profile":{"kind":"CUSTOMER_KIND_CONTACT","name":"引用店员丙","contact":{"pharmacy_id":"no-such-id"}}})");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.body.find(R"("field":"profile.contact.pharmacy_id")"), std::string::npos)
+      << unknown.body;
+  http::Response wrong = Http(
+      "POST", "/api/v1/customers",
+      absl::StrCat(R"({"request_id":"ref-reg-2","profile":{"kind":"CUSTOMER_KIND_PATIENT","name":"引用患者","patient":{"treating_doctor_id":")",
+                   ids.at("REF-CON-1"), R"("}}})"));
+  EXPECT_EQ(wrong.status, 400) << wrong.body;
+  EXPECT_NE(wrong.body.find(R"("field":"profile.patient.treating_doctor_id")"), std::string::npos)
+      << wrong.body;
+  EXPECT_NE(wrong.body.find("is a contact, not a doctor"), std::string::npos) << wrong.body;
+  // Update: a distributor cannot be its own parent; a valid parent is taken.
+  const std::string branch = ids.at("REF-DIS-B");
+  http::Response self = Http(
+      "PATCH", "/api/v1/customers/" + branch,
+      absl::StrCat(R"({"request_id":"ref-upd-1","expected_version":1,"profile":{"distributor":{"parent_id":")",
+                   branch, R"("}},"update_mask":"distributor"})"));
+  EXPECT_EQ(self.status, 400) << self.body;
+  EXPECT_NE(self.body.find(R"("field":"profile.distributor.parent_id")"), std::string::npos)
+      << self.body;
+  http::Response parent = Http(
+      "PATCH", "/api/v1/customers/" + branch,
+      absl::StrCat(R"({"request_id":"ref-upd-2","expected_version":1,"profile":{"distributor":{"parent_id":")",
+                   ids.at("REF-DIS-P"), R"("}},"update_mask":"distributor"})"));
+  EXPECT_EQ(parent.status, 200) << parent.body;
+  EXPECT_EQ(get(branch).profile().distributor().parent_id(), ids.at("REF-DIS-P"));
+}
+
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   using google::protobuf::util::TimeUtil;
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));

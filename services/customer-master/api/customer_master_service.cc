@@ -17,6 +17,7 @@
 #include "domain/merge.h"
 #include "domain/metrics_rules.h"
 #include "domain/profile_normalization.h"
+#include "domain/references.h"
 #include "domain/search.h"
 #include "domain/territories.h"
 #include "google/protobuf/util/time_util.h"
@@ -419,10 +420,15 @@ absl::Status CustomerMasterService::Import(
         }
         by_name_and_phone[key] = row.line;
       }
-      if (!p.hospital_id().empty()) {
-        // A hospital of this import (by external_id), one imported before, or a customer id.
-        std::string target = p.hospital_id();
+      // References may name a row earlier in this import or one imported
+      // before by its external_id, or a customer by its id; they are stored
+      // as customer ids. A row with one that names nothing fitting is
+      // rejected, each such reference reported.
+      bool bad_reference = false;
+      for (const CustomerReference& ref : ReferencesOf(&p)) {
+        std::string target = *ref.id;
         v1::CustomerKind kind = v1::CUSTOMER_KIND_UNSPECIFIED;
+        bool active = true;
         if (auto it = by_external_id.find(target); it != by_external_id.end()) {
           target = it->second.id;
           kind = it->second.kind;
@@ -431,18 +437,33 @@ absl::Status CustomerMasterService::Import(
                            host_.store().Get(store::Family::kState,
                                              store::KeyBuilder(kExternalId).String(target).key()));
           if (known) target = *known;
-          absl::StatusOr<v1::Customer> hospital =
+          absl::StatusOr<v1::Customer> found =
               runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, target);
-          if (hospital.ok()) kind = hospital->profile().kind();
+          if (found.ok()) {
+            kind = found->profile().kind();
+            active = IsActive(*found);
+          } else if (found.status().code() != absl::StatusCode::kNotFound) {
+            return found.status();
+          }
         }
-        if (kind != v1::CUSTOMER_KIND_HOSPITAL) {
-          progress.set_rejected(progress.rejected() + 1);
-          Report(progress, row.line, "profile.hospital_id",
-                 absl::StrCat("no hospital with id or external_id '", p.hospital_id(), "'"));
+        std::string problem;
+        if (kind == v1::CUSTOMER_KIND_UNSPECIFIED) {
+          problem = absl::StrCat("no customer with id or external_id '", *ref.id, "' (must be ",
+                                 ref.what, ")");
+        } else if (!CheckReferencedKind(ref, kind).ok()) {
+          problem = absl::StrCat("'", *ref.id, "' is ", KindNoun(kind), ", not ", ref.what);
+        } else if (!active) {
+          problem = absl::StrCat("'", *ref.id, "' is inactive or merged");
+        }
+        if (!problem.empty()) {
+          if (!bad_reference) progress.set_rejected(progress.rejected() + 1);
+          bad_reference = true;
+          Report(progress, row.line, ref.field, problem);
           continue;
         }
-        p.set_hospital_id(target);
+        *ref.id = target;
       }
+      if (bad_reference) continue;
       absl::Time now = host_.clock().Now();
       v1::Customer customer;
       customer.set_id(host_.ids().Next());
@@ -1305,12 +1326,26 @@ absl::StatusOr<v1::Customer> CustomerMasterService::Load(absl::string_view id,
   return c;
 }
 
-absl::Status CustomerMasterService::CheckHospitalReference(const v1::CustomerProfile& profile) const {
-  if (profile.hospital_id().empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(v1::Customer hospital, Load(profile.hospital_id(), "profile.hospital_id"));
-  if (hospital.profile().kind() != v1::CUSTOMER_KIND_HOSPITAL) {
-    return core::FieldError("profile.hospital_id",
-                            absl::StrCat("'", profile.hospital_id(), "' is not a hospital"));
+absl::Status CustomerMasterService::CheckReferences(const v1::CustomerProfile& profile,
+                                                    absl::string_view self_id,
+                                                    const v1::CustomerProfile* before) const {
+  v1::CustomerProfile copy = profile;
+  absl::flat_hash_set<std::pair<std::string, std::string>> unchanged;
+  if (before != nullptr) {
+    v1::CustomerProfile before_copy = *before;
+    for (const CustomerReference& ref : ReferencesOf(&before_copy)) {
+      unchanged.emplace(ref.field, *ref.id);
+    }
+  }
+  for (const CustomerReference& ref : ReferencesOf(&copy)) {
+    if (unchanged.contains(std::make_pair(ref.field, *ref.id))) continue;
+    if (*ref.id == self_id) return core::FieldError(ref.field, "must not name the customer itself");
+    ASSIGN_OR_RETURN(v1::Customer target, Load(*ref.id, ref.field));
+    RETURN_IF_ERROR(CheckReferencedKind(ref, target.profile().kind()));
+    if (!IsActive(target)) {
+      return core::FieldStatus(absl::StatusCode::kFailedPrecondition, ref.field,
+                               absl::StrCat("'", *ref.id, "' is inactive or merged"));
+    }
   }
   return absl::OkStatus();
 }
@@ -1347,7 +1382,7 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
   v1::CustomerProfile profile = request.profile();
   RETURN_IF_ERROR(NormalizeProfile(&profile));
   RETURN_IF_ERROR(ValidateProfile(profile));
-  RETURN_IF_ERROR(CheckHospitalReference(profile));
+  RETURN_IF_ERROR(CheckReferences(profile, "", nullptr));
   absl::MutexLock lock(&locks_.For(request.request_id()));
   absl::Status status = runtime::ExecuteOnce(
       host_.store(), "RegisterCustomer", request.request_id(), request, response,
@@ -1430,15 +1465,14 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         }
         v1::CustomerProfile patch = request.profile();
         RETURN_IF_ERROR(NormalizeProfile(&patch));
+        const v1::CustomerProfile before = customer.profile();
         ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes,
                          ApplyProfileUpdate(patch, request.update_mask(), customer.mutable_profile()));
         if (changes.empty()) {
           *response = customer;  // Nothing to change: no new version, no event.
           return absl::OkStatus();
         }
-        for (const auto& c : changes) {
-          if (c.field() == "hospital_id") RETURN_IF_ERROR(CheckHospitalReference(customer.profile()));
-        }
+        RETURN_IF_ERROR(CheckReferences(customer.profile(), customer.id(), &before));
         customer.set_version(customer.version() + 1);
         *customer.mutable_updated_at() = ToProto(host_.clock().Now());
         PutVersion(batch, customer, changes, actor, request.reason(), request.request_id());

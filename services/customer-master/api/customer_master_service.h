@@ -91,7 +91,12 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                           v1::Customer* response);
   // NOT_FOUND naming `field` if absent.
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
-  absl::Status CheckHospitalReference(const v1::CustomerProfile& profile) const;
+  // Every reference of `profile` (domain/references.h) names an active
+  // customer of an allowed kind other than `self_id`; references that
+  // `before` (the profile being updated, if any) already had as they are
+  // are not checked again.
+  absl::Status CheckReferences(const v1::CustomerProfile& profile, absl::string_view self_id,
+                               const v1::CustomerProfile* before) const;
   absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
   absl::Status Import(grpc::ServerContext* context,
                       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
