@@ -98,8 +98,11 @@ absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefi
   return core::FieldStatus(status.code(), absl::StrCat(prefix, *field), message);
 }
 
-// Most matches one search or worklist collects.
+// Most customers one worklist or duplicate-candidate lookup collects.
 constexpr size_t kMaxCandidates = 5000;
+// Matches a search counts in a long candidate list before it stops (once it
+// also has its page): totals are exact up to about this many.
+constexpr size_t kSearchCounted = 1000;
 // Customers of one territory a search restricted to it considers.
 constexpr size_t kMaxTerritoryMembers = 50000;
 }  // namespace
@@ -546,6 +549,7 @@ absl::Status CustomerMasterService::Import(
   record.set_response(progress.SerializeAsString());
   done.PutIdempotency(idempotency_key, record);
   RETURN_IF_ERROR(host_.store().Write(std::move(done)));
+  sorter_.Request();  // The import lengthened the index's posting lists.
   stream->Write(progress);
   return absl::OkStatus();
 }
@@ -1209,7 +1213,7 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
     aligned.emplace(std::make_move_iterator(ids.begin()), std::make_move_iterator(ids.end()));
   }
   ASSIGN_OR_RETURN(CustomerIndex::Found found,
-                   index_.Search(query, request, kMaxCandidates, aligned ? &*aligned : nullptr));
+                   index_.Search(query, request, kSearchCounted, aligned ? &*aligned : nullptr));
   const SearchPage& page = found.page;
   v1::SearchCustomersResponse out;
   out.set_total_size(page.total_size);
@@ -1286,7 +1290,43 @@ absl::Status CustomerMasterService::LoadIndex() {
   core::Log(core::LogLevel::kInfo, "search index built",
             {{"customers", std::to_string(index_.size())},
              {"seconds", absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start))}});
+  sorter_.Request();
   return absl::OkStatus();
+}
+
+IndexSorter::IndexSorter(const CustomerIndex& index)
+    : index_(index), thread_([this] { Run(); }) {}
+
+IndexSorter::~IndexSorter() {
+  stopping_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    requested_ = true;  // Wakes Run.
+  }
+  thread_.join();
+}
+
+void IndexSorter::Request() {
+  absl::MutexLock lock(&mu_);
+  requested_ = true;
+}
+
+void IndexSorter::Run() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(&requested_));
+      requested_ = false;
+    }
+    if (stopping_) return;
+    absl::Time start = absl::Now();
+    size_t sorted = index_.SortLongLists(&stopping_);
+    if (sorted > 0) {
+      core::Log(core::LogLevel::kInfo, "search index lists sorted",
+                {{"lists", std::to_string(sorted)},
+                 {"seconds", absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start))}});
+    }
+  }
 }
 
 std::string CustomerMasterService::PutVersion(

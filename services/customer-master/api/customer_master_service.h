@@ -3,10 +3,13 @@
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "domain/customer_index.h"
+#include "absl/synchronization/mutex.h"
 #include "domain/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/v1/events.pb.h"
@@ -15,6 +18,28 @@
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 
 namespace pharmacrm::customer_master {
+
+// Sorts the search index's long posting lists (CustomerIndex::SortLongLists)
+// on a thread of its own when asked, after the start-up build and after
+// each import, so that searches find them sorted rather than sort them.
+class IndexSorter {
+ public:
+  explicit IndexSorter(const CustomerIndex& index);
+  ~IndexSorter();
+  IndexSorter(const IndexSorter&) = delete;
+  IndexSorter& operator=(const IndexSorter&) = delete;
+
+  void Request();
+
+ private:
+  void Run();
+
+  const CustomerIndex& index_;
+  absl::Mutex mu_;
+  bool requested_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<bool> stopping_ = false;
+  std::thread thread_;  // Last: started once the rest is built.
+};
 
 class CustomerMasterService final : public v1::CustomerMaster::Service {
  public:
@@ -143,6 +168,7 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // Search, region and blocking-key index: updated after each commit, under
   // the lock of the customer concerned.
   CustomerIndex index_;
+  IndexSorter sorter_{index_};  // After index_: stopped before it goes.
   // One duplicate scan at a time: each uses every core it is given.
   absl::Mutex scan_mu_;
 };

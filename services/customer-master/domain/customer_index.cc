@@ -254,14 +254,19 @@ bool FormsMatch(const NameFormsView& forms, const SearchTerm& term) {
   return false;
 }
 
-const std::vector<uint32_t>* CustomerIndex::TermPostings(const SearchTerm& term) const {
+uint64_t CustomerIndex::TermPostings(const SearchTerm& term) const {
   const std::vector<uint32_t>* shortest = nullptr;
+  uint64_t shortest_key = 0;
   for (absl::string_view gram : QueryGrams(term)) {
-    const std::vector<uint32_t>* list = Postings(Gram(static_cast<char>(term.form), gram));
-    if (list == nullptr) return nullptr;  // No name holds this gram: none matches.
-    if (shortest == nullptr || list->size() < shortest->size()) shortest = list;
+    const uint64_t key = Gram(static_cast<char>(term.form), gram);
+    const std::vector<uint32_t>* list = Postings(key);
+    if (list == nullptr) return 0;  // No name holds this gram: none matches.
+    if (shortest == nullptr || list->size() < shortest->size()) {
+      shortest = list;
+      shortest_key = key;
+    }
   }
-  return shortest;
+  return shortest_key;
 }
 uint64_t CustomerIndex::BlockGram(absl::string_view key) { return Gram('b', key); }
 uint64_t CustomerIndex::KindGram(v1::CustomerKind kind) {
@@ -374,6 +379,11 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   AddPostings(old_name, name_grams, index);
   AddPostings(old_region, region_grams, index);
   AddPostings(old_block, match->block_grams, index);
+  if (!inserted && !same_record) {
+    // Renamed: sorted lists hold the slot at its old place.
+    renamed_.emplace_back(++epoch_, index);
+    renamed_at_[index] = epoch_;
+  }
   if (!same_record) hot.record = StoreRecord(record);
   hot.sort_prefix = SortPrefix(entry.sort_key());
   hot.signature = signature;
@@ -438,68 +448,200 @@ size_t CustomerIndex::size() const {
   return slots_.size();
 }
 
+size_t CustomerIndex::RenamedSince(uint64_t epoch) const {
+  auto first = std::upper_bound(
+      renamed_.begin(), renamed_.end(), epoch,
+      [](uint64_t e, const std::pair<uint64_t, uint32_t>& r) { return e < r.first; });
+  return static_cast<size_t>(renamed_.end() - first);
+}
+
+bool CustomerIndex::NeedsSort(uint64_t key) const {
+  const std::vector<uint32_t>* list = Postings(key);
+  if (list == nullptr || list->size() <= sorted_list_min_) return false;
+  SortState state;
+  if (auto it = sort_states_.find(key); it != sort_states_.end()) state = it->second;
+  // A tail up to half the length below which lists are read whole, or a
+  // 64th of the sorted part, is read whole too; past that, sorting again
+  // is cheaper than reading it on every search.
+  const size_t tail_limit = std::max(sorted_list_min_ / 2, state.sorted / 64);
+  return list->size() - state.sorted > tail_limit ||
+         RenamedSince(state.epoch) > std::max<size_t>(sorted_list_min_ / 16, 16);
+}
+
+std::vector<uint32_t> CustomerIndex::SortedSlots(uint64_t key, size_t n) const {
+  const std::vector<uint32_t>& list = postings_.at(key);
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  keyed.reserve(n);
+  for (size_t i = 0; i < n; ++i) keyed.emplace_back(hot_[list[i]].sort_prefix, list[i]);
+  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    if (a.second == b.second) return false;
+    return DecodeRecord(hot_[a.second].record).sort_key <
+           DecodeRecord(hot_[b.second].record).sort_key;
+  });
+  // A slot listed twice (its gram came back) is adjacent to itself now.
+  std::vector<uint32_t> out;
+  out.reserve(keyed.size());
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    if (i > 0 && keyed[i].second == keyed[i - 1].second) continue;
+    out.push_back(keyed[i].second);
+  }
+  return out;
+}
+
+bool CustomerIndex::SortList(uint64_t key) const {
+  std::vector<uint32_t> sorted;
+  size_t n = 0;
+  uint64_t epoch = 0;
+  SortState before;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (!NeedsSort(key)) return false;
+    n = postings_.at(key).size();
+    epoch = epoch_;
+    if (auto it = sort_states_.find(key); it != sort_states_.end()) before = it->second;
+    sorted = SortedSlots(key, n);
+  }
+  absl::MutexLock lock(&mu_);
+  // Between sorts lists only grow: unless another sort came in between
+  // (its state differs), the entries after the first n were added meanwhile.
+  std::vector<uint32_t>& list = postings_.at(key);
+  SortState now;
+  if (auto it = sort_states_.find(key); it != sort_states_.end()) now = it->second;
+  if (now.sorted != before.sorted || now.epoch != before.epoch || list.size() < n) {
+    return false;  // Sorted by another search meanwhile.
+  }
+  const size_t sorted_size = sorted.size();
+  sorted.insert(sorted.end(), list.begin() + static_cast<std::ptrdiff_t>(n), list.end());
+  list = std::move(sorted);
+  sort_states_[key] = {sorted_size, epoch};
+  return true;
+}
+
+size_t CustomerIndex::SortLongLists(const std::atomic<bool>* stop) const {
+  std::vector<uint64_t> keys;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& [key, list] : postings_) {
+      if (list.size() > sorted_list_min_ && NeedsSort(key)) keys.push_back(key);
+    }
+  }
+  size_t sorted = 0;
+  for (uint64_t key : keys) {
+    if (stop != nullptr && stop->load()) break;
+    sorted += SortList(key) ? 1 : 0;
+  }
+  return sorted;
+}
+
+std::vector<uint64_t> CustomerIndex::ListsFor(const ParsedQuery& query,
+                                              const v1::SearchCustomersRequest& request) const {
+  if (query.prefixes.empty()) {
+    return {RegionGram(request.kind(), request.province(), request.city())};
+  }
+  std::vector<uint64_t> keys;
+  for (const SearchTerm& term : query.prefixes) keys.push_back(TermPostings(term));
+  return keys;
+}
+
 absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
     const ParsedQuery& query, const v1::SearchCustomersRequest& request, size_t max,
     const absl::flat_hash_set<std::string>* only_ids) const {
+  ASSIGN_OR_RETURN(const std::string after, PageTokenKey(request));
+  const uint64_t after_prefix = SortPrefix(after);
+  const size_t page_size =
+      request.page_size() <= 0 ? kDefaultPageSize : static_cast<size_t>(request.page_size());
+  // Long lists this search reads that are not sorted enough: sorted first
+  // (rare: SortLongLists runs after bulk inserts; many renames).
+  std::vector<uint64_t> to_sort;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (uint64_t key : ListsFor(query, request)) {
+      if (key != 0 && NeedsSort(key)) to_sort.push_back(key);
+    }
+  }
+  for (uint64_t key : to_sort) SortList(key);
+
   Found out;
   std::vector<SearchMatch> matches;  // Views into names_, valid under the lock.
   absl::flat_hash_set<uint32_t> accepted;
   absl::ReaderMutexLock lock(&mu_);
   const HotFilter filter = FilterFor(request);
-  // Returns false once one more than `max` matched.
-  auto take = [&](uint32_t index, const RecordView& record) {
-    if (only_ids != nullptr && !only_ids->contains(record.id)) return true;
-    if (!accepted.insert(index).second) return true;
-    if (matches.size() >= max) {
-      out.truncated = true;
-      return false;
-    }
-    matches.emplace_back(record.id, record.sort_key, hot_[index].sort_prefix);
-    return true;
-  };
   if (filter.none) {
     // A province or city no customer has: nothing matches.
-  } else if (query.prefixes.empty()) {
-    if (const auto* list = Postings(RegionGram(request.kind(), request.province(), request.city()))) {
-      accepted.reserve(std::min(list->size(), max + 1));
-      for (uint32_t index : *list) {
-        if (!Passes(hot_[index], filter)) continue;
-        if (!take(index, DecodeRecord(hot_[index].record))) break;
+    ASSIGN_OR_RETURN(out.page, Paginate(matches, request));
+    return out;
+  }
+  const std::vector<uint64_t> keys = ListsFor(query, request);
+  for (size_t t = 0; t < keys.size(); ++t) {
+    const std::vector<uint32_t>* list = keys[t] == 0 ? nullptr : Postings(keys[t]);
+    if (list == nullptr) continue;
+    const SearchTerm* term = query.prefixes.empty() ? nullptr : &query.prefixes[t];
+    const uint64_t required = term == nullptr ? 0 : TermSignature(*term);
+    // Matches of this list, and those of them after the page token.
+    size_t found = 0;
+    size_t found_after = 0;
+    // Checks the candidate at `index`; counts it if it is a new match.
+    auto check = [&](uint32_t index) {
+      const Hot& hot = hot_[index];
+      if ((hot.signature & required) != required || !Passes(hot, filter)) return;
+      RecordView record = DecodeRecord(hot.record);
+      if (term != nullptr && !FormsMatch(record.forms, *term)) return;
+      if (only_ids != nullptr && !only_ids->contains(record.id)) return;
+      if (!accepted.insert(index).second) return;
+      matches.emplace_back(record.id, record.sort_key, hot.sort_prefix);
+      ++found;
+      if (SortsBefore(after_prefix, after, hot.sort_prefix, record.sort_key)) ++found_after;
+    };
+    // The candidates are scattered over the index: ask for the packed
+    // fields kPrefetch candidates ahead, and for the record of one whose
+    // signature passes half as far ahead, so the misses overlap.
+    auto prefetch = [&](size_t i, size_t end) {
+      if (i + kPrefetch < end) __builtin_prefetch(&hot_[(*list)[i + kPrefetch]]);
+      if (i + kPrefetch / 2 < end) {
+        const Hot& ahead = hot_[(*list)[i + kPrefetch / 2]];
+        if ((ahead.signature & required) == required) {
+          // A record spans two or three cache lines; the forms are in the
+          // first two.
+          __builtin_prefetch(ahead.record);
+          __builtin_prefetch(ahead.record + 64);
+        }
       }
-    }
-  } else {
-    bool full = false;
-    for (const SearchTerm& term : query.prefixes) {
-      const auto* list = TermPostings(term);
-      if (list == nullptr) continue;
-      accepted.reserve(std::min(accepted.size() + list->size(), max + 1));
-      const uint64_t required = TermSignature(term);
-      const size_t n = list->size();
+    };
+    const size_t n = list->size();
+    if (n <= sorted_list_min_) {
       for (size_t i = 0; i < n; ++i) {
-        // The candidates are scattered over the index: ask for the packed
-        // fields kPrefetch candidates ahead, and for the record of one whose
-        // signature passes half as far ahead, so the misses overlap.
-        if (i + kPrefetch < n) __builtin_prefetch(&hot_[(*list)[i + kPrefetch]]);
-        if (i + kPrefetch / 2 < n) {
-          const Hot& ahead = hot_[(*list)[i + kPrefetch / 2]];
-          if ((ahead.signature & required) == required) {
-            // A record spans two or three cache lines; the forms are in
-            // the first two.
-            __builtin_prefetch(ahead.record);
-            __builtin_prefetch(ahead.record + 64);
-          }
-        }
-        const uint32_t index = (*list)[i];
-        const Hot& hot = hot_[index];
-        if ((hot.signature & required) != required || !Passes(hot, filter)) continue;
-        RecordView record = DecodeRecord(hot.record);
-        if (!FormsMatch(record.forms, term)) continue;
-        if (!take(index, record)) {
-          full = true;
-          break;
-        }
+        prefetch(i, n);
+        check((*list)[i]);
       }
-      if (full) break;
+      continue;
+    }
+    // A long list: its sorted part in order, until it has given `max`
+    // matches and the page after the token (one more, to know whether a
+    // page follows), then its unsorted tail and the renamed slots whole.
+    SortState state;
+    if (auto it = sort_states_.find(keys[t]); it != sort_states_.end()) state = it->second;
+    const size_t sorted = std::min(state.sorted, n);
+    const bool any_renamed = RenamedSince(state.epoch) > 0;
+    size_t i = 0;
+    for (; i < sorted && (found < max || found_after <= page_size); ++i) {
+      prefetch(i, sorted);
+      const uint32_t index = (*list)[i];
+      if (any_renamed) {
+        auto it = renamed_at_.find(index);
+        if (it != renamed_at_.end() && it->second > state.epoch) continue;  // Checked below.
+      }
+      check(index);
+    }
+    if (i < sorted) out.truncated = true;
+    for (size_t k = sorted; k < n; ++k) {
+      prefetch(k, n);
+      check((*list)[k]);
+    }
+    if (any_renamed) {
+      for (size_t r = renamed_.size() - RenamedSince(state.epoch); r < renamed_.size(); ++r) {
+        check(renamed_[r].second);
+      }
     }
   }
   ASSIGN_OR_RETURN(out.page, Paginate(matches, request));

@@ -24,6 +24,7 @@
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_INDEX_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMER_INDEX_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -83,7 +84,12 @@ struct MatchRecord {
 
 class CustomerIndex {
  public:
-  explicit CustomerIndex(const PinyinConverter& pinyin) : pinyin_(pinyin) {}
+  // Posting lists longer than `sorted_list_min` are kept in sort-key order
+  // once a search reads them (see Search); shorter ones are read whole.
+  static constexpr size_t kDefaultSortedListMin = 4096;
+  explicit CustomerIndex(const PinyinConverter& pinyin,
+                         size_t sorted_list_min = kDefaultSortedListMin)
+      : pinyin_(pinyin), sorted_list_min_(sorted_list_min) {}
   CustomerIndex(const CustomerIndex&) = delete;
   CustomerIndex& operator=(const CustomerIndex&) = delete;
 
@@ -94,13 +100,27 @@ class CustomerIndex {
   // Number of customers held.
   size_t size() const;
 
+  // Sorts every long posting list that a search would otherwise sort first
+  // (see Search), one at a time: each is ordered under the reader lock and
+  // swapped in under the writer lock, so searches go on meanwhile. For
+  // after the start-up build and after bulk imports. Returns the number of
+  // lists sorted. Stops early once `*stop` is true.
+  size_t SortLongLists(const std::atomic<bool>* stop = nullptr) const;
+
   struct Found {
-    SearchPage page;         // Paginate(matches, request).
-    bool truncated = false;  // More matched than `max`; total_size counts `max`.
+    SearchPage page;  // Paginate(matches, request).
+    // The search stopped before it had seen every match: total_size counts
+    // the matches it saw (at least `max`), a lower bound.
+    bool truncated = false;
   };
   // The requested page of the customers whose name matches any of `query`'s
   // prefixes (all customers of request.kind() when it has none), that pass
-  // PassesFilters(request) and, when `only_ids` is given, are in it. Ordered
+  // PassesFilters(request) and, when `only_ids` is given, are in it, in
+  // sort-key order. Short candidate lists are read whole. A long one is read
+  // in sort-key order (sorting it first, under the writer lock, if entries
+  // were added since it was last sorted beyond a small unsorted tail) and
+  // only until it has given `max` matches and the page: so the page is
+  // always the right one, and total_size is exact unless truncated. Ordered
   // and paged under the reader lock, so only the page's ids are copied.
   // Errors are Paginate's (page_token).
   absl::StatusOr<Found> Search(const ParsedQuery& query, const v1::SearchCustomersRequest& request,
@@ -169,10 +189,9 @@ class CustomerIndex {
   // Posting-list keys of the slot's name grams, region and blocking keys.
   static std::vector<uint64_t> NameGrams(const NameFormsView& forms);
   static std::vector<uint64_t> RegionGrams(const v1::SearchEntry& entry);
-  // The shortest posting list that holds every name matching `term`
-  // (nullptr: none can match).
-  const std::vector<uint32_t>* TermPostings(const SearchTerm& term) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The key of the shortest posting list that holds every name matching
+  // `term` (0: none can match).
+  uint64_t TermPostings(const SearchTerm& term) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   static uint64_t BlockGram(absl::string_view key);
   static uint64_t KindGram(v1::CustomerKind kind);
   static uint64_t ProvinceGram(v1::CustomerKind kind, absl::string_view province);
@@ -181,6 +200,30 @@ class CustomerIndex {
   // The narrowest of the three above that a query for kind [/province [/city]] uses.
   static uint64_t RegionGram(v1::CustomerKind kind, absl::string_view province,
                              absl::string_view city);
+
+  // What is known of the order of a long posting list: its first `sorted`
+  // entries are in sort-key order as of `epoch` (epoch_ when sorted).
+  struct SortState {
+    size_t sorted = 0;
+    uint64_t epoch = 0;
+  };
+  // True if the list under `key` is long and its unsorted tail or the
+  // renames since it was sorted are too many to read whole.
+  bool NeedsSort(uint64_t key) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The first `n` slots of the list under `key`, ordered by sort key,
+  // without repeats.
+  std::vector<uint32_t> SortedSlots(uint64_t key, size_t n) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Sorts the list under `key` if it needs it, reading it under the reader
+  // lock and swapping under the writer lock. Returns true if it did.
+  bool SortList(uint64_t key) const ABSL_LOCKS_EXCLUDED(mu_);
+  // How many slots were renamed after `epoch`.
+  size_t RenamedSince(uint64_t epoch) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The posting-list key a search for `query` and `request` reads per term
+  // (0: none can match), in the order of query.prefixes, or the region's key
+  // when there is no term.
+  std::vector<uint64_t> ListsFor(const ParsedQuery& query,
+                                 const v1::SearchCustomersRequest& request) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   // Appends `slot` to the postings of every key in `now` not in `before`.
   void AddPostings(const std::vector<uint64_t>& before, const std::vector<uint64_t>& now,
@@ -196,9 +239,18 @@ class CustomerIndex {
   // "p" + province and "c" + province + "/" + city -> place id (from 1).
   absl::flat_hash_map<std::string, uint32_t> places_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> by_id_ ABSL_GUARDED_BY(mu_);
-  // Append-only: entries whose slot changed since stay, and every reader
-  // re-checks the slot.
-  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings_ ABSL_GUARDED_BY(mu_);
+  // Entries whose slot changed since stay, and every reader re-checks the
+  // slot. Appended to by Upsert; a search may reorder a long list (SortList)
+  // under the writer lock, which changes no answer: hence mutable.
+  mutable absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings_ ABSL_GUARDED_BY(mu_);
+  const size_t sorted_list_min_;
+  mutable absl::flat_hash_map<uint64_t, SortState> sort_states_ ABSL_GUARDED_BY(mu_);
+  // Renames (a slot's sort key changed), in epoch order: a sorted list holds
+  // a slot renamed after it was sorted at its old place, so a search skips it
+  // there and checks it apart.
+  uint64_t epoch_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::pair<uint64_t, uint32_t>> renamed_ ABSL_GUARDED_BY(mu_);  // (epoch, slot)
+  absl::flat_hash_map<uint32_t, uint64_t> renamed_at_ ABSL_GUARDED_BY(mu_);  // Last epoch.
 };
 
 }  // namespace pharmacrm::customer_master

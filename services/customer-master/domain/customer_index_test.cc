@@ -1,6 +1,10 @@
 #include "domain/customer_index.h"
 
+#include <map>
+#include <set>
+
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -157,24 +161,132 @@ TEST(CustomerIndex, AnOlderVersionDoesNotReplaceANewerOne) {
   EXPECT_EQ(Find(index, "协和"), Ids({}));
 }
 
-TEST(CustomerIndex, StopsAtMaxAndSaysSo) {
+TEST(CustomerIndex, ShortListsAreReadWholeAndSayIfTruncated) {
   CustomerIndex index(Pinyin());
   for (int i = 0; i < 30; ++i) index.Upsert(Make(absl::StrCat("c", i), absl::StrCat("人民医院", i)));
   v1::SearchCustomersRequest r;
   auto parsed = ParseSearchQuery("人民");
   auto m = index.Search(*parsed, r, 10);
   ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->page.total_size, 10);
-  EXPECT_EQ(m->page.ids.size(), 10u);
-  EXPECT_TRUE(m->truncated);
-  m = index.Search(*parsed, r, 30);
-  EXPECT_EQ(m->page.total_size, 30);
+  EXPECT_EQ(m->page.total_size, 30);  // Below the sorted-list length: exact.
   EXPECT_EQ(m->page.ids.size(), 20u);  // The default page.
   EXPECT_FALSE(m->page.next_page_token.empty());
   EXPECT_FALSE(m->truncated);
   bool truncated = false;
   EXPECT_EQ(index.IdsInRegion(v1::CUSTOMER_KIND_HOSPITAL, "", "", 5, &truncated).size(), 5u);
   EXPECT_TRUE(truncated);
+}
+
+// Every page of `query`, page after page, in the order given.
+std::vector<std::string> AllPages(const CustomerIndex& index, const std::string& query,
+                                  v1::SearchCustomersRequest request, size_t max) {
+  request.set_query(query);
+  auto parsed = ParseSearchQuery(query);
+  EXPECT_TRUE(parsed.ok());
+  std::vector<std::string> ids;
+  do {
+    auto found = index.Search(*parsed, request, max);
+    EXPECT_TRUE(found.ok()) << found.status();
+    if (!found.ok()) break;
+    ids.insert(ids.end(), found->page.ids.begin(), found->page.ids.end());
+    request.set_page_token(found->page.next_page_token);
+  } while (!request.page_token().empty());
+  return ids;
+}
+
+// Long posting lists are read in sort-key order and only as far as needed:
+// the first page is the first by name whatever the order of insertion,
+// even when more than `max` match, and every page follows; entries added
+// since the list was sorted and renamed customers take their right place.
+TEST(CustomerIndex, LongListsAnswerInNameOrderAndStopEarly) {
+  const PinyinConverter& pinyin = Pinyin();
+  CustomerIndex index(pinyin, /*sorted_list_min=*/8);
+  // The oracle: customers ordered by their sort key.
+  std::vector<std::pair<std::string, std::string>> keyed;  // (sort key, id)
+  std::vector<v1::Customer> customers;
+  const char* const kFirst[] = {"北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京",
+                                "武汉", "成都", "西安", "长沙"};
+  for (int i = 0; i < 60; ++i) {
+    v1::Customer c = Make(absl::StrCat("c", i), absl::StrCat(kFirst[i % 12], "人民医院", i / 12));
+    keyed.emplace_back(SearchEntryFor(c, pinyin).sort_key(), c.id());
+    customers.push_back(c);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  // Inserted last first.
+  std::map<std::string, v1::Customer> by_id;
+  for (const auto& c : customers) by_id[c.id()] = c;
+  for (auto it = keyed.rbegin(); it != keyed.rend(); ++it) index.Upsert(by_id[it->second]);
+  Ids expected;
+  for (const auto& [key, id] : keyed) expected.push_back(id);
+
+  auto parsed = ParseSearchQuery("人民");
+  v1::SearchCustomersRequest r;
+  r.set_page_size(5);
+  auto first = index.Search(*parsed, r, 10);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->page.ids, Ids(expected.begin(), expected.begin() + 5));
+  EXPECT_TRUE(first->truncated);  // Stopped after 10 matches of 60.
+  EXPECT_GE(first->page.total_size, 10);
+  EXPECT_LT(first->page.total_size, 60);
+  EXPECT_EQ(AllPages(index, "人民", r, 10), expected);
+  EXPECT_EQ(AllPages(index, "renmin", r, 10), expected);  // Pinyin lists too.
+
+  // Added after the sort, sorting first (安 an): found at once, in place.
+  for (int i = 0; i < 3; ++i) {
+    index.Upsert(Make(absl::StrCat("n", i), absl::StrCat("安阳人民医院", i)));
+  }
+  Ids with_new = {"n0", "n1", "n2"};
+  with_new.insert(with_new.end(), expected.begin(), expected.end());
+  EXPECT_EQ(AllPages(index, "人民", r, 10), with_new);
+  // Renamed: c-first moves to the front (阿 a), another leaves the answer.
+  const std::string moved = expected[30];
+  const std::string gone = expected[40];
+  index.Upsert(Make(moved, "阿城人民医院", v1::CUSTOMER_KIND_HOSPITAL, 2));
+  index.Upsert(Make(gone, "协和医院", v1::CUSTOMER_KIND_HOSPITAL, 2));
+  Ids after_renames = {moved};
+  for (const auto& id : with_new) {
+    if (id != moved && id != gone) after_renames.push_back(id);
+  }
+  EXPECT_EQ(AllPages(index, "人民", r, 10), after_renames);
+  auto again = index.Search(*parsed, r, 10);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->page.ids, Ids(after_renames.begin(), after_renames.begin() + 5));
+
+  // Renamed to sort last: skipped at their old place, so that a search
+  // that stops early (max 1) still fills its page with the right ones.
+  const std::string last1 = expected[0];  // In the sorted part, at its front.
+  const std::string last2 = expected[1];
+  index.Upsert(Make(last1, "邹平人民医院1", v1::CUSTOMER_KIND_HOSPITAL, 2));
+  index.Upsert(Make(last2, "邹平人民医院2", v1::CUSTOMER_KIND_HOSPITAL, 2));
+  Ids reordered;
+  for (const auto& id : after_renames) {
+    if (id != last1 && id != last2) reordered.push_back(id);
+  }
+  reordered.push_back(last1);
+  reordered.push_back(last2);
+  auto early = index.Search(*parsed, r, 1);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->page.ids, Ids(reordered.begin(), reordered.begin() + 5));
+  EXPECT_EQ(AllPages(index, "人民", r, 1), reordered);
+
+  // Many more renames than are checked apart: the list is sorted again.
+  for (int i = 0; i < 20; ++i) {
+    const std::string& id = expected[i];
+    if (id == moved || id == gone || id == last1 || id == last2) continue;
+    index.Upsert(Make(id, absl::StrCat("邹城人民医院", i), v1::CUSTOMER_KIND_HOSPITAL, 3));
+  }
+  Ids all = AllPages(index, "人民", r, 10);
+  EXPECT_EQ(all.size(), reordered.size());
+  EXPECT_EQ(all.front(), moved);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());  // No repeats.
+
+  // No name: the region's list, in name order too.
+  v1::SearchCustomersRequest by_kind;
+  by_kind.set_kind(v1::CUSTOMER_KIND_HOSPITAL);
+  by_kind.set_page_size(7);
+  Ids region = AllPages(index, "", by_kind, 10);
+  EXPECT_EQ(region.size(), all.size() + 1);  // And 协和医院.
+  EXPECT_EQ(region.front(), moved);
 }
 
 TEST(CustomerIndex, PagesFollowTheSortKeyAndOnlyIdsRestricts) {
@@ -388,6 +500,53 @@ TEST(CustomerIndex, ReadersAndAWriterAtOnce) {
   }
   writer.join();
   EXPECT_EQ(Find(index, "协和", {}, 5000).size(), 2000u);
+}
+
+// Long lists sorted by searches and by SortLongLists while a writer adds
+// and renames: no search loses a customer, repeats one or breaks the order.
+TEST(CustomerIndex, SortingWhileWritingKeepsEveryAnswer) {
+  const PinyinConverter& pinyin = Pinyin();
+  CustomerIndex index(pinyin, /*sorted_list_min=*/16);
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int i = 0; i < 1500; ++i) {
+      index.Upsert(Make(absl::StrCat("c", i), absl::StrCat("协和医院", 1500 - i)));
+      if (i % 10 == 9) {  // Renames an earlier one.
+        index.Upsert(Make(absl::StrCat("c", i / 2), absl::StrCat("协和分院", i),
+                          v1::CUSTOMER_KIND_HOSPITAL, 2 + i));
+      }
+    }
+    done = true;
+  });
+  std::thread sorter([&] {
+    while (!done) index.SortLongLists();
+  });
+  // One page holding every match: one search, one consistent answer.
+  auto parsed = ParseSearchQuery("协和");
+  v1::SearchCustomersRequest whole;
+  whole.set_query("协和");
+  whole.set_page_size(5000);
+  size_t last = 0;
+  while (!done) {
+    auto found = index.Search(*parsed, whole, 20);
+    ASSERT_TRUE(found.ok());
+    const Ids& ids = found->page.ids;
+    EXPECT_GE(ids.size(), last);  // Never loses what it had.
+    last = ids.size();
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  }
+  writer.join();
+  sorter.join();
+  // Once writes stop: short pages that stop early give the whole answer,
+  // in its order.
+  auto found = index.Search(*parsed, whole, 20);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->page.ids.size(), 1500u);
+  v1::SearchCustomersRequest pages;
+  pages.set_page_size(50);
+  EXPECT_EQ(AllPages(index, "协和", pages, 20), found->page.ids);
+  index.SortLongLists();
+  EXPECT_EQ(AllPages(index, "协和", pages, 20), found->page.ids);
 }
 
 }  // namespace

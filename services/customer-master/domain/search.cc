@@ -87,16 +87,20 @@ uint64_t SortPrefix(absl::string_view sort_key) {
   return prefix;
 }
 
-absl::StatusOr<SearchPage> Paginate(const std::vector<SearchMatch>& matches,
-                                    const v1::SearchCustomersRequest& request) {
+absl::StatusOr<std::string> PageTokenKey(const v1::SearchCustomersRequest& request) {
   std::string after;
   if (!request.page_token().empty() &&
       !absl::WebSafeBase64Unescape(request.page_token(), &after)) {
     return core::FieldError("page_token", "is not a token this service issued");
   }
+  return after;
+}
+
+absl::StatusOr<SearchPage> Paginate(const std::vector<SearchMatch>& matches,
+                                    const v1::SearchCustomersRequest& request) {
+  ASSIGN_OR_RETURN(const std::string after, PageTokenKey(request));
   auto less = [](const SearchMatch* a, const SearchMatch* b) {
-    if (a->sort_prefix != b->sort_prefix) return a->sort_prefix < b->sort_prefix;
-    return a->sort_key < b->sort_key;
+    return SortsBefore(a->sort_prefix, a->sort_key, b->sort_prefix, b->sort_key);
   };
   std::vector<const SearchMatch*> rest;  // After the token.
   rest.reserve(matches.size());

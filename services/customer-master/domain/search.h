@@ -83,6 +83,17 @@ struct SearchMatch {
   uint64_t sort_prefix;
 };
 
+// The sort key a request's page_token stands for ("" without a token); a
+// malformed token is an error on page_token.
+absl::StatusOr<std::string> PageTokenKey(const v1::SearchCustomersRequest& request);
+
+// True if the match with sort key `a` (and SortPrefix(a) `a_prefix`) comes
+// before the one with `b`.
+inline bool SortsBefore(uint64_t a_prefix, absl::string_view a, uint64_t b_prefix,
+                        absl::string_view b) {
+  return a_prefix != b_prefix ? a_prefix < b_prefix : a < b;
+}
+
 // Orders matches by sort key (stable across calls and across inserts) and
 // returns the ids of the page after `page_token`: only the matches after the
 // token are ordered, and only as far as the page needs. The token is opaque
