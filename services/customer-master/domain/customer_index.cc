@@ -382,7 +382,7 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   if (!inserted && !same_record) {
     // Renamed: sorted lists hold the slot at its old place.
     renamed_.emplace_back(++epoch_, index);
-    renamed_at_[index] = epoch_;
+    hot.renamed = epoch_;
   }
   if (!same_record) hot.record = StoreRecord(record);
   hot.sort_prefix = SortPrefix(entry.sort_key());
@@ -448,10 +448,10 @@ size_t CustomerIndex::size() const {
   return slots_.size();
 }
 
-size_t CustomerIndex::RenamedSince(uint64_t epoch) const {
+size_t CustomerIndex::RenamedSince(uint32_t epoch) const {
   auto first = std::upper_bound(
       renamed_.begin(), renamed_.end(), epoch,
-      [](uint64_t e, const std::pair<uint64_t, uint32_t>& r) { return e < r.first; });
+      [](uint32_t e, const std::pair<uint32_t, uint32_t>& r) { return e < r.first; });
   return static_cast<size_t>(renamed_.end() - first);
 }
 
@@ -492,7 +492,7 @@ std::vector<uint32_t> CustomerIndex::SortedSlots(uint64_t key, size_t n) const {
 bool CustomerIndex::SortList(uint64_t key) const {
   std::vector<uint32_t> sorted;
   size_t n = 0;
-  uint64_t epoch = 0;
+  uint32_t epoch = 0;
   SortState before;
   {
     absl::ReaderMutexLock lock(&mu_);
@@ -627,10 +627,7 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
     for (; i < sorted && (found < max || found_after <= page_size); ++i) {
       prefetch(i, sorted);
       const uint32_t index = (*list)[i];
-      if (any_renamed) {
-        auto it = renamed_at_.find(index);
-        if (it != renamed_at_.end() && it->second > state.epoch) continue;  // Checked below.
-      }
+      if (any_renamed && hot_[index].renamed > state.epoch) continue;  // Checked below.
       check(index);
     }
     if (i < sorted) out.truncated = true;

@@ -164,6 +164,7 @@ class CustomerIndex {
     uint64_t signature = 0;    // NameSignature(forms): rejects most candidates unread.
     uint32_t province = 0;     // Place ids (places_); 0: none.
     uint32_t city = 0;
+    uint32_t renamed = 0;  // epoch_ of its last rename; 0: never renamed.
     uint8_t kind = 0;
     uint8_t status = 0;
     uint8_t grade = 0;
@@ -205,7 +206,7 @@ class CustomerIndex {
   // entries are in sort-key order as of `epoch` (epoch_ when sorted).
   struct SortState {
     size_t sorted = 0;
-    uint64_t epoch = 0;
+    uint32_t epoch = 0;
   };
   // True if the list under `key` is long and its unsorted tail or the
   // renames since it was sorted are too many to read whole.
@@ -217,7 +218,7 @@ class CustomerIndex {
   // lock and swapping under the writer lock. Returns true if it did.
   bool SortList(uint64_t key) const ABSL_LOCKS_EXCLUDED(mu_);
   // How many slots were renamed after `epoch`.
-  size_t RenamedSince(uint64_t epoch) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  size_t RenamedSince(uint32_t epoch) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The posting-list key a search for `query` and `request` reads per term
   // (0: none can match), in the order of query.prefixes, or the region's key
   // when there is no term.
@@ -247,10 +248,9 @@ class CustomerIndex {
   mutable absl::flat_hash_map<uint64_t, SortState> sort_states_ ABSL_GUARDED_BY(mu_);
   // Renames (a slot's sort key changed), in epoch order: a sorted list holds
   // a slot renamed after it was sorted at its old place, so a search skips it
-  // there and checks it apart.
-  uint64_t epoch_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<std::pair<uint64_t, uint32_t>> renamed_ ABSL_GUARDED_BY(mu_);  // (epoch, slot)
-  absl::flat_hash_map<uint32_t, uint64_t> renamed_at_ ABSL_GUARDED_BY(mu_);  // Last epoch.
+  // there (Hot::renamed) and checks it apart.
+  uint32_t epoch_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> renamed_ ABSL_GUARDED_BY(mu_);  // (epoch, slot)
 };
 
 }  // namespace pharmacrm::customer_master
