@@ -667,8 +667,8 @@ TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGet
     grpc::Status status;
     v1::ImportProgress summary;
   };
-  auto import = [&](const std::string& request_id, v1::ImportFormat format,
-                    const std::string& data, size_t chunk_bytes) {
+  auto import = [&](const std::string& request_id, v1::ImportFormat format, const std::string& data,
+                    size_t chunk_bytes) {
     auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
     auto stream = stub->ImportCustomers(ctx.get());
     for (size_t at = 0; at == 0 || at < data.size(); at += chunk_bytes) {
@@ -720,10 +720,12 @@ TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGet
   const std::string shorter = small.substr(0, small.size() - 10);
   for (const auto& [name, result] :
        {std::pair{"longer", import("reuse-small", v1::IMPORT_FORMAT_CSV, longer, 4096)},
-        std::pair{"longer, in small chunks", import("reuse-small", v1::IMPORT_FORMAT_CSV, longer, 5)},
+        std::pair{"longer, in small chunks",
+                  import("reuse-small", v1::IMPORT_FORMAT_CSV, longer, 5)},
         std::pair{"changed", import("reuse-small", v1::IMPORT_FORMAT_CSV, changed, 4096)},
         std::pair{"shorter", import("reuse-small", v1::IMPORT_FORMAT_CSV, shorter, 4096)},
-        std::pair{"other format", import("reuse-small", v1::IMPORT_FORMAT_JSON_LINES, small, 4096)}}) {
+        std::pair{"other format",
+                  import("reuse-small", v1::IMPORT_FORMAT_JSON_LINES, small, 4096)}}) {
     EXPECT_TRUE(refused(result)) << name << ": " << result.status.error_code() << " "
                                  << result.status.error_message();
   }
@@ -762,12 +764,18 @@ TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGet
 TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegisterAndUpdate) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   const std::string file =
-      R"({"external_id":"REF-PHA-1","profile":{"kind":"CUSTOMER_KIND_PHARMACY","name":"引用测试大药房","province":"湖南省","city":"长沙市"}})" "\n"
-      R"({"external_id":"REF-CON-1","profile":{"kind":"CUSTOMER_KIND_CONTACT","name":"引用店员甲","contact":{"pharmacy_id":"REF-PHA-1"}}})" "\n"
-      R"({"external_id":"REF-CON-2","profile":{"kind":"CUSTOMER_KIND_CONTACT","name":"引用店员乙","contact":{"pharmacy_id":"REF-PHA-404"}}})" "\n"
-      R"({"external_id":"REF-DIS-B","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药分公司"}})" "\n"
-      R"({"external_id":"REF-DIS-P","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药集团","distributor":{"branch_ids":["REF-DIS-B"]}}})" "\n"
-      R"({"external_id":"REF-DIS-X","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药错误","distributor":{"parent_id":"REF-PHA-1","branch_ids":["REF-DIS-B","REF-NONE"]}}})" "\n";
+      R"({"external_id":"REF-PHA-1","profile":{"kind":"CUSTOMER_KIND_PHARMACY","name":"引用测试大药房","province":"湖南省","city":"长沙市"}})"
+      "\n"
+      R"({"external_id":"REF-CON-1","profile":{"kind":"CUSTOMER_KIND_CONTACT","name":"引用店员甲","contact":{"pharmacy_id":"REF-PHA-1"}}})"
+      "\n"
+      R"({"external_id":"REF-CON-2","profile":{"kind":"CUSTOMER_KIND_CONTACT","name":"引用店员乙","contact":{"pharmacy_id":"REF-PHA-404"}}})"
+      "\n"
+      R"({"external_id":"REF-DIS-B","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药分公司"}})"
+      "\n"
+      R"({"external_id":"REF-DIS-P","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药集团","distributor":{"branch_ids":["REF-DIS-B"]}}})"
+      "\n"
+      R"({"external_id":"REF-DIS-X","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药错误","distributor":{"parent_id":"REF-PHA-1","branch_ids":["REF-DIS-B","REF-NONE"]}}})"
+      "\n";
   auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
   auto stream = stub->ImportCustomers(ctx.get());
   v1::ImportChunk chunk;
@@ -814,8 +822,9 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
       << unknown.body;
   http::Response wrong = Http(
       "POST", "/api/v1/customers",
-      absl::StrCat(R"({"request_id":"ref-reg-2","profile":{"kind":"CUSTOMER_KIND_PATIENT","name":"引用患者","patient":{"treating_doctor_id":")",
-                   ids.at("REF-CON-1"), R"("}}})"));
+      absl::StrCat(
+          R"({"request_id":"ref-reg-2","profile":{"kind":"CUSTOMER_KIND_PATIENT","name":"引用患者","patient":{"treating_doctor_id":")",
+          ids.at("REF-CON-1"), R"("}}})"));
   EXPECT_EQ(wrong.status, 400) << wrong.body;
   EXPECT_NE(wrong.body.find(R"("field":"profile.patient.treating_doctor_id")"), std::string::npos)
       << wrong.body;
@@ -824,15 +833,17 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
   const std::string branch = ids.at("REF-DIS-B");
   http::Response self = Http(
       "PATCH", "/api/v1/customers/" + branch,
-      absl::StrCat(R"({"request_id":"ref-upd-1","expected_version":1,"profile":{"distributor":{"parent_id":")",
-                   branch, R"("}},"update_mask":"distributor"})"));
+      absl::StrCat(
+          R"({"request_id":"ref-upd-1","expected_version":1,"profile":{"distributor":{"parent_id":")",
+          branch, R"("}},"update_mask":"distributor"})"));
   EXPECT_EQ(self.status, 400) << self.body;
   EXPECT_NE(self.body.find(R"("field":"profile.distributor.parent_id")"), std::string::npos)
       << self.body;
   http::Response parent = Http(
       "PATCH", "/api/v1/customers/" + branch,
-      absl::StrCat(R"({"request_id":"ref-upd-2","expected_version":1,"profile":{"distributor":{"parent_id":")",
-                   ids.at("REF-DIS-P"), R"("}},"update_mask":"distributor"})"));
+      absl::StrCat(
+          R"({"request_id":"ref-upd-2","expected_version":1,"profile":{"distributor":{"parent_id":")",
+          ids.at("REF-DIS-P"), R"("}},"update_mask":"distributor"})"));
   EXPECT_EQ(parent.status, 200) << parent.body;
   EXPECT_EQ(get(branch).profile().distributor().parent_id(), ids.at("REF-DIS-P"));
 }

@@ -96,8 +96,8 @@ TEST_F(StoreTest, DeleteOutboxDeletesRunsAndSingleRecordsAndNothingElse) {
   ASSERT_TRUE(left.ok());
   std::vector<std::string> keys;
   for (const auto& e : *left) keys.push_back(e.record.key());
-  EXPECT_THAT(keys, ::testing::ElementsAre("k12", "k13", "k14", "k18", "k19", "k20", "k21",
-                                           "k22", "k23", "k24", "k26", "k27", "k28", "k29"));
+  EXPECT_THAT(keys, ::testing::ElementsAre("k12", "k13", "k14", "k18", "k19", "k20", "k21", "k22",
+                                           "k23", "k24", "k26", "k27", "k28", "k29"));
   // Records written after a range delete are not hidden by it.
   Batch more;
   more.AppendOutbox(Record("k30"));

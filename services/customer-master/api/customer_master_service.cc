@@ -201,8 +201,7 @@ constexpr uint64_t kImportFingerprintBytes = 64 * 1024;
 // end (at most one chunk more), so a longer file is not taken for it.
 absl::StatusOr<bool> SameImport(
     const v1::IdempotencyRecord& previous,
-    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream,
-    v1::ImportChunk& chunk) {
+    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream, v1::ImportChunk& chunk) {
   if (previous.request_fingerprint() == 0 && previous.fingerprint_bytes() == 0) {
     return true;  // Stored before imports were fingerprinted: as before.
   }
@@ -287,8 +286,9 @@ class ImportReader {
     uint64_t fingerprint_bytes = 0;
     while (true) {
       if (fingerprint_bytes < kImportFingerprintBytes) {
-        absl::string_view head = absl::string_view(chunk.data()).substr(
-            0, static_cast<size_t>(kImportFingerprintBytes - fingerprint_bytes));
+        absl::string_view head =
+            absl::string_view(chunk.data())
+                .substr(0, static_cast<size_t>(kImportFingerprintBytes - fingerprint_bytes));
         fingerprint.Add(head);
         fingerprint_bytes += head.size();
       }
@@ -1294,8 +1294,7 @@ absl::Status CustomerMasterService::LoadIndex() {
   return absl::OkStatus();
 }
 
-IndexSorter::IndexSorter(const CustomerIndex& index)
-    : index_(index), thread_([this] { Run(); }) {}
+IndexSorter::IndexSorter(const CustomerIndex& index) : index_(index), thread_([this] { Run(); }) {}
 
 IndexSorter::~IndexSorter() {
   stopping_ = true;

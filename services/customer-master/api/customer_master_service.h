@@ -8,14 +8,14 @@
 #include <set>
 #include <thread>
 
-#include "domain/customer_index.h"
 #include "absl/synchronization/mutex.h"
+#include "domain/customer_index.h"
 #include "domain/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
-#include "pharmacrm/v1/events.pb.h"
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/events.pb.h"
 
 namespace pharmacrm::customer_master {
 

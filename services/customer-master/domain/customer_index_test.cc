@@ -1,17 +1,16 @@
 #include "domain/customer_index.h"
 
-#include <map>
-#include <set>
-
 #include <algorithm>
 #include <atomic>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "domain/matching.h"
 #include "domain/similarity.h"
-#include "pharmacrm/core/status.h"
 #include "gtest/gtest.h"
+#include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
 namespace {
@@ -168,7 +167,7 @@ TEST(CustomerIndex, ShortListsAreReadWholeAndSayIfTruncated) {
   auto parsed = ParseSearchQuery("人民");
   auto m = index.Search(*parsed, r, 10);
   ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->page.total_size, 30);  // Below the sorted-list length: exact.
+  EXPECT_EQ(m->page.total_size, 30);   // Below the sorted-list length: exact.
   EXPECT_EQ(m->page.ids.size(), 20u);  // The default page.
   EXPECT_FALSE(m->page.next_page_token.empty());
   EXPECT_FALSE(m->truncated);
@@ -204,8 +203,8 @@ TEST(CustomerIndex, LongListsAnswerInNameOrderAndStopEarly) {
   // The oracle: customers ordered by their sort key.
   std::vector<std::pair<std::string, std::string>> keyed;  // (sort key, id)
   std::vector<v1::Customer> customers;
-  const char* const kFirst[] = {"北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京",
-                                "武汉", "成都", "西安", "长沙"};
+  const char* const kFirst[] = {"北京", "上海", "天津", "重庆", "广州", "深圳",
+                                "杭州", "南京", "武汉", "成都", "西安", "长沙"};
   for (int i = 0; i < 60; ++i) {
     v1::Customer c = Make(absl::StrCat("c", i), absl::StrCat(kFirst[i % 12], "人民医院", i / 12));
     keyed.emplace_back(SearchEntryFor(c, pinyin).sort_key(), c.id());

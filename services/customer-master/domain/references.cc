@@ -44,8 +44,7 @@ std::vector<CustomerReference> ReferencesOf(v1::CustomerProfile* p) {
     }
     case v1::CustomerProfile::kPharmacy:
       Add(out, "profile.pharmacy.parent_id", p->mutable_pharmacy()->mutable_parent_id(),
-          {v1::CUSTOMER_KIND_PHARMACY, v1::CUSTOMER_KIND_DISTRIBUTOR},
-          "a pharmacy or distributor");
+          {v1::CUSTOMER_KIND_PHARMACY, v1::CUSTOMER_KIND_DISTRIBUTOR}, "a pharmacy or distributor");
       break;
     case v1::CustomerProfile::kContact:
       Add(out, "profile.contact.pharmacy_id", p->mutable_contact()->mutable_pharmacy_id(),
