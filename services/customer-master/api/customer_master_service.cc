@@ -241,7 +241,8 @@ class ImportReader {
     // after the last line break are dropped, not parsed as a last row (a
     // cut line could parse as a row with a cut value).
     bool cancelled = false;
-    // On the last batch: ImportFingerprint of the data read.
+    // On the last batch: the fingerprint of the format and of the first
+    // kImportFingerprintBytes of the data, and how many bytes it covers.
     uint64_t fingerprint = 0;
     uint64_t fingerprint_bytes = 0;
   };
@@ -354,9 +355,10 @@ absl::Status CustomerMasterService::Import(
     if (!same) {
       return core::FieldStatus(
           absl::StatusCode::kFailedPrecondition, "request_id",
-          absl::StrCat("already used for the import of a different file (its first ",
+          absl::StrCat("already used to import a different file (its format, its length or "
+                       "its first ",
                        previous->fingerprint_bytes(),
-                       " bytes, or its format, differ): use a new request_id for a new file"));
+                       " bytes differ): use a new request_id for a new file"));
     }
     if (!progress.ParseFromString(previous->response())) {
       return absl::DataLossError("stored import summary does not parse");
