@@ -1082,6 +1082,68 @@ TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// A merge re-points what named the merged customer at the survivor (a
+// doctor's hospital, a contact's pharmacy...), each with a new version and
+// ProfileChanged; the unmerge points it back.
+TEST_F(FlowTest, AMergeRepointsReferencesToTheSurvivorAndTheUnmergePointsThemBack) {
+  std::string kept = Register("repoint-h1", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"湘雅重点医院",)"
+                                            R"("province":"湖南省","city":"长沙市"})");
+  std::string dupe = Register("repoint-h2", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"湘雅重点医院本部",)"
+                                            R"("province":"湖南省","city":"长沙市"})");
+  std::string doctor = Register("repoint-d", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"重点医生",)",
+                                                          R"("department":"心内科","hospital_id":")", dupe,
+                                                          R"("})"));
+  // The hospital names the doctor as a department head: not re-pointed (it
+  // names the doctor, not the merged hospital).
+  std::string other = Register("repoint-o", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"其他医生",)",
+                                                         R"("hospital_id":")", kept, R"("})"));
+  auto profile = [&](const std::string& id) {
+    v1::Customer c;
+    EXPECT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", id, "/profile")).body, &c).ok());
+    return c;
+  };
+  http::Response merged = Http("POST", absl::StrCat("/api/v1/customers/", kept, "/merge"),
+                               absl::StrCat(R"({"request_id":"repoint-merge","merged_ids":[")", dupe,
+                                            R"("],"reason":"同一医院"})"));
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  v1::Customer moved = profile(doctor);
+  EXPECT_EQ(moved.profile().hospital_id(), kept);
+  EXPECT_EQ(moved.version(), 2);
+  EXPECT_EQ(profile(other).version(), 1);  // Named the survivor already: untouched.
+  v1::CustomerHistory history;
+  ASSERT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", doctor, "/history")).body,
+                                  &history).ok());
+  ASSERT_EQ(history.versions_size(), 2);
+  const v1::CustomerVersion& v2 = history.versions(1);
+  EXPECT_NE(v2.reason().find("was merged into"), std::string::npos) << v2.reason();
+  ASSERT_EQ(v2.changes_size(), 1);
+  EXPECT_EQ(v2.changes(0).field(), "hospital_id");
+  EXPECT_EQ(v2.changes(0).old_value(), dupe);
+  EXPECT_EQ(v2.changes(0).new_value(), kept);
+  EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+    v1::ProfileChanged changed;
+    return e.customer_id() == doctor && e.payload().UnpackTo(&changed) &&
+           changed.customer().profile().hospital_id() == kept;
+  }));
+  // A new doctor naming the merged hospital is refused (FAILED_PRECONDITION
+  // is 400 at the gateway), naming the field.
+  http::Response refused = Http(
+      "POST", "/api/v1/customers",
+      absl::StrCat(R"({"request_id":"repoint-late","profile":{"kind":"CUSTOMER_KIND_DOCTOR","name":"迟到医生","hospital_id":")",
+                   dupe, R"("}})"));
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("is inactive or merged"), std::string::npos) << refused.body;
+
+  http::Response unmerged = Http("POST", absl::StrCat("/api/v1/customers/", kept, "/unmerge"),
+                                 absl::StrCat(R"({"request_id":"repoint-unmerge","merged_id":")", dupe,
+                                              R"(","reason":"两家医院"})"));
+  ASSERT_EQ(unmerged.status, 200) << unmerged.body;
+  v1::Customer back = profile(doctor);
+  EXPECT_EQ(back.profile().hospital_id(), dupe);
+  EXPECT_EQ(back.version(), 3);
+  EXPECT_EQ(profile(other).profile().hospital_id(), kept);
+}
+
 TEST_F(FlowTest, MergeMakesAGoldenRecordWithLineageAndUnmergeUndoesIt) {
   std::string survivor = Register("merge-s", R"({"kind":"CUSTOMER_KIND_PHARMACY","name":"老百姓大药房（芙蓉店）",)"
                                              R"("address":"湖南省长沙市芙蓉区五一大道8号"})");

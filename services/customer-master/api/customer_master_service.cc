@@ -847,7 +847,21 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
   if (request.survivor_id().empty()) return core::FieldError("survivor_id", "must be set");
   std::vector<std::string> ids(request.merged_ids().begin(), request.merged_ids().end());
   ids.push_back(request.survivor_id());
-  MultiLock lock(locks_, ids);
+  // Customers that name a merged one are re-pointed at the survivor: they
+  // are locked too.
+  absl::flat_hash_set<std::string> merging(ids.begin(), ids.end());
+  std::map<std::string, std::vector<std::string>> referrers;
+  std::vector<std::string> locked = ids;
+  for (const std::string& merged_id : request.merged_ids()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> found, Referrers(merged_id));
+    for (std::string& id : found) {
+      if (merging.contains(id)) continue;
+      locked.push_back(id);
+      referrers[merged_id].push_back(std::move(id));
+    }
+  }
+  MultiLock lock(locks_, locked);
+  std::vector<v1::Customer> repointed;
   absl::Status status = runtime::ExecuteOnce(
       host_.store(), "MergeCustomers", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
@@ -878,6 +892,17 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
           change.set_old_value(v1::CustomerStatus_Name(previous.status()));
           change.set_new_value("CUSTOMER_STATUS_MERGED");
           PutVersion(batch, m, {change}, actor, request.reason(), request.request_id());
+          v1::RepointedReferences moved;
+          RETURN_IF_ERROR(Repoint(
+              batch, referrers[m.id()], m.id(), survivor.id(), nullptr, actor,
+              absl::StrCat("references re-pointed: ", m.id(), " was merged into ", survivor.id(),
+                           " (", request.reason(), ")"),
+              request.request_id(), &repointed, &moved));
+          if (moved.references_size() > 0) {
+            moved.set_survivor_id(survivor.id());
+            batch.Put(store::Family::kState, store::KeyBuilder(kRepointed).String(m.id()).key(),
+                      moved.SerializeAsString());
+          }
         }
         v1::CustomersMerged event;
         *event.mutable_survivor() = survivor;
@@ -896,6 +921,7 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
     ASSIGN_OR_RETURN(v1::Customer merged, Load(id, "merged_ids"));
     index_.Upsert(merged);
   }
+  for (const v1::Customer& c : repointed) index_.Upsert(c);
   return status;
 }
 
@@ -907,7 +933,29 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
   if (absl::StripAsciiWhitespace(request.reason()).empty()) {
     return core::FieldError("reason", "say why the records are not the same customer");
   }
-  MultiLock lock(locks_, {request.survivor_id(), request.merged_id()});
+  // What the merge re-pointed at the survivor goes back to the restored
+  // customer: those customers are locked too.
+  const std::string repointed_key = store::KeyBuilder(kRepointed).String(request.merged_id()).key();
+  v1::RepointedReferences repointed_before;
+  ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                   host_.store().Get(store::Family::kState, repointed_key));
+  if (stored && !repointed_before.ParseFromString(*stored)) {
+    return absl::DataLossError("stored re-pointed references do not parse");
+  }
+  std::vector<std::string> locked = {request.survivor_id(), request.merged_id()};
+  std::vector<std::string> back_ids;
+  absl::flat_hash_set<std::string> back_fields;
+  if (repointed_before.survivor_id() == request.survivor_id()) {
+    for (const auto& r : repointed_before.references()) {
+      if (back_fields.insert(absl::StrCat(r.customer_id(), " ", r.field())).second &&
+          std::find(back_ids.begin(), back_ids.end(), r.customer_id()) == back_ids.end()) {
+        back_ids.push_back(r.customer_id());
+      }
+    }
+  }
+  locked.insert(locked.end(), back_ids.begin(), back_ids.end());
+  MultiLock lock(locks_, locked);
+  std::vector<v1::Customer> pointed_back;
   absl::Status status = runtime::ExecuteOnce(
       host_.store(), "UnmergeCustomer", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
@@ -960,6 +1008,15 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         change.set_old_value("CUSTOMER_STATUS_MERGED");
         change.set_new_value("CUSTOMER_STATUS_ACTIVE");
         PutVersion(batch, merged, {change}, actor, request.reason(), request.request_id());
+        if (stored) {
+          v1::RepointedReferences moved_back;
+          RETURN_IF_ERROR(Repoint(
+              batch, back_ids, survivor.id(), merged.id(), &back_fields, actor,
+              absl::StrCat("references re-pointed back: ", merged.id(), " was unmerged from ",
+                           survivor.id(), " (", request.reason(), ")"),
+              request.request_id(), &pointed_back, &moved_back));
+          batch.Delete(store::Family::kState, repointed_key);
+        }
         v1::CustomersUnmerged event;
         *event.mutable_survivor() = survivor;
         *event.mutable_restored() = merged;
@@ -972,6 +1029,7 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
   index_.Upsert(*response);
   ASSIGN_OR_RETURN(v1::Customer restored, Load(request.merged_id(), "merged_id"));
   index_.Upsert(restored);
+  for (const v1::Customer& c : pointed_back) index_.Upsert(c);
   return status;
 }
 
@@ -1277,6 +1335,11 @@ absl::Status CustomerMasterService::LoadIndex() {
   }
   absl::Status parse = absl::OkStatus();
   absl::Time start = absl::Now();
+  // Data folders from before kReferrer: its keys are written once, here.
+  const std::string built_key = store::KeyBuilder(kReferrersBuilt).key();
+  ASSIGN_OR_RETURN(std::optional<std::string> built,
+                   host_.store().Get(store::Family::kState, built_key));
+  store::Batch referrers;
   RETURN_IF_ERROR(host_.store().ScanPrefix(
       store::Family::kState, store::KeyBuilder(kCustomer).key(),
       [&](absl::string_view, absl::string_view value) {
@@ -1286,9 +1349,24 @@ absl::Status CustomerMasterService::LoadIndex() {
           return false;
         }
         index_.Upsert(c);
+        if (!built) {
+          for (const CustomerReference& ref : ReferencesOf(c.mutable_profile())) {
+            referrers.Put(store::Family::kState,
+                          store::KeyBuilder(kReferrer).String(*ref.id).String(c.id()).key(), "");
+          }
+          if (referrers.Mark().ops >= 10000) {
+            parse = host_.store().Write(std::move(referrers));
+            referrers = store::Batch();
+            if (!parse.ok()) return false;
+          }
+        }
         return true;
       }));
   RETURN_IF_ERROR(parse);
+  if (!built) {
+    referrers.Put(store::Family::kState, built_key, "1");
+    RETURN_IF_ERROR(host_.store().Write(std::move(referrers)));
+  }
   core::Log(core::LogLevel::kInfo, "search index built",
             {{"customers", std::to_string(index_.size())},
              {"seconds", absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start))}});
@@ -1353,7 +1431,70 @@ std::string CustomerMasterService::PutVersion(
                 .Uint64(static_cast<uint64_t>(customer.version()))
                 .key(),
             VersionRecord(version, serialized));
+  // So that a merge of a customer this one names can re-point it.
+  v1::CustomerProfile profile = customer.profile();
+  for (const CustomerReference& ref : ReferencesOf(&profile)) {
+    batch.Put(store::Family::kState,
+              store::KeyBuilder(kReferrer).String(*ref.id).String(customer.id()).key(), "");
+  }
   return serialized;
+}
+
+absl::StatusOr<std::vector<std::string>> CustomerMasterService::Referrers(
+    absl::string_view target) const {
+  std::vector<std::string> ids;
+  absl::Status status = absl::OkStatus();
+  RETURN_IF_ERROR(host_.store().ScanPrefix(
+      store::Family::kState, store::KeyBuilder(kReferrer).String(target).key(),
+      [&](absl::string_view key, absl::string_view) {
+        store::KeyReader reader(key);
+        absl::StatusOr<std::string> id;
+        if (reader.KeySpace().ok() && reader.String().ok()) id = reader.String();
+        if (!id.ok()) {
+          status = absl::DataLossError("a referrer key does not parse");
+          return false;
+        }
+        ids.push_back(*std::move(id));
+        return true;
+      }));
+  RETURN_IF_ERROR(status);
+  return ids;
+}
+
+absl::Status CustomerMasterService::Repoint(
+    store::Batch& batch, const std::vector<std::string>& ids, const std::string& from,
+    const std::string& to, const absl::flat_hash_set<std::string>* only, const std::string& actor,
+    const std::string& reason, const std::string& request_id, std::vector<v1::Customer>* changed,
+    v1::RepointedReferences* moved) {
+  for (const std::string& id : ids) {
+    absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
+    if (c.status().code() == absl::StatusCode::kNotFound) continue;
+    RETURN_IF_ERROR(c.status());
+    if (!IsActive(*c)) continue;  // Its profile no longer changes.
+    const v1::CustomerProfile before = c->profile();
+    bool any = false;
+    for (const CustomerReference& ref : ReferencesOf(c->mutable_profile())) {
+      if (*ref.id != from) continue;
+      if (only != nullptr && !only->contains(absl::StrCat(id, " ", ref.field))) continue;
+      *ref.id = to;
+      any = true;
+      v1::RepointedReferences::Reference* r = moved->add_references();
+      r->set_customer_id(id);
+      r->set_field(ref.field);
+    }
+    if (!any) continue;
+    c->set_version(c->version() + 1);
+    *c->mutable_updated_at() = ToProto(host_.clock().Now());
+    std::vector<v1::FieldChange> changes = ProfileDiff(before, c->profile());
+    PutVersion(batch, *c, changes, actor, reason, request_id);
+    v1::ProfileChanged event;
+    *event.mutable_customer() = *c;
+    for (auto& change : changes) *event.add_changes() = std::move(change);
+    event.set_reason(reason);
+    batch.AppendOutbox(Event(*c, event, request_id, actor));
+    changed->push_back(*std::move(c));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Customer> CustomerMasterService::Load(absl::string_view id,

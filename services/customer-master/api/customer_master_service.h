@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "domain/customer_index.h"
 #include "domain/pinyin.h"
@@ -15,6 +16,7 @@
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/customer_master_storage.pb.h"
 #include "pharmacrm/v1/events.pb.h"
 
 namespace pharmacrm::customer_master {
@@ -152,6 +154,19 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                          std::vector<v1::FieldChange> changes, const std::string& actor,
                          const std::string& reason, const std::string& request_id,
                          const std::map<std::string, std::string>* field_sources = nullptr);
+  // Ids of the customers whose profile named `target` in a reference in
+  // some version (kReferrer): candidates to check, not a promise.
+  absl::StatusOr<std::vector<std::string>> Referrers(absl::string_view target) const;
+  // Points the references to `from` that the active customers `ids` hold at
+  // `to` (with `only`, just those listed there as "<customer id> <field>"):
+  // a new version and a ProfileChanged event for each customer changed,
+  // which is appended to `changed`; each reference moved is added to
+  // `moved`.
+  absl::Status Repoint(store::Batch& batch, const std::vector<std::string>& ids,
+                       const std::string& from, const std::string& to,
+                       const absl::flat_hash_set<std::string>* only, const std::string& actor,
+                       const std::string& reason, const std::string& request_id,
+                       std::vector<v1::Customer>* changed, v1::RepointedReferences* moved);
   absl::Status Merge(const v1::MergeCustomersRequest& request, const std::string& actor,
                      v1::Customer* response);
   absl::Status Unmerge(const v1::UnmergeCustomerRequest& request, const std::string& actor,

@@ -13,6 +13,15 @@
 //                     Int64(recorded_at ns) -> v1::Alignment (append-only history)
 //   kTerritoryMember  String(territory_id) String(customer_id) -> "" (ever
 //                     aligned there; ListTerritoryCustomers checks as-of)
+//   kReferrer         String(target_id) String(customer_id) -> "" (the
+//                     customer's profile named the target in a reference,
+//                     domain/references.h, in some version: a hint, checked
+//                     against the profile when used; never deleted)
+//   kRepointed        String(merged_id) -> v1::RepointedReferences (what the
+//                     merge of that customer re-pointed to the survivor;
+//                     deleted by its unmerge)
+//   kReferrersBuilt   (no more) -> "1" once kReferrer holds the references
+//                     of every customer stored before it existed
 //
 // 3, 4, 11 and 12 held an on-disk search, region and blocking-key index in
 // earlier versions; the index is now in memory (domain/customer_index.h) and
@@ -37,6 +46,9 @@ enum KeySpace : uint8_t {
   kTerritoryMember = 10,
   kRetiredBlockKey = 11,
   kRetiredIndexedSnapshot = 12,
+  kReferrer = 13,
+  kRepointed = 14,
+  kReferrersBuilt = 15,
 };
 
 }  // namespace pharmacrm::customer_master
