@@ -3,10 +3,11 @@
 #include <sys/wait.h>
 
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -16,11 +17,14 @@
 #include "librdkafka/rdkafkacpp.h"
 #include "pharmacrm/http/server.h"
 #include "pharmacrm/rpc/server.h"
+#include "pharmacrm/store/key.h"
+#include "pharmacrm/store/store.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 #include "pharmacrm/v1/events.pb.h"
 #include "pharmacrm/v1/gateway.grpc.pb.h"
 #include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
+#include "storage/keys.h"
 #include "support/kafka_broker.h"
 #include "support/ports.h"
 #include "support/suite.h"
@@ -1086,33 +1090,40 @@ TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
 // doctor's hospital, a contact's pharmacy...), each with a new version and
 // ProfileChanged; the unmerge points it back.
 TEST_F(FlowTest, AMergeRepointsReferencesToTheSurvivorAndTheUnmergePointsThemBack) {
-  std::string kept = Register("repoint-h1", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"湘雅重点医院",)"
-                                            R"("province":"湖南省","city":"长沙市"})");
-  std::string dupe = Register("repoint-h2", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"湘雅重点医院本部",)"
-                                            R"("province":"湖南省","city":"长沙市"})");
-  std::string doctor = Register("repoint-d", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"重点医生",)",
-                                                          R"("department":"心内科","hospital_id":")", dupe,
-                                                          R"("})"));
+  std::string kept =
+      Register("repoint-h1", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"湘雅重点医院",)"
+                             R"("province":"湖南省","city":"长沙市"})");
+  std::string dupe =
+      Register("repoint-h2", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"湘雅重点医院本部",)"
+                             R"("province":"湖南省","city":"长沙市"})");
+  std::string doctor = Register(
+      "repoint-d", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"重点医生",)",
+                                R"("department":"心内科","hospital_id":")", dupe, R"("})"));
   // The hospital names the doctor as a department head: not re-pointed (it
   // names the doctor, not the merged hospital).
-  std::string other = Register("repoint-o", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"其他医生",)",
-                                                         R"("hospital_id":")", kept, R"("})"));
+  std::string other =
+      Register("repoint-o", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"其他医生",)",
+                                         R"("hospital_id":")", kept, R"("})"));
   auto profile = [&](const std::string& id) {
     v1::Customer c;
-    EXPECT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", id, "/profile")).body, &c).ok());
+    EXPECT_TRUE(JsonStringToMessage(
+                    Http("GET", absl::StrCat("/api/v1/customers/", id, "/profile")).body, &c)
+                    .ok());
     return c;
   };
   http::Response merged = Http("POST", absl::StrCat("/api/v1/customers/", kept, "/merge"),
-                               absl::StrCat(R"({"request_id":"repoint-merge","merged_ids":[")", dupe,
-                                            R"("],"reason":"同一医院"})"));
+                               absl::StrCat(R"({"request_id":"repoint-merge","merged_ids":[")",
+                                            dupe, R"("],"reason":"同一医院"})"));
   ASSERT_EQ(merged.status, 200) << merged.body;
   v1::Customer moved = profile(doctor);
   EXPECT_EQ(moved.profile().hospital_id(), kept);
   EXPECT_EQ(moved.version(), 2);
   EXPECT_EQ(profile(other).version(), 1);  // Named the survivor already: untouched.
   v1::CustomerHistory history;
-  ASSERT_TRUE(JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", doctor, "/history")).body,
-                                  &history).ok());
+  ASSERT_TRUE(
+      JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", doctor, "/history")).body,
+                          &history)
+          .ok());
   ASSERT_EQ(history.versions_size(), 2);
   const v1::CustomerVersion& v2 = history.versions(1);
   EXPECT_NE(v2.reason().find("was merged into"), std::string::npos) << v2.reason();
@@ -1129,19 +1140,74 @@ TEST_F(FlowTest, AMergeRepointsReferencesToTheSurvivorAndTheUnmergePointsThemBac
   // is 400 at the gateway), naming the field.
   http::Response refused = Http(
       "POST", "/api/v1/customers",
-      absl::StrCat(R"({"request_id":"repoint-late","profile":{"kind":"CUSTOMER_KIND_DOCTOR","name":"迟到医生","hospital_id":")",
-                   dupe, R"("}})"));
+      absl::StrCat(
+          R"({"request_id":"repoint-late","profile":{"kind":"CUSTOMER_KIND_DOCTOR","name":"迟到医生","hospital_id":")",
+          dupe, R"("}})"));
   EXPECT_EQ(refused.status, 400) << refused.body;
   EXPECT_NE(refused.body.find("is inactive or merged"), std::string::npos) << refused.body;
 
   http::Response unmerged = Http("POST", absl::StrCat("/api/v1/customers/", kept, "/unmerge"),
-                                 absl::StrCat(R"({"request_id":"repoint-unmerge","merged_id":")", dupe,
-                                              R"(","reason":"两家医院"})"));
+                                 absl::StrCat(R"({"request_id":"repoint-unmerge","merged_id":")",
+                                              dupe, R"(","reason":"两家医院"})"));
   ASSERT_EQ(unmerged.status, 200) << unmerged.body;
   v1::Customer back = profile(doctor);
   EXPECT_EQ(back.profile().hospital_id(), dupe);
   EXPECT_EQ(back.version(), 3);
   EXPECT_EQ(profile(other).profile().hospital_id(), kept);
+}
+
+// A data folder written before customer-master kept referrer keys: they
+// are built at start, so a merge still re-points what named the merged one.
+TEST_F(FlowTest, ReferrerKeysOfAnOlderDataFolderAreBuiltAtStart) {
+  std::string kept =
+      Register("backfill-h1", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"回填测试医院",)"
+                              R"("province":"湖南省"})");
+  std::string dupe =
+      Register("backfill-h2", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"回填测试医院本院",)"
+                              R"("province":"湖南省"})");
+  std::string doctor =
+      Register("backfill-d", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"回填医生",)",
+                                          R"("hospital_id":")", dupe, R"("})"));
+  // Stopped, its referrer keys and their marker removed, started again.
+  ASSERT_TRUE(suite_->process("customer-master").Terminate(absl::Seconds(10)).ok());
+  std::string data_dir;
+  for (const std::string& arg : suite_->Args("customer-master")) {
+    if (absl::StartsWith(arg, "--data_dir="))
+      data_dir = arg.substr(std::string("--data_dir=").size());
+  }
+  ASSERT_FALSE(data_dir.empty());
+  {
+    auto store = store::Store::Open({data_dir, /*sync_writes=*/true});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store::Batch batch;
+    int removed = 0;
+    for (uint8_t space : {customer_master::kReferrer, customer_master::kReferrersBuilt}) {
+      ASSERT_TRUE((*store)
+                      ->ScanPrefix(store::Family::kState, store::KeyBuilder(space).key(),
+                                   [&](absl::string_view key, absl::string_view) {
+                                     batch.Delete(store::Family::kState, key);
+                                     ++removed;
+                                     return true;
+                                   })
+                      .ok());
+    }
+    EXPECT_GE(removed, 2);  // The doctor's key and the marker at least.
+    ASSERT_TRUE((*store)->Write(std::move(batch)).ok());
+  }
+  ASSERT_TRUE(suite_->StartService("customer-master").ok());
+
+  http::Response merged;
+  ASSERT_TRUE(WaitUntil([&] {
+    merged = Http("POST", absl::StrCat("/api/v1/customers/", kept, "/merge"),
+                  absl::StrCat(R"({"request_id":"backfill-merge","merged_ids":[")", dupe,
+                               R"("],"reason":"同一医院"})"));
+    return merged.status == 200;
+  })) << merged.body;
+  v1::Customer moved;
+  ASSERT_TRUE(JsonStringToMessage(
+                  Http("GET", absl::StrCat("/api/v1/customers/", doctor, "/profile")).body, &moved)
+                  .ok());
+  EXPECT_EQ(moved.profile().hospital_id(), kept);
 }
 
 TEST_F(FlowTest, MergeMakesAGoldenRecordWithLineageAndUnmergeUndoesIt) {

@@ -893,11 +893,11 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
           change.set_new_value("CUSTOMER_STATUS_MERGED");
           PutVersion(batch, m, {change}, actor, request.reason(), request.request_id());
           v1::RepointedReferences moved;
-          RETURN_IF_ERROR(Repoint(
-              batch, referrers[m.id()], m.id(), survivor.id(), nullptr, actor,
-              absl::StrCat("references re-pointed: ", m.id(), " was merged into ", survivor.id(),
-                           " (", request.reason(), ")"),
-              request.request_id(), &repointed, &moved));
+          RETURN_IF_ERROR(
+              Repoint(batch, referrers[m.id()], m.id(), survivor.id(), nullptr, actor,
+                      absl::StrCat("references re-pointed: ", m.id(), " was merged into ",
+                                   survivor.id(), " (", request.reason(), ")"),
+                      request.request_id(), &repointed, &moved));
           if (moved.references_size() > 0) {
             moved.set_survivor_id(survivor.id());
             batch.Put(store::Family::kState, store::KeyBuilder(kRepointed).String(m.id()).key(),
