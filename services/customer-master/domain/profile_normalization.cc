@@ -44,32 +44,40 @@ absl::Status NormalizeSpecial(const std::string& name, const std::string& path, 
 }
 
 // Every singular and repeated string field of `m` and its sub-messages.
+// Paths (for errors) are built only for fields that are set: most fields of
+// a profile's typed details are empty.
 absl::Status NormalizeStrings(Message* m, const std::string& prefix) {
   const auto* r = m->GetReflection();
   const auto* d = m->GetDescriptor();
+  std::string scratch;
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
-    std::string path = absl::StrCat(prefix, ".", f->name());
     if (f->type() == FieldDescriptor::TYPE_STRING) {
       if (f->is_repeated()) {
-        for (int j = 0; j < r->FieldSize(*m, f); ++j) {
+        const int n = r->FieldSize(*m, f);
+        for (int j = 0; j < n; ++j) {
           std::string v = r->GetRepeatedString(*m, f, j);
-          RETURN_IF_ERROR(NormalizeSpecial(f->name(), absl::StrCat(path, "[", j, "]"), &v));
-          r->SetRepeatedString(m, f, j, v);
+          RETURN_IF_ERROR(
+              NormalizeSpecial(f->name(), absl::StrCat(prefix, ".", f->name(), "[", j, "]"), &v));
+          r->SetRepeatedString(m, f, j, std::move(v));
         }
-      } else if (r->HasField(*m, f) || !r->GetString(*m, f).empty()) {
-        std::string v = r->GetString(*m, f);
-        RETURN_IF_ERROR(NormalizeSpecial(f->name(), path, &v));
-        r->SetString(m, f, v);
+      } else {
+        const std::string& current = r->GetStringReference(*m, f, &scratch);
+        if (current.empty()) continue;
+        std::string v = current;
+        RETURN_IF_ERROR(NormalizeSpecial(f->name(), absl::StrCat(prefix, ".", f->name()), &v));
+        if (v != current) r->SetString(m, f, std::move(v));
       }
     } else if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
       if (f->is_repeated()) {
-        for (int j = 0; j < r->FieldSize(*m, f); ++j) {
+        const int n = r->FieldSize(*m, f);
+        for (int j = 0; j < n; ++j) {
           RETURN_IF_ERROR(NormalizeStrings(r->MutableRepeatedMessage(m, f, j),
-                                           absl::StrCat(path, "[", j, "]")));
+                                           absl::StrCat(prefix, ".", f->name(), "[", j, "]")));
         }
       } else if (r->HasField(*m, f)) {
-        RETURN_IF_ERROR(NormalizeStrings(r->MutableMessage(m, f), path));
+        RETURN_IF_ERROR(
+            NormalizeStrings(r->MutableMessage(m, f), absl::StrCat(prefix, ".", f->name())));
       }
     }
   }
