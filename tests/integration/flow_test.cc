@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
@@ -1111,6 +1112,26 @@ TEST_F(FlowTest, AMergeRepointsReferencesToTheSurvivorAndTheUnmergePointsThemBac
                     .ok());
     return c;
   };
+  // Who names a customer: the hospital's doctors, with the field.
+  auto referring = [&](const std::string& id) {
+    v1::ListReferringCustomersResponse r;
+    http::Response got = Http("GET", absl::StrCat("/api/v1/customers/", id, "/referring"));
+    EXPECT_EQ(got.status, 200) << got.body;
+    EXPECT_TRUE(JsonStringToMessage(got.body, &r).ok()) << got.body;
+    std::vector<std::string> out;
+    for (const auto& c : r.customers()) {
+      out.push_back(absl::StrCat(c.customer().id(), " ", absl::StrJoin(c.fields(), ",")));
+    }
+    return out;
+  };
+  EXPECT_EQ(referring(dupe), std::vector<std::string>{doctor + " profile.hospital_id"});
+  EXPECT_EQ(referring(kept), std::vector<std::string>{other + " profile.hospital_id"});
+  EXPECT_EQ(Http("GET", "/api/v1/customers/no-such-id/referring").status, 404);
+  http::Response bad_limit =
+      Http("GET", absl::StrCat("/api/v1/customers/", kept, "/referring?limit=5000"));
+  EXPECT_EQ(bad_limit.status, 400);
+  EXPECT_NE(bad_limit.body.find(R"("field":"limit")"), std::string::npos) << bad_limit.body;
+
   http::Response merged = Http("POST", absl::StrCat("/api/v1/customers/", kept, "/merge"),
                                absl::StrCat(R"({"request_id":"repoint-merge","merged_ids":[")",
                                             dupe, R"("],"reason":"同一医院"})"));
@@ -1119,6 +1140,13 @@ TEST_F(FlowTest, AMergeRepointsReferencesToTheSurvivorAndTheUnmergePointsThemBac
   EXPECT_EQ(moved.profile().hospital_id(), kept);
   EXPECT_EQ(moved.version(), 2);
   EXPECT_EQ(profile(other).version(), 1);  // Named the survivor already: untouched.
+  EXPECT_EQ(referring(dupe), std::vector<std::string>{});
+  std::vector<std::string> at_kept = referring(kept);
+  std::sort(at_kept.begin(), at_kept.end());
+  std::vector<std::string> expected = {doctor + " profile.hospital_id",
+                                       other + " profile.hospital_id"};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(at_kept, expected);
   v1::CustomerHistory history;
   ASSERT_TRUE(
       JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", doctor, "/history")).body,

@@ -142,6 +142,40 @@ grpc::Status CustomerMasterService::GetCustomer(grpc::ServerContext* context,
   });
 }
 
+grpc::Status CustomerMasterService::ListReferringCustomers(
+    grpc::ServerContext* context, const v1::ListReferringCustomersRequest* request,
+    v1::ListReferringCustomersResponse* response) {
+  return rpc::HandleRpc("CustomerMaster/ListReferringCustomers", context, [&]() -> absl::Status {
+    if (request->limit() < 0 || request->limit() > 1000) {
+      return core::FieldError("limit", "must be 0 (200) to 1000");
+    }
+    const size_t limit = request->limit() == 0 ? 200 : static_cast<size_t>(request->limit());
+    RETURN_IF_ERROR(Load(request->customer_id(), "customer_id").status());
+    ASSIGN_OR_RETURN(std::vector<std::string> ids, Referrers(request->customer_id()));
+    for (const std::string& id : ids) {
+      // The keys are hints: each profile is checked as it is now.
+      absl::StatusOr<v1::Customer> c =
+          runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
+      if (c.status().code() == absl::StatusCode::kNotFound) continue;
+      RETURN_IF_ERROR(c.status());
+      if (!request->include_inactive() && !IsActive(*c)) continue;
+      v1::CustomerProfile profile = c->profile();
+      v1::ReferringCustomer referring;
+      for (const CustomerReference& ref : ReferencesOf(&profile)) {
+        if (*ref.id == request->customer_id()) referring.add_fields(ref.field);
+      }
+      if (referring.fields_size() == 0) continue;
+      if (static_cast<size_t>(response->customers_size()) == limit) {
+        response->set_truncated(true);
+        break;
+      }
+      *referring.mutable_customer() = *std::move(c);
+      *response->add_customers() = std::move(referring);
+    }
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status CustomerMasterService::GetCustomerHistory(grpc::ServerContext* context,
                                                        const v1::GetCustomerHistoryRequest* request,
                                                        v1::CustomerHistory* response) {

@@ -67,6 +67,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status GetCustomerHistory(grpc::ServerContext* context,
                                   const v1::GetCustomerHistoryRequest* request,
                                   v1::CustomerHistory* response) override;
+  grpc::Status ListReferringCustomers(grpc::ServerContext* context,
+                                      const v1::ListReferringCustomersRequest* request,
+                                      v1::ListReferringCustomersResponse* response) override;
   grpc::Status ImportCustomers(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream) override;

@@ -144,6 +144,12 @@ absl::StatusOr<v1::CustomerHistory> Backends::GetCustomerHistory(
                query_deadline_);
 }
 
+absl::StatusOr<v1::ListReferringCustomersResponse> Backends::ListReferringCustomers(
+    const v1::ListReferringCustomersRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ListReferringCustomers, request,
+               query_deadline_);
+}
+
 absl::StatusOr<v1::CustomerMetrics> Backends::RecordMetrics(const v1::RecordMetricsRequest& request) {
   return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::RecordMetrics, request,
                command_deadline_);

@@ -41,6 +41,8 @@ class Backends {
   absl::StatusOr<v1::Visit> LogVisit(const v1::LogVisitRequest& request);
   absl::StatusOr<v1::Customer> GetCustomer(const v1::GetCustomerRequest& request);
   absl::StatusOr<v1::CustomerHistory> GetCustomerHistory(const v1::GetCustomerHistoryRequest& request);
+  absl::StatusOr<v1::ListReferringCustomersResponse> ListReferringCustomers(
+      const v1::ListReferringCustomersRequest& request);
   absl::StatusOr<v1::CustomerMetrics> RecordMetrics(const v1::RecordMetricsRequest& request);
   absl::StatusOr<v1::MetricsSeries> GetMetrics(const v1::GetMetricsRequest& request);
   absl::StatusOr<v1::Territory> CreateTerritory(const v1::CreateTerritoryRequest& request);

@@ -188,6 +188,16 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
       request.set_customer_id(id);
       return Reply(policy, 200, backends.GetCustomerHistory(request));
     }
+    if (sub == "referring" && req.method == "GET") {
+      *route = "customers/{id}/referring";
+      v1::ListReferringCustomersRequest request;
+      request.set_customer_id(id);
+      request.set_include_inactive(QueryParam(req.query, "include_inactive") == "true");
+      absl::StatusOr<std::optional<int>> limit = NumberParam<int>(req.query, "limit");
+      if (!limit.ok()) return Error(limit.status());
+      if (*limit) request.set_limit(**limit);
+      return Reply(policy, 200, backends.ListReferringCustomers(request));
+    }
     if (sub == "profile" && req.method == "GET") {
       *route = "customers/{id}/profile";
       v1::GetCustomerRequest request;
