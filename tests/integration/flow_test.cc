@@ -115,8 +115,11 @@ TEST_F(FlowTest, RegisterVisitAndSeeEveryServicesView) {
   v1::Customer360 view;
   ASSERT_TRUE(WaitUntil([&] {
     view = Get360(doctor);
+    // service-desk reads the registration and the visit from two topics, in
+    // either order: the card is complete once it has both.
     return view.complete() && view.activity().visit_count() == 1 && view.value().visit_count() == 1 &&
-           view.audience().visits() == 1 && !view.contact_card().last_field_rep_id().empty();
+           view.audience().visits() == 1 && !view.contact_card().last_field_rep_id().empty() &&
+           view.contact_card().profile_version() > 0;
   })) << view.DebugString();
   EXPECT_EQ(view.customer().profile().name(), "张伟");
   EXPECT_EQ(view.customer().profile().hospital_id(), hospital);
