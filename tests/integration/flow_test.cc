@@ -854,6 +854,17 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
           ids.at("REF-DIS-P"), R"("}},"update_mask":"distributor"})"));
   EXPECT_EQ(parent.status, 200) << parent.body;
   EXPECT_EQ(get(branch).profile().distributor().parent_id(), ids.at("REF-DIS-P"));
+  // The parent under its branch now: a loop, refused naming the field.
+  http::Response loop = Http(
+      "PATCH", "/api/v1/customers/" + ids.at("REF-DIS-P"),
+      absl::StrCat(
+          R"({"request_id":"ref-upd-3","expected_version":1,"profile":{"distributor":{"parent_id":")",
+          branch, R"("}},"update_mask":"distributor"})"));
+  EXPECT_EQ(loop.status, 400) << loop.body;
+  EXPECT_NE(loop.body.find(R"("field":"profile.distributor.parent_id")"), std::string::npos)
+      << loop.body;
+  EXPECT_NE(loop.body.find("would loop"), std::string::npos) << loop.body;
+  EXPECT_EQ(get(ids.at("REF-DIS-P")).version(), 1);
 }
 
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {

@@ -1562,8 +1562,37 @@ absl::Status CustomerMasterService::CheckReferences(const v1::CustomerProfile& p
       return core::FieldStatus(absl::StatusCode::kFailedPrecondition, ref.field,
                                absl::StrCat("'", *ref.id, "' is inactive or merged"));
     }
+    if (!self_id.empty() && (ref.field == "profile.pharmacy.parent_id" ||
+                             ref.field == "profile.distributor.parent_id")) {
+      RETURN_IF_ERROR(CheckNoParentCycle(ref.field, target, self_id));
+    }
   }
   return absl::OkStatus();
+}
+
+absl::Status CustomerMasterService::CheckNoParentCycle(const std::string& field,
+                                                       v1::Customer parent,
+                                                       absl::string_view self_id) const {
+  // Up the chain of parents from the new one: reaching the customer itself
+  // would make it its own ancestor.
+  constexpr int kMaxDepth = 64;
+  for (int depth = 0; depth < kMaxDepth; ++depth) {
+    const std::string& next = parent.profile().has_distributor()
+                                  ? parent.profile().distributor().parent_id()
+                                  : parent.profile().pharmacy().parent_id();
+    if (next.empty()) return absl::OkStatus();
+    if (next == self_id) {
+      return core::FieldError(field, absl::StrCat("'", parent.id(), "' is under this customer ",
+                                                  "already: the chain of parents would loop"));
+    }
+    absl::StatusOr<v1::Customer> up =
+        runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, next);
+    if (up.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
+    RETURN_IF_ERROR(up.status());
+    parent = *std::move(up);
+  }
+  return core::FieldError(field, absl::StrCat("the chain of parents above it is longer than ",
+                                              kMaxDepth, " customers"));
 }
 
 bus::EventMeta CustomerMasterService::EventMetaFor(const v1::Customer& customer,

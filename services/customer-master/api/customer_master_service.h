@@ -127,6 +127,10 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // are not checked again.
   absl::Status CheckReferences(const v1::CustomerProfile& profile, absl::string_view self_id,
                                const v1::CustomerProfile* before) const;
+  // INVALID_ARGUMENT on `field` if customer `self_id` is among the parents
+  // of `parent` (pharmacy or distributor parent_id, followed upwards).
+  absl::Status CheckNoParentCycle(const std::string& field, v1::Customer parent,
+                                  absl::string_view self_id) const;
   absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
   absl::Status Import(grpc::ServerContext* context,
                       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
