@@ -879,6 +879,7 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
                                           const std::string& actor, v1::Customer* response) {
   RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
   if (request.survivor_id().empty()) return core::FieldError("survivor_id", "must be set");
+  RETURN_IF_ERROR(ValidateMergedIdCount(request));
   std::vector<std::string> ids(request.merged_ids().begin(), request.merged_ids().end());
   ids.push_back(request.survivor_id());
   // Customers that name a merged one are re-pointed at the survivor: they

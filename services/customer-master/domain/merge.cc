@@ -43,11 +43,16 @@ void Copy(const v1::CustomerProfile& from, const FieldDescriptor* f, v1::Custome
 bool MergeableField(const FieldDescriptor* f) { return f->name() != "kind"; }
 }  // namespace
 
-absl::Status ValidateMerge(const v1::MergeCustomersRequest& r, const v1::Customer& survivor,
-                           const std::vector<v1::Customer>& merged) {
+absl::Status ValidateMergedIdCount(const v1::MergeCustomersRequest& r) {
   if (r.merged_ids_size() == 0 || r.merged_ids_size() > kMaxMergedPerRequest) {
     return core::FieldError("merged_ids", absl::StrCat("give 1 to ", kMaxMergedPerRequest, " ids"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateMerge(const v1::MergeCustomersRequest& r, const v1::Customer& survivor,
+                           const std::vector<v1::Customer>& merged) {
+  RETURN_IF_ERROR(ValidateMergedIdCount(r));
   if (absl::StripAsciiWhitespace(r.reason()).empty()) {
     return core::FieldError("reason", "say why these records are the same customer");
   }

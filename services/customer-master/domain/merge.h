@@ -18,6 +18,10 @@ inline constexpr int kMaxMergedPerRequest = 20;
 // Request rules and the records' eligibility: survivor and merged records
 // active, of one kind, distinct; reason given; field rules name profile
 // fields. Errors name the field (merged_ids[i], field_rules[...]).
+// INVALID_ARGUMENT on merged_ids unless it holds 1 to kMaxMergedPerRequest
+// ids; checked before anything is read for them.
+absl::Status ValidateMergedIdCount(const v1::MergeCustomersRequest& request);
+
 absl::Status ValidateMerge(const v1::MergeCustomersRequest& request, const v1::Customer& survivor,
                            const std::vector<v1::Customer>& merged);
 

@@ -1,5 +1,6 @@
 #include "domain/merge.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
 
@@ -80,6 +81,23 @@ TEST(ValidateMerge, NamesWhatIsWrong) {
   r = Request({"i"});
   (*r.mutable_field_rules())["kind"] = v1::SURVIVORSHIP_RULE_MOST_RECENT;
   EXPECT_EQ(core::FieldOf(ValidateMerge(r, s, {Pharmacy("i", 1, "C", "", "")})), "field_rules[kind]");
+}
+
+}  // namespace
+}  // namespace pharmacrm::customer_master
+
+namespace pharmacrm::customer_master {
+namespace {
+
+TEST(ValidateMergedIdCount, OneToTwentyIds) {
+  v1::MergeCustomersRequest r;
+  EXPECT_EQ(core::FieldOf(ValidateMergedIdCount(r)), "merged_ids");
+  r.add_merged_ids("a");
+  EXPECT_TRUE(ValidateMergedIdCount(r).ok());
+  for (int i = 1; i < kMaxMergedPerRequest; ++i) r.add_merged_ids(absl::StrCat("m", i));
+  EXPECT_TRUE(ValidateMergedIdCount(r).ok());
+  r.add_merged_ids("one too many");
+  EXPECT_EQ(core::FieldOf(ValidateMergedIdCount(r)), "merged_ids");
 }
 
 }  // namespace
