@@ -1385,10 +1385,7 @@ absl::Status CustomerMasterService::LoadIndex() {
         }
         index_.Upsert(c);
         if (!built) {
-          for (const CustomerReference& ref : ReferencesOf(c.mutable_profile())) {
-            referrers.Put(store::Family::kState,
-                          store::KeyBuilder(kReferrer).String(*ref.id).String(c.id()).key(), "");
-          }
+          PutReferrerKeys(referrers, c.id(), c.mutable_profile());
           if (referrers.Mark().ops >= 10000) {
             parse = host_.store().Write(std::move(referrers));
             referrers = store::Batch();
@@ -1468,11 +1465,16 @@ std::string CustomerMasterService::PutVersion(
             VersionRecord(version, serialized));
   // So that a merge of a customer this one names can re-point it.
   v1::CustomerProfile profile = customer.profile();
-  for (const CustomerReference& ref : ReferencesOf(&profile)) {
-    batch.Put(store::Family::kState,
-              store::KeyBuilder(kReferrer).String(*ref.id).String(customer.id()).key(), "");
-  }
+  PutReferrerKeys(batch, customer.id(), &profile);
   return serialized;
+}
+
+void CustomerMasterService::PutReferrerKeys(store::Batch& batch, const std::string& id,
+                                            v1::CustomerProfile* profile) {
+  for (const CustomerReference& ref : ReferencesOf(profile)) {
+    batch.Put(store::Family::kState, store::KeyBuilder(kReferrer).String(*ref.id).String(id).key(),
+              "");
+  }
 }
 
 absl::StatusOr<std::vector<std::string>> CustomerMasterService::Referrers(

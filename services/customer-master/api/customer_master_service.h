@@ -161,6 +161,10 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                          std::vector<v1::FieldChange> changes, const std::string& actor,
                          const std::string& reason, const std::string& request_id,
                          const std::map<std::string, std::string>* field_sources = nullptr);
+  // The kReferrer keys of customer `id`'s references (`profile` is only
+  // read; ReferencesOf takes it mutable).
+  static void PutReferrerKeys(store::Batch& batch, const std::string& id,
+                              v1::CustomerProfile* profile);
   // Ids of the customers whose profile named `target` in a reference in
   // some version (kReferrer): candidates to check, not a promise.
   absl::StatusOr<std::vector<std::string>> Referrers(absl::string_view target) const;

@@ -34,20 +34,28 @@ v1::Customer Make(const std::string& id, const std::string& name,
   return c;
 }
 
-std::vector<std::string> Find(const CustomerIndex& index, const std::string& query,
-                              v1::SearchCustomersRequest request = {}, size_t max = 100) {
+// Every page of `query`, page after page, in the order given.
+std::vector<std::string> AllPages(const CustomerIndex& index, const std::string& query,
+                                  v1::SearchCustomersRequest request, size_t max) {
   request.set_query(query);
   auto parsed = ParseSearchQuery(query);
   EXPECT_TRUE(parsed.ok()) << parsed.status();
-  request.set_page_size(1000);
   std::vector<std::string> ids;
-  do {  // Every page.
+  do {
     auto found = index.Search(*parsed, request, max);
     EXPECT_TRUE(found.ok()) << found.status();
     if (!found.ok()) break;
     ids.insert(ids.end(), found->page.ids.begin(), found->page.ids.end());
     request.set_page_token(found->page.next_page_token);
   } while (!request.page_token().empty());
+  return ids;
+}
+
+// Every match of `query`, sorted by id.
+std::vector<std::string> Find(const CustomerIndex& index, const std::string& query,
+                              v1::SearchCustomersRequest request = {}, size_t max = 100) {
+  request.set_page_size(1000);
+  std::vector<std::string> ids = AllPages(index, query, std::move(request), max);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -174,23 +182,6 @@ TEST(CustomerIndex, ShortListsAreReadWholeAndSayIfTruncated) {
   bool truncated = false;
   EXPECT_EQ(index.IdsInRegion(v1::CUSTOMER_KIND_HOSPITAL, "", "", 5, &truncated).size(), 5u);
   EXPECT_TRUE(truncated);
-}
-
-// Every page of `query`, page after page, in the order given.
-std::vector<std::string> AllPages(const CustomerIndex& index, const std::string& query,
-                                  v1::SearchCustomersRequest request, size_t max) {
-  request.set_query(query);
-  auto parsed = ParseSearchQuery(query);
-  EXPECT_TRUE(parsed.ok());
-  std::vector<std::string> ids;
-  do {
-    auto found = index.Search(*parsed, request, max);
-    EXPECT_TRUE(found.ok()) << found.status();
-    if (!found.ok()) break;
-    ids.insert(ids.end(), found->page.ids.begin(), found->page.ids.end());
-    request.set_page_token(found->page.next_page_token);
-  } while (!request.page_token().empty());
-  return ids;
 }
 
 // Long posting lists are read in sort-key order and only as far as needed:
