@@ -26,6 +26,7 @@
 #include "pharmacrm/core/hash.h"
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/payload.h"
+#include "pharmacrm/core/serial_worker.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/runtime/projection.h"
@@ -196,6 +197,7 @@ grpc::Status CustomerMasterService::ImportCustomers(
 
 namespace {
 constexpr size_t kImportBatchRows = 500;
+constexpr size_t kBatchesCommitting = 2;
 constexpr int kMaxReportedErrors = 1000;
 constexpr int kMaxReportedIds = 10000;
 
@@ -427,6 +429,10 @@ absl::Status CustomerMasterService::Import(
     }
     errors.clear();
   };
+  // Batches are written one at a time, in order, at most kBatchesCommitting
+  // checked ones waiting. Declared before the reader: on an early return the
+  // reader stops first, then what was checked is written.
+  core::SerialWorker committer(kBatchesCommitting);
   auto process = [&]() -> absl::Status {
     store::Batch batch;
     std::vector<v1::Customer> registered;
@@ -529,10 +535,6 @@ absl::Status CustomerMasterService::Import(
       progress.set_accepted(progress.accepted() + 1);
     }
     rows.clear();
-    if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
-    for (const auto& c : registered) index_.Upsert(c);
-    double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
-    progress.set_rows_per_second(progress.rows_read() / seconds);
     // The counts only: the errors and ids go in the final summary (copying
     // them per batch cost more than the batch).
     v1::ImportProgress update;
@@ -540,10 +542,19 @@ absl::Status CustomerMasterService::Import(
     update.set_accepted(progress.accepted());
     update.set_rejected(progress.rejected());
     update.set_duplicates(progress.duplicates());
-    update.set_rows_per_second(progress.rows_per_second());
     update.set_imported_ids_truncated(progress.imported_ids_truncated());
-    stream->Write(update);
-    return absl::OkStatus();
+    // Written and indexed on the committer's thread while this one checks
+    // the next batch; the progress is sent once the batch is written.
+    return committer.Submit([this, stream, start, batch = std::move(batch),
+                             registered = std::move(registered),
+                             update = std::move(update)]() mutable -> absl::Status {
+      if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
+      for (const auto& c : registered) index_.Upsert(c);
+      double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
+      update.set_rows_per_second(update.rows_read() / seconds);
+      stream->Write(update);
+      return absl::OkStatus();
+    });
   };
   // The stream is read and parsed on a thread of its own, a few batches
   // ahead of this one, which checks, writes and indexes them: parsing and
@@ -572,6 +583,7 @@ absl::Status CustomerMasterService::Import(
     }
     if (parsed.last) break;
   }
+  RETURN_IF_ERROR(committer.Finish());
   std::sort(progress.mutable_errors()->begin(), progress.mutable_errors()->end(),
             [](const auto& a, const auto& b) { return a.line() < b.line(); });
   progress.set_done(true);
