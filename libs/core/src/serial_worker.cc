@@ -1,12 +1,20 @@
 #include "pharmacrm/core/serial_worker.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <utility>
 
 namespace pharmacrm::core {
 
-SerialWorker::SerialWorker(size_t max_waiting)
-    : max_waiting_(std::max<size_t>(max_waiting, 1)), thread_([this] { Run(); }) {}
+void SetCurrentThreadName(const std::string& name) {
+  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+}
+
+SerialWorker::SerialWorker(std::string name, size_t max_waiting)
+    : name_(std::move(name)),
+      max_waiting_(std::max<size_t>(max_waiting, 1)),
+      thread_([this] { Run(); }) {}
 
 SerialWorker::~SerialWorker() {
   {
@@ -35,6 +43,7 @@ absl::Status SerialWorker::Finish() {
 }
 
 void SerialWorker::Run() {
+  SetCurrentThreadName(name_);
   while (true) {
     Task task;
     {

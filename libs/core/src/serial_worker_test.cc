@@ -1,5 +1,7 @@
 #include "pharmacrm/core/serial_worker.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <string>
 #include <thread>
@@ -15,7 +17,7 @@ TEST(SerialWorkerTest, RunsTasksOneAtATimeInTheOrderSubmitted) {
   std::vector<int> ran;  // Written by the worker only, read after Finish.
   std::atomic<int> running = 0;
   std::atomic<bool> overlapped = false;
-  SerialWorker worker(2);
+  SerialWorker worker("test-worker", 2);
   for (int i = 0; i < 100; ++i) {
     ASSERT_TRUE(worker
                     .Submit([&, i]() -> absl::Status {
@@ -32,10 +34,25 @@ TEST(SerialWorkerTest, RunsTasksOneAtATimeInTheOrderSubmitted) {
   EXPECT_FALSE(overlapped);
 }
 
+TEST(SerialWorkerTest, NamesItsThread) {
+  SerialWorker worker("import-write-and-more", 1);
+  std::string name;
+  ASSERT_TRUE(worker
+                  .Submit([&]() -> absl::Status {
+                    char buffer[32] = {};
+                    pthread_getname_np(pthread_self(), buffer, sizeof(buffer));
+                    name = buffer;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(worker.Finish().ok());
+  EXPECT_EQ(name, "import-write-an");  // Linux keeps 15 bytes.
+}
+
 TEST(SerialWorkerTest, SubmitWaitsWhileTheQueueIsFull) {
   absl::Notification release;
   std::atomic<int> done = 0;
-  SerialWorker worker(1);
+  SerialWorker worker("test-worker", 1);
   auto blocked = [&]() -> absl::Status {
     release.WaitForNotification();
     ++done;
@@ -61,7 +78,7 @@ TEST(SerialWorkerTest, SubmitWaitsWhileTheQueueIsFull) {
 TEST(SerialWorkerTest, AFailureDropsTheTasksAfterItAndIsReturned) {
   absl::Notification release;
   std::vector<std::string> ran;
-  SerialWorker worker(10);
+  SerialWorker worker("test-worker", 10);
   ASSERT_TRUE(worker
                   .Submit([&]() -> absl::Status {
                     release.WaitForNotification();
@@ -93,7 +110,7 @@ TEST(SerialWorkerTest, AFailureDropsTheTasksAfterItAndIsReturned) {
 TEST(SerialWorkerTest, DestroyingRunsWhatIsQueued) {
   std::atomic<int> done = 0;
   {
-    SerialWorker worker(8);
+    SerialWorker worker("test-worker", 8);
     for (int i = 0; i < 8; ++i) {
       ASSERT_TRUE(worker
                       .Submit([&]() -> absl::Status {

@@ -318,6 +318,7 @@ class ImportReader {
   void Run(grpc::ServerContext& context,
            grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>& stream, RowParser& parser,
            v1::ImportChunk& chunk) {
+    core::SetCurrentThreadName("cm-import-read");
     Batch batch;
     core::Fingerprinter fingerprint(static_cast<uint64_t>(chunk.format()));
     uint64_t fingerprint_bytes = 0;
@@ -429,10 +430,13 @@ absl::Status CustomerMasterService::Import(
     }
     errors.clear();
   };
-  // Batches are written one at a time, in order, at most kBatchesCommitting
-  // checked ones waiting. Declared before the reader: on an early return the
-  // reader stops first, then what was checked is written.
-  core::SerialWorker committer(kBatchesCommitting);
+  // The stages after the check, each on a thread of its own: batches are
+  // written one at a time, in order, and then indexed, at most
+  // kBatchesCommitting waiting for each. Declared before the reader: on an
+  // early return the reader stops first, then what was checked is written
+  // and indexed.
+  core::SerialWorker indexer("cm-import-index", kBatchesCommitting);
+  core::SerialWorker committer("cm-import-write", kBatchesCommitting);
   auto process = [&]() -> absl::Status {
     store::Batch batch;
     std::vector<v1::Customer> registered;
@@ -543,17 +547,20 @@ absl::Status CustomerMasterService::Import(
     update.set_rejected(progress.rejected());
     update.set_duplicates(progress.duplicates());
     update.set_imported_ids_truncated(progress.imported_ids_truncated());
-    // Written and indexed on the committer's thread while this one checks
-    // the next batch; the progress is sent once the batch is written.
-    return committer.Submit([this, stream, start, batch = std::move(batch),
+    // Written on the committer's thread and then indexed on the indexer's
+    // while this one checks the next batch; the progress is sent once the
+    // batch is written.
+    return committer.Submit([this, stream, start, &indexer, batch = std::move(batch),
                              registered = std::move(registered),
                              update = std::move(update)]() mutable -> absl::Status {
       if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
-      for (const auto& c : registered) index_.Upsert(c);
       double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
       update.set_rows_per_second(update.rows_read() / seconds);
       stream->Write(update);
-      return absl::OkStatus();
+      return indexer.Submit([this, registered = std::move(registered)]() -> absl::Status {
+        for (const auto& c : registered) index_.Upsert(c);
+        return absl::OkStatus();
+      });
     });
   };
   // The stream is read and parsed on a thread of its own, a few batches
@@ -584,6 +591,7 @@ absl::Status CustomerMasterService::Import(
     if (parsed.last) break;
   }
   RETURN_IF_ERROR(committer.Finish());
+  RETURN_IF_ERROR(indexer.Finish());
   std::sort(progress.mutable_errors()->begin(), progress.mutable_errors()->end(),
             [](const auto& a, const auto& b) { return a.line() < b.line(); });
   progress.set_done(true);

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -10,6 +11,10 @@
 #include "absl/synchronization/mutex.h"
 
 namespace pharmacrm::core {
+
+// Names the calling thread as `top -H`, `ps -L` and perf show it (the first
+// 15 bytes; Linux allows no more).
+void SetCurrentThreadName(const std::string& name);
 
 // Runs tasks one at a time, in the order they were submitted, on a thread of
 // its own: the next stage of a pipeline (an import checks a batch while the
@@ -20,7 +25,8 @@ class SerialWorker {
  public:
   using Task = absl::AnyInvocable<absl::Status() &&>;
 
-  explicit SerialWorker(size_t max_waiting);
+  // `name` names its thread (SetCurrentThreadName).
+  SerialWorker(std::string name, size_t max_waiting);
   // Runs what is queued (unless a task failed), then stops.
   ~SerialWorker();
   SerialWorker(const SerialWorker&) = delete;
@@ -36,6 +42,7 @@ class SerialWorker {
  private:
   void Run();
 
+  const std::string name_;
   const size_t max_waiting_;
   absl::Mutex mu_;
   std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
