@@ -179,8 +179,22 @@ absl::StatusOr<std::vector<std::optional<std::string>>> Store::MultiGet(
 }
 
 absl::Status Store::Write(Batch batch) {
+  // The operations go into the memtables in key order: RocksDB's skip list
+  // starts each insert from where the one before it ended, so neighbouring
+  // keys in a row cost a few comparisons each instead of a search from the
+  // top (an import batch interleaves customer, version, referrer and
+  // external-id keys row by row). The sort is stable, so of two writes of
+  // one key the later still wins; the batch is applied atomically either
+  // way.
+  std::vector<const Batch::Op*> ordered;
+  ordered.reserve(batch.ops_.size());
+  for (const auto& op : batch.ops_) ordered.push_back(&op);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const Batch::Op* a, const Batch::Op* b) {
+    return a->family != b->family ? a->family < b->family : a->key < b->key;
+  });
   rocksdb::WriteBatch wb;
-  for (const auto& op : batch.ops_) {
+  for (const Batch::Op* op_ptr : ordered) {
+    const Batch::Op& op = *op_ptr;
     rocksdb::Slice key(op.key);
     rocksdb::Status s = op.value ? wb.Put(Handle(op.family), key, *op.value)
                                  : wb.Delete(Handle(op.family), key);

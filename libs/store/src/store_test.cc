@@ -138,6 +138,32 @@ TEST(Batch, PendingSeesTheLastChangeAndRollbackDropsLaterOnes) {
   EXPECT_FALSE(b.Pending(Family::kState, "k")->has_value());
 }
 
+// Store::Write puts a batch's operations in key order: the later of two
+// writes of one key must still win, whatever keys lie between them.
+TEST_F(StoreTest, TheLaterOfTwoWritesOfAKeyInOneBatchWins) {
+  auto store = Open();
+  Batch b;
+  b.Put(Family::kState, "m", "first");
+  b.Put(Family::kState, "z", "z1");
+  b.Put(Family::kState, "a", "a1");
+  b.Put(Family::kState, "m", "second");  // Overwrites "first".
+  b.Delete(Family::kState, "a");          // Deletes "a1".
+  b.Put(Family::kState, "d", "d1");
+  b.Delete(Family::kState, "d");
+  b.Put(Family::kState, "d", "d2");  // Written again after its delete.
+  b.Put(Family::kInbox, "m", "other family");
+  ASSERT_TRUE(store->Write(std::move(b)).ok());
+  for (int round = 0; round < 2; ++round) {  // From the memtable, then a reopen.
+    EXPECT_EQ(*store->Get(Family::kState, "m"), "second");
+    EXPECT_EQ(*store->Get(Family::kState, "z"), "z1");
+    EXPECT_FALSE(store->Get(Family::kState, "a")->has_value());
+    EXPECT_EQ(*store->Get(Family::kState, "d"), "d2");
+    EXPECT_EQ(*store->Get(Family::kInbox, "m"), "other family");
+    store.reset();
+    store = Open();
+  }
+}
+
 TEST_F(StoreTest, ScanPrefixStopsAtPrefixEnd) {
   auto store = Open();
   Batch b;
