@@ -192,7 +192,20 @@ absl::Status Store::Write(Batch batch) {
   std::stable_sort(ordered.begin(), ordered.end(), [](const Batch::Op* a, const Batch::Op* b) {
     return a->family != b->family ? a->family < b->family : a->key < b->key;
   });
-  rocksdb::WriteBatch wb;
+  std::vector<std::string> outbox_values;
+  outbox_values.reserve(batch.outbox_.size());
+  for (const auto& record : batch.outbox_) outbox_values.push_back(record.SerializeAsString());
+  // The batch's buffer is sized once: grown record by record, an import
+  // batch of a few MB was copied over and over.
+  constexpr size_t kHeaderBytes = 12;     // Sequence number and count.
+  constexpr size_t kPerRecordBytes = 16;  // Tag, family id and two lengths, at most.
+  size_t bytes = kHeaderBytes;
+  for (const auto& op : batch.ops_) {
+    bytes += kPerRecordBytes + op.key.size() + (op.value ? op.value->size() : 0);
+  }
+  const size_t outbox_key_bytes = OutboxKey(0).size();
+  for (const auto& value : outbox_values) bytes += kPerRecordBytes + outbox_key_bytes + value.size();
+  rocksdb::WriteBatch wb(bytes);
   for (const Batch::Op* op_ptr : ordered) {
     const Batch::Op& op = *op_ptr;
     rocksdb::Slice key(op.key);
@@ -202,11 +215,11 @@ absl::Status Store::Write(Batch batch) {
   }
   std::vector<OutboxEntry> entries;
   entries.reserve(batch.outbox_.size());
-  for (auto& record : batch.outbox_) {
+  for (size_t i = 0; i < batch.outbox_.size(); ++i) {
     uint64_t seq = next_outbox_seq_.fetch_add(1);
-    rocksdb::Status s = wb.Put(Handle(Family::kOutbox), OutboxKey(seq), record.SerializeAsString());
+    rocksdb::Status s = wb.Put(Handle(Family::kOutbox), OutboxKey(seq), outbox_values[i]);
     if (!s.ok()) return FromRocks(s, "batch");
-    entries.push_back({seq, std::move(record)});
+    entries.push_back({seq, std::move(batch.outbox_[i])});
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync_writes_ && batch.sync_;
