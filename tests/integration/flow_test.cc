@@ -14,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "librdkafka/rdkafkacpp.h"
 #include "pharmacrm/http/server.h"
@@ -441,6 +442,139 @@ TEST_F(FlowTest, DeactivatedCustomerLeavesSearchKeepsHistoryAndIsPublished) {
   })) << visit.status << " " << visit.body;
   EXPECT_NE(visit.body.find("FAILED_PRECONDITION"), std::string::npos) << visit.body;
   EXPECT_NE(visit.body.find("customer_id"), std::string::npos) << visit.body;
+}
+
+TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanwhile) {
+  std::string kept =
+      Register("react-h1", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"复开测试医院",)"
+                           R"("province":"湖北省","city":"武汉市"})");
+  std::string dupe =
+      Register("react-h2", R"({"kind":"CUSTOMER_KIND_HOSPITAL","name":"复开测试医院分院",)"
+                           R"("province":"湖北省","city":"武汉市"})");
+  std::string doctor =
+      Register("react-d", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"复职医生",)",
+                                       R"("hospital_id":")", dupe, R"("})"));
+  auto post = [&](const std::string& id, const std::string& verb, const std::string& body) {
+    return Http("POST", absl::StrCat("/api/v1/customers/", id, "/", verb), body);
+  };
+  auto profile = [&](const std::string& id) {
+    v1::Customer c;
+    EXPECT_TRUE(JsonStringToMessage(
+                    Http("GET", absl::StrCat("/api/v1/customers/", id, "/profile")).body, &c)
+                    .ok());
+    return c;
+  };
+  // An active customer cannot be reactivated.
+  http::Response active = post(doctor, "reactivate",
+                               R"({"request_id":"react-0","expected_version":1,"reason":"误操作"})");
+  EXPECT_EQ(active.status, 400) << active.body;
+  EXPECT_NE(active.body.find("FAILED_PRECONDITION"), std::string::npos) << active.body;
+  EXPECT_NE(active.body.find("is already active"), std::string::npos) << active.body;
+  ASSERT_EQ(post(doctor, "deactivate",
+                 R"({"request_id":"react-1","expected_version":1,"reason":"离职"})")
+                .status,
+            200);
+  // Once sales-pipeline has seen the deactivation, visits are refused.
+  http::Response visit;
+  int attempt = 0;
+  auto try_visit = [&] {
+    visit = Http("POST", "/api/v1/visits",
+                 absl::StrCat(R"({"request_id":"react-visit-)", ++attempt, R"(","customer_id":")",
+                              doctor, R"(","rep_id":"rep-1"})"));
+  };
+  ASSERT_TRUE(WaitUntil([&] {
+    try_visit();
+    return visit.status == 400;
+  })) << visit.status << " " << visit.body;
+  // While the doctor is inactive its hospital is merged: inactive customers'
+  // references are not re-pointed by the merge.
+  ASSERT_EQ(post(kept, "merge",
+                 absl::StrCat(R"({"request_id":"react-merge","merged_ids":[")", dupe,
+                              R"("],"reason":"同一医院"})"))
+                .status,
+            200);
+  EXPECT_EQ(profile(doctor).profile().hospital_id(), dupe);
+
+  // Bad input changes nothing: each case names its field.
+  struct Bad {
+    std::string id;
+    std::string body;
+    int status;
+    std::string expected;
+  };
+  for (const Bad& bad : std::vector<Bad>{
+           {doctor, R"({"request_id":"react-2","expected_version":2})", 400, R"("field":"reason")"},
+           {doctor, R"({"request_id":"react-3","expected_version":0,"reason":"返岗"})", 400,
+            R"("field":"expected_version")"},
+           {doctor, R"({"request_id":"react-4","expected_version":1,"reason":"返岗"})", 409,
+            "expected_version"},
+           {doctor, R"({"request_id":"react-5","expected_version":"two","reason":"返岗"})", 400,
+            "expected_version"},
+           {"no-such-id", R"({"request_id":"react-6","expected_version":1,"reason":"返岗"})", 404,
+            R"("field":"customer_id")"},
+           {dupe, R"({"request_id":"react-7","expected_version":2,"reason":"返岗"})", 400,
+            "UnmergeCustomer"},
+       }) {
+    http::Response r = post(bad.id, "reactivate", bad.body);
+    EXPECT_EQ(r.status, bad.status) << bad.body << " -> " << r.body;
+    EXPECT_NE(r.body.find(bad.expected), std::string::npos) << bad.body << " -> " << r.body;
+  }
+  EXPECT_EQ(profile(doctor).version(), 2);
+  EXPECT_EQ(profile(doctor).status(), v1::CUSTOMER_STATUS_INACTIVE);
+
+  http::Response r = post(doctor, "reactivate",
+                          R"({"request_id":"react-8","expected_version":2,"reason":"返岗"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  v1::Customer back = profile(doctor);
+  EXPECT_EQ(back.status(), v1::CUSTOMER_STATUS_ACTIVE);
+  EXPECT_EQ(back.version(), 3);
+  EXPECT_EQ(back.profile().hospital_id(), kept);  // Follows the merge.
+  // The same request again answers the same, and adds nothing.
+  http::Response again = post(doctor, "reactivate",
+                              R"({"request_id":"react-8","expected_version":2,"reason":"返岗"})");
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(profile(doctor).version(), 3);
+
+  v1::CustomerHistory history;
+  ASSERT_TRUE(
+      JsonStringToMessage(Http("GET", absl::StrCat("/api/v1/customers/", doctor, "/history")).body,
+                          &history)
+          .ok());
+  ASSERT_EQ(history.versions_size(), 3);
+  const v1::CustomerVersion& v3 = history.versions(2);
+  EXPECT_EQ(v3.reason(), "返岗");
+  std::vector<std::string> changes;
+  for (const auto& c : v3.changes()) {
+    changes.push_back(absl::StrCat(c.field(), ": ", c.old_value(), " -> ", c.new_value()));
+  }
+  EXPECT_THAT(changes, testing::ElementsAre(
+                           "status: CUSTOMER_STATUS_INACTIVE -> CUSTOMER_STATUS_ACTIVE",
+                           absl::StrCat("hospital_id: ", dupe, " -> ", kept)));
+  // Back in search, and a consumer sees the event.
+  ASSERT_TRUE(WaitUntil([&] {
+    v1::SearchCustomersResponse found;
+    return JsonStringToMessage(Http("GET", "/api/v1/customers?query=fuzhi").body, &found).ok() &&
+           found.total_size() == 1 && found.customers(0).id() == doctor;
+  }));
+  EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+    v1::CustomerReactivated a;
+    return e.customer_id() == doctor && e.payload().UnpackTo(&a) && a.reason() == "返岗" &&
+           a.customer().profile().hospital_id() == kept && a.changes_size() == 2;
+  }));
+  // Once sales-pipeline has seen it, visits to the doctor are accepted again.
+  ASSERT_TRUE(WaitUntil([&] {
+    try_visit();
+    return visit.status == 201;
+  })) << visit.status << " " << visit.body;
+  // The doctor is listed under the hospital it now names, so a later merge
+  // of that hospital re-points it again.
+  std::vector<std::string> referring;
+  v1::ListReferringCustomersResponse named;
+  ASSERT_TRUE(JsonStringToMessage(
+                  Http("GET", absl::StrCat("/api/v1/customers/", kept, "/referring")).body, &named)
+                  .ok());
+  for (const auto& c : named.customers()) referring.push_back(c.customer().id());
+  EXPECT_THAT(referring, testing::Contains(doctor));
 }
 
 // Runs the pharmacrm command-line tool; returns its stdout and exit code.

@@ -129,6 +129,13 @@ grpc::Status CustomerMasterService::DeactivateCustomer(grpc::ServerContext* cont
                         [&] { return Deactivate(*request, rpc::ActorOf(*context), response); });
 }
 
+grpc::Status CustomerMasterService::ReactivateCustomer(grpc::ServerContext* context,
+                                                       const v1::ReactivateCustomerRequest* request,
+                                                       v1::Customer* response) {
+  return rpc::HandleRpc("CustomerMaster/ReactivateCustomer", context,
+                        [&] { return Reactivate(*request, rpc::ActorOf(*context), response); });
+}
+
 grpc::Status CustomerMasterService::GetCustomer(grpc::ServerContext* context,
                                                 const v1::GetCustomerRequest* request,
                                                 v1::Customer* response) {
@@ -1705,6 +1712,80 @@ absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerReque
         v1::CustomerDeactivated event;
         *event.mutable_customer() = customer;
         event.set_reason(request.reason());
+        batch.AppendOutbox(Event(customer, event, request.request_id(), actor));
+        *response = std::move(customer);
+        return absl::OkStatus();
+      });
+  if (status.ok()) index_.Upsert(*response);
+  return status;
+}
+
+namespace {
+// A chain of survivors (A merged into B, B later into C) is followed at
+// most this far.
+constexpr int kMaxMergeHops = 16;
+}  // namespace
+
+absl::Status CustomerMasterService::RepointToSurvivors(v1::CustomerProfile* profile) const {
+  for (const CustomerReference& ref : ReferencesOf(profile)) {
+    std::string target = *ref.id;
+    for (int hop = 0; hop < kMaxMergeHops; ++hop) {
+      absl::StatusOr<v1::Customer> c =
+          runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, target);
+      if (c.status().code() == absl::StatusCode::kNotFound) break;
+      RETURN_IF_ERROR(c.status());
+      if (c->status() != v1::CUSTOMER_STATUS_MERGED || c->merged_into().empty()) break;
+      target = c->merged_into();
+    }
+    *ref.id = std::move(target);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CustomerMasterService::Reactivate(const v1::ReactivateCustomerRequest& request,
+                                               const std::string& actor, v1::Customer* response) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
+  if (request.customer_id().empty()) return core::FieldError("customer_id", "must be set");
+  if (request.expected_version() < 1) {
+    return core::FieldError("expected_version", "must be the version last read (>= 1)");
+  }
+  if (absl::StripAsciiWhitespace(request.reason()).empty()) {
+    return core::FieldError("reason", "say why the customer is reactivated");
+  }
+  if (request.reason().size() > 500) return core::FieldError("reason", "longer than 500 bytes");
+  absl::MutexLock lock(&locks_.For(request.customer_id()));
+  absl::Status status = runtime::ExecuteOnce(
+      host_.store(), "ReactivateCustomer", request.request_id(), request, response,
+      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
+        RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
+        if (customer.status() == v1::CUSTOMER_STATUS_MERGED) {
+          return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
+                                   absl::StrCat("was merged into '", customer.merged_into(),
+                                                "': UnmergeCustomer on it restores this record"));
+        }
+        if (IsActive(customer)) {
+          return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
+                                   "is already active");
+        }
+        const v1::CustomerProfile before = customer.profile();
+        RETURN_IF_ERROR(RepointToSurvivors(customer.mutable_profile()));
+        std::vector<v1::FieldChange> changes;
+        v1::FieldChange& change = changes.emplace_back();
+        change.set_field("status");
+        change.set_old_value(v1::CustomerStatus_Name(customer.status()));
+        change.set_new_value("CUSTOMER_STATUS_ACTIVE");
+        for (v1::FieldChange& c : ProfileDiff(before, customer.profile())) {
+          changes.push_back(std::move(c));
+        }
+        customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
+        customer.set_version(customer.version() + 1);
+        *customer.mutable_updated_at() = ToProto(host_.clock().Now());
+        PutVersion(batch, customer, changes, actor, request.reason(), request.request_id());
+        v1::CustomerReactivated event;
+        *event.mutable_customer() = customer;
+        event.set_reason(request.reason());
+        for (auto& c : changes) *event.add_changes() = std::move(c);
         batch.AppendOutbox(Event(customer, event, request.request_id(), actor));
         *response = std::move(customer);
         return absl::OkStatus();

@@ -62,6 +62,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status DeactivateCustomer(grpc::ServerContext* context,
                                   const v1::DeactivateCustomerRequest* request,
                                   v1::Customer* response) override;
+  grpc::Status ReactivateCustomer(grpc::ServerContext* context,
+                                  const v1::ReactivateCustomerRequest* request,
+                                  v1::Customer* response) override;
   grpc::Status GetCustomer(grpc::ServerContext* context, const v1::GetCustomerRequest* request,
                            v1::Customer* response) override;
   grpc::Status GetCustomerHistory(grpc::ServerContext* context,
@@ -119,6 +122,11 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                       v1::Customer* response);
   absl::Status Deactivate(const v1::DeactivateCustomerRequest& request, const std::string& actor,
                           v1::Customer* response);
+  absl::Status Reactivate(const v1::ReactivateCustomerRequest& request, const std::string& actor,
+                          v1::Customer* response);
+  // Points each reference of `profile` that names a merged customer at the
+  // end of its chain of survivors (at most kMaxMergeHops).
+  absl::Status RepointToSurvivors(v1::CustomerProfile* profile) const;
   // NOT_FOUND naming `field` if absent.
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
   // Every reference of `profile` (domain/references.h) names an active

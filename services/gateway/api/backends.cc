@@ -128,6 +128,12 @@ absl::StatusOr<v1::Customer> Backends::DeactivateCustomer(
                command_deadline_);
 }
 
+absl::StatusOr<v1::Customer> Backends::ReactivateCustomer(
+    const v1::ReactivateCustomerRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ReactivateCustomer, request,
+               command_deadline_);
+}
+
 absl::StatusOr<v1::Visit> Backends::LogVisit(const v1::LogVisitRequest& request) {
   return Unary(sales_pipeline_.get(), &v1::SalesPipeline::Stub::LogVisit, request,
                command_deadline_);

@@ -38,6 +38,7 @@ class Backends {
   absl::StatusOr<v1::Customer> RegisterCustomer(const v1::RegisterCustomerRequest& request);
   absl::StatusOr<v1::Customer> UpdateCustomer(const v1::UpdateCustomerRequest& request);
   absl::StatusOr<v1::Customer> DeactivateCustomer(const v1::DeactivateCustomerRequest& request);
+  absl::StatusOr<v1::Customer> ReactivateCustomer(const v1::ReactivateCustomerRequest& request);
   absl::StatusOr<v1::Visit> LogVisit(const v1::LogVisitRequest& request);
   absl::StatusOr<v1::Customer> GetCustomer(const v1::GetCustomerRequest& request);
   absl::StatusOr<v1::CustomerHistory> GetCustomerHistory(const v1::GetCustomerHistoryRequest& request);

@@ -258,6 +258,16 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
       request.set_customer_id(id);
       return Reply(policy, 200, backends.DeactivateCustomer(request));
     }
+    if (sub == "reactivate" && req.method == "POST") {
+      *route = "customers/{id}/reactivate";
+      v1::ReactivateCustomerRequest request;
+      if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+      if (!request.customer_id().empty() && request.customer_id() != id) {
+        return Error(core::FieldError("customer_id", "differs from the id in the path"));
+      }
+      request.set_customer_id(id);
+      return Reply(policy, 200, backends.ReactivateCustomer(request));
+    }
     if (sub == "completeness" && req.method == "GET") {
       *route = "customers/{id}/completeness";
       v1::GetCompletenessRequest request;

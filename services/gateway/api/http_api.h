@@ -11,6 +11,7 @@
 //   GET   /api/v1/customers/{id}/history -> CustomerHistory (who, when, why,
 //         old and new values of every change)
 //   POST  /api/v1/customers/{id}/deactivate  DeactivateCustomerRequest -> Customer
+//   POST  /api/v1/customers/{id}/reactivate  ReactivateCustomerRequest -> Customer
 //   GET   /api/v1/customers/{id}/duplicates?min_score=&limit= -> DuplicateCandidates
 //   POST  /api/v1/customers/{id}/merge    MergeCustomersRequest (survivor = id) -> Customer
 //   POST  /api/v1/customers/{id}/unmerge  UnmergeCustomerRequest (survivor = id) -> Customer

@@ -39,7 +39,7 @@ TEST(ProjectKnownCustomer, CorruptPayloadIsPoison) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(ProjectKnownCustomer, TheSurvivorOfAMergeOrUnmergeReplacesTheRecord) {
+TEST(ProjectKnownCustomer, TheSurvivorOfAMergeAndADeactivatedOrReactivatedRecordReplaceTheOneHeld) {
   v1::Customer current;
   current.set_id("c-1");
   current.set_version(1);
@@ -63,6 +63,25 @@ TEST(ProjectKnownCustomer, TheSurvivorOfAMergeOrUnmergeReplacesTheRecord) {
   r = ProjectKnownCustomer(env, **r);
   ASSERT_TRUE(r.ok() && r->has_value());
   EXPECT_EQ((*r)->status(), v1::CUSTOMER_STATUS_INACTIVE);
+
+  v1::CustomerReactivated reactivated;
+  reactivated.mutable_customer()->set_id("c-1");
+  reactivated.mutable_customer()->set_version(4);
+  reactivated.mutable_customer()->set_status(v1::CUSTOMER_STATUS_ACTIVE);
+  reactivated.mutable_customer()->mutable_profile()->set_hospital_id("h-survivor");
+  env.mutable_payload()->PackFrom(reactivated);
+  r = ProjectKnownCustomer(env, **r);
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ((*r)->status(), v1::CUSTOMER_STATUS_ACTIVE);
+  EXPECT_EQ((*r)->profile().hospital_id(), "h-survivor");
+  EXPECT_EQ((*r)->version(), 4);
+
+  // A reactivation without its customer's id is bad input, named.
+  reactivated.mutable_customer()->clear_id();
+  env.mutable_payload()->PackFrom(reactivated);
+  r = ProjectKnownCustomer(env, **r);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("payload.customer.id"), std::string::npos) << r.status();
 }
 
 }  // namespace

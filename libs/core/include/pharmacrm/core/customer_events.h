@@ -31,6 +31,9 @@ inline absl::StatusOr<std::optional<v1::Customer>> CustomerCarried(const v1::Eve
   } else if (PayloadIs<v1::CustomerDeactivated>(payload)) {
     ASSIGN_OR_RETURN(auto e, UnpackPayload<v1::CustomerDeactivated>(payload));
     customer = std::move(*e.mutable_customer());
+  } else if (PayloadIs<v1::CustomerReactivated>(payload)) {
+    ASSIGN_OR_RETURN(auto e, UnpackPayload<v1::CustomerReactivated>(payload));
+    customer = std::move(*e.mutable_customer());
   } else if (PayloadIs<v1::CustomersMerged>(payload)) {
     ASSIGN_OR_RETURN(auto e, UnpackPayload<v1::CustomersMerged>(payload));
     customer = std::move(*e.mutable_survivor());
