@@ -994,6 +994,63 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
       << loop.body;
   EXPECT_NE(loop.body.find("would loop"), std::string::npos) << loop.body;
   EXPECT_EQ(get(ids.at("REF-DIS-P")).version(), 1);
+
+  // A distributor's branches and the branches' parents must agree: a branch
+  // with another parent, a parent that lists the customer among its
+  // branches while another does, and a branch that is also the parent are
+  // refused, each naming the field; nothing is written.
+  const std::string group = ids.at("REF-DIS-P");
+  auto reg = [&](const std::string& request_id, const std::string& profile) {
+    return Http("POST", "/api/v1/customers",
+                absl::StrCat(R"({"request_id":")", request_id, R"(","profile":)", profile, "}"));
+  };
+  auto set_parent = [&](const std::string& request_id, const std::string& id, int64_t version,
+                        const std::string& parent_id) {
+    return Http("PATCH", "/api/v1/customers/" + id,
+                absl::StrCat(R"({"request_id":")", request_id, R"(","expected_version":)",
+                             version, R"(,"profile":{"distributor":{"parent_id":")", parent_id,
+                             R"("}},"update_mask":"distributor"})"));
+  };
+  http::Response rival = reg(
+      "ref-agree-1", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药对手",)",
+                                  R"("distributor":{"branch_ids":[")", branch, R"("]}})"));
+  EXPECT_EQ(rival.status, 400) << rival.body;
+  EXPECT_NE(rival.body.find("FAILED_PRECONDITION"), std::string::npos) << rival.body;
+  EXPECT_NE(rival.body.find(R"("field":"profile.distributor.branch_ids[0]")"), std::string::npos)
+      << rival.body;
+  EXPECT_NE(rival.body.find(absl::StrCat("has another parent, '", group, "'")), std::string::npos)
+      << rival.body;
+  http::Response made = reg("ref-agree-2",
+                            R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药新分部"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  v1::Customer fresh;
+  ASSERT_TRUE(JsonStringToMessage(made.body, &fresh).ok());
+  http::Response region = reg(
+      "ref-agree-3", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药区域",)",
+                                  R"("distributor":{"branch_ids":[")", fresh.id(), R"("]}})"));
+  ASSERT_EQ(region.status, 201) << region.body;  // The branch has no parent yet: agrees.
+  v1::Customer regional;
+  ASSERT_TRUE(JsonStringToMessage(region.body, &regional).ok());
+  http::Response other_parent = set_parent("ref-agree-4", fresh.id(), 1, group);
+  EXPECT_EQ(other_parent.status, 400) << other_parent.body;
+  EXPECT_NE(other_parent.body.find("FAILED_PRECONDITION"), std::string::npos) << other_parent.body;
+  EXPECT_NE(other_parent.body.find(R"("field":"profile.distributor.parent_id")"),
+            std::string::npos)
+      << other_parent.body;
+  EXPECT_NE(other_parent.body.find(regional.id()), std::string::npos) << other_parent.body;
+  EXPECT_EQ(get(fresh.id()).version(), 1);
+  http::Response agreed = set_parent("ref-agree-5", fresh.id(), 1, regional.id());
+  EXPECT_EQ(agreed.status, 200) << agreed.body;  // The one that lists it.
+  http::Response both = reg(
+      "ref-agree-6",
+      absl::StrCat(R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药双向",)",
+                   R"("distributor":{"parent_id":")", regional.id(), R"(","branch_ids":[")",
+                   regional.id(), R"("]}})"));
+  EXPECT_EQ(both.status, 400) << both.body;
+  EXPECT_NE(both.body.find("INVALID_ARGUMENT"), std::string::npos) << both.body;
+  EXPECT_NE(both.body.find(R"("field":"profile.distributor.branch_ids[0]")"), std::string::npos)
+      << both.body;
+  EXPECT_NE(both.body.find("is also its parent_id"), std::string::npos) << both.body;
 }
 
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {

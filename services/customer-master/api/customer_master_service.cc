@@ -1596,6 +1596,50 @@ absl::Status CustomerMasterService::CheckReferences(const v1::CustomerProfile& p
                              ref.field == "profile.distributor.parent_id")) {
       RETURN_IF_ERROR(CheckNoParentCycle(ref.field, target, self_id));
     }
+    if (absl::StartsWith(ref.field, "profile.distributor.branch_ids[")) {
+      RETURN_IF_ERROR(CheckBranchAgrees(ref.field, target, profile, self_id));
+    }
+    if (!self_id.empty() && ref.field == "profile.distributor.parent_id") {
+      RETURN_IF_ERROR(CheckNotBranchOfAnother(ref.field, *ref.id, self_id));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CustomerMasterService::CheckBranchAgrees(const std::string& field,
+                                                      const v1::Customer& branch,
+                                                      const v1::CustomerProfile& profile,
+                                                      absl::string_view self_id) const {
+  if (branch.id() == profile.distributor().parent_id()) {
+    return core::FieldError(field, absl::StrCat("'", branch.id(), "' is also its parent_id"));
+  }
+  const std::string& parent = branch.profile().distributor().parent_id();
+  if (!parent.empty() && parent != self_id) {
+    return core::FieldStatus(
+        absl::StatusCode::kFailedPrecondition, field,
+        absl::StrCat("'", branch.id(), "' has another parent, '", parent,
+                     "' (its profile.distributor.parent_id): change that first"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CustomerMasterService::CheckNotBranchOfAnother(const std::string& field,
+                                                            absl::string_view parent_id,
+                                                            absl::string_view self_id) const {
+  ASSIGN_OR_RETURN(std::vector<std::string> referrers, Referrers(self_id));
+  for (const std::string& id : referrers) {
+    if (id == parent_id || id == self_id) continue;
+    absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
+    if (c.status().code() == absl::StatusCode::kNotFound) continue;
+    RETURN_IF_ERROR(c.status());
+    if (!IsActive(*c)) continue;
+    const auto& branches = c->profile().distributor().branch_ids();
+    if (std::find(branches.begin(), branches.end(), self_id) != branches.end()) {
+      return core::FieldStatus(
+          absl::StatusCode::kFailedPrecondition, field,
+          absl::StrCat("this distributor is among the branch_ids of '", id,
+                       "': remove it there first, or make that its parent"));
+    }
   }
   return absl::OkStatus();
 }

@@ -135,6 +135,16 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // are not checked again.
   absl::Status CheckReferences(const v1::CustomerProfile& profile, absl::string_view self_id,
                                const v1::CustomerProfile* before) const;
+  // A distributor named in profile.distributor.branch_ids (`branch`) must
+  // not also be its parent, and must not have a parent other than the
+  // customer `self_id` (empty when registering).
+  absl::Status CheckBranchAgrees(const std::string& field, const v1::Customer& branch,
+                                 const v1::CustomerProfile& profile,
+                                 absl::string_view self_id) const;
+  // A distributor given the parent `parent_id` must not be among the
+  // branch_ids of another active distributor.
+  absl::Status CheckNotBranchOfAnother(const std::string& field, absl::string_view parent_id,
+                                       absl::string_view self_id) const;
   // INVALID_ARGUMENT on `field` if customer `self_id` is among the parents
   // of `parent` (pharmacy or distributor parent_id, followed upwards).
   absl::Status CheckNoParentCycle(const std::string& field, v1::Customer parent,
