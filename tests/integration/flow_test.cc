@@ -912,6 +912,12 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
       R"({"external_id":"REF-DIS-P","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药集团","distributor":{"branch_ids":["REF-DIS-B"]}}})"
       "\n"
       R"({"external_id":"REF-DIS-X","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药错误","distributor":{"parent_id":"REF-PHA-1","branch_ids":["REF-DIS-B","REF-NONE"]}}})"
+      "\n"
+      R"({"external_id":"REF-DIS-C","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药子公司","distributor":{"parent_id":"REF-DIS-P"}}})"
+      "\n"
+      R"({"external_id":"REF-DIS-Y","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药争夺","distributor":{"branch_ids":["REF-DIS-C"]}}})"
+      "\n"
+      R"({"external_id":"REF-DIS-Z","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药双向","distributor":{"parent_id":"REF-DIS-B","branch_ids":["REF-DIS-B"]}}})"
       "\n";
   auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
   auto stream = stub->ImportCustomers(ctx.get());
@@ -924,8 +930,8 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
   v1::ImportProgress summary;
   for (v1::ImportProgress p; stream->Read(&p);) summary = p;
   ASSERT_TRUE(stream->Finish().ok());
-  EXPECT_EQ(summary.accepted(), 4);
-  EXPECT_EQ(summary.rejected(), 2);
+  EXPECT_EQ(summary.accepted(), 5);
+  EXPECT_EQ(summary.rejected(), 4);
   std::vector<std::string> errors;
   for (const auto& e : summary.errors()) {
     errors.push_back(absl::StrCat(e.line(), " ", e.field(), ": ", e.reason()));
@@ -936,7 +942,12 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
                         "6 profile.distributor.parent_id: 'REF-PHA-1' is a pharmacy, not a "
                         "distributor",
                         "6 profile.distributor.branch_ids[1]: no customer with id or external_id "
-                        "'REF-NONE' (must be a distributor)"}));
+                        "'REF-NONE' (must be a distributor)",
+                        absl::StrCat("8 profile.distributor.branch_ids[0]: 'REF-DIS-C' has another "
+                                     "parent, '",
+                                     summary.imported_ids().at("REF-DIS-P"),
+                                     "' (its profile.distributor.parent_id)"),
+                        "9 profile.distributor.branch_ids[0]: 'REF-DIS-B' is also its parent_id"}));
   const auto& ids = summary.imported_ids();
   auto get = [&](const std::string& id) {
     v1::GetCustomerRequest req;

@@ -419,6 +419,7 @@ absl::Status CustomerMasterService::Import(
     int64_t line;
     std::string id;
     v1::CustomerKind kind;
+    std::string distributor_parent_id;  // Its profile.distributor.parent_id.
   };
   absl::flat_hash_map<std::string, Imported> by_external_id;
   absl::flat_hash_map<std::string, int64_t> by_name_and_phone;
@@ -485,9 +486,11 @@ absl::Status CustomerMasterService::Import(
         std::string target = *ref.id;
         v1::CustomerKind kind = v1::CUSTOMER_KIND_UNSPECIFIED;
         bool active = true;
+        std::string target_parent;  // A distributor's.
         if (auto it = by_external_id.find(target); it != by_external_id.end()) {
           target = it->second.id;
           kind = it->second.kind;
+          target_parent = it->second.distributor_parent_id;
         } else {
           ASSIGN_OR_RETURN(std::optional<std::string> known,
                            host_.store().Get(store::Family::kState,
@@ -498,6 +501,7 @@ absl::Status CustomerMasterService::Import(
           if (found.ok()) {
             kind = found->profile().kind();
             active = IsActive(*found);
+            target_parent = found->profile().distributor().parent_id();
           } else if (found.status().code() != absl::StatusCode::kNotFound) {
             return found.status();
           }
@@ -510,6 +514,16 @@ absl::Status CustomerMasterService::Import(
           problem = absl::StrCat("'", *ref.id, "' is ", KindNoun(kind), ", not ", ref.what);
         } else if (!active) {
           problem = absl::StrCat("'", *ref.id, "' is inactive or merged");
+        } else if (absl::StartsWith(ref.field, "profile.distributor.branch_ids[")) {
+          // As on register (CheckBranchAgrees): the row is new, so a
+          // branch with any parent has another one. References come in
+          // field order: parent_id is resolved already.
+          if (target == p.distributor().parent_id()) {
+            problem = absl::StrCat("'", *ref.id, "' is also its parent_id");
+          } else if (!target_parent.empty()) {
+            problem = absl::StrCat("'", *ref.id, "' has another parent, '", target_parent,
+                                   "' (its profile.distributor.parent_id)");
+          }
         }
         if (!problem.empty()) {
           if (!bad_reference) progress.set_rejected(progress.rejected() + 1);
@@ -532,7 +546,8 @@ absl::Status CustomerMasterService::Import(
       if (!row.external_id.empty()) {
         batch.Put(store::Family::kState, store::KeyBuilder(kExternalId).String(row.external_id).key(),
                   customer.id());
-        by_external_id[row.external_id] = {row.line, customer.id(), customer.profile().kind()};
+        by_external_id[row.external_id] = {row.line, customer.id(), customer.profile().kind(),
+                                           customer.profile().distributor().parent_id()};
         if (progress.imported_ids_size() < kMaxReportedIds) {
           (*progress.mutable_imported_ids())[row.external_id] = customer.id();
         } else {
