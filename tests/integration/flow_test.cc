@@ -10,11 +10,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "librdkafka/rdkafkacpp.h"
 #include "pharmacrm/http/server.h"
@@ -465,15 +465,15 @@ TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanw
     return c;
   };
   // An active customer cannot be reactivated.
-  http::Response active = post(doctor, "reactivate",
-                               R"({"request_id":"react-0","expected_version":1,"reason":"误操作"})");
+  http::Response active = post(
+      doctor, "reactivate", R"({"request_id":"react-0","expected_version":1,"reason":"误操作"})");
   EXPECT_EQ(active.status, 400) << active.body;
   EXPECT_NE(active.body.find("FAILED_PRECONDITION"), std::string::npos) << active.body;
   EXPECT_NE(active.body.find("is already active"), std::string::npos) << active.body;
-  ASSERT_EQ(post(doctor, "deactivate",
-                 R"({"request_id":"react-1","expected_version":1,"reason":"离职"})")
-                .status,
-            200);
+  ASSERT_EQ(
+      post(doctor, "deactivate", R"({"request_id":"react-1","expected_version":1,"reason":"离职"})")
+          .status,
+      200);
   // Once sales-pipeline has seen the deactivation, visits are refused.
   http::Response visit;
   int attempt = 0;
@@ -485,7 +485,8 @@ TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanw
   ASSERT_TRUE(WaitUntil([&] {
     try_visit();
     return visit.status == 400;
-  })) << visit.status << " " << visit.body;
+  })) << visit.status
+      << " " << visit.body;
   // While the doctor is inactive its hospital is merged: inactive customers'
   // references are not re-pointed by the merge.
   ASSERT_EQ(post(kept, "merge",
@@ -547,9 +548,9 @@ TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanw
   for (const auto& c : v3.changes()) {
     changes.push_back(absl::StrCat(c.field(), ": ", c.old_value(), " -> ", c.new_value()));
   }
-  EXPECT_THAT(changes, testing::ElementsAre(
-                           "status: CUSTOMER_STATUS_INACTIVE -> CUSTOMER_STATUS_ACTIVE",
-                           absl::StrCat("hospital_id: ", dupe, " -> ", kept)));
+  EXPECT_THAT(changes,
+              testing::ElementsAre("status: CUSTOMER_STATUS_INACTIVE -> CUSTOMER_STATUS_ACTIVE",
+                                   absl::StrCat("hospital_id: ", dupe, " -> ", kept)));
   // Back in search, and a consumer sees the event.
   ASSERT_TRUE(WaitUntil([&] {
     v1::SearchCustomersResponse found;
@@ -565,7 +566,8 @@ TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanw
   ASSERT_TRUE(WaitUntil([&] {
     try_visit();
     return visit.status == 201;
-  })) << visit.status << " " << visit.body;
+  })) << visit.status
+      << " " << visit.body;
   // The doctor is listed under the hospital it now names, so a later merge
   // of that hospital re-points it again.
   std::vector<std::string> referring;
@@ -1018,8 +1020,8 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
   auto set_parent = [&](const std::string& request_id, const std::string& id, int64_t version,
                         const std::string& parent_id) {
     return Http("PATCH", "/api/v1/customers/" + id,
-                absl::StrCat(R"({"request_id":")", request_id, R"(","expected_version":)",
-                             version, R"(,"profile":{"distributor":{"parent_id":")", parent_id,
+                absl::StrCat(R"({"request_id":")", request_id, R"(","expected_version":)", version,
+                             R"(,"profile":{"distributor":{"parent_id":")", parent_id,
                              R"("}},"update_mask":"distributor"})"));
   };
   http::Response rival = reg(
@@ -1031,8 +1033,8 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
       << rival.body;
   EXPECT_NE(rival.body.find(absl::StrCat("has another parent, '", group, "'")), std::string::npos)
       << rival.body;
-  http::Response made = reg("ref-agree-2",
-                            R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药新分部"})");
+  http::Response made =
+      reg("ref-agree-2", R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药新分部"})");
   ASSERT_EQ(made.status, 201) << made.body;
   v1::Customer fresh;
   ASSERT_TRUE(JsonStringToMessage(made.body, &fresh).ok());
@@ -1045,18 +1047,16 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
   http::Response other_parent = set_parent("ref-agree-4", fresh.id(), 1, group);
   EXPECT_EQ(other_parent.status, 400) << other_parent.body;
   EXPECT_NE(other_parent.body.find("FAILED_PRECONDITION"), std::string::npos) << other_parent.body;
-  EXPECT_NE(other_parent.body.find(R"("field":"profile.distributor.parent_id")"),
-            std::string::npos)
+  EXPECT_NE(other_parent.body.find(R"("field":"profile.distributor.parent_id")"), std::string::npos)
       << other_parent.body;
   EXPECT_NE(other_parent.body.find(regional.id()), std::string::npos) << other_parent.body;
   EXPECT_EQ(get(fresh.id()).version(), 1);
   http::Response agreed = set_parent("ref-agree-5", fresh.id(), 1, regional.id());
   EXPECT_EQ(agreed.status, 200) << agreed.body;  // The one that lists it.
   http::Response both = reg(
-      "ref-agree-6",
-      absl::StrCat(R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药双向",)",
-                   R"("distributor":{"parent_id":")", regional.id(), R"(","branch_ids":[")",
-                   regional.id(), R"("]}})"));
+      "ref-agree-6", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药双向",)",
+                                  R"("distributor":{"parent_id":")", regional.id(),
+                                  R"(","branch_ids":[")", regional.id(), R"("]}})"));
   EXPECT_EQ(both.status, 400) << both.body;
   EXPECT_NE(both.body.find("INVALID_ARGUMENT"), std::string::npos) << both.body;
   EXPECT_NE(both.body.find(R"("field":"profile.distributor.branch_ids[0]")"), std::string::npos)

@@ -204,7 +204,8 @@ absl::Status Store::Write(Batch batch) {
     bytes += kPerRecordBytes + op.key.size() + (op.value ? op.value->size() : 0);
   }
   const size_t outbox_key_bytes = OutboxKey(0).size();
-  for (const auto& value : outbox_values) bytes += kPerRecordBytes + outbox_key_bytes + value.size();
+  for (const auto& value : outbox_values)
+    bytes += kPerRecordBytes + outbox_key_bytes + value.size();
   rocksdb::WriteBatch wb(bytes);
   for (const Batch::Op* op_ptr : ordered) {
     const Batch::Op& op = *op_ptr;

@@ -147,7 +147,7 @@ TEST_F(StoreTest, TheLaterOfTwoWritesOfAKeyInOneBatchWins) {
   b.Put(Family::kState, "z", "z1");
   b.Put(Family::kState, "a", "a1");
   b.Put(Family::kState, "m", "second");  // Overwrites "first".
-  b.Delete(Family::kState, "a");          // Deletes "a1".
+  b.Delete(Family::kState, "a");         // Deletes "a1".
   b.Put(Family::kState, "d", "d1");
   b.Delete(Family::kState, "d");
   b.Put(Family::kState, "d", "d2");  // Written again after its delete.

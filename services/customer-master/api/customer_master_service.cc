@@ -1650,10 +1650,9 @@ absl::Status CustomerMasterService::CheckNotBranchOfAnother(const std::string& f
     if (!IsActive(*c)) continue;
     const auto& branches = c->profile().distributor().branch_ids();
     if (std::find(branches.begin(), branches.end(), self_id) != branches.end()) {
-      return core::FieldStatus(
-          absl::StatusCode::kFailedPrecondition, field,
-          absl::StrCat("this distributor is among the branch_ids of '", id,
-                       "': remove it there first, or make that its parent"));
+      return core::FieldStatus(absl::StatusCode::kFailedPrecondition, field,
+                               absl::StrCat("this distributor is among the branch_ids of '", id,
+                                            "': remove it there first, or make that its parent"));
     }
   }
   return absl::OkStatus();
