@@ -1738,44 +1738,70 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
   return status;
 }
 
-absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerRequest& request,
-                                               const std::string& actor, v1::Customer* response) {
-  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
-  if (request.customer_id().empty()) return core::FieldError("customer_id", "must be set");
-  if (request.expected_version() < 1) {
+absl::Status CustomerMasterService::ChangeStatus(
+    const StatusRequest& request, const google::protobuf::Message& message,
+    const std::string& actor, v1::Customer* response,
+    absl::FunctionRef<absl::StatusOr<std::vector<v1::FieldChange>>(v1::Customer&)> change,
+    absl::FunctionRef<v1::OutboxRecord(const v1::Customer&, std::vector<v1::FieldChange>)> event) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id));
+  if (request.customer_id.empty()) return core::FieldError("customer_id", "must be set");
+  if (request.expected_version < 1) {
     return core::FieldError("expected_version", "must be the version last read (>= 1)");
   }
-  if (absl::StripAsciiWhitespace(request.reason()).empty()) {
-    return core::FieldError("reason", "say why the customer is deactivated");
+  if (absl::StripAsciiWhitespace(request.reason).empty()) {
+    return core::FieldError("reason", absl::StrCat("say why the customer is ", request.done));
   }
-  if (request.reason().size() > 500) return core::FieldError("reason", "longer than 500 bytes");
-  absl::MutexLock lock(&locks_.For(request.customer_id()));
+  if (request.reason.size() > 500) return core::FieldError("reason", "longer than 500 bytes");
+  absl::MutexLock lock(&locks_.For(request.customer_id));
   absl::Status status = runtime::ExecuteOnce(
-      host_.store(), "DeactivateCustomer", request.request_id(), request, response,
+      host_.store(), request.method, request.request_id, message, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
-        ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
-        RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
-        if (!IsActive(customer)) {
-          return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
-                                   "is already inactive or merged");
-        }
-        customer.set_status(v1::CUSTOMER_STATUS_INACTIVE);
+        ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id, "customer_id"));
+        RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version, customer.version()));
+        ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes, change(customer));
         customer.set_version(customer.version() + 1);
         *customer.mutable_updated_at() = ToProto(host_.clock().Now());
-        v1::FieldChange change;
-        change.set_field("status");
-        change.set_old_value("CUSTOMER_STATUS_ACTIVE");
-        change.set_new_value("CUSTOMER_STATUS_INACTIVE");
-        PutVersion(batch, customer, {change}, actor, request.reason(), request.request_id());
-        v1::CustomerDeactivated event;
-        *event.mutable_customer() = customer;
-        event.set_reason(request.reason());
-        batch.AppendOutbox(Event(customer, event, request.request_id(), actor));
+        PutVersion(batch, customer, changes, actor, request.reason, request.request_id);
+        batch.AppendOutbox(event(customer, std::move(changes)));
         *response = std::move(customer);
         return absl::OkStatus();
       });
   if (status.ok()) index_.Upsert(*response);
   return status;
+}
+
+namespace {
+v1::FieldChange StatusChange(v1::CustomerStatus from, v1::CustomerStatus to) {
+  v1::FieldChange change;
+  change.set_field("status");
+  change.set_old_value(v1::CustomerStatus_Name(from));
+  change.set_new_value(v1::CustomerStatus_Name(to));
+  return change;
+}
+}  // namespace
+
+absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerRequest& request,
+                                               const std::string& actor, v1::Customer* response) {
+  return ChangeStatus(
+      {"DeactivateCustomer", "deactivated", request.request_id(), request.customer_id(),
+       request.expected_version(), request.reason()},
+      request, actor, response,
+      [&](v1::Customer& customer) -> absl::StatusOr<std::vector<v1::FieldChange>> {
+        if (!IsActive(customer)) {
+          return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
+                                   "is already inactive or merged");
+        }
+        std::vector<v1::FieldChange> changes = {
+            StatusChange(v1::CUSTOMER_STATUS_ACTIVE, v1::CUSTOMER_STATUS_INACTIVE)};
+        customer.set_status(v1::CUSTOMER_STATUS_INACTIVE);
+        return changes;
+      },
+      [&](const v1::Customer& customer, std::vector<v1::FieldChange>) {
+        v1::CustomerDeactivated event;
+        *event.mutable_customer() = customer;
+        event.set_reason(request.reason());
+        return Event(customer, event, request.request_id(), actor);
+      });
 }
 
 namespace {
@@ -1802,21 +1828,11 @@ absl::Status CustomerMasterService::RepointToSurvivors(v1::CustomerProfile* prof
 
 absl::Status CustomerMasterService::Reactivate(const v1::ReactivateCustomerRequest& request,
                                                const std::string& actor, v1::Customer* response) {
-  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
-  if (request.customer_id().empty()) return core::FieldError("customer_id", "must be set");
-  if (request.expected_version() < 1) {
-    return core::FieldError("expected_version", "must be the version last read (>= 1)");
-  }
-  if (absl::StripAsciiWhitespace(request.reason()).empty()) {
-    return core::FieldError("reason", "say why the customer is reactivated");
-  }
-  if (request.reason().size() > 500) return core::FieldError("reason", "longer than 500 bytes");
-  absl::MutexLock lock(&locks_.For(request.customer_id()));
-  absl::Status status = runtime::ExecuteOnce(
-      host_.store(), "ReactivateCustomer", request.request_id(), request, response,
-      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
-        ASSIGN_OR_RETURN(v1::Customer customer, Load(request.customer_id(), "customer_id"));
-        RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version(), customer.version()));
+  return ChangeStatus(
+      {"ReactivateCustomer", "reactivated", request.request_id(), request.customer_id(),
+       request.expected_version(), request.reason()},
+      request, actor, response,
+      [&](v1::Customer& customer) -> absl::StatusOr<std::vector<v1::FieldChange>> {
         if (customer.status() == v1::CUSTOMER_STATUS_MERGED) {
           return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
                                    absl::StrCat("was merged into '", customer.merged_into(),
@@ -1828,28 +1844,21 @@ absl::Status CustomerMasterService::Reactivate(const v1::ReactivateCustomerReque
         }
         const v1::CustomerProfile before = customer.profile();
         RETURN_IF_ERROR(RepointToSurvivors(customer.mutable_profile()));
-        std::vector<v1::FieldChange> changes;
-        v1::FieldChange& change = changes.emplace_back();
-        change.set_field("status");
-        change.set_old_value(v1::CustomerStatus_Name(customer.status()));
-        change.set_new_value("CUSTOMER_STATUS_ACTIVE");
+        std::vector<v1::FieldChange> changes = {
+            StatusChange(customer.status(), v1::CUSTOMER_STATUS_ACTIVE)};
         for (v1::FieldChange& c : ProfileDiff(before, customer.profile())) {
           changes.push_back(std::move(c));
         }
         customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
-        customer.set_version(customer.version() + 1);
-        *customer.mutable_updated_at() = ToProto(host_.clock().Now());
-        PutVersion(batch, customer, changes, actor, request.reason(), request.request_id());
+        return changes;
+      },
+      [&](const v1::Customer& customer, std::vector<v1::FieldChange> changes) {
         v1::CustomerReactivated event;
         *event.mutable_customer() = customer;
         event.set_reason(request.reason());
         for (auto& c : changes) *event.add_changes() = std::move(c);
-        batch.AppendOutbox(Event(customer, event, request.request_id(), actor));
-        *response = std::move(customer);
-        return absl::OkStatus();
+        return Event(customer, event, request.request_id(), actor);
       });
-  if (status.ok()) index_.Upsert(*response);
-  return status;
 }
 
 absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& request,

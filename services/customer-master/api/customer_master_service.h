@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "domain/customer_index.h"
 #include "domain/pinyin.h"
@@ -124,6 +125,24 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                           v1::Customer* response);
   absl::Status Reactivate(const v1::ReactivateCustomerRequest& request, const std::string& actor,
                           v1::Customer* response);
+  // What DeactivateCustomer and ReactivateCustomer share.
+  struct StatusRequest {
+    const char* method;  // For the idempotency record.
+    const char* done;    // "deactivated": for the error on a missing reason.
+    const std::string& request_id;
+    const std::string& customer_id;
+    int64_t expected_version;
+    const std::string& reason;
+  };
+  // Checks `request`, then, under the customer's lock and once per request
+  // id (`message` is fingerprinted), loads the customer at its expected
+  // version, lets `change` check and change its status (returning the field
+  // changes), and writes the new version and the outbox record of `event`.
+  absl::Status ChangeStatus(
+      const StatusRequest& request, const google::protobuf::Message& message,
+      const std::string& actor, v1::Customer* response,
+      absl::FunctionRef<absl::StatusOr<std::vector<v1::FieldChange>>(v1::Customer&)> change,
+      absl::FunctionRef<v1::OutboxRecord(const v1::Customer&, std::vector<v1::FieldChange>)> event);
   // Points each reference of `profile` that names a merged customer at the
   // end of its chain of survivors (at most kMaxMergeHops).
   absl::Status RepointToSurvivors(v1::CustomerProfile* profile) const;
