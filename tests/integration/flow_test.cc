@@ -96,6 +96,15 @@ class FlowTest : public testing::Test {
     return status;
   }
 
+  // The customer now, as the gateway's /profile route answers.
+  v1::Customer Profile(const std::string& id) {
+    v1::Customer c;
+    http::Response r = Http("GET", absl::StrCat("/api/v1/customers/", id, "/profile"));
+    EXPECT_EQ(r.status, 200) << id << " " << r.body;
+    EXPECT_TRUE(JsonStringToMessage(r.body, &c).ok()) << r.body;
+    return c;
+  }
+
   v1::Customer360 Get360(const std::string& id) {
     http::Response r = Http("GET", "/api/v1/customers/" + id);
     v1::Customer360 out;
@@ -457,13 +466,6 @@ TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanw
   auto post = [&](const std::string& id, const std::string& verb, const std::string& body) {
     return Http("POST", absl::StrCat("/api/v1/customers/", id, "/", verb), body);
   };
-  auto profile = [&](const std::string& id) {
-    v1::Customer c;
-    EXPECT_TRUE(JsonStringToMessage(
-                    Http("GET", absl::StrCat("/api/v1/customers/", id, "/profile")).body, &c)
-                    .ok());
-    return c;
-  };
   // An active customer cannot be reactivated.
   http::Response active = post(
       doctor, "reactivate", R"({"request_id":"react-0","expected_version":1,"reason":"误操作"})");
@@ -494,7 +496,7 @@ TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanw
                               R"("],"reason":"同一医院"})"))
                 .status,
             200);
-  EXPECT_EQ(profile(doctor).profile().hospital_id(), dupe);
+  EXPECT_EQ(Profile(doctor).profile().hospital_id(), dupe);
 
   // Bad input changes nothing: each case names its field.
   struct Bad {
@@ -520,13 +522,13 @@ TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanw
     EXPECT_EQ(r.status, bad.status) << bad.body << " -> " << r.body;
     EXPECT_NE(r.body.find(bad.expected), std::string::npos) << bad.body << " -> " << r.body;
   }
-  EXPECT_EQ(profile(doctor).version(), 2);
-  EXPECT_EQ(profile(doctor).status(), v1::CUSTOMER_STATUS_INACTIVE);
+  EXPECT_EQ(Profile(doctor).version(), 2);
+  EXPECT_EQ(Profile(doctor).status(), v1::CUSTOMER_STATUS_INACTIVE);
 
   http::Response r = post(doctor, "reactivate",
                           R"({"request_id":"react-8","expected_version":2,"reason":"返岗"})");
   ASSERT_EQ(r.status, 200) << r.body;
-  v1::Customer back = profile(doctor);
+  v1::Customer back = Profile(doctor);
   EXPECT_EQ(back.status(), v1::CUSTOMER_STATUS_ACTIVE);
   EXPECT_EQ(back.version(), 3);
   EXPECT_EQ(back.profile().hospital_id(), kept);  // Follows the merge.
@@ -534,7 +536,7 @@ TEST_F(FlowTest, AReactivatedCustomerIsBackAndItsReferencesFollowMergesMadeMeanw
   http::Response again = post(doctor, "reactivate",
                               R"({"request_id":"react-8","expected_version":2,"reason":"返岗"})");
   EXPECT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(profile(doctor).version(), 3);
+  EXPECT_EQ(Profile(doctor).version(), 3);
 
   v1::CustomerHistory history;
   ASSERT_TRUE(
@@ -1316,13 +1318,6 @@ TEST_F(FlowTest, AMergeRepointsReferencesToTheSurvivorAndTheUnmergePointsThemBac
   std::string other =
       Register("repoint-o", absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"其他医生",)",
                                          R"("hospital_id":")", kept, R"("})"));
-  auto profile = [&](const std::string& id) {
-    v1::Customer c;
-    EXPECT_TRUE(JsonStringToMessage(
-                    Http("GET", absl::StrCat("/api/v1/customers/", id, "/profile")).body, &c)
-                    .ok());
-    return c;
-  };
   // Who names a customer: the hospital's doctors, with the field.
   auto referring = [&](const std::string& id) {
     v1::ListReferringCustomersResponse r;
@@ -1347,10 +1342,10 @@ TEST_F(FlowTest, AMergeRepointsReferencesToTheSurvivorAndTheUnmergePointsThemBac
                                absl::StrCat(R"({"request_id":"repoint-merge","merged_ids":[")",
                                             dupe, R"("],"reason":"同一医院"})"));
   ASSERT_EQ(merged.status, 200) << merged.body;
-  v1::Customer moved = profile(doctor);
+  v1::Customer moved = Profile(doctor);
   EXPECT_EQ(moved.profile().hospital_id(), kept);
   EXPECT_EQ(moved.version(), 2);
-  EXPECT_EQ(profile(other).version(), 1);  // Named the survivor already: untouched.
+  EXPECT_EQ(Profile(other).version(), 1);  // Named the survivor already: untouched.
   EXPECT_EQ(referring(dupe), std::vector<std::string>{});
   std::vector<std::string> at_kept = referring(kept);
   std::sort(at_kept.begin(), at_kept.end());
@@ -1389,10 +1384,10 @@ TEST_F(FlowTest, AMergeRepointsReferencesToTheSurvivorAndTheUnmergePointsThemBac
                                  absl::StrCat(R"({"request_id":"repoint-unmerge","merged_id":")",
                                               dupe, R"(","reason":"两家医院"})"));
   ASSERT_EQ(unmerged.status, 200) << unmerged.body;
-  v1::Customer back = profile(doctor);
+  v1::Customer back = Profile(doctor);
   EXPECT_EQ(back.profile().hospital_id(), dupe);
   EXPECT_EQ(back.version(), 3);
-  EXPECT_EQ(profile(other).profile().hospital_id(), kept);
+  EXPECT_EQ(Profile(other).profile().hospital_id(), kept);
 }
 
 // A data folder written before customer-master kept referrer keys: they
