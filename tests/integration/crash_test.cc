@@ -1,5 +1,6 @@
 // kill -9 at the two places where a crash could lose or double an event:
-// customer-master between its WriteBatch and the relay's publish, and
+// customer-master between its WriteBatch and the relay's publish (for a
+// command, and in the middle of a bulk import), and
 // value-scoring between consuming an event and applying it (and right after
 // applying it). After a restart nothing accepted is lost and nothing is
 // applied twice, checked against what the test sent.
@@ -179,6 +180,122 @@ TEST_F(CrashTest, CustomerMasterKilledBetweenCommitAndPublishLosesNothing) {
   auto events = EventsOnTopic(ids, 12);
   for (const auto& id : ids) EXPECT_EQ(events[id].size(), 2u) << id;
   ExpectEachAppliedOnce(customers);
+}
+
+// Streams `data` as one JSON Lines import with `request_id`; the last
+// progress message read goes to `summary`.
+grpc::Status Import(v1::CustomerMaster::Stub& stub, const std::string& request_id,
+                    const std::string& data, v1::ImportProgress* summary) {
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(60));
+  auto stream = stub.ImportCustomers(ctx.get());
+  constexpr size_t kChunk = 64 * 1024;
+  for (size_t at = 0; at < data.size(); at += kChunk) {
+    v1::ImportChunk chunk;
+    if (at == 0) {
+      chunk.set_request_id(request_id);
+      chunk.set_format(v1::IMPORT_FORMAT_JSON_LINES);
+    }
+    chunk.set_data(data.substr(at, kChunk));
+    if (!stream->Write(chunk)) break;  // The server went away: Finish says why.
+  }
+  stream->WritesDone();
+  for (v1::ImportProgress p; stream->Read(&p);) *summary = p;
+  return stream->Finish();
+}
+
+// customer-master is killed in the middle of a bulk import, right after one
+// of its batches is committed and before that batch's events are published
+// (the import writes batches on a thread of its own). Sent again with the
+// same request_id, the file imports the rest: every row is one customer,
+// and the topic has one CustomerRegistered for each, none lost (the batch
+// committed before the crash is published after the restart) and none
+// twice.
+TEST_F(CrashTest, AnImportKilledMidwayResumesWithItsRequestIdAndLosesNothing) {
+  // About seven batches: the reader cuts one once it holds 500 rows or more
+  // after a 64 KiB chunk (about 870 of these rows).
+  constexpr int kRows = 6000;
+  const std::string prefix = "断点续传药房";
+  std::string data;
+  for (int i = 0; i < kRows; ++i) {
+    absl::StrAppend(&data, R"({"external_id":"RESUME-)", i,
+                    R"(","profile":{"kind":"CUSTOMER_KIND_PHARMACY","name":")", prefix, i,
+                    R"(号","province":"湖南省","city":"长沙市"}})", "\n");
+  }
+  // The 4th commit: at least the import's second batch (a first start
+  // writes at most two batches of its own before serving), and well before
+  // its last one and its summary.
+  auto suite = Suite::Start(*broker_, {"customer-master"},
+                            {{"customer-master", {"--crash_at=after_commit_before_publish:4"}}});
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  auto stub =
+      v1::CustomerMaster::NewStub(rpc::MakeChannel((*suite)->GrpcAddress("customer-master")));
+  v1::ImportProgress first;
+  grpc::Status cut = Import(*stub, "resume-import", data, &first);
+  EXPECT_FALSE(cut.ok()) << "the import was not interrupted";
+  EXPECT_FALSE(first.done());
+  ServiceProcess& cm = (*suite)->process("customer-master");
+  auto exit = cm.WaitExit(absl::Seconds(10));
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_TRUE(KilledBySignal(*exit, SIGKILL)) << DescribeWaitStatus(*exit);
+  ASSERT_TRUE((*suite)->StartService("customer-master").ok());  // Without the crash point.
+  stub = v1::CustomerMaster::NewStub(rpc::MakeChannel((*suite)->GrpcAddress("customer-master")));
+
+  v1::ImportProgress rest;
+  grpc::Status resumed = Import(*stub, "resume-import", data, &rest);
+  ASSERT_TRUE(resumed.ok()) << resumed.error_message();
+  EXPECT_TRUE(rest.done());
+  EXPECT_EQ(rest.rows_read(), kRows);
+  EXPECT_EQ(rest.rejected(), 0);
+  EXPECT_EQ(rest.accepted() + rest.duplicates(), kRows);
+  EXPECT_GE(rest.duplicates(), 1000);  // The batches committed before the crash.
+  EXPECT_GE(rest.accepted(), 1000);    // The batches after it.
+  for (const auto& e : rest.errors()) {
+    EXPECT_TRUE(absl::StartsWith(e.reason(), "already imported as "))
+        << e.line() << " " << e.reason();
+  }
+  // Once complete, the request id answers with that summary.
+  v1::ImportProgress again;
+  ASSERT_TRUE(Import(*stub, "resume-import", data, &again).ok());
+  EXPECT_EQ(again.accepted(), rest.accepted());
+  EXPECT_EQ(again.duplicates(), rest.duplicates());
+
+  // The topic: one CustomerRegistered per row, each a distinct customer.
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", broker_->bootstrap(), err);
+  conf->set("group.id", absl::StrCat("itest-resume-reader-", absl::ToUnixNanos(absl::Now())), err);
+  conf->set("auto.offset.reset", "earliest", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
+  ASSERT_NE(reader, nullptr) << err;
+  reader->subscribe({"pharmacrm.customer.events.v1"});
+  std::map<std::string, std::set<std::string>> events_by_name;  // Event ids.
+  std::map<std::string, std::set<std::string>> ids_by_name;     // Customer ids.
+  auto read = [&](absl::Duration how_long, bool until_all) {
+    absl::Time deadline = absl::Now() + how_long;
+    while (absl::Now() < deadline && !(until_all && events_by_name.size() == kRows)) {
+      std::unique_ptr<RdKafka::Message> m(reader->consume(200));
+      if (m->err() != RdKafka::ERR_NO_ERROR) continue;
+      v1::EventEnvelope env;
+      v1::CustomerRegistered registered;
+      if (!env.ParseFromArray(m->payload(), static_cast<int>(m->len())) ||
+          !env.payload().UnpackTo(&registered) ||
+          !absl::StartsWith(registered.customer().profile().name(), prefix)) {
+        continue;
+      }
+      const std::string& name = registered.customer().profile().name();
+      events_by_name[name].insert(env.event_id());
+      ids_by_name[name].insert(registered.customer().id());
+    }
+  };
+  read(absl::Seconds(60), /*until_all=*/true);
+  read(absl::Seconds(2), /*until_all=*/false);  // Late duplicates, if any.
+  reader->close();
+  EXPECT_EQ(events_by_name.size(), static_cast<size_t>(kRows));
+  int doubled = 0;
+  for (const auto& [name, events] : events_by_name) {
+    if (events.size() != 1 || ids_by_name[name].size() != 1) ++doubled;
+  }
+  EXPECT_EQ(doubled, 0);
 }
 
 class ConsumerCrashTest : public CrashTest, public testing::WithParamInterface<const char*> {};
