@@ -96,17 +96,24 @@ class CrashTest : public testing::Test {
     return out;
   }
 
-  // Distinct event ids per customer on the customer topic, for customers
-  // whose registered name starts with `tag`.
-  std::map<std::string, std::set<std::string>> EventsOnTopic(const std::set<std::string>& ids,
-                                                             size_t expected_events) {
+  // A consumer of the customer topic from its start, in a group of its own.
+  std::unique_ptr<RdKafka::KafkaConsumer> CustomerTopicReader() {
     std::string err;
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     conf->set("bootstrap.servers", broker_->bootstrap(), err);
     conf->set("group.id", absl::StrCat("itest-topic-reader-", absl::ToUnixNanos(absl::Now())), err);
     conf->set("auto.offset.reset", "earliest", err);
     std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
-    reader->subscribe({"pharmacrm.customer.events.v1"});
+    EXPECT_NE(reader, nullptr) << err;
+    if (reader != nullptr) reader->subscribe({"pharmacrm.customer.events.v1"});
+    return reader;
+  }
+
+  // Distinct event ids per customer on the customer topic, for customers
+  // whose registered name starts with `tag`.
+  std::map<std::string, std::set<std::string>> EventsOnTopic(const std::set<std::string>& ids,
+                                                             size_t expected_events) {
+    std::unique_ptr<RdKafka::KafkaConsumer> reader = CustomerTopicReader();
     std::map<std::string, std::set<std::string>> events;
     size_t total = 0;
     absl::Time deadline = absl::Now() + absl::Seconds(30);
@@ -260,14 +267,8 @@ TEST_F(CrashTest, AnImportKilledMidwayResumesWithItsRequestIdAndLosesNothing) {
   EXPECT_EQ(again.duplicates(), rest.duplicates());
 
   // The topic: one CustomerRegistered per row, each a distinct customer.
-  std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", broker_->bootstrap(), err);
-  conf->set("group.id", absl::StrCat("itest-resume-reader-", absl::ToUnixNanos(absl::Now())), err);
-  conf->set("auto.offset.reset", "earliest", err);
-  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
-  ASSERT_NE(reader, nullptr) << err;
-  reader->subscribe({"pharmacrm.customer.events.v1"});
+  std::unique_ptr<RdKafka::KafkaConsumer> reader = CustomerTopicReader();
+  ASSERT_NE(reader, nullptr);
   std::map<std::string, std::set<std::string>> events_by_name;  // Event ids.
   std::map<std::string, std::set<std::string>> ids_by_name;     // Customer ids.
   auto read = [&](absl::Duration how_long, bool until_all) {
