@@ -8,8 +8,10 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -27,6 +29,7 @@
 #include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
 #include "storage/keys.h"
+#include "support/http_get.h"
 #include "support/kafka_broker.h"
 #include "support/ports.h"
 #include "support/suite.h"
@@ -94,6 +97,21 @@ class FlowTest : public testing::Test {
       return status != 404;
     });
     return status;
+  }
+
+  // The value of the sample `name` (with its labels, as exposed) on
+  // `service`'s admin /metrics; 0 when it is not there yet.
+  double Metric(const std::string& service, const std::string& name) {
+    absl::StatusOr<HttpResponse> r = HttpGet(suite_->process(service).admin_port(), "/metrics");
+    EXPECT_TRUE(r.ok() && r->status == 200) << service;
+    if (!r.ok()) return 0;
+    for (absl::string_view line : absl::StrSplit(r->body, '\n')) {
+      if (!absl::ConsumePrefix(&line, name) || !absl::ConsumePrefix(&line, " ")) continue;
+      double value = 0;
+      EXPECT_TRUE(absl::SimpleAtod(line, &value)) << line;
+      return value;
+    }
+    return 0;
   }
 
   // The customer now, as the gateway's /profile route answers.
@@ -923,6 +941,12 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
       "\n"
       R"({"external_id":"REF-DIS-Z","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药双向","distributor":{"parent_id":"REF-DIS-B","branch_ids":["REF-DIS-B"]}}})"
       "\n";
+  const std::string kAccepted = R"(pharmacrm_import_rows_total{outcome="accepted"})";
+  const std::string kRejected = R"(pharmacrm_import_rows_total{outcome="rejected"})";
+  const std::string kDuplicate = R"(pharmacrm_import_rows_total{outcome="duplicate"})";
+  const double accepted_before = Metric("customer-master", kAccepted);
+  const double rejected_before = Metric("customer-master", kRejected);
+  const double duplicates_before = Metric("customer-master", kDuplicate);
   auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
   auto stream = stub->ImportCustomers(ctx.get());
   v1::ImportChunk chunk;
@@ -936,6 +960,12 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
   ASSERT_TRUE(stream->Finish().ok());
   EXPECT_EQ(summary.accepted(), 5);
   EXPECT_EQ(summary.rejected(), 4);
+  // The import's rows are counted on customer-master's /metrics by outcome,
+  // and no import is running any more.
+  EXPECT_EQ(Metric("customer-master", kAccepted) - accepted_before, 5);
+  EXPECT_EQ(Metric("customer-master", kRejected) - rejected_before, 4);
+  EXPECT_EQ(Metric("customer-master", kDuplicate) - duplicates_before, 0);
+  EXPECT_EQ(Metric("customer-master", "pharmacrm_imports_running"), 0);
   std::vector<std::string> errors;
   for (const auto& e : summary.errors()) {
     errors.push_back(absl::StrCat(e.line(), " ", e.field(), ": ", e.reason()));

@@ -25,6 +25,7 @@
 #include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/core/hash.h"
 #include "pharmacrm/core/log.h"
+#include "pharmacrm/core/metrics.h"
 #include "pharmacrm/core/payload.h"
 #include "pharmacrm/core/serial_worker.h"
 #include "pharmacrm/core/status.h"
@@ -232,6 +233,53 @@ void Report(v1::ImportProgress& progress, int64_t line, const std::string& field
   e->set_reason(reason);
 }
 
+// Import metrics of the process (docs/OPERATIONS.md, Metrics).
+class ImportMetrics {
+ public:
+  static ImportMetrics& Get() {
+    static ImportMetrics* metrics = new ImportMetrics();
+    return *metrics;
+  }
+  // Rows of batches committed, by outcome.
+  void CountBatch(int64_t accepted, int64_t rejected, int64_t duplicates) {
+    accepted_.Increment(static_cast<double>(accepted));
+    rejected_.Increment(static_cast<double>(rejected));
+    duplicates_.Increment(static_cast<double>(duplicates));
+  }
+  // Counts an import as running while it lives.
+  class Running {
+   public:
+    explicit Running(ImportMetrics& metrics) : gauge_(metrics.running_) { gauge_.Increment(); }
+    ~Running() { gauge_.Decrement(); }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+
+   private:
+    prometheus::Gauge& gauge_;
+  };
+
+ private:
+  ImportMetrics()
+      : rows_(prometheus::BuildCounter()
+                  .Name("pharmacrm_import_rows_total")
+                  .Help("Rows of bulk imports, by outcome, counted as each batch is committed")
+                  .Register(core::Metrics())),
+        accepted_(rows_.Add({{"outcome", "accepted"}})),
+        rejected_(rows_.Add({{"outcome", "rejected"}})),
+        duplicates_(rows_.Add({{"outcome", "duplicate"}})),
+        running_(prometheus::BuildGauge()
+                     .Name("pharmacrm_imports_running")
+                     .Help("Bulk imports in progress")
+                     .Register(core::Metrics())
+                     .Add({})) {}
+
+  prometheus::Family<prometheus::Counter>& rows_;
+  prometheus::Counter& accepted_;
+  prometheus::Counter& rejected_;
+  prometheus::Counter& duplicates_;
+  prometheus::Gauge& running_;
+};
+
 // An import is fingerprinted by its format and the first
 // kImportFingerprintBytes of its data (all of it when shorter): reusing a
 // request_id for another file is refused rather than answered with the
@@ -410,6 +458,8 @@ absl::Status CustomerMasterService::Import(
     stream->Write(progress);
     return absl::OkStatus();
   }
+  ImportMetrics& metrics = ImportMetrics::Get();
+  ImportMetrics::Running running(metrics);
   const std::string reason =
       absl::StrCat("imported", chunk.source().empty() ? "" : " from ", chunk.source());
   RowParser parser(chunk.format() == v1::IMPORT_FORMAT_CSV ? ImportFormat::kCsv
@@ -438,6 +488,7 @@ absl::Status CustomerMasterService::Import(
     }
     errors.clear();
   };
+  v1::ImportProgress counted;  // The counts of the batches handed on.
   // The stages after the check, each on a thread of its own: batches are
   // written one at a time, in order, and then indexed, at most
   // kBatchesCommitting waiting for each. Declared before the reader: on an
@@ -563,6 +614,13 @@ absl::Status CustomerMasterService::Import(
     rows.clear();
     // The counts only: the errors and ids go in the final summary (copying
     // them per batch cost more than the batch).
+    // This batch's rows by outcome, for the metrics once it is committed.
+    const int64_t accepted = progress.accepted() - counted.accepted();
+    const int64_t rejected = progress.rejected() - counted.rejected();
+    const int64_t duplicates = progress.duplicates() - counted.duplicates();
+    counted.set_accepted(progress.accepted());
+    counted.set_rejected(progress.rejected());
+    counted.set_duplicates(progress.duplicates());
     v1::ImportProgress update;
     update.set_rows_read(progress.rows_read());
     update.set_accepted(progress.accepted());
@@ -572,10 +630,12 @@ absl::Status CustomerMasterService::Import(
     // Written on the committer's thread and then indexed on the indexer's
     // while this one checks the next batch; the progress is sent once the
     // batch is written.
-    return committer.Submit([this, stream, start, &indexer, batch = std::move(batch),
+    return committer.Submit([this, stream, start, &indexer, &metrics, accepted, rejected,
+                             duplicates, batch = std::move(batch),
                              registered = std::move(registered),
                              update = std::move(update)]() mutable -> absl::Status {
       if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
+      metrics.CountBatch(accepted, rejected, duplicates);
       double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
       update.set_rows_per_second(update.rows_read() / seconds);
       stream->Write(update);
