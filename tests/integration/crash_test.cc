@@ -16,6 +16,7 @@
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 #include "pharmacrm/v1/events.pb.h"
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
+#include "support/import_stream.h"
 #include "support/kafka_broker.h"
 #include "support/suite.h"
 #include "support/wait.h"
@@ -189,27 +190,6 @@ TEST_F(CrashTest, CustomerMasterKilledBetweenCommitAndPublishLosesNothing) {
   ExpectEachAppliedOnce(customers);
 }
 
-// Streams `data` as one JSON Lines import with `request_id`; the last
-// progress message read goes to `summary`.
-grpc::Status Import(v1::CustomerMaster::Stub& stub, const std::string& request_id,
-                    const std::string& data, v1::ImportProgress* summary) {
-  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(60));
-  auto stream = stub.ImportCustomers(ctx.get());
-  constexpr size_t kChunk = 64 * 1024;
-  for (size_t at = 0; at < data.size(); at += kChunk) {
-    v1::ImportChunk chunk;
-    if (at == 0) {
-      chunk.set_request_id(request_id);
-      chunk.set_format(v1::IMPORT_FORMAT_JSON_LINES);
-    }
-    chunk.set_data(data.substr(at, kChunk));
-    if (!stream->Write(chunk)) break;  // The server went away: Finish says why.
-  }
-  stream->WritesDone();
-  for (v1::ImportProgress p; stream->Read(&p);) *summary = p;
-  return stream->Finish();
-}
-
 // customer-master is killed in the middle of a bulk import, right after one
 // of its batches is committed and before that batch's events are published
 // (the import writes batches on a thread of its own). Sent again with the
@@ -236,10 +216,11 @@ TEST_F(CrashTest, AnImportKilledMidwayResumesWithItsRequestIdAndLosesNothing) {
   ASSERT_TRUE(suite.ok()) << suite.status();
   auto stub =
       v1::CustomerMaster::NewStub(rpc::MakeChannel((*suite)->GrpcAddress("customer-master")));
-  v1::ImportProgress first;
-  grpc::Status cut = Import(*stub, "resume-import", data, &first);
-  EXPECT_FALSE(cut.ok()) << "the import was not interrupted";
-  EXPECT_FALSE(first.done());
+  constexpr size_t kChunk = 64 * 1024;
+  ImportResult first =
+      StreamImport(*stub, "resume-import", v1::IMPORT_FORMAT_JSON_LINES, data, kChunk);
+  EXPECT_FALSE(first.status.ok()) << "the import was not interrupted";
+  EXPECT_FALSE(first.summary.done());
   ServiceProcess& cm = (*suite)->process("customer-master");
   auto exit = cm.WaitExit(absl::Seconds(10));
   ASSERT_TRUE(exit.ok()) << exit.status();
@@ -247,9 +228,10 @@ TEST_F(CrashTest, AnImportKilledMidwayResumesWithItsRequestIdAndLosesNothing) {
   ASSERT_TRUE((*suite)->StartService("customer-master").ok());  // Without the crash point.
   stub = v1::CustomerMaster::NewStub(rpc::MakeChannel((*suite)->GrpcAddress("customer-master")));
 
-  v1::ImportProgress rest;
-  grpc::Status resumed = Import(*stub, "resume-import", data, &rest);
-  ASSERT_TRUE(resumed.ok()) << resumed.error_message();
+  ImportResult resumed =
+      StreamImport(*stub, "resume-import", v1::IMPORT_FORMAT_JSON_LINES, data, kChunk);
+  ASSERT_TRUE(resumed.status.ok()) << resumed.status.error_message();
+  const v1::ImportProgress& rest = resumed.summary;
   EXPECT_TRUE(rest.done());
   EXPECT_EQ(rest.rows_read(), kRows);
   EXPECT_EQ(rest.rejected(), 0);
@@ -261,10 +243,11 @@ TEST_F(CrashTest, AnImportKilledMidwayResumesWithItsRequestIdAndLosesNothing) {
         << e.line() << " " << e.reason();
   }
   // Once complete, the request id answers with that summary.
-  v1::ImportProgress again;
-  ASSERT_TRUE(Import(*stub, "resume-import", data, &again).ok());
-  EXPECT_EQ(again.accepted(), rest.accepted());
-  EXPECT_EQ(again.duplicates(), rest.duplicates());
+  ImportResult again =
+      StreamImport(*stub, "resume-import", v1::IMPORT_FORMAT_JSON_LINES, data, kChunk);
+  ASSERT_TRUE(again.status.ok());
+  EXPECT_EQ(again.summary.accepted(), rest.accepted());
+  EXPECT_EQ(again.summary.duplicates(), rest.duplicates());
 
   // The topic: one CustomerRegistered per row, each a distinct customer.
   std::unique_ptr<RdKafka::KafkaConsumer> reader = CustomerTopicReader();

@@ -30,6 +30,7 @@
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
 #include "storage/keys.h"
 #include "support/http_get.h"
+#include "support/import_stream.h"
 #include "support/kafka_broker.h"
 #include "support/ports.h"
 #include "support/suite.h"
@@ -112,6 +113,14 @@ class FlowTest : public testing::Test {
       return value;
     }
     return 0;
+  }
+
+  // GET `target` is 400 with an error naming `field`.
+  void ExpectGetRefusedNaming(const std::string& target, const std::string& field) {
+    http::Response bad = Http("GET", target);
+    EXPECT_EQ(bad.status, 400) << target << " -> " << bad.body;
+    EXPECT_NE(bad.body.find(absl::StrCat(R"("field":")", field, R"(")")), std::string::npos)
+        << target << " -> " << bad.body;
   }
 
   // The customer now, as the gateway's /profile route answers.
@@ -310,10 +319,7 @@ TEST_F(FlowTest, SearchFindsByCharactersPinyinAndInitialsWithStablePages) {
            {"/api/v1/duplicates?min_score=high", "min_score"},
            {"/api/v1/customers?kind=CUSTOMER_KIND_DENTIST", "kind"},
            {"/api/v1/customers?query=x&page_token=%21%21", "page_token"}}) {
-    http::Response bad = Http("GET", target);
-    EXPECT_EQ(bad.status, 400) << target;
-    EXPECT_NE(bad.body.find(absl::StrCat(R"("field":")", field, R"(")")), std::string::npos)
-        << target << ": " << bad.body;
+    ExpectGetRefusedNaming(target, field);
   }
   EXPECT_EQ(Http("GET", "/api/v1/customers").status, 400);
 }
@@ -694,29 +700,13 @@ TEST_F(FlowTest, AStreamedImportOfManyBatchesKeepsLinesAndOrder) {
     }
   }
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
-  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(60));
-  auto stream = stub->ImportCustomers(ctx.get());
   constexpr size_t kChunk = 97;  // Splits lines and UTF-8 characters.
-  for (size_t at = 0; at < file.size(); at += kChunk) {
-    v1::ImportChunk chunk;
-    if (at == 0) {
-      chunk.set_request_id("streamed-import-1");
-      chunk.set_format(v1::IMPORT_FORMAT_JSON_LINES);
-      chunk.set_source("stream-test");
-    }
-    chunk.set_data(file.substr(at, kChunk));
-    ASSERT_TRUE(stream->Write(chunk));
-  }
-  ASSERT_TRUE(stream->WritesDone());
-  v1::ImportProgress progress, summary;
-  int updates = 0;
-  while (stream->Read(&progress)) {
-    ++updates;
-    summary = progress;
-  }
-  grpc::Status status = stream->Finish();
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_GE(updates, 3);  // Progress per batch, then the summary.
+  ImportResult streamed = StreamImport(*stub, "streamed-import-1", v1::IMPORT_FORMAT_JSON_LINES,
+                                       file, kChunk, "stream-test");
+  ASSERT_TRUE(streamed.all_written);
+  ASSERT_TRUE(streamed.status.ok()) << streamed.status.error_message();
+  const v1::ImportProgress& summary = streamed.summary;
+  EXPECT_GE(streamed.messages, 3);  // Progress per batch, then the summary.
   ASSERT_TRUE(summary.done());
   EXPECT_EQ(summary.rows_read(), kDoctors + 1);
   EXPECT_EQ(summary.rejected(), static_cast<int64_t>(bad_lines.size()));
@@ -822,28 +812,9 @@ TEST_F(FlowTest, ACancelledImportKeepsCompleteLinesAndTheSameRequestIdImportsThe
 // their first 64 KiB.
 TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGetsItsSummary) {
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
-  struct Result {
-    grpc::Status status;
-    v1::ImportProgress summary;
-  };
   auto import = [&](const std::string& request_id, v1::ImportFormat format, const std::string& data,
                     size_t chunk_bytes) {
-    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
-    auto stream = stub->ImportCustomers(ctx.get());
-    for (size_t at = 0; at == 0 || at < data.size(); at += chunk_bytes) {
-      v1::ImportChunk chunk;
-      if (at == 0) {
-        chunk.set_request_id(request_id);
-        chunk.set_format(format);
-      }
-      chunk.set_data(data.substr(at, chunk_bytes));
-      if (!stream->Write(chunk)) break;
-    }
-    stream->WritesDone();
-    Result r;
-    for (v1::ImportProgress p; stream->Read(&p);) r.summary = p;
-    r.status = stream->Finish();
-    return r;
+    return StreamImport(*stub, request_id, format, data, chunk_bytes);
   };
   auto count = [&](const std::string& query) {
     v1::SearchCustomersRequest search;
@@ -853,7 +824,7 @@ TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGet
     EXPECT_TRUE(stub->SearchCustomers(ctx.get(), search, &found).ok());
     return found.total_size();
   };
-  auto refused = [](const Result& r) {
+  auto refused = [](const ImportResult& r) {
     return r.status.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
            r.status.error_message().find("request_id") != std::string::npos;
   };
@@ -862,11 +833,11 @@ TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGet
       "external_id,kind,name,province,city\n"
       "RU-1,药店,复用请求药房甲,湖南省,长沙市\n"
       "RU-2,药店,复用请求药房乙,湖南省,长沙市\n";
-  Result first = import("reuse-small", v1::IMPORT_FORMAT_CSV, small, 4096);
+  ImportResult first = import("reuse-small", v1::IMPORT_FORMAT_CSV, small, 4096);
   ASSERT_TRUE(first.status.ok()) << first.status.error_message();
   ASSERT_EQ(first.summary.accepted(), 2);
   // The same file in 7-byte chunks: the first summary, nothing new.
-  Result again = import("reuse-small", v1::IMPORT_FORMAT_CSV, small, 7);
+  ImportResult again = import("reuse-small", v1::IMPORT_FORMAT_CSV, small, 7);
   ASSERT_TRUE(again.status.ok()) << again.status.error_message();
   EXPECT_TRUE(again.summary.done());
   EXPECT_EQ(again.summary.accepted(), 2);
@@ -896,11 +867,11 @@ TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGet
   for (int i = 1; big.size() < 100 * 1024; ++i) {
     big += absl::StrCat("RB-", i, ",药店,复用大文件药房", i, ",湖南省,长沙市\n");
   }
-  Result big_first = import("reuse-big", v1::IMPORT_FORMAT_CSV, big, 64 * 1024);
+  ImportResult big_first = import("reuse-big", v1::IMPORT_FORMAT_CSV, big, 64 * 1024);
   ASSERT_TRUE(big_first.status.ok()) << big_first.status.error_message();
   const int64_t big_rows = big_first.summary.accepted();
   ASSERT_GT(big_rows, 1000);
-  Result big_again = import("reuse-big", v1::IMPORT_FORMAT_CSV, big, 1000);
+  ImportResult big_again = import("reuse-big", v1::IMPORT_FORMAT_CSV, big, 1000);
   ASSERT_TRUE(big_again.status.ok()) << big_again.status.error_message();
   EXPECT_EQ(big_again.summary.accepted(), big_rows);
   std::string big_changed = big;
@@ -947,17 +918,11 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
   const double accepted_before = Metric("customer-master", kAccepted);
   const double rejected_before = Metric("customer-master", kRejected);
   const double duplicates_before = Metric("customer-master", kDuplicate);
-  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
-  auto stream = stub->ImportCustomers(ctx.get());
-  v1::ImportChunk chunk;
-  chunk.set_request_id("references-import");
-  chunk.set_format(v1::IMPORT_FORMAT_JSON_LINES);
-  chunk.set_data(file);
-  ASSERT_TRUE(stream->Write(chunk));
-  ASSERT_TRUE(stream->WritesDone());
-  v1::ImportProgress summary;
-  for (v1::ImportProgress p; stream->Read(&p);) summary = p;
-  ASSERT_TRUE(stream->Finish().ok());
+  ImportResult imported =
+      StreamImport(*stub, "references-import", v1::IMPORT_FORMAT_JSON_LINES, file, file.size());
+  ASSERT_TRUE(imported.all_written);
+  ASSERT_TRUE(imported.status.ok()) << imported.status.error_message();
+  const v1::ImportProgress& summary = imported.summary;
   EXPECT_EQ(summary.accepted(), 5);
   EXPECT_EQ(summary.rejected(), 4);
   // The import's rows are counted on customer-master's /metrics by outcome,
@@ -1319,10 +1284,7 @@ TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
            {"/api/v1/duplicates?limit=-1", "limit"},
            {"/api/v1/duplicates?limit=10001", "limit"},
            {"/api/v1/duplicates?kind=CUSTOMER_KIND_NOPE", "kind"}}) {
-    http::Response bad = Http("GET", target);
-    EXPECT_EQ(bad.status, 400) << target << " -> " << bad.body;
-    EXPECT_NE(bad.body.find(absl::StrCat(R"("field":")", field, R"(")")), std::string::npos)
-        << target << " -> " << bad.body;
+    ExpectGetRefusedNaming(target, field);
   }
   req.set_kind(static_cast<v1::CustomerKind>(99));
   auto bad_ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));

@@ -565,7 +565,7 @@ absl::Status CustomerMasterService::Import(
           problem = absl::StrCat("'", *ref.id, "' is ", KindNoun(kind), ", not ", ref.what);
         } else if (!active) {
           problem = absl::StrCat("'", *ref.id, "' is inactive or merged");
-        } else if (absl::StartsWith(ref.field, "profile.distributor.branch_ids[")) {
+        } else if (ref.role == ReferenceRole::kBranch) {
           // As on register (CheckBranchAgrees): the row is new, so a
           // branch with any parent has another one. References come in
           // field order: parent_id is resolved already.
@@ -1667,15 +1667,15 @@ absl::Status CustomerMasterService::CheckReferences(const v1::CustomerProfile& p
       return core::FieldStatus(absl::StatusCode::kFailedPrecondition, ref.field,
                                absl::StrCat("'", *ref.id, "' is inactive or merged"));
     }
-    if (!self_id.empty() && (ref.field == "profile.pharmacy.parent_id" ||
-                             ref.field == "profile.distributor.parent_id")) {
+    if (!self_id.empty() && ref.role == ReferenceRole::kParent) {
       RETURN_IF_ERROR(CheckNoParentCycle(ref.field, target, self_id));
+      // Only a distributor can be among another's branch_ids.
+      if (profile.has_distributor()) {
+        RETURN_IF_ERROR(CheckNotBranchOfAnother(ref.field, *ref.id, self_id));
+      }
     }
-    if (absl::StartsWith(ref.field, "profile.distributor.branch_ids[")) {
+    if (ref.role == ReferenceRole::kBranch) {
       RETURN_IF_ERROR(CheckBranchAgrees(ref.field, target, profile, self_id));
-    }
-    if (!self_id.empty() && ref.field == "profile.distributor.parent_id") {
-      RETURN_IF_ERROR(CheckNotBranchOfAnother(ref.field, *ref.id, self_id));
     }
   }
   return absl::OkStatus();

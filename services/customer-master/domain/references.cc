@@ -11,9 +11,9 @@ namespace {
 using Kinds = std::vector<v1::CustomerKind>;
 
 void Add(std::vector<CustomerReference>& out, std::string field, std::string* id, Kinds kinds,
-         const char* what) {
+         const char* what, ReferenceRole role = ReferenceRole::kOther) {
   if (id->empty()) return;
-  out.push_back({std::move(field), id, std::move(kinds), what});
+  out.push_back({std::move(field), id, std::move(kinds), what, role});
 }
 
 void AddCommittee(std::vector<CustomerReference>& out, const char* field,
@@ -44,7 +44,8 @@ std::vector<CustomerReference> ReferencesOf(v1::CustomerProfile* p) {
     }
     case v1::CustomerProfile::kPharmacy:
       Add(out, "profile.pharmacy.parent_id", p->mutable_pharmacy()->mutable_parent_id(),
-          {v1::CUSTOMER_KIND_PHARMACY, v1::CUSTOMER_KIND_DISTRIBUTOR}, "a pharmacy or distributor");
+          {v1::CUSTOMER_KIND_PHARMACY, v1::CUSTOMER_KIND_DISTRIBUTOR}, "a pharmacy or distributor",
+          ReferenceRole::kParent);
       break;
     case v1::CustomerProfile::kContact:
       Add(out, "profile.contact.pharmacy_id", p->mutable_contact()->mutable_pharmacy_id(),
@@ -53,10 +54,10 @@ std::vector<CustomerReference> ReferencesOf(v1::CustomerProfile* p) {
     case v1::CustomerProfile::kDistributor: {
       v1::DistributorDetails* d = p->mutable_distributor();
       Add(out, "profile.distributor.parent_id", d->mutable_parent_id(),
-          {v1::CUSTOMER_KIND_DISTRIBUTOR}, "a distributor");
+          {v1::CUSTOMER_KIND_DISTRIBUTOR}, "a distributor", ReferenceRole::kParent);
       for (int i = 0; i < d->branch_ids_size(); ++i) {
         Add(out, absl::StrCat("profile.distributor.branch_ids[", i, "]"), d->mutable_branch_ids(i),
-            {v1::CUSTOMER_KIND_DISTRIBUTOR}, "a distributor");
+            {v1::CUSTOMER_KIND_DISTRIBUTOR}, "a distributor", ReferenceRole::kBranch);
       }
       break;
     }

@@ -18,6 +18,11 @@
 
 namespace pharmacrm::customer_master {
 
+// What a reference means beyond naming a customer: the chains of parents
+// (a pharmacy's chain head, a distributor's parent) are checked for loops,
+// and a distributor's branches against their own parents.
+enum class ReferenceRole { kOther, kParent, kBranch };
+
 struct CustomerReference {
   std::string field;  // Path for errors, e.g. "profile.distributor.branch_ids[2]".
   std::string* id;    // Into the profile: the id (or, in an import, external id).
@@ -25,6 +30,7 @@ struct CustomerReference {
   // distributor").
   std::vector<v1::CustomerKind> kinds;
   const char* what;
+  ReferenceRole role = ReferenceRole::kOther;
 };
 
 // The non-empty references of `profile`, in field order. The pointers stay

@@ -38,6 +38,10 @@ TEST(ReferencesOf, ListsEveryNonEmptyReferenceOfEachKind) {
   EXPECT_THAT(Fields(refs),
               ElementsAre("profile.distributor.parent_id", "profile.distributor.branch_ids[0]",
                           "profile.distributor.branch_ids[1]"));
+  // Parents and branches are marked as such.
+  EXPECT_EQ(refs[0].role, ReferenceRole::kParent);
+  EXPECT_EQ(refs[1].role, ReferenceRole::kBranch);
+  EXPECT_EQ(refs[2].role, ReferenceRole::kBranch);
   // The pointers write through: an import replaces external ids this way.
   *refs[2].id = "customer-3";
   EXPECT_EQ(distributor.distributor().branch_ids(1), "customer-3");
@@ -53,6 +57,8 @@ TEST(ReferencesOf, ListsEveryNonEmptyReferenceOfEachKind) {
   v1::CustomerProfile pharmacy;
   pharmacy.mutable_pharmacy()->set_parent_id("DIS-1");
   EXPECT_THAT(Fields(ReferencesOf(&pharmacy)), ElementsAre("profile.pharmacy.parent_id"));
+  EXPECT_EQ(ReferencesOf(&pharmacy)[0].role, ReferenceRole::kParent);
+  EXPECT_EQ(ReferencesOf(&contact)[0].role, ReferenceRole::kOther);
   v1::CustomerProfile patient;
   patient.mutable_patient()->set_treating_doctor_id("D-1");
   EXPECT_THAT(Fields(ReferencesOf(&patient)), ElementsAre("profile.patient.treating_doctor_id"));

@@ -1,0 +1,30 @@
+// Streams a file to customer-master's ImportCustomers, as pharmacrm import
+// does, for tests that look at the summary and the progress messages.
+#ifndef PHARMACRM_TESTS_INTEGRATION_SUPPORT_IMPORT_STREAM_H_
+#define PHARMACRM_TESTS_INTEGRATION_SUPPORT_IMPORT_STREAM_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+
+namespace pharmacrm::itest {
+
+struct ImportResult {
+  grpc::Status status;         // Of the call.
+  v1::ImportProgress summary;  // The last message read (the summary once done).
+  int messages = 0;            // Progress messages read, the summary included.
+  bool all_written = true;     // Every chunk was sent (false: the server went away).
+};
+
+// Sends `data` in chunks of `chunk_bytes` (at least one chunk, even for
+// empty data), the first carrying `request_id`, `format` and `source`; reads
+// every progress message, then finishes the call.
+ImportResult StreamImport(v1::CustomerMaster::Stub& stub, const std::string& request_id,
+                          v1::ImportFormat format, absl::string_view data, size_t chunk_bytes,
+                          const std::string& source = "");
+
+}  // namespace pharmacrm::itest
+
+#endif  // PHARMACRM_TESTS_INTEGRATION_SUPPORT_IMPORT_STREAM_H_
