@@ -77,11 +77,6 @@ absl::Status WriteFile(const std::string& path, absl::string_view content) {
   return absl::OkStatus();
 }
 
-bool KeepDirs() {
-  const char* keep = std::getenv("PHARMACRM_ITEST_KEEP_DIRS");
-  return keep != nullptr && *keep != '\0' && std::string(keep) != "0";
-}
-
 }  // namespace
 
 KafkaBroker::KafkaBroker(std::string dir, int port, int controller_port)
@@ -110,7 +105,7 @@ absl::StatusOr<std::unique_ptr<KafkaBroker>> KafkaBroker::Start() {
   if (absl::Status s = broker->Format(java, libs); !s.ok()) return s;
   if (absl::Status s = broker->Launch(java, libs); !s.ok()) return s;
   if (absl::Status s = broker->WaitReady(kStartTimeout); !s.ok()) return s;
-  broker->keep_dir_ = KeepDirs();
+  broker->keep_dir_ = false;
   return broker;
 }
 
@@ -220,12 +215,7 @@ KafkaBroker::~KafkaBroker() {
     }
     pid_ = 0;
   }
-  if (keep_dir_) {
-    std::fprintf(stderr, "[itest] keeping Kafka broker folder %s\n", dir_.c_str());
-    return;
-  }
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
+  RemoveTestDir(dir_, "the Kafka broker folder", keep_dir_);
 }
 
 std::string KafkaBroker::bootstrap() const { return absl::StrCat("127.0.0.1:", port_); }

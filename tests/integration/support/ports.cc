@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -61,6 +62,22 @@ std::string TempDir(absl::string_view prefix) {
   buf.push_back('\0');
   if (::mkdtemp(buf.data()) == nullptr) Die(absl::StrCat("mkdtemp ", tmpl));
   return std::string(buf.data());
+}
+
+bool KeepTestDirs() {
+  const char* keep = std::getenv("PHARMACRM_ITEST_KEEP_DIRS");
+  return keep != nullptr && *keep != '\0' && std::string(keep) != "0";
+}
+
+void RemoveTestDir(const std::string& path, absl::string_view what, bool keep_anyway) {
+  if (KeepTestDirs() || keep_anyway) {
+    std::fprintf(stderr, "[itest] keeping %.*s: %s\n", static_cast<int>(what.size()), what.data(),
+                 path.c_str());
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) std::fprintf(stderr, "[itest] cannot remove %s: %s\n", path.c_str(), ec.message().c_str());
 }
 
 }  // namespace pharmacrm::itest

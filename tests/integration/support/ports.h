@@ -18,6 +18,14 @@ int FreePort();
 // Aborts on failure.
 std::string TempDir(absl::string_view prefix);
 
+// True when PHARMACRM_ITEST_KEEP_DIRS is set to anything but "" or "0": the
+// test support then leaves every scratch folder behind for a post-mortem.
+bool KeepTestDirs();
+
+// Deletes a scratch folder made by TempDir, unless KeepTestDirs() or
+// `keep_anyway` (a failed test, say): then says on stderr where `what` stays.
+void RemoveTestDir(const std::string& path, absl::string_view what, bool keep_anyway);
+
 }  // namespace pharmacrm::itest
 
 #endif  // PHARMACRM_TESTS_INTEGRATION_SUPPORT_PORTS_H_

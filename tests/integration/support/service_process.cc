@@ -95,14 +95,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::StartBinary(
 ServiceProcess::~ServiceProcess() {
   if (::getpid() != owner_) return;  // A forked child running exit handlers.
   Kill();
-  const char* keep = std::getenv("PHARMACRM_ITEST_KEEP_DIRS");
-  if ((keep != nullptr && *keep != '\0' && std::string(keep) != "0") ||
-      ::testing::Test::HasFailure()) {
-    std::fprintf(stderr, "[itest] keeping log of %s: %s\n", name_.c_str(), log_path_.c_str());
-    return;
-  }
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
+  RemoveTestDir(dir_, absl::StrCat("the folder of ", name_, " with its log"),
+                ::testing::Test::HasFailure());
 }
 
 absl::Status ServiceProcess::Launch() {

@@ -1,6 +1,7 @@
 #include "support/suite.h"
 
 #include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
 #include "support/ports.h"
 
@@ -24,6 +25,12 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
     RETURN_IF_ERROR(suite->StartService(name, extra_args[name]));
   }
   return suite;
+}
+
+Suite::~Suite() {
+  if (::getpid() != owner_) return;  // A forked child running exit handlers.
+  processes_.clear();  // Each process is stopped before its data goes.
+  RemoveTestDir(root_, "the services' data folders", ::testing::Test::HasFailure());
 }
 
 std::vector<std::string> Suite::Args(const std::string& name) const {

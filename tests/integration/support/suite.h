@@ -4,6 +4,8 @@
 #ifndef PHARMACRM_TESTS_INTEGRATION_SUPPORT_SUITE_H_
 #define PHARMACRM_TESTS_INTEGRATION_SUPPORT_SUITE_H_
 
+#include <unistd.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -25,6 +27,9 @@ class Suite {
   static absl::StatusOr<std::unique_ptr<Suite>> Start(
       const KafkaBroker& broker, std::vector<std::string> services,
       std::map<std::string, std::vector<std::string>> extra_args = {});
+  // Stops every service, then deletes the services' data folders unless a
+  // test failed or PHARMACRM_ITEST_KEEP_DIRS is set.
+  ~Suite();
 
   ServiceProcess& process(const std::string& name) { return *processes_.at(name); }
   // The flags `name` was started with (without extra args), for restarts.
@@ -35,6 +40,9 @@ class Suite {
   absl::Status StartService(const std::string& name, std::vector<std::string> extra = {});
 
  private:
+  Suite() = default;
+
+  const int owner_ = ::getpid();
   std::string kafka_bootstrap_;
   std::string root_;
   std::string group_suffix_;
