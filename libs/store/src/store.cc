@@ -113,6 +113,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   // 1.3 MB per 64 MB memtable).
   family_options.memtable_whole_key_filtering = true;
   family_options.memtable_prefix_bloom_size_ratio = 0.02;
+  // Flushes and the first compactions write uncompressed: they run while
+  // imports and events are being written, and their files are short-lived;
+  // the levels that keep data for long are compressed.
+  family_options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
+                                          rocksdb::kSnappyCompression};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
   for (const char* name : kFamilyNames) {
