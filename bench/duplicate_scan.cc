@@ -43,7 +43,10 @@ ABSL_FLAG(uint64_t, seed, 20261127, "Seed of the demo data set");
 ABSL_FLAG(int, rounds, 3, "Timed scans (at least 1); the median is reported");
 ABSL_FLAG(int, threads, 2, "Threads of each scan");
 ABSL_FLAG(int64_t, max_block_size, -1,
-          "Blocks with more records are skipped (-1: the service's, kMaxScanBlockSize)");
+          "Blocks with more records are compared in windows (-1: the service's, "
+          "kMaxScanBlockSize)");
+ABSL_FLAG(int64_t, window, -1,
+          "Window of the larger blocks; 0 or 1 skips them (-1: the service's, kScanWindow)");
 ABSL_FLAG(double, min_score, 0.6, "Pairs at or above this score are counted");
 ABSL_FLAG(int, search_rounds, 0, "Times each search query is asked in process (0: none)");
 ABSL_FLAG(bool, scan, true, "Time the duplicate scan");
@@ -218,6 +221,9 @@ int Run() {
   if (absl::GetFlag(FLAGS_max_block_size) >= 0) {
     options.max_block_size = static_cast<size_t>(absl::GetFlag(FLAGS_max_block_size));
   }
+  if (absl::GetFlag(FLAGS_window) >= 0) {
+    options.window = static_cast<size_t>(absl::GetFlag(FLAGS_window));
+  }
   std::vector<double> seconds;
   CustomerIndex::DuplicateScan last;
   for (int round = 0; round < std::max(1, absl::GetFlag(FLAGS_rounds)); ++round) {
@@ -227,10 +233,11 @@ int Run() {
     seconds.push_back(absl::ToDoubleSeconds(absl::Now() - t));
     const auto& r = last.result;
     std::printf(
-        "round %d: %.2f s, %zu records, %lld blocks (%lld skipped), %lld comparisons, "
-        "%lld pairs >= %.2f\n",
+        "round %d: %.2f s, %zu records, %lld blocks (%lld windowed), %lld comparisons "
+        "(%lld in windows), %lld pairs >= %.2f\n",
         round + 1, seconds.back(), last.records.size(), static_cast<long long>(r.blocks),
-        static_cast<long long>(r.blocks_skipped), static_cast<long long>(r.comparisons),
+        static_cast<long long>(r.blocks_windowed), static_cast<long long>(r.comparisons),
+        static_cast<long long>(r.windowed_comparisons),
         static_cast<long long>(r.pairs_found), options.min_score);
   }
   size_t match_bytes = 0;

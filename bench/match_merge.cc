@@ -46,10 +46,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf(
-      "scan: %lld records, %lld blocks (%lld skipped), %lld comparisons, %lld pairs >= %.2f%s,"
-      " %.2f s (service %lld ms)\n",
+      "scan: %lld records, %lld blocks (%lld windowed), %lld comparisons (%lld in windows), "
+      "%lld pairs >= %.2f%s, %.2f s (service %lld ms)\n",
       static_cast<long long>(found.records_scanned()), static_cast<long long>(found.blocks()),
-      static_cast<long long>(found.blocks_skipped()), static_cast<long long>(found.comparisons()),
+      static_cast<long long>(found.blocks_windowed()), static_cast<long long>(found.comparisons()),
+      static_cast<long long>(found.windowed_comparisons()),
       static_cast<long long>(found.pairs_found()), absl::GetFlag(FLAGS_merge_score),
       found.truncated() ? " (truncated to the limit)" : "", scan_s,
       static_cast<long long>(found.elapsed_ms()));

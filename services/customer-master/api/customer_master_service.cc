@@ -1232,7 +1232,8 @@ grpc::Status CustomerMasterService::ScanDuplicates(grpc::ServerContext* context,
     }
     response->set_records_scanned(static_cast<int64_t>(scan.records.size()));
     response->set_blocks(scan.result.blocks);
-    response->set_blocks_skipped(scan.result.blocks_skipped);
+    response->set_blocks_windowed(scan.result.blocks_windowed);
+    response->set_windowed_comparisons(scan.result.windowed_comparisons);
     response->set_comparisons(scan.result.comparisons);
     response->set_pairs_found(scan.result.pairs_found);
     response->set_truncated(scan.result.truncated);

@@ -79,15 +79,53 @@ struct RecordBlocks {
         ++y;
       }
     }
-    return UINT32_MAX;  // Not reached for members of one block.
+    return UINT32_MAX;  // They share no block compared whole.
   }
 };
 
 struct WorkerResult {
   int64_t comparisons = 0;
+  int64_t windowed_comparisons = 0;
   int64_t pairs_found = 0;
   std::vector<Candidate> best;
 };
+
+// Windowed pairs are scored in tasks of this many, shared out among threads.
+constexpr size_t kPairsPerTask = 4096;
+
+// Name-then-address order of the sorted neighbourhood: pinyin, address, id.
+bool NeighbourBefore(const ScanRecord& a, const ScanRecord& b) {
+  if (a.input->name_pinyin != b.input->name_pinyin) {
+    return a.input->name_pinyin < b.input->name_pinyin;
+  }
+  if (a.input->address != b.input->address) return a.input->address < b.input->address;
+  return a.id < b.id;
+}
+
+// The distinct pairs (lower index first, ascending) of members within
+// `window` of each other in name-then-address order, in any of `windowed`,
+// that share no block compared whole (those are scored there).
+std::vector<std::pair<uint32_t, uint32_t>> WindowPairs(
+    const std::vector<ScanRecord>& records, std::vector<std::vector<uint32_t>>& windowed,
+    size_t window, const RecordBlocks& record_blocks) {
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (std::vector<uint32_t>& members : windowed) {
+    std::sort(members.begin(), members.end(), [&](uint32_t a, uint32_t b) {
+      return NeighbourBefore(records[a], records[b]);
+    });
+    for (size_t i = 0; i + 1 < members.size(); ++i) {
+      for (size_t j = i + 1; j < members.size() && j < i + window; ++j) {
+        uint32_t a = members[i], b = members[j];
+        if (b < a) std::swap(a, b);
+        if (record_blocks.FirstCommon(a, b) != UINT32_MAX) continue;
+        pairs.emplace_back(a, b);
+      }
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
 
 }  // namespace
 
@@ -113,6 +151,7 @@ ScanResult ScanDuplicatePairs(const std::vector<ScanRecord>& records,
   // Distinct members; blocks of fewer than two are dropped, oversized ones
   // emptied and counted.
   std::vector<std::vector<uint32_t>> compared;
+  std::vector<std::vector<uint32_t>> windowed;
   compared.reserve(blocks.size());
   for (auto& members : blocks) {
     std::sort(members.begin(), members.end());
@@ -120,7 +159,8 @@ ScanResult ScanDuplicatePairs(const std::vector<ScanRecord>& records,
     if (members.size() < 2) continue;
     ++result.blocks;
     if (members.size() > options.max_block_size) {
-      ++result.blocks_skipped;
+      ++result.blocks_windowed;
+      if (options.window > 1) windowed.push_back(std::move(members));
       continue;
     }
     compared.push_back(std::move(members));
@@ -144,22 +184,38 @@ ScanResult ScanDuplicatePairs(const std::vector<ScanRecord>& records,
     }
   }
 
+  const std::vector<std::pair<uint32_t, uint32_t>> window_pairs =
+      WindowPairs(records, windowed, options.window, record_blocks);
+  windowed.clear();
+  windowed.shrink_to_fit();
+
   const Better better(records);
   std::atomic<size_t> next_block{0};
+  std::atomic<size_t> next_pairs{0};
   auto work = [&](WorkerResult* out) {
     TopCandidates top(options.limit, better);
+    auto score = [&](uint32_t first, uint32_t second) {
+      if (records[second].id < records[first].id) std::swap(first, second);
+      ++out->comparisons;
+      const double s = MatchScore(*records[first].input, *records[second].input);
+      if (s < options.min_score) return;
+      ++out->pairs_found;
+      top.Offer({s, first, second});
+    };
+    for (size_t start = next_pairs.fetch_add(kPairsPerTask); start < window_pairs.size();
+         start = next_pairs.fetch_add(kPairsPerTask)) {
+      const size_t end = std::min(window_pairs.size(), start + kPairsPerTask);
+      for (size_t i = start; i < end; ++i) {
+        score(window_pairs[i].first, window_pairs[i].second);
+        ++out->windowed_comparisons;
+      }
+    }
     for (size_t b = next_block++; b < compared.size(); b = next_block++) {
       const std::vector<uint32_t>& members = compared[b];
       for (size_t i = 0; i + 1 < members.size(); ++i) {
         for (size_t j = i + 1; j < members.size(); ++j) {
-          uint32_t first = members[i], second = members[j];
-          if (record_blocks.FirstCommon(first, second) != b) continue;  // Compared there.
-          if (records[second].id < records[first].id) std::swap(first, second);
-          ++out->comparisons;
-          const double score = MatchScore(*records[first].input, *records[second].input);
-          if (score < options.min_score) continue;
-          ++out->pairs_found;
-          top.Offer({score, first, second});
+          if (record_blocks.FirstCommon(members[i], members[j]) != b) continue;  // Compared there.
+          score(members[i], members[j]);
         }
       }
     }
@@ -176,6 +232,7 @@ ScanResult ScanDuplicatePairs(const std::vector<ScanRecord>& records,
   std::vector<Candidate> best;
   for (auto& p : partial) {
     result.comparisons += p.comparisons;
+    result.windowed_comparisons += p.windowed_comparisons;
     result.pairs_found += p.pairs_found;
     best.insert(best.end(), p.best.begin(), p.best.end());
   }

@@ -79,7 +79,8 @@ TEST(ScanDuplicatePairs, FindsEachPairOnceWithReasons) {
   EXPECT_EQ(r.comparisons, 1);
   EXPECT_EQ(r.pairs_found, 1);
   EXPECT_EQ(r.blocks, 3);  // Pinyin, initials and phone of d-1 and d-2.
-  EXPECT_EQ(r.blocks_skipped, 0);
+  EXPECT_EQ(r.blocks_windowed, 0);
+  EXPECT_EQ(r.windowed_comparisons, 0);
   EXPECT_FALSE(r.truncated);
   ASSERT_EQ(r.pairs.size(), 1u);
   EXPECT_DOUBLE_EQ(r.pairs[0].match.score, 0.81);  // Capped at the name similarity squared.
@@ -141,7 +142,18 @@ TEST(ScanDuplicatePairs, LimitKeepsTheBestAndSaysSo) {
   EXPECT_TRUE(r.truncated);
 }
 
-TEST(ScanDuplicatePairs, OversizedBlocksAreSkippedAndCountedOtherKeysStillMeet) {
+MatchInput Pharmacy(const std::string& name, const std::string& pinyin,
+                    const std::string& address, const std::string& phone) {
+  MatchInput in;
+  in.kind = "CUSTOMER_KIND_PHARMACY";
+  in.name = name;
+  in.name_pinyin = pinyin;
+  in.address = address;
+  in.phone = phone;
+  return in;
+}
+
+TEST(ScanDuplicatePairs, OversizedBlocksAreComparedInWindowsEachPairOnce) {
   Fixture f;
   // Five namesakes at three hospitals: the pinyin block has 5 members.
   f.Add("d-1", Doctor("张伟", "zhang wei", "h-1", "13800000001"));
@@ -152,17 +164,81 @@ TEST(ScanDuplicatePairs, OversizedBlocksAreSkippedAndCountedOtherKeysStillMeet) 
   ScanOptions options;
   options.min_score = 0.5;
   options.max_block_size = 4;
+  options.window = 0;  // Oversized blocks skipped.
   ScanResult r = f.Scan(options);
   // d-1/d-2 and d-4/d-5 still meet through "initials|hospital".
   EXPECT_EQ(r.blocks, 3);  // Pinyin (5), initials at h-1 (2) and at h-3 (2).
-  EXPECT_EQ(r.blocks_skipped, 1);
+  EXPECT_EQ(r.blocks_windowed, 1);
   EXPECT_EQ(r.comparisons, 2);
+  EXPECT_EQ(r.windowed_comparisons, 0);
   EXPECT_EQ(f.Pairs(r), (Names{"d-4/d-5", "d-1/d-2"}));
+
+  // A window of 2: neighbours in pinyin, address, id order (d-1 .. d-5);
+  // d-1/d-2 and d-4/d-5 are scored in their own blocks, not again.
+  options.window = 2;
+  r = f.Scan(options);
+  EXPECT_EQ(r.comparisons, 4);
+  EXPECT_EQ(r.windowed_comparisons, 2);  // d-2/d-3 and d-3/d-4.
+
+  // A window as wide as the block: every pair of five, once.
+  options.window = 5;
+  r = f.Scan(options);
+  EXPECT_EQ(r.comparisons, 10);
+  EXPECT_EQ(r.windowed_comparisons, 8);
+  options.window = kScanWindow;
+  EXPECT_EQ(f.Scan(options).comparisons, 10);
 
   options.max_block_size = 5;
   r = f.Scan(options);
-  EXPECT_EQ(r.blocks_skipped, 0);
-  EXPECT_EQ(r.comparisons, 10);  // Every pair of five, once.
+  EXPECT_EQ(r.blocks_windowed, 0);
+  EXPECT_EQ(r.comparisons, 10);
+  EXPECT_EQ(r.windowed_comparisons, 0);
+}
+
+TEST(ScanDuplicatePairs, AWindowFindsTheSameStoreInABlockOfAChainWithComparisonsLinearInItsSize) {
+  Fixture f;
+  // Forty stores of one chain share the initials key "lb" (no hospital
+  // scopes a pharmacy); names, phones and addresses otherwise differ. Two
+  // records of the Wuyi Road store differ in name ("分店"), so their pinyin
+  // differs, and in phone: only the chain's block holds both. They come
+  // first and last: only the name-then-address order makes them neighbours.
+  f.Add("p-wuyi-1", Pharmacy("老百姓大药房五一路店", "lao bai xing da yao fang wu yi lu dian",
+                             "湖南省长沙市芙蓉区五一大道88号", "0731-85550001"));
+  for (int i = 0; i < 40; ++i) {
+    std::string n = absl::StrCat(100 + i);
+    f.Add(absl::StrCat("p-", n),
+          Pharmacy(absl::StrCat("老百姓大药房", n, "号店"),
+                   absl::StrCat("lao bai xing da yao fang ", n, " hao dian"),
+                   absl::StrCat("湖南省长沙市芙蓉区", n, "号"), absl::StrCat("0731-8400", n)));
+  }
+  f.Add("p-wuyi-2", Pharmacy("老百姓大药房五一路分店", "lao bai xing da yao fang wu yi lu fen dian",
+                             "湖南省长沙市芙蓉区五一大道88号", "0731-85550002"));
+  ScanOptions options;
+  options.max_block_size = 10;
+  options.window = 0;
+  ScanResult skipped = f.Scan(options);
+  EXPECT_EQ(skipped.blocks_windowed, 1);
+  EXPECT_EQ(skipped.comparisons, 0);
+  EXPECT_TRUE(f.Pairs(skipped).empty());
+
+  options.window = 3;
+  ScanResult r = f.Scan(options);
+  EXPECT_EQ(r.blocks_windowed, 1);
+  // Each of the 42 with its next two: 41 + 40 pairs, not 42 * 41 / 2.
+  EXPECT_EQ(r.comparisons, 81);
+  EXPECT_EQ(r.windowed_comparisons, 81);
+  ASSERT_FALSE(r.pairs.empty());
+  EXPECT_EQ(f.Pairs(r).front(), "p-wuyi-1/p-wuyi-2");
+  EXPECT_GE(r.pairs.front().match.score, kDefaultScanMinScore);
+
+  // The same with one thread or four.
+  for (int threads : {1, 4}) {
+    options.threads = threads;
+    ScanResult again = f.Scan(options);
+    EXPECT_EQ(f.Pairs(again), f.Pairs(r));
+    EXPECT_EQ(again.comparisons, r.comparisons);
+    EXPECT_EQ(again.pairs_found, r.pairs_found);
+  }
 }
 
 TEST(ScanDuplicatePairs, RepeatedMembersAndSingletonBlocksCountOnce) {
