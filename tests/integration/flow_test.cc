@@ -1268,7 +1268,8 @@ TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
   req.set_limit(10000);
   v1::ScanDuplicatesResponse all;
   auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
-  ASSERT_TRUE(stub->ScanDuplicates(ctx.get(), req, &all).ok());
+  grpc::Status scanned = stub->ScanDuplicates(ctx.get(), req, &all);
+  ASSERT_TRUE(scanned.ok()) << scanned.error_message();
   int with_ab = 0;
   for (const auto& p : all.pairs()) {
     std::set<std::string> ids = {p.first_id(), p.second_id()};
@@ -1290,6 +1291,53 @@ TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
   auto bad_ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
   EXPECT_EQ(stub->ScanDuplicates(bad_ctx.get(), req, &all).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// A scan answer that would be longer than the largest gRPC message is cut
+// to fit, best pairs first, and says so (before, the call failed).
+TEST_F(FlowTest, AScanAnswerLongerThanAGrpcMessageIsCutToFitBestFirst) {
+  std::string hospital = RegisterHospital("scan-cut");
+  // Sixteen namesakes: 120 pairs, far more than the message holds.
+  for (int i = 0; i < 16; ++i) {
+    Register(absl::StrCat("scan-cut-d", i),
+             absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":"裁剪测试医生",)",
+                          R"("department":"心内科","hospital_id":")", hospital, R"("})"));
+  }
+  constexpr int kSmallMessage = 8192;  // Room for a few pairs only.
+  ASSERT_TRUE(suite_->process("customer-master").Terminate(absl::Seconds(10)).ok());
+  ASSERT_TRUE(suite_
+                  ->StartService("customer-master",
+                                 {absl::StrCat("--max_message_bytes=", kSmallMessage)})
+                  .ok());
+  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  v1::ScanDuplicatesRequest req;
+  req.set_kind(v1::CUSTOMER_KIND_DOCTOR);
+  req.set_limit(10000);
+  v1::ScanDuplicatesResponse cut;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(30));
+  grpc::Status scanned = stub->ScanDuplicates(ctx.get(), req, &cut);
+  ASSERT_TRUE(scanned.ok()) << scanned.error_message();
+  EXPECT_TRUE(cut.cut_to_message_size());
+  EXPECT_TRUE(cut.truncated());
+  EXPECT_GE(cut.pairs_found(), 120);
+  EXPECT_GE(cut.pairs_size(), 1);
+  EXPECT_LT(cut.pairs_size(), cut.pairs_found());
+  EXPECT_LE(cut.ByteSizeLong(), static_cast<size_t>(kSmallMessage));
+  for (int i = 1; i < cut.pairs_size(); ++i) {
+    EXPECT_GE(cut.pairs(i - 1).score(), cut.pairs(i).score());
+  }
+
+  // With the default limit, as started by the suite: it all fits.
+  ASSERT_TRUE(suite_->process("customer-master").Terminate(absl::Seconds(10)).ok());
+  ASSERT_TRUE(suite_->StartService("customer-master").ok());
+  stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  v1::ScanDuplicatesResponse whole;
+  req.set_limit(100);
+  auto again = rpc::ClientContextWithDeadline(absl::Seconds(30));
+  scanned = stub->ScanDuplicates(again.get(), req, &whole);
+  ASSERT_TRUE(scanned.ok()) << scanned.error_message();
+  EXPECT_FALSE(whole.cut_to_message_size());
+  EXPECT_EQ(whole.pairs_size(), std::min<int64_t>(100, whole.pairs_found()));
 }
 
 // A merge re-points what named the merged customer at the survivor (a

@@ -25,7 +25,7 @@ ABSL_FLAG(int, replication_factor, 1, "Replication factor of topics the service 
 ABSL_FLAG(std::string, durability, "fsync",
           "What an acknowledged command survives: 'fsync' (machine crash: WAL fsync'ed, "
           "group-committed) or 'process' (process crash only)");
-ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest gRPC message accepted");
+ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest gRPC message accepted or sent");
 ABSL_FLAG(int, kafka_wait_ms, 60000, "How long start-up waits for Kafka before giving up");
 ABSL_FLAG(std::string, consumer_group, "",
           "Kafka consumer group of the service's projections (default: pharmacrm.<service>)");

@@ -208,6 +208,11 @@ constexpr size_t kImportBatchRows = 500;
 constexpr size_t kBatchesCommitting = 2;
 constexpr int kMaxReportedErrors = 1000;
 constexpr int kMaxReportedIds = 10000;
+// What a ScanDuplicates answer keeps free of pairs below the largest
+// message, and the bytes a repeated field adds to each element (tag and
+// length).
+constexpr int kScanAnswerMargin = 4096;
+constexpr size_t kRepeatedOverhead = 6;
 
 // `version` (without its customer) with the serialized customer as field 1.
 std::string VersionRecord(const v1::CustomerVersion& version, absl::string_view customer) {
@@ -1213,6 +1218,11 @@ grpc::Status CustomerMasterService::ScanDuplicates(grpc::ServerContext* context,
     absl::MutexLock lock(&scan_mu_);
     absl::Time start = absl::Now();
     CustomerIndex::DuplicateScan scan = index_.ScanDuplicates(request->kind(), request->province(), options);
+    // The pairs stop short of the largest message gRPC sends; the rest of
+    // the answer takes far less than the margin.
+    const size_t budget =
+        static_cast<size_t>(std::max(0, host_.max_message_bytes() - kScanAnswerMargin));
+    size_t bytes = 0;
     for (const ScoredPair& p : scan.result.pairs) {
       const MatchRecord& first = *scan.records[p.first];
       const MatchRecord& second = *scan.records[p.second];
@@ -1229,6 +1239,12 @@ grpc::Status CustomerMasterService::ScanDuplicates(grpc::ServerContext* context,
         s->set_score(r.score);
         s->set_detail(r.detail);
       }
+      bytes += out->ByteSizeLong() + kRepeatedOverhead;
+      if (bytes > budget) {
+        response->mutable_pairs()->RemoveLast();
+        response->set_cut_to_message_size(true);
+        break;
+      }
     }
     response->set_records_scanned(static_cast<int64_t>(scan.records.size()));
     response->set_blocks(scan.result.blocks);
@@ -1236,7 +1252,7 @@ grpc::Status CustomerMasterService::ScanDuplicates(grpc::ServerContext* context,
     response->set_windowed_comparisons(scan.result.windowed_comparisons);
     response->set_comparisons(scan.result.comparisons);
     response->set_pairs_found(scan.result.pairs_found);
-    response->set_truncated(scan.result.truncated);
+    response->set_truncated(scan.result.truncated || response->cut_to_message_size());
     response->set_elapsed_ms(absl::ToInt64Milliseconds(absl::Now() - start));
     core::Log(core::LogLevel::kInfo, "duplicate scan",
               {{"records", std::to_string(scan.records.size())},

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 
 namespace pharmacrm::itest {
 namespace {
@@ -62,6 +63,10 @@ std::string TempDir(absl::string_view prefix) {
   buf.push_back('\0');
   if (::mkdtemp(buf.data()) == nullptr) Die(absl::StrCat("mkdtemp ", tmpl));
   return std::string(buf.data());
+}
+
+bool AnyTestFailed() {
+  return ::testing::Test::HasFailure() || ::testing::UnitTest::GetInstance()->Failed();
 }
 
 bool KeepTestDirs() {

@@ -22,6 +22,11 @@ std::string TempDir(absl::string_view prefix);
 // test support then leaves every scratch folder behind for a post-mortem.
 bool KeepTestDirs();
 
+// True once the running test, or any test before it in this binary, has
+// failed: suites shared by a fixture end after their last test, when the
+// failure that makes their folders worth keeping may be long past.
+bool AnyTestFailed();
+
 // Deletes a scratch folder made by TempDir, unless KeepTestDirs() or
 // `keep_anyway` (a failed test, say): then says on stderr where `what` stays.
 void RemoveTestDir(const std::string& path, absl::string_view what, bool keep_anyway);

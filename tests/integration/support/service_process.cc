@@ -15,7 +15,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "gtest/gtest.h"
 #include "support/http_get.h"
 #include "support/ports.h"
 
@@ -96,7 +95,7 @@ ServiceProcess::~ServiceProcess() {
   if (::getpid() != owner_) return;  // A forked child running exit handlers.
   Kill();
   RemoveTestDir(dir_, absl::StrCat("the folder of ", name_, " with its log"),
-                ::testing::Test::HasFailure());
+                AnyTestFailed());
 }
 
 absl::Status ServiceProcess::Launch() {

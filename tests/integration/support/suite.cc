@@ -1,7 +1,6 @@
 #include "support/suite.h"
 
 #include "absl/strings/str_cat.h"
-#include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
 #include "support/ports.h"
 
@@ -30,7 +29,7 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
 Suite::~Suite() {
   if (::getpid() != owner_) return;  // A forked child running exit handlers.
   processes_.clear();  // Each process is stopped before its data goes.
-  RemoveTestDir(root_, "the services' data folders", ::testing::Test::HasFailure());
+  RemoveTestDir(root_, "the services' data folders", AnyTestFailed());
 }
 
 std::vector<std::string> Suite::Args(const std::string& name) const {

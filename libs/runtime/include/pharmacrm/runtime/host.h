@@ -42,6 +42,9 @@ class ServiceHost {
   const core::Clock& clock() const { return *core::Clock::Real(); }
   core::IdGenerator& ids() { return ids_; }
   const std::string& service() const { return service_; }
+  // The largest gRPC message sent or accepted (--max_message_bytes): an
+  // answer that could be longer must stop short of it.
+  int max_message_bytes() const { return max_message_bytes_; }
 
   // Consumes `topics` in consumer group pharmacrm.<service>.
   void AddProjection(std::vector<std::string> topics, bus::ApplyFn apply);
