@@ -1293,6 +1293,82 @@ TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// A merge of distributors keeps parent and branches agreeing: it is
+// refused, naming the field and changing nothing, when the merged record
+// would be its own parent or branch, or would have a parent other than a
+// distributor that lists one of the merged records among its branches.
+TEST_F(FlowTest, AMergeOfDistributorsKeepsParentAndBranchesAgreeing) {
+  auto distributor = [&](const std::string& request_id, const std::string& name,
+                         const std::string& details) {
+    return Register(request_id,
+                    absl::StrCat(R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":")", name, R"(")",
+                                 details.empty() ? "" : absl::StrCat(R"(,"distributor":)", details),
+                                 "}"));
+  };
+  auto merge = [&](const std::string& request_id, const std::string& survivor,
+                   const std::string& merged) {
+    return Http("POST", absl::StrCat("/api/v1/customers/", survivor, "/merge"),
+                absl::StrCat(R"({"request_id":")", request_id, R"(","merged_ids":[")", merged,
+                             R"("],"reason":"同一经销商"})"));
+  };
+  auto expect_refused = [&](const http::Response& r, const std::string& field,
+                            const std::string& names) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body.find("FAILED_PRECONDITION"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find(absl::StrCat(R"("field":")", field, R"(")")), std::string::npos)
+        << r.body;
+    EXPECT_NE(r.body.find(names), std::string::npos) << r.body;
+  };
+
+  // The survivor's parent is one group; another group lists the duplicate
+  // among its branches. Survivor first, the merged record's parent would be
+  // the first group while the second's list would name it.
+  std::string group_a = distributor("mdis-ga", "合并医药集团甲", "");
+  std::string group_b = distributor("mdis-gb", "合并医药集团乙", "");
+  std::string survivor =
+      distributor("mdis-s", "合并医药长沙分公司", absl::StrCat(R"({"parent_id":")", group_a, R"("})"));
+  std::string duplicate = distributor("mdis-m", "合并医药长沙公司", "");
+  http::Response listed = Http(
+      "PATCH", "/api/v1/customers/" + group_b,
+      absl::StrCat(R"({"request_id":"mdis-gb-list","expected_version":1,)",
+                   R"("profile":{"distributor":{"branch_ids":[")", duplicate,
+                   R"("]}},"update_mask":"distributor"})"));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  expect_refused(merge("mdis-merge-1", survivor, duplicate), "profile.distributor.parent_id",
+                 absl::StrCat("'", group_b, "' lists '", duplicate, "'"));
+  EXPECT_EQ(Profile(duplicate).status(), v1::CUSTOMER_STATUS_ACTIVE);
+  EXPECT_EQ(Profile(survivor).version(), 1);
+  EXPECT_EQ(Profile(group_b).profile().distributor().branch_ids(0), duplicate);
+
+  // Once the second group no longer lists it, the merge goes ahead: the
+  // survivor keeps its parent.
+  http::Response unlisted =
+      Http("PATCH", "/api/v1/customers/" + group_b,
+           R"({"request_id":"mdis-gb-unlist","expected_version":2,)"
+           R"("profile":{"distributor":{}},"update_mask":"distributor"})");
+  ASSERT_EQ(unlisted.status, 200) << unlisted.body;
+  http::Response merged = merge("mdis-merge-2", survivor, duplicate);
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(Profile(survivor).profile().distributor().parent_id(), group_a);
+  EXPECT_EQ(Profile(duplicate).status(), v1::CUSTOMER_STATUS_MERGED);
+
+  // A distributor merged into the one that lists it as a branch: the merged
+  // record would list itself.
+  std::string branch = distributor("mdis-b", "合并医药株洲分部", "");
+  std::string parent = distributor("mdis-p", "合并医药湖南公司",
+                                   absl::StrCat(R"({"branch_ids":[")", branch, R"("]})"));
+  expect_refused(merge("mdis-merge-3", parent, branch), "profile.distributor.branch_ids[0]",
+                 absl::StrCat("'", branch, "' is in this merge"));
+  EXPECT_EQ(Profile(branch).status(), v1::CUSTOMER_STATUS_ACTIVE);
+  // And a branch that names the other as its parent.
+  std::string child = distributor("mdis-c", "合并医药湘潭分部",
+                                  absl::StrCat(R"({"parent_id":")", parent, R"("})"));
+  expect_refused(merge("mdis-merge-4", child, parent), "profile.distributor.parent_id",
+                 absl::StrCat("'", parent, "' is in this merge"));
+  EXPECT_EQ(Profile(parent).status(), v1::CUSTOMER_STATUS_ACTIVE);
+  EXPECT_EQ(Profile(child).version(), 1);
+}
+
 // A scan answer that would be longer than the largest gRPC message is cut
 // to fit, best pairs first, and says so (before, the call failed).
 TEST_F(FlowTest, AScanAnswerLongerThanAGrpcMessageIsCutToFitBestFirst) {

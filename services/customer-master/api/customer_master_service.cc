@@ -1015,6 +1015,10 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
         }
         RETURN_IF_ERROR(ValidateMerge(request, survivor, merged));
         MergeOutcome outcome = MergeProfiles(survivor, merged, request);
+        auto source = outcome.field_sources.find("distributor");
+        RETURN_IF_ERROR(CheckMergedDistributor(
+            outcome.profile, ids,
+            source == outcome.field_sources.end() ? "" : absl::string_view(source->second)));
         absl::Time now = host_.clock().Now();
         const v1::Customer before = survivor;
         *survivor.mutable_profile() = outcome.profile;
@@ -1730,6 +1734,53 @@ absl::Status CustomerMasterService::CheckNotBranchOfAnother(const std::string& f
       return core::FieldStatus(absl::StatusCode::kFailedPrecondition, field,
                                absl::StrCat("this distributor is among the branch_ids of '", id,
                                             "': remove it there first, or make that its parent"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CustomerMasterService::CheckMergedDistributor(const v1::CustomerProfile& profile,
+                                                           const std::vector<std::string>& merging,
+                                                           absl::string_view source) const {
+  if (profile.kind() != v1::CUSTOMER_KIND_DISTRIBUTOR) return absl::OkStatus();
+  auto in_merge = [&](const std::string& id) {
+    return std::find(merging.begin(), merging.end(), id) != merging.end();
+  };
+  const v1::DistributorDetails& d = profile.distributor();
+  const std::string from = source.empty() ? "" : absl::StrCat(" (taken from '", source, "')");
+  if (!d.parent_id().empty() && in_merge(d.parent_id())) {
+    return core::FieldStatus(
+        absl::StatusCode::kFailedPrecondition, "profile.distributor.parent_id",
+        absl::StrCat("'", d.parent_id(), "' is in this merge", from,
+                     ": the merged distributor would be its own parent; clear that parent_id "
+                     "first"));
+  }
+  for (int i = 0; i < d.branch_ids_size(); ++i) {
+    if (!in_merge(d.branch_ids(i))) continue;
+    return core::FieldStatus(
+        absl::StatusCode::kFailedPrecondition, absl::StrCat("profile.distributor.branch_ids[", i, "]"),
+        absl::StrCat("'", d.branch_ids(i), "' is in this merge", from,
+                     ": the merged distributor would be its own branch; remove it from those "
+                     "branch_ids first"));
+  }
+  if (d.parent_id().empty()) return absl::OkStatus();
+  for (const std::string& id : merging) {
+    ASSIGN_OR_RETURN(std::vector<std::string> referrers, Referrers(id));
+    for (const std::string& other : referrers) {
+      if (other == d.parent_id() || in_merge(other)) continue;
+      absl::StatusOr<v1::Customer> c =
+          runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, other);
+      if (c.status().code() == absl::StatusCode::kNotFound) continue;
+      RETURN_IF_ERROR(c.status());
+      if (!IsActive(*c)) continue;
+      const auto& branches = c->profile().distributor().branch_ids();
+      if (std::find(branches.begin(), branches.end(), id) == branches.end()) continue;
+      return core::FieldStatus(
+          absl::StatusCode::kFailedPrecondition, "profile.distributor.parent_id",
+          absl::StrCat("the merged distributor's parent would be '", d.parent_id(), "'", from,
+                       ", but '", other, "' lists '", id,
+                       "' among its branch_ids: remove it there first, or take "
+                       "profile.distributor from the record whose parent that is (field_rules)"));
     }
   }
   return absl::OkStatus();

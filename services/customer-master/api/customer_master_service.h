@@ -164,6 +164,15 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // branch_ids of another active distributor.
   absl::Status CheckNotBranchOfAnother(const std::string& field, absl::string_view parent_id,
                                        absl::string_view self_id) const;
+  // A merge of distributors must leave parent and branches agreeing: the
+  // merged `profile` (its distributor details taken from `source`) may name
+  // no record of the merge (`merging`) as parent or branch, and its
+  // parent_id, when set, must be every active distributor that lists one of
+  // them among its branch_ids (those lists are re-pointed to the survivor).
+  // FAILED_PRECONDITION naming the profile field otherwise.
+  absl::Status CheckMergedDistributor(const v1::CustomerProfile& profile,
+                                      const std::vector<std::string>& merging,
+                                      absl::string_view source) const;
   // INVALID_ARGUMENT on `field` if customer `self_id` is among the parents
   // of `parent` (pharmacy or distributor parent_id, followed upwards).
   absl::Status CheckNoParentCycle(const std::string& field, v1::Customer parent,
