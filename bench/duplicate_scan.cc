@@ -237,8 +237,8 @@ int Run() {
         "(%lld in windows), %lld pairs >= %.2f\n",
         round + 1, seconds.back(), last.records.size(), static_cast<long long>(r.blocks),
         static_cast<long long>(r.blocks_windowed), static_cast<long long>(r.comparisons),
-        static_cast<long long>(r.windowed_comparisons),
-        static_cast<long long>(r.pairs_found), options.min_score);
+        static_cast<long long>(r.windowed_comparisons), static_cast<long long>(r.pairs_found),
+        options.min_score);
   }
   size_t match_bytes = 0;
   for (const auto& m : last.records) match_bytes += MatchRecordBytes(*m);

@@ -1300,10 +1300,10 @@ TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
 TEST_F(FlowTest, AMergeOfDistributorsKeepsParentAndBranchesAgreeing) {
   auto distributor = [&](const std::string& request_id, const std::string& name,
                          const std::string& details) {
-    return Register(request_id,
-                    absl::StrCat(R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":")", name, R"(")",
-                                 details.empty() ? "" : absl::StrCat(R"(,"distributor":)", details),
-                                 "}"));
+    return Register(
+        request_id,
+        absl::StrCat(R"({"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":")", name, R"(")",
+                     details.empty() ? "" : absl::StrCat(R"(,"distributor":)", details), "}"));
   };
   auto merge = [&](const std::string& request_id, const std::string& survivor,
                    const std::string& merged) {
@@ -1325,14 +1325,13 @@ TEST_F(FlowTest, AMergeOfDistributorsKeepsParentAndBranchesAgreeing) {
   // the first group while the second's list would name it.
   std::string group_a = distributor("mdis-ga", "合并医药集团甲", "");
   std::string group_b = distributor("mdis-gb", "合并医药集团乙", "");
-  std::string survivor =
-      distributor("mdis-s", "合并医药长沙分公司", absl::StrCat(R"({"parent_id":")", group_a, R"("})"));
+  std::string survivor = distributor("mdis-s", "合并医药长沙分公司",
+                                     absl::StrCat(R"({"parent_id":")", group_a, R"("})"));
   std::string duplicate = distributor("mdis-m", "合并医药长沙公司", "");
-  http::Response listed = Http(
-      "PATCH", "/api/v1/customers/" + group_b,
-      absl::StrCat(R"({"request_id":"mdis-gb-list","expected_version":1,)",
-                   R"("profile":{"distributor":{"branch_ids":[")", duplicate,
-                   R"("]}},"update_mask":"distributor"})"));
+  http::Response listed = Http("PATCH", "/api/v1/customers/" + group_b,
+                               absl::StrCat(R"({"request_id":"mdis-gb-list","expected_version":1,)",
+                                            R"("profile":{"distributor":{"branch_ids":[")",
+                                            duplicate, R"("]}},"update_mask":"distributor"})"));
   ASSERT_EQ(listed.status, 200) << listed.body;
   expect_refused(merge("mdis-merge-1", survivor, duplicate), "profile.distributor.parent_id",
                  absl::StrCat("'", group_b, "' lists '", duplicate, "'"));
@@ -1342,10 +1341,9 @@ TEST_F(FlowTest, AMergeOfDistributorsKeepsParentAndBranchesAgreeing) {
 
   // Once the second group no longer lists it, the merge goes ahead: the
   // survivor keeps its parent.
-  http::Response unlisted =
-      Http("PATCH", "/api/v1/customers/" + group_b,
-           R"({"request_id":"mdis-gb-unlist","expected_version":2,)"
-           R"("profile":{"distributor":{}},"update_mask":"distributor"})");
+  http::Response unlisted = Http("PATCH", "/api/v1/customers/" + group_b,
+                                 R"({"request_id":"mdis-gb-unlist","expected_version":2,)"
+                                 R"("profile":{"distributor":{}},"update_mask":"distributor"})");
   ASSERT_EQ(unlisted.status, 200) << unlisted.body;
   http::Response merged = merge("mdis-merge-2", survivor, duplicate);
   ASSERT_EQ(merged.status, 200) << merged.body;
@@ -1361,8 +1359,8 @@ TEST_F(FlowTest, AMergeOfDistributorsKeepsParentAndBranchesAgreeing) {
                  absl::StrCat("'", branch, "' is in this merge"));
   EXPECT_EQ(Profile(branch).status(), v1::CUSTOMER_STATUS_ACTIVE);
   // And a branch that names the other as its parent.
-  std::string child = distributor("mdis-c", "合并医药湘潭分部",
-                                  absl::StrCat(R"({"parent_id":")", parent, R"("})"));
+  std::string child =
+      distributor("mdis-c", "合并医药湘潭分部", absl::StrCat(R"({"parent_id":")", parent, R"("})"));
   expect_refused(merge("mdis-merge-4", child, parent), "profile.distributor.parent_id",
                  absl::StrCat("'", parent, "' is in this merge"));
   EXPECT_EQ(Profile(parent).status(), v1::CUSTOMER_STATUS_ACTIVE);
@@ -1381,10 +1379,9 @@ TEST_F(FlowTest, AScanAnswerLongerThanAGrpcMessageIsCutToFitBestFirst) {
   }
   constexpr int kSmallMessage = 8192;  // Room for a few pairs only.
   ASSERT_TRUE(suite_->process("customer-master").Terminate(absl::Seconds(10)).ok());
-  ASSERT_TRUE(suite_
-                  ->StartService("customer-master",
-                                 {absl::StrCat("--max_message_bytes=", kSmallMessage)})
-                  .ok());
+  ASSERT_TRUE(
+      suite_->StartService("customer-master", {absl::StrCat("--max_message_bytes=", kSmallMessage)})
+          .ok());
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
   v1::ScanDuplicatesRequest req;
   req.set_kind(v1::CUSTOMER_KIND_DOCTOR);

@@ -1758,7 +1758,8 @@ absl::Status CustomerMasterService::CheckMergedDistributor(const v1::CustomerPro
   for (int i = 0; i < d.branch_ids_size(); ++i) {
     if (!in_merge(d.branch_ids(i))) continue;
     return core::FieldStatus(
-        absl::StatusCode::kFailedPrecondition, absl::StrCat("profile.distributor.branch_ids[", i, "]"),
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat("profile.distributor.branch_ids[", i, "]"),
         absl::StrCat("'", d.branch_ids(i), "' is in this merge", from,
                      ": the merged distributor would be its own branch; remove it from those "
                      "branch_ids first"));

@@ -105,14 +105,14 @@ bool NeighbourBefore(const ScanRecord& a, const ScanRecord& b) {
 // The distinct pairs (lower index first, ascending) of members within
 // `window` of each other in name-then-address order, in any of `windowed`,
 // that share no block compared whole (those are scored there).
-std::vector<std::pair<uint32_t, uint32_t>> WindowPairs(
-    const std::vector<ScanRecord>& records, std::vector<std::vector<uint32_t>>& windowed,
-    size_t window, const RecordBlocks& record_blocks) {
+std::vector<std::pair<uint32_t, uint32_t>> WindowPairs(const std::vector<ScanRecord>& records,
+                                                       std::vector<std::vector<uint32_t>>& windowed,
+                                                       size_t window,
+                                                       const RecordBlocks& record_blocks) {
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
   for (std::vector<uint32_t>& members : windowed) {
-    std::sort(members.begin(), members.end(), [&](uint32_t a, uint32_t b) {
-      return NeighbourBefore(records[a], records[b]);
-    });
+    std::sort(members.begin(), members.end(),
+              [&](uint32_t a, uint32_t b) { return NeighbourBefore(records[a], records[b]); });
     for (size_t i = 0; i + 1 < members.size(); ++i) {
       for (size_t j = i + 1; j < members.size() && j < i + window; ++j) {
         uint32_t a = members[i], b = members[j];
@@ -149,7 +149,7 @@ ScanResult ScanDuplicatePairs(const std::vector<ScanRecord>& records,
                               const ScanOptions& options) {
   ScanResult result;
   // Distinct members; blocks of fewer than two are dropped, oversized ones
-  // emptied and counted.
+  // counted and set aside to be compared in windows.
   std::vector<std::vector<uint32_t>> compared;
   std::vector<std::vector<uint32_t>> windowed;
   compared.reserve(blocks.size());

@@ -61,8 +61,8 @@ struct ScanResult {
   // options.limit.
   std::vector<ScoredPair> pairs;
   int64_t blocks = 0;          // Blocks of two or more distinct records.
-  int64_t blocks_windowed = 0;  // Of those, larger than max_block_size.
-  int64_t comparisons = 0;      // Pairs scored, windowed ones included.
+  int64_t blocks_windowed = 0;       // Of those, larger than max_block_size.
+  int64_t comparisons = 0;           // Pairs scored, windowed ones included.
   int64_t windowed_comparisons = 0;  // Of those, pairs met only in a window.
   int64_t pairs_found = 0;     // At or above min_score, before the limit.
   bool truncated = false;      // pairs_found > limit.

@@ -142,8 +142,8 @@ TEST(ScanDuplicatePairs, LimitKeepsTheBestAndSaysSo) {
   EXPECT_TRUE(r.truncated);
 }
 
-MatchInput Pharmacy(const std::string& name, const std::string& pinyin,
-                    const std::string& address, const std::string& phone) {
+MatchInput Pharmacy(const std::string& name, const std::string& pinyin, const std::string& address,
+                    const std::string& phone) {
   MatchInput in;
   in.kind = "CUSTOMER_KIND_PHARMACY";
   in.name = name;

@@ -82,7 +82,8 @@ void RemoveTestDir(const std::string& path, absl::string_view what, bool keep_an
   }
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
-  if (ec) std::fprintf(stderr, "[itest] cannot remove %s: %s\n", path.c_str(), ec.message().c_str());
+  if (ec)
+    std::fprintf(stderr, "[itest] cannot remove %s: %s\n", path.c_str(), ec.message().c_str());
 }
 
 }  // namespace pharmacrm::itest

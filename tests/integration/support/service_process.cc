@@ -94,8 +94,7 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::StartBinary(
 ServiceProcess::~ServiceProcess() {
   if (::getpid() != owner_) return;  // A forked child running exit handlers.
   Kill();
-  RemoveTestDir(dir_, absl::StrCat("the folder of ", name_, " with its log"),
-                AnyTestFailed());
+  RemoveTestDir(dir_, absl::StrCat("the folder of ", name_, " with its log"), AnyTestFailed());
 }
 
 absl::Status ServiceProcess::Launch() {

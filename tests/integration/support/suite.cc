@@ -28,7 +28,7 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
 
 Suite::~Suite() {
   if (::getpid() != owner_) return;  // A forked child running exit handlers.
-  processes_.clear();  // Each process is stopped before its data goes.
+  processes_.clear();                // Each process is stopped before its data goes.
   RemoveTestDir(root_, "the services' data folders", AnyTestFailed());
 }
 
