@@ -137,6 +137,15 @@ RecordView DecodeRecord(const char* record) {
   return view;
 }
 
+// The bytes of the record at `record` (header, starts and strings).
+size_t RecordSize(const char* record) {
+  uint16_t lengths[kRecordFields];
+  std::memcpy(lengths, record, kRecordHeader);
+  size_t size = kRecordHeader + lengths[kStarts] * sizeof(uint16_t);
+  for (int field = kText; field < kRecordFields; ++field) size += lengths[field];
+  return size;
+}
+
 constexpr size_t kNameChunkBytes = 1 << 20;
 // How many candidates ahead a search asks for the memory it will read.
 constexpr size_t kPrefetch = 32;
@@ -384,7 +393,15 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
     renamed_.emplace_back(++epoch_, index);
     hot.renamed = epoch_;
   }
-  if (!same_record) hot.record = StoreRecord(record);
+  if (!same_record) {
+    if (hot.record != nullptr) {
+      const size_t old_size = RecordSize(hot.record);
+      names_live_ -= old_size;
+      names_wasted_ += old_size;
+    }
+    hot.record = StoreRecord(record);
+    names_live_ += record.size();
+  }
   hot.sort_prefix = SortPrefix(entry.sort_key());
   hot.signature = signature;
   hot.province = entry.province().empty() ? 0 : PlaceId(absl::StrCat("p", entry.province()));
@@ -396,12 +413,32 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   slot.version = customer.version();
   slot.entry = std::move(entry);
   slot.match = std::move(match);
+  MaybeCompactNames();
+}
+
+void CustomerIndex::MaybeCompactNames() {
+  if (names_wasted_ < kNameChunkBytes || names_wasted_ < names_live_ / 2) return;
+  std::vector<std::unique_ptr<char[]>> old = std::move(names_);
+  names_.clear();
+  names_used_ = 0;
+  names_held_ = 0;
+  names_wasted_ = 0;
+  for (Hot& hot : hot_) {
+    if (hot.record != nullptr) hot.record = StoreRecord({hot.record, RecordSize(hot.record)});
+  }
+}
+
+CustomerIndex::NameMemory CustomerIndex::name_memory() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return {names_live_, names_held_};
 }
 
 const char* CustomerIndex::StoreRecord(absl::string_view record) {
   size_t at = (names_used_ + 7) & ~size_t{7};
   if (names_.empty() || at + record.size() > kNameChunkBytes) {
-    names_.push_back(std::make_unique<char[]>(std::max(kNameChunkBytes, record.size())));
+    const size_t chunk = std::max(kNameChunkBytes, record.size());
+    names_.push_back(std::make_unique<char[]>(chunk));
+    names_held_ += chunk;
     at = 0;
   }
   char* out = names_.back().get() + at;

@@ -100,6 +100,15 @@ class CustomerIndex {
   // Number of customers held.
   size_t size() const;
 
+  // Bytes of the name records: of the current ones (`live`), and allocated
+  // for them (`held`: whole chunks, with the old records of renamed
+  // customers until they are compacted away).
+  struct NameMemory {
+    size_t live = 0;
+    size_t held = 0;
+  };
+  NameMemory name_memory() const;
+
   // Sorts every long posting list that a search would otherwise sort first
   // (see Search), one at a time: each is ordered under the reader lock and
   // swapped in under the writer lock, so searches go on meanwhile. For
@@ -182,10 +191,15 @@ class CustomerIndex {
   HotFilter FilterFor(const v1::SearchCustomersRequest& request) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint32_t PlaceId(absl::string_view key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Copies a name record into names_; the pointer stays valid for the
-  // index's life (records are never moved or freed: a renamed customer's
-  // old record stays until restart).
+  // Copies a name record into names_; the pointer stays valid until
+  // CompactNames, which runs under the writer lock (readers use records
+  // under the reader lock only).
   const char* StoreRecord(absl::string_view record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Once the old records of renamed customers take at least a chunk and
+  // half as much as the current ones, copies the current ones into fresh
+  // chunks and frees the old: each byte left behind costs at most two
+  // copied, and memory stays under about 1.5 times what is current.
+  void MaybeCompactNames() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Posting-list keys of the slot's name grams, region and blocking keys.
   static std::vector<uint64_t> NameGrams(const NameFormsView& forms);
@@ -237,6 +251,9 @@ class CustomerIndex {
   std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);                        // One per slot.
   std::vector<std::unique_ptr<char[]>> names_ ABSL_GUARDED_BY(mu_);  // Chunks of records.
   size_t names_used_ ABSL_GUARDED_BY(mu_) = 0;                       // In the last chunk.
+  size_t names_held_ ABSL_GUARDED_BY(mu_) = 0;    // Bytes of the chunks.
+  size_t names_live_ ABSL_GUARDED_BY(mu_) = 0;    // Bytes of the current records.
+  size_t names_wasted_ ABSL_GUARDED_BY(mu_) = 0;  // Of records replaced since the last compaction.
   // "p" + province and "c" + province + "/" + city -> place id (from 1).
   absl::flat_hash_map<std::string, uint32_t> places_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> by_id_ ABSL_GUARDED_BY(mu_);

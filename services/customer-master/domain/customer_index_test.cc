@@ -160,6 +160,45 @@ TEST(CustomerIndex, ARenameOrMoveReplacesWhatIsFound) {
   EXPECT_EQ(index.size(), 1u);
 }
 
+// Renames leave old name records behind; once they are many they are
+// compacted away, and every customer is still found by its current name
+// and in name order, and not by an old one.
+TEST(CustomerIndex, RenamesDoNotGrowMemoryWithoutBound) {
+  CustomerIndex index(Pinyin());
+  constexpr int kCustomers = 200;
+  for (int i = 0; i < kCustomers; ++i) {
+    index.Upsert(Make(absl::StrCat("c", 1000 + i), absl::StrCat("长沙第", i, "人民医院")));
+  }
+  const size_t live_at_start = index.name_memory().live;
+  size_t most_held = 0;
+  // Each customer renamed 200 times (40,000 renames, about six times the
+  // bytes of a chunk of records).
+  for (int round = 1; round <= 200; ++round) {
+    for (int i = 0; i < kCustomers; ++i) {
+      index.Upsert(Make(absl::StrCat("c", 1000 + i), absl::StrCat("湘雅第", i, "分院", round),
+                        v1::CUSTOMER_KIND_HOSPITAL, round + 1));
+    }
+    most_held = std::max(most_held, index.name_memory().held);
+  }
+  CustomerIndex::NameMemory memory = index.name_memory();
+  EXPECT_NEAR(static_cast<double>(memory.live), static_cast<double>(live_at_start),
+              0.5 * static_cast<double>(live_at_start));
+  // At most a chunk of old records plus half the current ones, and whole
+  // chunks: never more than three 1 MiB chunks here.
+  EXPECT_LE(most_held, size_t{3} << 20);
+  EXPECT_EQ(Find(index, "长沙"), Ids({}));
+  EXPECT_EQ(Find(index, "湘雅第7分院200"), Ids({"c1007"}));
+  EXPECT_EQ(Find(index, "xiangya").size(), static_cast<size_t>(kCustomers));
+  // Paged across the compacted records: each customer once.
+  v1::SearchCustomersRequest request;
+  request.set_page_size(7);
+  std::vector<std::string> paged = AllPages(index, "湘雅", request, 1000);
+  ASSERT_EQ(paged.size(), static_cast<size_t>(kCustomers));
+  std::vector<std::string> in_order = Find(index, "湘雅");
+  EXPECT_EQ(std::set<std::string>(paged.begin(), paged.end()),
+            std::set<std::string>(in_order.begin(), in_order.end()));
+}
+
 TEST(CustomerIndex, AnOlderVersionDoesNotReplaceANewerOne) {
   CustomerIndex index(Pinyin());
   index.Upsert(Make("c1", "北京同仁医院", v1::CUSTOMER_KIND_HOSPITAL, 5));
