@@ -2,10 +2,22 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
+
+std::string FullAddress(const v1::CustomerProfile& p) {
+  absl::string_view rest = p.address();
+  std::string out;
+  for (const std::string* part : {&p.province(), &p.city(), &p.district()}) {
+    out += *part;
+    if (!part->empty() && absl::StartsWith(rest, *part)) rest.remove_prefix(part->size());
+  }
+  out.append(rest.data(), rest.size());
+  return out;
+}
 
 MatchInput MatchInputFor(const v1::Customer& c, const PinyinConverter& pinyin) {
   const v1::CustomerProfile& p = c.profile();
@@ -13,7 +25,7 @@ MatchInput MatchInputFor(const v1::Customer& c, const PinyinConverter& pinyin) {
   in.kind = v1::CustomerKind_Name(p.kind());
   in.name = p.name();
   in.name_pinyin = pinyin.FullPinyin(p.name());
-  in.address = absl::StrCat(p.province(), p.city(), p.district(), p.address());
+  in.address = FullAddress(p);
   in.phone = p.phone();
   if (p.has_hospital()) in.code = p.hospital().social_credit_code();
   if (p.has_pharmacy()) in.code = p.pharmacy().social_credit_code();

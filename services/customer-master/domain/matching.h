@@ -16,6 +16,12 @@ namespace pharmacrm::customer_master {
 // The compared view of a customer: kind, name and its pinyin, the address
 // with its region, the phone, the registration code of organisations
 // (unified social credit code), and a doctor's hospital.
+// The customer's address from the province down: province, city and
+// district, each unless `address` already starts with it (an address kept
+// whole, "云南省昆明市官渡区中山路354号", beside the same parts split out),
+// then `address`.
+std::string FullAddress(const v1::CustomerProfile& profile);
+
 MatchInput MatchInputFor(const v1::Customer& customer, const PinyinConverter& pinyin);
 
 // Checks min_score (0..1) and limit (0..100); errors name the field.

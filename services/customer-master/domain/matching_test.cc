@@ -55,6 +55,35 @@ TEST(MatchInputFor, TakesTheOrganisationsCode) {
   EXPECT_FALSE(in.name_pinyin.empty());
 }
 
+TEST(MatchInputFor, TheAddressNamesEachRegionOnce) {
+  v1::Customer whole = Doctor("d-1", "李玉涛", "h-1", "13330860217");
+  v1::CustomerProfile& p = *whole.mutable_profile();
+  p.set_province("云南省");
+  p.set_city("昆明市");
+  p.set_district("官渡区");
+  p.set_address("云南省昆明市官渡区中山路354号");  // Kept whole beside its parts.
+  EXPECT_EQ(MatchInputFor(whole, Pinyin()).address, "云南省昆明市官渡区中山路354号");
+  v1::Customer split = whole;
+  split.mutable_profile()->set_address("中山路354号");  // Split by ParseAddress.
+  EXPECT_EQ(MatchInputFor(split, Pinyin()).address, "云南省昆明市官渡区中山路354号");
+  v1::Customer from_city = whole;
+  from_city.mutable_profile()->set_address("昆明市官渡区中山路354号");
+  EXPECT_EQ(MatchInputFor(from_city, Pinyin()).address, "云南省昆明市官渡区中山路354号");
+  // The two forms of one address are the same address to the matcher.
+  MatchResult r = ScorePair(MatchInputFor(whole, Pinyin()), MatchInputFor(split, Pinyin()));
+  bool address_reason = false;
+  for (const MatchReason& reason : r.reasons) {
+    if (reason.signal != "address") continue;
+    address_reason = true;
+    EXPECT_EQ(reason.score, 1.0);
+    EXPECT_EQ(reason.detail.find("官渡区云南省"), std::string::npos) << reason.detail;
+  }
+  EXPECT_TRUE(address_reason);
+  // No address at all: nothing to compare.
+  v1::Customer none = Doctor("d-2", "李玉涛", "h-1", "13330860217");
+  EXPECT_EQ(MatchInputFor(none, Pinyin()).address, "");
+}
+
 TEST(ValidateFindDuplicates, NamesBadFields) {
   v1::FindDuplicateCandidatesRequest r;
   EXPECT_EQ(core::FieldOf(ValidateFindDuplicates(r)), "customer_id");
