@@ -251,7 +251,7 @@ class CustomerIndex {
   std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);                        // One per slot.
   std::vector<std::unique_ptr<char[]>> names_ ABSL_GUARDED_BY(mu_);  // Chunks of records.
   size_t names_used_ ABSL_GUARDED_BY(mu_) = 0;                       // In the last chunk.
-  size_t names_held_ ABSL_GUARDED_BY(mu_) = 0;    // Bytes of the chunks.
+  size_t names_held_ ABSL_GUARDED_BY(mu_) = 0;                       // Bytes of the chunks.
   size_t names_live_ ABSL_GUARDED_BY(mu_) = 0;    // Bytes of the current records.
   size_t names_wasted_ ABSL_GUARDED_BY(mu_) = 0;  // Of records replaced since the last compaction.
   // "p" + province and "c" + province + "/" + city -> place id (from 1).
