@@ -507,21 +507,30 @@ bool CustomerIndex::NeedsSort(uint64_t key) const {
 
 std::vector<uint32_t> CustomerIndex::SortedSlots(uint64_t key, size_t n) const {
   const std::vector<uint32_t>& list = postings_.at(key);
-  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  // Each record is decoded once, not at every comparison that ties on the
+  // prefix.
+  struct Keyed {
+    uint64_t prefix;
+    absl::string_view sort_key;
+    uint32_t slot;
+  };
+  std::vector<Keyed> keyed;
   keyed.reserve(n);
-  for (size_t i = 0; i < n; ++i) keyed.emplace_back(hot_[list[i]].sort_prefix, list[i]);
-  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    if (a.second == b.second) return false;
-    return DecodeRecord(hot_[a.second].record).sort_key <
-           DecodeRecord(hot_[b.second].record).sort_key;
+  for (size_t i = 0; i < n; ++i) {
+    const Hot& hot = hot_[list[i]];
+    keyed.push_back({hot.sort_prefix, DecodeRecord(hot.record).sort_key, list[i]});
+  }
+  std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    if (a.slot == b.slot) return false;
+    return a.sort_key < b.sort_key;
   });
   // A slot listed twice (its gram came back) is adjacent to itself now.
   std::vector<uint32_t> out;
   out.reserve(keyed.size());
   for (size_t i = 0; i < keyed.size(); ++i) {
-    if (i > 0 && keyed[i].second == keyed[i - 1].second) continue;
-    out.push_back(keyed[i].second);
+    if (i > 0 && keyed[i].slot == keyed[i - 1].slot) continue;
+    out.push_back(keyed[i].slot);
   }
   return out;
 }
