@@ -7,10 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "unicode/utf8.h"
 
 namespace pharmacrm::customer_master {
@@ -21,9 +20,13 @@ constexpr size_t kWinklerMaxPrefix = 4;
 constexpr double kWinklerBoostThreshold = 0.7;
 constexpr char32_t kReplacementCharacter = 0xFFFD;
 
-std::u32string CodePoints(absl::string_view utf8) {
-  std::u32string out;
-  out.reserve(utf8.size());
+// Scoring runs millions of times in a scan: the sequences it builds live on
+// the stack unless the text is unusually long.
+constexpr size_t kInlineSymbols = 64;
+using CodePointSeq = absl::InlinedVector<char32_t, kInlineSymbols>;
+
+CodePointSeq CodePoints(absl::string_view utf8) {
+  CodePointSeq out;
   const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
   // ICU's UTF-8 macros index with int32_t; names and addresses are far
   // shorter than 2 GiB, so the clamp never bites in practice.
@@ -44,8 +47,8 @@ template <typename Sequence>
 double Jaro(const Sequence& a, const Sequence& b) {
   const size_t longer = std::max(a.size(), b.size());
   const size_t window = longer / 2 == 0 ? 0 : longer / 2 - 1;
-  std::vector<bool> a_matched(a.size(), false);
-  std::vector<bool> b_matched(b.size(), false);
+  absl::InlinedVector<bool, kInlineSymbols> a_matched(a.size(), false);
+  absl::InlinedVector<bool, kInlineSymbols> b_matched(b.size(), false);
   size_t matches = 0;
   for (size_t i = 0; i < a.size(); ++i) {
     const size_t lo = i > window ? i - window : 0;
@@ -84,26 +87,38 @@ double JaroWinklerOf(const Sequence& a, const Sequence& b) {
   return jaro + static_cast<double>(prefix) * kWinklerPrefixScale * (1.0 - jaro);
 }
 
-absl::flat_hash_set<uint64_t> Bigrams(const std::u32string& s) {
-  absl::flat_hash_set<uint64_t> grams;
+// The distinct bigrams of `s`, ascending: a sorted array of a few dozen
+// keys is cheaper to build and intersect than a hash set.
+absl::InlinedVector<uint64_t, kInlineSymbols> Bigrams(const CodePointSeq& s) {
+  absl::InlinedVector<uint64_t, kInlineSymbols> grams;
   // A lone code point is keyed with 0x110000 in the high half, which no
   // real pair (first code point <= 0x10FFFF) has.
   if (s.size() == 1) {
-    grams.insert((uint64_t{0x110000} << 32) | s[0]);
+    grams.push_back((uint64_t{0x110000} << 32) | s[0]);
     return grams;
   }
   grams.reserve(s.size());
   for (size_t i = 0; i + 1 < s.size(); ++i) {
-    grams.insert((uint64_t{s[i]} << 32) | s[i + 1]);
+    grams.push_back((uint64_t{s[i]} << 32) | s[i + 1]);
   }
+  std::sort(grams.begin(), grams.end());
+  grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
   return grams;
 }
 
 std::string Score2(double score) { return absl::StrFormat("%.2f", score); }
 
 // Space-separated syllables of FullPinyin output.
-std::vector<absl::string_view> Syllables(absl::string_view pinyin) {
-  return absl::StrSplit(pinyin, ' ', absl::SkipEmpty());
+absl::InlinedVector<absl::string_view, 16> Syllables(absl::string_view pinyin) {
+  absl::InlinedVector<absl::string_view, 16> out;
+  size_t start = 0;
+  while (start < pinyin.size()) {
+    size_t end = pinyin.find(' ', start);
+    if (end == absl::string_view::npos) end = pinyin.size();
+    if (end > start) out.push_back(pinyin.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 // Initials of the first two space-separated syllables of FullPinyin output.
@@ -141,16 +156,24 @@ double JaroWinkler(absl::string_view a, absl::string_view b) {
 }
 
 double BigramJaccard(absl::string_view a, absl::string_view b) {
-  const std::u32string ca = CodePoints(a);
-  const std::u32string cb = CodePoints(b);
+  const CodePointSeq ca = CodePoints(a);
+  const CodePointSeq cb = CodePoints(b);
   if (ca.empty() && cb.empty()) return 1.0;
   if (ca.empty() || cb.empty()) return 0.0;
-  const absl::flat_hash_set<uint64_t> ga = Bigrams(ca);
-  const absl::flat_hash_set<uint64_t> gb = Bigrams(cb);
-  const absl::flat_hash_set<uint64_t>& small = ga.size() <= gb.size() ? ga : gb;
-  const absl::flat_hash_set<uint64_t>& large = ga.size() <= gb.size() ? gb : ga;
+  const auto ga = Bigrams(ca);
+  const auto gb = Bigrams(cb);
   size_t common = 0;
-  for (uint64_t gram : small) common += large.contains(gram) ? 1 : 0;
+  for (size_t i = 0, j = 0; i < ga.size() && j < gb.size();) {
+    if (ga[i] < gb[j]) {
+      ++i;
+    } else if (gb[j] < ga[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
   return static_cast<double>(common) / static_cast<double>(ga.size() + gb.size() - common);
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -128,6 +129,25 @@ TEST(BigramJaccard, CodePointPairs) {
   EXPECT_DOUBLE_EQ(BigramJaccard("abc", "xyz"), 0.0);
   // Repeated pairs count once (sets).
   EXPECT_DOUBLE_EQ(BigramJaccard("哈哈哈", "哈哈"), 1.0);
+}
+
+// Text longer than the measures keep on the stack (64 code points) gives
+// the same answers.
+TEST(BigramJaccard, LongTextAsShortText) {
+  std::string long_a, long_b;
+  for (int i = 0; i < 30; ++i) {
+    absl::StrAppend(&long_a, "北京市", i);
+    absl::StrAppend(&long_b, "北京市", i);
+  }
+  long_b += "东城区";
+  EXPECT_DOUBLE_EQ(BigramJaccard(long_a, long_a), 1.0);
+  EXPECT_DOUBLE_EQ(JaroWinkler(long_a, long_a), 1.0);
+  // The same distinct pairs plus {9东, 东城, 城区}.
+  const double more = BigramJaccard(long_a, long_b);
+  EXPECT_LT(more, 1.0);
+  EXPECT_GT(more, 0.9);
+  EXPECT_DOUBLE_EQ(BigramJaccard("甲乙甲乙甲乙", "甲乙"), 0.5);  // {甲乙, 乙甲} vs {甲乙}.
+  EXPECT_GT(JaroWinkler(long_a, long_b), 0.9);
 }
 
 TEST(BigramJaccard, ShortAndEmptyInput) {
