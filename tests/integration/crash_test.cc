@@ -32,7 +32,7 @@ class CrashTest : public testing::Test {
   }
 
   void Connect(Suite& suite) {
-    customers_ = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite.GrpcAddress("customer-master")));
+    customers_ = CustomerMasterClient(suite);
     scoring_ = v1::ValueScoring::NewStub(rpc::MakeChannel(suite.GrpcAddress("value-scoring")));
   }
 
@@ -214,8 +214,7 @@ TEST_F(CrashTest, AnImportKilledMidwayResumesWithItsRequestIdAndLosesNothing) {
   auto suite = Suite::Start(*broker_, {"customer-master"},
                             {{"customer-master", {"--crash_at=after_commit_before_publish:4"}}});
   ASSERT_TRUE(suite.ok()) << suite.status();
-  auto stub =
-      v1::CustomerMaster::NewStub(rpc::MakeChannel((*suite)->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(**suite);
   constexpr size_t kChunk = 64 * 1024;
   ImportResult first =
       StreamImport(*stub, "resume-import", v1::IMPORT_FORMAT_JSON_LINES, data, kChunk);
@@ -226,7 +225,7 @@ TEST_F(CrashTest, AnImportKilledMidwayResumesWithItsRequestIdAndLosesNothing) {
   ASSERT_TRUE(exit.ok()) << exit.status();
   EXPECT_TRUE(KilledBySignal(*exit, SIGKILL)) << DescribeWaitStatus(*exit);
   ASSERT_TRUE((*suite)->StartService("customer-master").ok());  // Without the crash point.
-  stub = v1::CustomerMaster::NewStub(rpc::MakeChannel((*suite)->GrpcAddress("customer-master")));
+  stub = CustomerMasterClient(**suite);
 
   ImportResult resumed =
       StreamImport(*stub, "resume-import", v1::IMPORT_FORMAT_JSON_LINES, data, kChunk);

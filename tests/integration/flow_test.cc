@@ -208,7 +208,7 @@ TEST_F(FlowTest, ProfileChangeWithStaleVersionIsAbortedAndCountedOnce) {
 }
 
 TEST_F(FlowTest, HistoryKeepsWhoWhenWhyOldAndNewAndAnswersAsOf) {
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   auto call_ctx = [](const std::string& actor) {
     auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
     ctx->AddMetadata("x-pharmacrm-actor", actor);
@@ -699,7 +699,7 @@ TEST_F(FlowTest, AStreamedImportOfManyBatchesKeepsLinesAndOrder) {
                            i, "\",\"hospital_id\":\"SH-1\"}}\n");
     }
   }
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   constexpr size_t kChunk = 97;  // Splits lines and UTF-8 characters.
   ImportResult streamed = StreamImport(*stub, "streamed-import-1", v1::IMPORT_FORMAT_JSON_LINES,
                                        file, kChunk, "stream-test");
@@ -744,7 +744,7 @@ TEST_F(FlowTest, ACancelledImportKeepsCompleteLinesAndTheSameRequestIdImportsThe
   const std::string last_row = "CX-521,药店,截断药房全名,湖南省,长沙市\n";
   const std::string cut =
       last_row.substr(0, last_row.find("截断药") + std::string("截断药").size());
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   auto send = [&](grpc::ClientReaderWriter<v1::ImportChunk, v1::ImportProgress>* stream,
                   const std::string& data) {
     for (size_t at = 0; at < data.size(); at += 4096) {
@@ -811,7 +811,7 @@ TEST_F(FlowTest, ACancelledImportKeepsCompleteLinesAndTheSameRequestIdImportsThe
 // nothing either. Files up to 64 KiB are compared whole; longer ones by
 // their first 64 KiB.
 TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGetsItsSummary) {
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   auto import = [&](const std::string& request_id, v1::ImportFormat format, const std::string& data,
                     size_t chunk_bytes) {
     return StreamImport(*stub, request_id, format, data, chunk_bytes);
@@ -892,7 +892,7 @@ TEST_F(FlowTest, AnImportRequestIdReusedForAnotherFileIsRefusedAndTheSameFileGet
 // or earlier imports to customer ids and rejects rows whose references name
 // nothing fitting, each reference named; register and update check them.
 TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegisterAndUpdate) {
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   const std::string file =
       R"({"external_id":"REF-PHA-1","profile":{"kind":"CUSTOMER_KIND_PHARMACY","name":"引用测试大药房","province":"湖南省","city":"长沙市"}})"
       "\n"
@@ -1063,7 +1063,7 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
 
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   using google::protobuf::util::TimeUtil;
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   auto create = [&](const std::string& code, v1::TerritoryLevel level, const std::string& parent,
                     v1::Territory* out) {
     v1::CreateTerritoryRequest req;
@@ -1196,7 +1196,7 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
 }
 
 TEST_F(FlowTest, DuplicateCandidatesComeWithScoresAndReasons) {
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   std::string hospital = RegisterHospital("dupes");
   auto doctor = [&](const std::string& rid, const std::string& name, const std::string& phone) {
     return Register(rid, absl::StrCat(R"({"kind":"CUSTOMER_KIND_DOCTOR","name":")", name,
@@ -1263,7 +1263,7 @@ TEST_F(FlowTest, DuplicateScanFindsThePairsAcrossTheDataSet) {
 
   // Over gRPC, without filters: the pair is there, and the other kind and
   // province are never paired with it.
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   v1::ScanDuplicatesRequest req;
   req.set_limit(10000);
   v1::ScanDuplicatesResponse all;
@@ -1382,7 +1382,7 @@ TEST_F(FlowTest, AScanAnswerLongerThanAGrpcMessageIsCutToFitBestFirst) {
   ASSERT_TRUE(
       suite_->StartService("customer-master", {absl::StrCat("--max_message_bytes=", kSmallMessage)})
           .ok());
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   v1::ScanDuplicatesRequest req;
   req.set_kind(v1::CUSTOMER_KIND_DOCTOR);
   req.set_limit(10000);
@@ -1403,7 +1403,7 @@ TEST_F(FlowTest, AScanAnswerLongerThanAGrpcMessageIsCutToFitBestFirst) {
   // With the default limit, as started by the suite: it all fits.
   ASSERT_TRUE(suite_->process("customer-master").Terminate(absl::Seconds(10)).ok());
   ASSERT_TRUE(suite_->StartService("customer-master").ok());
-  stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  stub = CustomerMasterClient(*suite_);
   v1::ScanDuplicatesResponse whole;
   req.set_limit(100);
   auto again = rpc::ClientContextWithDeadline(absl::Seconds(30));
@@ -1690,7 +1690,7 @@ TEST_F(FlowTest, TheGatewayWithholdsPatientsHealthDataByDefault) {
                    R"("therapies":[{"drug_name":"某降糖药","started_on":"2026-01-15"}],"consent_to_contact":true}})");
   ASSERT_FALSE(patient.empty());
   // Stored whole: customer-master (inside the cluster) answers every field.
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   v1::GetCustomerRequest get;
   get.set_customer_id(patient);
   v1::Customer stored;
@@ -1792,7 +1792,7 @@ TEST(GatewayFlags, AnUnknownDataClassStopsTheGatewayNamingTheFlag) {
 }
 
 TEST_F(FlowTest, RetriedRegistrationHasOneEffect) {
-  auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(suite_->GrpcAddress("customer-master")));
+  auto stub = CustomerMasterClient(*suite_);
   v1::RegisterCustomerRequest req;
   req.set_request_id("same-request");
   req.mutable_profile()->set_kind(v1::CUSTOMER_KIND_PHARMACY);

@@ -47,6 +47,15 @@ bool IsActive(const v1::Customer& c) {
   return c.status() == v1::CUSTOMER_STATUS_ACTIVE || c.status() == v1::CUSTOMER_STATUS_UNSPECIFIED;
 }
 
+// The version change of a customer's status.
+v1::FieldChange StatusChange(v1::CustomerStatus from, v1::CustomerStatus to) {
+  v1::FieldChange change;
+  change.set_field("status");
+  change.set_old_value(v1::CustomerStatus_Name(from));
+  change.set_new_value(v1::CustomerStatus_Name(to));
+  return change;
+}
+
 // Profile fields whose values differ, with old and new values as text.
 std::vector<v1::FieldChange> ProfileDiff(const v1::CustomerProfile& before,
                                          const v1::CustomerProfile& after) {
@@ -996,10 +1005,11 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
   std::vector<std::string> locked = ids;
   for (const std::string& merged_id : request.merged_ids()) {
     ASSIGN_OR_RETURN(std::vector<std::string> found, Referrers(merged_id));
+    std::vector<std::string>& outside = referrers[merged_id];  // Each merged id has an entry.
     for (std::string& id : found) {
       if (merging.contains(id)) continue;
       locked.push_back(id);
-      referrers[merged_id].push_back(std::move(id));
+      outside.push_back(std::move(id));
     }
   }
   MultiLock lock(locks_, locked);
@@ -1017,7 +1027,7 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
         MergeOutcome outcome = MergeProfiles(survivor, merged, request);
         auto source = outcome.field_sources.find("distributor");
         RETURN_IF_ERROR(CheckMergedDistributor(
-            outcome.profile, ids,
+            outcome.profile, ids, referrers,
             source == outcome.field_sources.end() ? "" : absl::string_view(source->second)));
         absl::Time now = host_.clock().Now();
         const v1::Customer before = survivor;
@@ -1028,16 +1038,13 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
         PutVersion(batch, survivor, ProfileDiff(before.profile(), survivor.profile()), actor,
                    request.reason(), request.request_id(), &outcome.field_sources);
         for (v1::Customer& m : merged) {
-          const v1::Customer previous = m;
+          const v1::CustomerStatus previous = m.status();
           m.set_status(v1::CUSTOMER_STATUS_MERGED);
           m.set_merged_into(survivor.id());
           m.set_version(m.version() + 1);
           *m.mutable_updated_at() = ToProto(now);
-          v1::FieldChange change;
-          change.set_field("status");
-          change.set_old_value(v1::CustomerStatus_Name(previous.status()));
-          change.set_new_value("CUSTOMER_STATUS_MERGED");
-          PutVersion(batch, m, {change}, actor, request.reason(), request.request_id());
+          PutVersion(batch, m, {StatusChange(previous, v1::CUSTOMER_STATUS_MERGED)}, actor,
+                     request.reason(), request.request_id());
           v1::RepointedReferences moved;
           RETURN_IF_ERROR(
               Repoint(batch, referrers[m.id()], m.id(), survivor.id(), nullptr, actor,
@@ -1149,11 +1156,9 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         merged.clear_merged_into();
         merged.set_version(merged.version() + 1);
         *merged.mutable_updated_at() = ToProto(now);
-        v1::FieldChange change;
-        change.set_field("status");
-        change.set_old_value("CUSTOMER_STATUS_MERGED");
-        change.set_new_value("CUSTOMER_STATUS_ACTIVE");
-        PutVersion(batch, merged, {change}, actor, request.reason(), request.request_id());
+        PutVersion(batch, merged,
+                   {StatusChange(v1::CUSTOMER_STATUS_MERGED, v1::CUSTOMER_STATUS_ACTIVE)}, actor,
+                   request.reason(), request.request_id());
         if (stored) {
           v1::RepointedReferences moved_back;
           RETURN_IF_ERROR(Repoint(
@@ -1739,9 +1744,10 @@ absl::Status CustomerMasterService::CheckNotBranchOfAnother(const std::string& f
   return absl::OkStatus();
 }
 
-absl::Status CustomerMasterService::CheckMergedDistributor(const v1::CustomerProfile& profile,
-                                                           const std::vector<std::string>& merging,
-                                                           absl::string_view source) const {
+absl::Status CustomerMasterService::CheckMergedDistributor(
+    const v1::CustomerProfile& profile, const std::vector<std::string>& merging,
+    const std::map<std::string, std::vector<std::string>>& merged_referrers,
+    absl::string_view source) const {
   if (profile.kind() != v1::CUSTOMER_KIND_DISTRIBUTOR) return absl::OkStatus();
   auto in_merge = [&](const std::string& id) {
     return std::find(merging.begin(), merging.end(), id) != merging.end();
@@ -1766,8 +1772,15 @@ absl::Status CustomerMasterService::CheckMergedDistributor(const v1::CustomerPro
   }
   if (d.parent_id().empty()) return absl::OkStatus();
   for (const std::string& id : merging) {
-    ASSIGN_OR_RETURN(std::vector<std::string> referrers, Referrers(id));
-    for (const std::string& other : referrers) {
+    // The merged records' referrers are known already; the survivor's are read.
+    std::vector<std::string> read;
+    const std::vector<std::string>* referrers = &read;
+    if (auto it = merged_referrers.find(id); it != merged_referrers.end()) {
+      referrers = &it->second;
+    } else {
+      ASSIGN_OR_RETURN(read, Referrers(id));
+    }
+    for (const std::string& other : *referrers) {
       if (other == d.parent_id() || in_merge(other)) continue;
       absl::StatusOr<v1::Customer> c =
           runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, other);
@@ -1898,16 +1911,6 @@ absl::Status CustomerMasterService::ChangeStatus(
   if (status.ok()) index_.Upsert(*response);
   return status;
 }
-
-namespace {
-v1::FieldChange StatusChange(v1::CustomerStatus from, v1::CustomerStatus to) {
-  v1::FieldChange change;
-  change.set_field("status");
-  change.set_old_value(v1::CustomerStatus_Name(from));
-  change.set_new_value(v1::CustomerStatus_Name(to));
-  return change;
-}
-}  // namespace
 
 absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerRequest& request,
                                                const std::string& actor, v1::Customer* response) {

@@ -169,10 +169,13 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // no record of the merge (`merging`) as parent or branch, and its
   // parent_id, when set, must be every active distributor that lists one of
   // them among its branch_ids (those lists are re-pointed to the survivor).
+  // `merged_referrers` holds, for each merged id, the referrers outside the
+  // merge (what Merge has read already); the survivor's are read here.
   // FAILED_PRECONDITION naming the profile field otherwise.
-  absl::Status CheckMergedDistributor(const v1::CustomerProfile& profile,
-                                      const std::vector<std::string>& merging,
-                                      absl::string_view source) const;
+  absl::Status CheckMergedDistributor(
+      const v1::CustomerProfile& profile, const std::vector<std::string>& merging,
+      const std::map<std::string, std::vector<std::string>>& merged_referrers,
+      absl::string_view source) const;
   // INVALID_ARGUMENT on `field` if customer `self_id` is among the parents
   // of `parent` (pharmacy or distributor parent_id, followed upwards).
   absl::Status CheckNoParentCycle(const std::string& field, v1::Customer parent,

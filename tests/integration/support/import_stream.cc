@@ -6,6 +6,10 @@
 
 namespace pharmacrm::itest {
 
+std::unique_ptr<v1::CustomerMaster::Stub> CustomerMasterClient(const Suite& suite) {
+  return v1::CustomerMaster::NewStub(rpc::MakeChannel(suite.GrpcAddress("customer-master")));
+}
+
 ImportResult StreamImport(v1::CustomerMaster::Stub& stub, const std::string& request_id,
                           v1::ImportFormat format, absl::string_view data, size_t chunk_bytes,
                           const std::string& source) {

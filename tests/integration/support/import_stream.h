@@ -1,15 +1,23 @@
-// Streams a file to customer-master's ImportCustomers, as pharmacrm import
-// does, for tests that look at the summary and the progress messages.
+// Calls to a suite's customer-master for tests: a client, and a file
+// streamed to ImportCustomers as pharmacrm import does, for tests that look
+// at the summary and the progress messages.
 #ifndef PHARMACRM_TESTS_INTEGRATION_SUPPORT_IMPORT_STREAM_H_
 #define PHARMACRM_TESTS_INTEGRATION_SUPPORT_IMPORT_STREAM_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "support/suite.h"
 
 namespace pharmacrm::itest {
+
+// A client of the suite's customer-master on a channel of its own: make a
+// new one after a restart, so that no reconnection backoff of the old
+// channel delays the first call.
+std::unique_ptr<v1::CustomerMaster::Stub> CustomerMasterClient(const Suite& suite);
 
 struct ImportResult {
   grpc::Status status;         // Of the call.

@@ -69,13 +69,9 @@ bool AnyTestFailed() {
   return ::testing::Test::HasFailure() || ::testing::UnitTest::GetInstance()->Failed();
 }
 
-bool KeepTestDirs() {
-  const char* keep = std::getenv("PHARMACRM_ITEST_KEEP_DIRS");
-  return keep != nullptr && *keep != '\0' && std::string(keep) != "0";
-}
-
 void RemoveTestDir(const std::string& path, absl::string_view what, bool keep_anyway) {
-  if (KeepTestDirs() || keep_anyway) {
+  const char* keep = std::getenv("PHARMACRM_ITEST_KEEP_DIRS");
+  if ((keep != nullptr && *keep != '\0' && std::string(keep) != "0") || keep_anyway) {
     std::fprintf(stderr, "[itest] keeping %.*s: %s\n", static_cast<int>(what.size()), what.data(),
                  path.c_str());
     return;

@@ -18,17 +18,15 @@ int FreePort();
 // Aborts on failure.
 std::string TempDir(absl::string_view prefix);
 
-// True when PHARMACRM_ITEST_KEEP_DIRS is set to anything but "" or "0": the
-// test support then leaves every scratch folder behind for a post-mortem.
-bool KeepTestDirs();
-
 // True once the running test, or any test before it in this binary, has
 // failed: suites shared by a fixture end after their last test, when the
 // failure that makes their folders worth keeping may be long past.
 bool AnyTestFailed();
 
-// Deletes a scratch folder made by TempDir, unless KeepTestDirs() or
-// `keep_anyway` (a failed test, say): then says on stderr where `what` stays.
+// Deletes a scratch folder made by TempDir, unless PHARMACRM_ITEST_KEEP_DIRS
+// is set to anything but "" or "0" (every folder is then left for a
+// post-mortem) or `keep_anyway` (a failed test, say): then says on stderr
+// where `what` stays.
 void RemoveTestDir(const std::string& path, absl::string_view what, bool keep_anyway);
 
 }  // namespace pharmacrm::itest
