@@ -5,10 +5,16 @@
 namespace pharmacrm::store {
 
 KeyBuilder& KeyBuilder::String(absl::string_view s) {
-  for (char c : s) {
-    key_.push_back(c);
-    if (c == '\0') key_.push_back('\xff');
+  key_.reserve(key_.size() + s.size() + 2);
+  // Runs without a NUL are copied whole; each NUL is followed by 0xff.
+  while (true) {
+    const size_t nul = s.find('\0');
+    if (nul == absl::string_view::npos) break;
+    key_.append(s.data(), nul + 1);
+    key_.push_back('\xff');
+    s.remove_prefix(nul + 1);
   }
+  key_.append(s.data(), s.size());
   key_.push_back('\0');
   key_.push_back('\x01');
   return *this;

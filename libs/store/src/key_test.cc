@@ -31,6 +31,19 @@ TEST(KeyReader, RoundTrips) {
   EXPECT_TRUE(r.done());
 }
 
+TEST(KeyBuilder, EscapesEveryNul) {
+  // Leading, repeated and trailing NULs: each is written as 00 ff.
+  std::string s("\0\0a\0", 4);
+  std::string key = KeyBuilder(2).String(s).key();
+  EXPECT_EQ(key, std::string("\x02\0\xff\0\xff"
+                             "a\0\xff\0\x01",
+                             10));
+  KeyReader r(key);
+  ASSERT_TRUE(r.KeySpace().ok());
+  EXPECT_EQ(*r.String(), s);
+  EXPECT_TRUE(r.done());
+}
+
 TEST(KeyReader, RejectsTruncatedKeys) {
   std::string key = KeyBuilder(1).String("abc").key();
   KeyReader r(absl::string_view(key).substr(0, key.size() - 1));

@@ -1,5 +1,7 @@
 #include "domain/profile_normalization.h"
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -16,36 +18,65 @@ bool IsDateField(absl::string_view name) {
   return absl::EndsWith(name, "_date") || absl::EndsWith(name, "_on") || name == "customer_since";
 }
 
-// Fields with a canonical form other than plain text, by name.
-absl::Status NormalizeSpecial(const std::string& name, const std::string& path, std::string* value) {
-  if (value->empty()) return absl::OkStatus();
-  absl::StatusOr<std::string> out;
-  if (name == "phone" || name == "mobile" || name == "switchboard" || name == "fax") {
-    out = NormalizePhone(*value, path);
-  } else if (name == "postcode") {
-    out = NormalizePostcode(*value, path);
-  } else if (name == "social_credit_code") {
-    out = NormalizeSocialCreditCode(*value, path);
-  } else if (IsDateField(name)) {
-    *value = NormalizeText(*value);
-    absl::Time t;
-    std::string err;
-    if (!absl::ParseTime("%Y-%m-%d", *value, absl::UTCTimeZone(), &t, &err)) {
-      return core::FieldError(path, absl::StrCat("'", *value, "' is not a date (YYYY-MM-DD)"));
+// How a string field is normalised, from its name.
+enum class FieldForm { kText, kPhone, kPostcode, kSocialCreditCode, kDate };
+
+FieldForm FormOf(const FieldDescriptor* f) {
+  // The descriptors live as long as the process: each field's form is
+  // worked out once per thread.
+  thread_local absl::flat_hash_map<const FieldDescriptor*, FieldForm> forms;
+  auto [it, inserted] = forms.try_emplace(f, FieldForm::kText);
+  if (inserted) {
+    const std::string& name = f->name();
+    if (name == "phone" || name == "mobile" || name == "switchboard" || name == "fax") {
+      it->second = FieldForm::kPhone;
+    } else if (name == "postcode") {
+      it->second = FieldForm::kPostcode;
+    } else if (name == "social_credit_code") {
+      it->second = FieldForm::kSocialCreditCode;
+    } else if (IsDateField(name)) {
+      it->second = FieldForm::kDate;
     }
-    return absl::OkStatus();
-  } else {
-    *value = NormalizeText(*value);
-    return absl::OkStatus();
   }
-  if (!out.ok()) return out.status();
-  *value = *std::move(out);
-  return absl::OkStatus();
+  return it->second;
+}
+
+// The canonical form of `value`, a value of a field of form `form`. The
+// field's path, for errors, is built only when there is one: most values
+// are fine, and a path per value was a noticeable part of an import.
+absl::StatusOr<std::string> NormalizeValue(FieldForm form, absl::string_view value,
+                                           absl::FunctionRef<std::string()> path) {
+  // Normalised again with the path when it fails (the error names it).
+  auto checked = [&](auto normalize) -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::string> out = normalize(value, absl::string_view());
+    if (!out.ok()) return normalize(value, path());
+    return out;
+  };
+  switch (form) {
+    case FieldForm::kPhone:
+      return checked(NormalizePhone);
+    case FieldForm::kPostcode:
+      return checked(NormalizePostcode);
+    case FieldForm::kSocialCreditCode:
+      return checked(NormalizeSocialCreditCode);
+    case FieldForm::kDate: {
+      std::string text = NormalizeText(value);
+      absl::Time t;
+      std::string err;
+      if (!absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err)) {
+        return core::FieldError(path(), absl::StrCat("'", text, "' is not a date (YYYY-MM-DD)"));
+      }
+      return text;
+    }
+    case FieldForm::kText:
+      break;
+  }
+  return NormalizeText(value);
 }
 
 // Every singular and repeated string field of `m` and its sub-messages.
-// Paths (for errors) are built only for fields that are set: most fields of
-// a profile's typed details are empty.
+// `prefix` is the path of `m`; paths of fields are built only for errors
+// and for sub-messages that are set.
 absl::Status NormalizeStrings(Message* m, const std::string& prefix) {
   const auto* r = m->GetReflection();
   const auto* d = m->GetDescriptor();
@@ -56,16 +87,19 @@ absl::Status NormalizeStrings(Message* m, const std::string& prefix) {
       if (f->is_repeated()) {
         const int n = r->FieldSize(*m, f);
         for (int j = 0; j < n; ++j) {
-          std::string v = r->GetRepeatedString(*m, f, j);
-          RETURN_IF_ERROR(
-              NormalizeSpecial(f->name(), absl::StrCat(prefix, ".", f->name(), "[", j, "]"), &v));
-          r->SetRepeatedString(m, f, j, std::move(v));
+          const std::string& current = r->GetRepeatedStringReference(*m, f, j, &scratch);
+          if (current.empty()) continue;
+          ASSIGN_OR_RETURN(std::string v, NormalizeValue(FormOf(f), current, [&] {
+                             return absl::StrCat(prefix, ".", f->name(), "[", j, "]");
+                           }));
+          if (v != current) r->SetRepeatedString(m, f, j, std::move(v));
         }
       } else {
         const std::string& current = r->GetStringReference(*m, f, &scratch);
         if (current.empty()) continue;
-        std::string v = current;
-        RETURN_IF_ERROR(NormalizeSpecial(f->name(), absl::StrCat(prefix, ".", f->name()), &v));
+        ASSIGN_OR_RETURN(std::string v, NormalizeValue(FormOf(f), current, [&] {
+                           return absl::StrCat(prefix, ".", f->name());
+                         }));
         if (v != current) r->SetString(m, f, std::move(v));
       }
     } else if (f->type() == FieldDescriptor::TYPE_MESSAGE) {

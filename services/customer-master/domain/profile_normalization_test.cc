@@ -50,6 +50,13 @@ TEST(NormalizeProfile, ErrorsNameTheNestedField) {
   v1::CustomerProfile s;
   s.mutable_distributor()->set_social_credit_code("91350100M000100Y4X");
   EXPECT_EQ(core::FieldOf(NormalizeProfile(&s)), "profile.distributor.social_credit_code");
+  // In a list: the element's index, in the field and in the message.
+  v1::CustomerProfile t;
+  t.mutable_hospital()->add_departments()->set_phone("010-69156115");
+  t.mutable_hospital()->add_departments()->set_phone("12");
+  absl::Status bad = NormalizeProfile(&t);
+  EXPECT_EQ(core::FieldOf(bad), "profile.hospital.departments[1].phone");
+  EXPECT_NE(bad.message().find("departments[1].phone"), std::string::npos) << bad;
 }
 
 TEST(NormalizeProfile, SocialCreditCodeMustBelongToTheProfilesProvince) {
