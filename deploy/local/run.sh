@@ -397,6 +397,13 @@ load_demo() {
     | "${BIN_DIR}/pharmacrm" import --file=- --format=jsonl --source=demo \
         --request_id=demo-small-v1 --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" --progress=false \
     | sed 's/^/  [demo import] /' | head -n 8 || return 1
+  # Their monthly metrics (3 months of every clean hospital and its
+  # departments, doctor, pharmacy and distributor) through the metrics import.
+  "${BIN_DIR}/pharmacrm-demo-data" --size=small --what=metrics --format=jsonl \
+    | "${BIN_DIR}/pharmacrm" import --what=metrics --file=- --format=jsonl --source=demo \
+        --request_id=demo-small-metrics-v1 --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" \
+        --progress=false \
+    | sed 's/^/  [demo metrics] /' | head -n 4 || return 1
 }
 
 # The marker is written only after the whole demo set is in; a run that was

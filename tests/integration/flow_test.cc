@@ -670,6 +670,122 @@ TEST_F(FlowTest, CsvImportThroughTheCliAcceptsGoodRowsAndReportsBadOnes) {
   std::filesystem::remove_all(dir);
 }
 
+// Monthly metrics in bulk, as a hospital information system's monthly export
+// arrives: through the CLI, each good row recorded like RecordMetrics
+// (versions, derived figures, an event), each bad row named by line and
+// field, a row equal to what is stored counted as a duplicate.
+TEST_F(FlowTest, MonthlyMetricsAreImportedInBulkThroughTheCli) {
+  auto stub = CustomerMasterClient(*suite_);
+  ImportResult customers =
+      StreamImport(*stub, "metrics-import-customers", v1::IMPORT_FORMAT_JSON_LINES,
+                   "{\"external_id\":\"MI-H1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_HOSPITAL\","
+                   "\"name\":\"指标导入医院\",\"province\":\"湖南省\",\"city\":\"长沙市\"}}\n"
+                   "{\"external_id\":\"MI-D1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\","
+                   "\"name\":\"指标导入医生\",\"hospital_id\":\"MI-H1\"}}\n",
+                   4096);
+  ASSERT_TRUE(customers.status.ok()) << customers.status.error_message();
+  ASSERT_EQ(customers.summary.accepted(), 2) << customers.summary.DebugString();
+  const std::string hospital = customers.summary.imported_ids().at("MI-H1");
+  const std::string doctor = customers.summary.imported_ids().at("MI-D1");
+  auto doctor_row = [](const std::string& who, const std::string& period, int total, int own) {
+    return absl::StrCat(
+        who, R"("metrics":{"period":")", period,
+        R"(","doctor":{"outpatient_visits":"420","prescriptions":[{"drug_class":"心血管药","volume":)",
+        total, R"(}],"own_prescriptions":[{"drug_class":"心血管药","volume":)", own,
+        R"(}]},"version":"9","recorded_at":"2020-01-01T00:00:00Z"}})", "\n");
+  };
+  const std::string by_external = R"({"external_id":"MI-D1",)";
+  std::string file = absl::StrCat(
+      R"({"external_id":"MI-H1","metrics":{"period":"2026-07","hospital":{"outpatient_visits":"1000","bed_utilisation_permille":800}}})",
+      "\n",                                         // 1
+      doctor_row(by_external, "2026-07", 200, 30),  // 2
+      R"({"metrics":{"customer_id":")", doctor,
+      R"(","period":"2026-08","doctor":{"prescriptions":[{"drug_class":"心血管药","volume":250}],"own_prescriptions":[{"drug_class":"心血管药","volume":50}]}}})",
+      "\n",                                                          // 3
+      doctor_row(R"({"external_id":"MI-NOPE",)", "2026-07", 10, 1),  // 4
+      doctor_row(by_external, "2026-09", 100, 101),                  // 5: own > total
+      R"({"external_id":"MI-H1","metrics":{"period":"2026-07","doctor":{"outpatient_visits":"1"}}})",
+      "\n",  // 6: a doctor's figures
+      R"({"external_id":"MI-D1","metrics":{"period":"2026-07","doctor":{"outpatient_visits":"many"}}})",
+      "\n",                                         // 7
+      doctor_row(by_external, "2026-07", 200, 30),  // 8: as line 2
+      doctor_row(by_external, "2026-07", 200, 40),  // 9: a correction
+      R"({"external_id":"MI-D1","metrics":{"customer_id":")", hospital, R"(","period":"2026-07"}})",
+      "\n");  // 10
+  std::string dir = TempDir("pcrm-metrics-import-");
+  std::string path = absl::StrCat(dir, "/metrics.jsonl");
+  { std::ofstream(path) << file; }
+  std::string server = absl::StrCat("--server=", suite_->GrpcAddress("customer-master"));
+  auto [out, code] = RunCli(absl::StrCat("import --what=metrics --file=", path,
+                                         " --request_id=metrics-import-1 --source=his ", server));
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("rows 10, accepted 4, rejected 5, duplicates 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("line 4 external_id: no customer was imported with external_id 'MI-NOPE'"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("line 5 metrics.figures.doctor.own_prescriptions[0].volume"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("line 6 metrics.figures: do not match"), std::string::npos) << out;
+  EXPECT_NE(out.find("line 7 metrics.doctor.outpatient_visits"), std::string::npos) << out;
+  EXPECT_NE(out.find("line 8 metrics: unchanged: already recorded as version 1"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("line 10 metrics.customer_id"), std::string::npos) << out;
+
+  // The doctor's series: July corrected (version 2), August by customer id.
+  v1::GetMetricsRequest get;
+  get.set_customer_id(doctor);
+  v1::MetricsSeries series;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->GetMetrics(&context, get, &series).ok());
+  ASSERT_EQ(series.records_size(), 2) << series.DebugString();
+  EXPECT_EQ(series.records(0).period(), "2026-07");
+  EXPECT_EQ(series.records(0).version(), 2);
+  EXPECT_EQ(series.records(0).source(), "his");
+  EXPECT_NE(google::protobuf::util::TimeUtil::TimestampToSeconds(series.records(0).recorded_at()),
+            google::protobuf::util::TimeUtil::TimestampToSeconds(
+                google::protobuf::util::TimeUtil::SecondsToTimestamp(1577836800)));
+  EXPECT_DOUBLE_EQ(series.key_figures(0).prescription_share(), 40.0 / 200.0);
+  EXPECT_EQ(series.records(1).period(), "2026-08");
+  EXPECT_EQ(series.records(1).version(), 1);
+  EXPECT_DOUBLE_EQ(series.key_figures(1).prescription_share(), 50.0 / 250.0);
+  EXPECT_TRUE(SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+    v1::MetricsRecorded m;
+    return e.customer_id() == doctor && e.payload().UnpackTo(&m) &&
+           m.metrics().period() == "2026-08" && m.key_figures().has_prescription_share();
+  }));
+
+  // The same request id answers the first summary and records nothing.
+  auto [again, code2] = RunCli(absl::StrCat("import --what=metrics --file=", path,
+                                            " --request_id=metrics-import-1 ", server));
+  EXPECT_EQ(code2, 0);
+  EXPECT_NE(again.find("rows 10, accepted 4, rejected 5, duplicates 1"), std::string::npos)
+      << again;
+  v1::MetricsSeries after;
+  grpc::ClientContext context2;
+  ASSERT_TRUE(stub->GetMetrics(&context2, get, &after).ok());
+  EXPECT_EQ(after.records(0).version(), 2);
+  // Metrics come as JSON Lines only: CSV is refused naming the format, and
+  // the CLI exits non-zero.
+  auto [csv, csv_code] = RunCli(absl::StrCat("import --what=metrics --format=csv --file=", path,
+                                             " --request_id=metrics-import-csv ", server));
+  EXPECT_NE(csv_code, 0) << csv;
+  grpc::ClientContext csv_context;
+  auto csv_stream = stub->ImportMetrics(&csv_context);
+  v1::ImportChunk chunk;
+  chunk.set_request_id("metrics-import-csv");
+  chunk.set_format(v1::IMPORT_FORMAT_CSV);
+  chunk.set_data("external_id,period\nMI-D1,2026-07\n");
+  csv_stream->Write(chunk);
+  csv_stream->WritesDone();
+  grpc::Status refused = csv_stream->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("format"), std::string::npos) << refused.error_message();
+  EXPECT_NE(refused.error_message().find("JSON Lines only"), std::string::npos)
+      << refused.error_message();
+  std::filesystem::remove_all(dir);
+}
+
 // An import of several batches sent in small chunks that split lines: the
 // service reads and parses ahead of the batch it writes, so this checks that
 // rows keep their order and line numbers across batches, that a row may

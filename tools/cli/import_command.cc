@@ -45,6 +45,10 @@ std::string ProgressLine(const v1::ImportProgress& p, int64_t bytes_sent, int64_
 }
 
 absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
+  if (options.what != "customers" && options.what != "metrics") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--what: '", options.what, "' is not customers or metrics"));
+  }
   v1::ImportFormat format = v1::IMPORT_FORMAT_UNSPECIFIED;
   std::string f = options.format;
   if (f.empty()) f = absl::EndsWith(options.file, ".csv") ? "csv" : "jsonl";
@@ -72,7 +76,8 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
 
   auto stub = v1::CustomerMaster::NewStub(rpc::MakeChannel(options.server, 16 << 20));
   grpc::ClientContext context;  // No deadline: an import may take minutes; progress shows it lives.
-  auto stream = stub->ImportCustomers(&context);
+  auto stream =
+      options.what == "metrics" ? stub->ImportMetrics(&context) : stub->ImportCustomers(&context);
   absl::Time start = absl::Now();
   std::atomic<int64_t> sent{0};
   absl::Mutex mu;

@@ -1,5 +1,6 @@
 // `pharmacrm import`: streams a CSV or JSON Lines file to customer-master's
-// ImportCustomers and shows progress while it runs.
+// ImportCustomers (or a JSON Lines file of monthly metrics to ImportMetrics)
+// and shows progress while it runs.
 #ifndef PHARMACRM_TOOLS_CLI_IMPORT_COMMAND_H_
 #define PHARMACRM_TOOLS_CLI_IMPORT_COMMAND_H_
 
@@ -16,6 +17,7 @@ struct ImportOptions {
   std::string format;     // csv | jsonl; default from the file name.
   std::string request_id; // Default: derived from the file's name, size and time.
   std::string source;
+  std::string what = "customers";  // customers | metrics
   bool progress = true;   // Draw the progress bar on stderr.
   int max_errors_shown = 20;
 };

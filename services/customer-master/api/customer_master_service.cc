@@ -9,17 +9,20 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "domain/completeness.h"
 #include "domain/customer_rules.h"
 #include "domain/duplicate_scan.h"
 #include "domain/import_rows.h"
 #include "domain/matching.h"
 #include "domain/merge.h"
+#include "domain/metrics_import.h"
 #include "domain/metrics_rules.h"
 #include "domain/profile_normalization.h"
 #include "domain/references.h"
 #include "domain/search.h"
 #include "domain/territories.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/bus/kafka.h"
@@ -248,10 +251,10 @@ void Report(v1::ImportProgress& progress, int64_t line, const std::string& field
 }
 
 // Import metrics of the process (docs/OPERATIONS.md, Metrics).
-class ImportMetrics {
+class ImportCounters {
  public:
-  static ImportMetrics& Get() {
-    static ImportMetrics* metrics = new ImportMetrics();
+  static ImportCounters& Get() {
+    static ImportCounters* metrics = new ImportCounters();
     return *metrics;
   }
   // Rows of batches committed, by outcome.
@@ -263,7 +266,7 @@ class ImportMetrics {
   // Counts an import as running while it lives.
   class Running {
    public:
-    explicit Running(ImportMetrics& metrics) : gauge_(metrics.running_) { gauge_.Increment(); }
+    explicit Running(ImportCounters& metrics) : gauge_(metrics.running_) { gauge_.Increment(); }
     ~Running() { gauge_.Decrement(); }
     Running(const Running&) = delete;
     Running& operator=(const Running&) = delete;
@@ -273,7 +276,7 @@ class ImportMetrics {
   };
 
  private:
-  ImportMetrics()
+  ImportCounters()
       : rows_(prometheus::BuildCounter()
                   .Name("pharmacrm_import_rows_total")
                   .Help("Rows of bulk imports, by outcome, counted as each batch is committed")
@@ -472,8 +475,8 @@ absl::Status CustomerMasterService::Import(
     stream->Write(progress);
     return absl::OkStatus();
   }
-  ImportMetrics& metrics = ImportMetrics::Get();
-  ImportMetrics::Running running(metrics);
+  ImportCounters& metrics = ImportCounters::Get();
+  ImportCounters::Running running(metrics);
   const std::string reason =
       absl::StrCat("imported", chunk.source().empty() ? "" : " from ", chunk.source());
   RowParser parser(chunk.format() == v1::IMPORT_FORMAT_CSV ? ImportFormat::kCsv
@@ -702,6 +705,223 @@ absl::Status CustomerMasterService::Import(
   done.PutIdempotency(idempotency_key, record);
   RETURN_IF_ERROR(host_.store().Write(std::move(done)));
   sorter_.Request();  // The import lengthened the index's posting lists.
+  stream->Write(progress);
+  return absl::OkStatus();
+}
+
+grpc::Status CustomerMasterService::ImportMetrics(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream) {
+  return rpc::HandleRpc("CustomerMaster/ImportMetrics", context,
+                        [&] { return ImportMetricRows(context, stream, rpc::ActorOf(*context)); });
+}
+
+namespace {
+// True if `a` and `b` have the same customer, period, department and
+// figures: who recorded them, when, from where and as which version aside.
+bool SameFigures(v1::CustomerMetrics a, v1::CustomerMetrics b) {
+  for (v1::CustomerMetrics* m : {&a, &b}) {
+    m->clear_version();
+    m->clear_recorded_at();
+    m->clear_recorded_by();
+    m->clear_source();
+  }
+  return google::protobuf::util::MessageDifferencer::Equals(a, b);
+}
+
+// The field a FieldError names and its reason, without the "field: " the
+// message starts with (an ImportRowError carries the field apart).
+std::pair<std::string, std::string> FieldAndReason(const absl::Status& status) {
+  std::string field = core::FieldOf(status).value_or("");
+  absl::string_view reason = status.message();
+  if (!field.empty()) absl::ConsumePrefix(&reason, absl::StrCat(field, ": "));
+  return {std::move(field), std::string(reason)};
+}
+}  // namespace
+
+absl::Status CustomerMasterService::ImportMetricRows(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
+    const std::string& actor) {
+  absl::Time start = absl::Now();
+  v1::ImportChunk chunk;
+  if (!stream->Read(&chunk)) return core::FieldError("request_id", "no chunk was sent");
+  const std::string request_id = chunk.request_id();
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request_id));
+  if (chunk.format() != v1::IMPORT_FORMAT_JSON_LINES) {
+    return core::FieldError("format",
+                            "metrics are imported from JSON Lines only "
+                            "(IMPORT_FORMAT_JSON_LINES, one MetricsImportRecord per line)");
+  }
+  if (chunk.source().size() > 100) return core::FieldError("source", "longer than 100 bytes");
+  const std::string idempotency_key = absl::StrCat("ImportMetrics/", request_id);
+  ASSIGN_OR_RETURN(auto previous, host_.store().GetIdempotency(idempotency_key));
+  v1::ImportProgress progress;
+  if (previous.has_value()) {
+    ASSIGN_OR_RETURN(bool same, SameImport(*previous, *stream, chunk));
+    if (!same) {
+      return core::FieldStatus(
+          absl::StatusCode::kFailedPrecondition, "request_id",
+          absl::StrCat("already used to import a different file (its format, its length or "
+                       "its first ",
+                       previous->fingerprint_bytes(),
+                       " bytes differ): use a new request_id for a new file"));
+    }
+    if (!progress.ParseFromString(previous->response())) {
+      return absl::DataLossError("stored import summary does not parse");
+    }
+    stream->Write(progress);
+    return absl::OkStatus();
+  }
+  ImportCounters::Running running(ImportCounters::Get());
+  const std::string source = chunk.source();
+  MetricsLineParser parser;
+  std::vector<MetricsRow> rows;
+  std::vector<RowError> errors;
+  auto reject = [&](int64_t line, const std::string& field, const std::string& reason) {
+    progress.set_rejected(progress.rejected() + 1);
+    Report(progress, line, field, reason);
+  };
+  // Checks and records the rows parsed so far, in one write.
+  auto process = [&]() -> absl::Status {
+    for (const RowError& e : errors) {
+      progress.set_rows_read(progress.rows_read() + 1);
+      reject(e.line, e.field, e.reason);
+    }
+    errors.clear();
+    if (rows.empty()) return absl::OkStatus();
+    absl::MutexLock exclusive(&metrics_mu_);
+    const absl::Time now = host_.clock().Now();
+    store::Batch batch;
+    // What this batch records, by key: a later row of the same customer,
+    // period and department is checked against it.
+    absl::flat_hash_map<std::string, v1::CustomerMetrics> recorded;
+    for (MetricsRow& row : rows) {
+      progress.set_rows_read(progress.rows_read() + 1);
+      v1::CustomerMetrics& m = row.metrics;
+      if (!row.external_id.empty()) {
+        ASSIGN_OR_RETURN(
+            std::optional<std::string> known,
+            host_.store().Get(store::Family::kState,
+                              store::KeyBuilder(kExternalId).String(row.external_id).key()));
+        if (!known) {
+          reject(row.line, "external_id",
+                 absl::StrCat("no customer was imported with external_id '", row.external_id, "'"));
+          continue;
+        }
+        if (!m.customer_id().empty() && m.customer_id() != *known) {
+          reject(row.line, "metrics.customer_id",
+                 absl::StrCat("is '", m.customer_id(), "', but external_id '", row.external_id,
+                              "' names customer '", *known, "'"));
+          continue;
+        }
+        m.set_customer_id(*known);
+      }
+      absl::StatusOr<v1::Customer> customer = Load(m.customer_id(), "metrics.customer_id");
+      if (customer.status().code() == absl::StatusCode::kNotFound) {
+        auto [field, reason] = FieldAndReason(customer.status());
+        reject(row.line, field, reason);
+        continue;
+      }
+      RETURN_IF_ERROR(customer.status());
+      absl::Status valid =
+          WithFieldPrefix(ValidateMetrics(m, customer->profile().kind(), now), "metrics.");
+      if (!valid.ok()) {
+        auto [field, reason] = FieldAndReason(valid);
+        reject(row.line, field, reason);
+        continue;
+      }
+      if (m.source().empty()) m.set_source(source);
+      std::string key = store::KeyBuilder(kMetrics)
+                            .String(m.customer_id())
+                            .String(m.period())
+                            .String(m.department())
+                            .key();
+      std::optional<v1::CustomerMetrics> stored;
+      if (auto it = recorded.find(key); it != recorded.end()) {
+        stored = it->second;
+      } else {
+        ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                         host_.store().Get(store::Family::kState, key));
+        if (bytes) {
+          stored.emplace();
+          if (!stored->ParseFromString(*bytes)) {
+            return absl::DataLossError("stored metrics do not parse");
+          }
+        }
+      }
+      if (stored && SameFigures(*stored, m)) {
+        progress.set_duplicates(progress.duplicates() + 1);
+        Report(progress, row.line, "metrics",
+               absl::StrCat("unchanged: already recorded as version ", stored->version()));
+        continue;
+      }
+      m.set_version(stored ? stored->version() + 1 : 1);
+      *m.mutable_recorded_at() = ToProto(now);
+      m.set_recorded_by(actor);
+      batch.Put(store::Family::kState, key, m.SerializeAsString());
+      v1::MetricsRecorded event;
+      *event.mutable_key_figures() = ComputeKeyFigures(m, customer->profile());
+      bus::EventMeta meta = EventMetaFor(*customer, request_id, actor);
+      meta.aggregate_kind = "customer-metrics";
+      meta.aggregate_id = absl::StrCat(m.customer_id(), "/", m.period(), "/", m.department());
+      meta.aggregate_version = m.version();
+      *event.mutable_metrics() = m;
+      batch.AppendOutbox(
+          bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event)));
+      recorded[key] = std::move(m);
+      progress.set_accepted(progress.accepted() + 1);
+    }
+    rows.clear();
+    if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
+    v1::ImportProgress update;
+    update.set_rows_read(progress.rows_read());
+    update.set_accepted(progress.accepted());
+    update.set_rejected(progress.rejected());
+    update.set_duplicates(progress.duplicates());
+    const double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
+    update.set_rows_per_second(update.rows_read() / seconds);
+    stream->Write(update);
+    return absl::OkStatus();
+  };
+  core::Fingerprinter fingerprint(static_cast<uint64_t>(chunk.format()));
+  uint64_t fingerprint_bytes = 0;
+  while (true) {
+    if (fingerprint_bytes < kImportFingerprintBytes) {
+      absl::string_view head =
+          absl::string_view(chunk.data())
+              .substr(0, static_cast<size_t>(kImportFingerprintBytes - fingerprint_bytes));
+      fingerprint.Add(head);
+      fingerprint_bytes += head.size();
+    }
+    parser.Feed(chunk.data(), &rows, &errors);
+    if (rows.size() + errors.size() >= kImportBatchRows) RETURN_IF_ERROR(process());
+    if (!stream->Read(&chunk)) break;
+  }
+  if (context->IsCancelled()) {
+    // As for customers: the complete lines are recorded, the bytes after
+    // the last line break dropped, and no summary is stored.
+    RETURN_IF_ERROR(process());
+    return absl::CancelledError(
+        "the import stream ended before the file did (cancelled or disconnected): the rows "
+        "of complete lines before that are recorded; send the file again with the same "
+        "request_id to record the rest (rows recorded already count as unchanged)");
+  }
+  parser.Finish(&rows, &errors);
+  RETURN_IF_ERROR(process());
+  std::sort(progress.mutable_errors()->begin(), progress.mutable_errors()->end(),
+            [](const auto& a, const auto& b) { return a.line() < b.line(); });
+  progress.set_done(true);
+  const double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
+  progress.set_rows_per_second(progress.rows_read() / seconds);
+  store::Batch done;
+  v1::IdempotencyRecord record;
+  record.set_method("ImportMetrics");
+  record.set_request_fingerprint(fingerprint.value());
+  record.set_fingerprint_bytes(fingerprint_bytes);
+  record.set_response(progress.SerializeAsString());
+  done.PutIdempotency(idempotency_key, record);
+  RETURN_IF_ERROR(host_.store().Write(std::move(done)));
   stream->Write(progress);
   return absl::OkStatus();
 }
@@ -1296,6 +1516,7 @@ absl::Status CustomerMasterService::Record(const v1::RecordMetricsRequest& reque
   ASSIGN_OR_RETURN(v1::Customer customer, Load(m.customer_id(), "metrics.customer_id"));
   absl::Time now = host_.clock().Now();
   RETURN_IF_ERROR(WithFieldPrefix(ValidateMetrics(m, customer.profile().kind(), now), "metrics."));
+  absl::ReaderMutexLock imports(&metrics_mu_);
   absl::MutexLock lock(&locks_.For(m.customer_id()));
   return runtime::ExecuteOnce(
       host_.store(), "RecordMetrics", request.request_id(), request, response,

@@ -77,6 +77,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status ImportCustomers(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream) override;
+  grpc::Status ImportMetrics(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream) override;
   grpc::Status CreateTerritory(grpc::ServerContext* context,
                                const v1::CreateTerritoryRequest* request,
                                v1::Territory* response) override;
@@ -184,6 +187,10 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::Status Import(grpc::ServerContext* context,
                       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
                       const std::string& actor);
+  absl::Status ImportMetricRows(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
+      const std::string& actor);
   absl::StatusOr<v1::Territory> LoadTerritory(absl::string_view id, absl::string_view field) const;
   absl::StatusOr<std::vector<v1::Alignment>> Alignments(v1::AlignmentSubject subject,
                                                         absl::string_view subject_id) const;
@@ -246,6 +253,10 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   IndexSorter sorter_{index_};  // After index_: stopped before it goes.
   // One duplicate scan at a time: each uses every core it is given.
   absl::Mutex scan_mu_;
+  // RecordMetrics holds it shared; a metrics import holds it alone while it
+  // reads the stored versions of a batch and writes the batch, so that no
+  // record gets the same version twice.
+  absl::Mutex metrics_mu_;
 };
 
 }  // namespace pharmacrm::customer_master

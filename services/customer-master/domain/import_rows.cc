@@ -19,6 +19,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "domain/customer_rules.h"
+#include "domain/json_lines.h"
 #include "domain/normalize.h"
 #include "domain/profile_normalization.h"
 #include "google/protobuf/descriptor.h"
@@ -43,8 +44,6 @@ constexpr size_t kMaxRowBytes = size_t{1} << 20;
 // bookkeeping a row of bare commas would cost.
 constexpr size_t kMaxCsvFields = 4096;
 constexpr absl::string_view kBom = "\xEF\xBB\xBF";
-constexpr absl::string_view kNotUtf8 =
-    "not valid UTF-8: save the file as UTF-8 (it may be GBK)";
 
 struct Sink {
   std::vector<ImportRow>* rows;
@@ -60,51 +59,6 @@ bool HasNonAscii(absl::string_view s) {
     if (static_cast<unsigned char>(c) >= 0x80) return true;
   }
   return false;
-}
-
-// NormalizeText would silently turn bad bytes into U+FFFD; for an import
-// that means a GBK file is stored as garbage, so bad bytes are rejected.
-bool IsValidUtf8(absl::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    if (end - p >= 8) {
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int extra;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (end - p <= extra) return false;
-    for (int i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (extra == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return false;
-    if (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
-    p += extra + 1;
-  }
-  return true;
 }
 
 void AppendUtf8(uint32_t cp, std::string* out) {
@@ -711,67 +665,39 @@ class JsonReader {
 class JsonLinesReader {
  public:
   void Consume(absl::string_view bytes, const Sink& sink) {
-    while (!bytes.empty()) {
-      const void* newline = std::memchr(bytes.data(), '\n', bytes.size());
-      if (newline == nullptr) {
-        Keep(bytes);
-        return;
-      }
-      size_t n = static_cast<const char*>(newline) - bytes.data();
-      if (pending_.empty() && !too_long_) {
-        Line(bytes.substr(0, n), sink);
-      } else {
-        Keep(bytes.substr(0, n));
-        Line(pending_, sink);
-      }
-      pending_.clear();
-      too_long_ = false;
-      ++line_;
-      bytes.remove_prefix(n + 1);
-    }
+    lines_.Consume(bytes, [&](int64_t line, absl::string_view text, bool too_long) {
+      Line(line, text, too_long, sink);
+    });
   }
 
   void End(const Sink& sink) {
-    if (!pending_.empty() || too_long_) Line(pending_, sink);
-    pending_.clear();
-    too_long_ = false;
+    lines_.End([&](int64_t line, absl::string_view text, bool too_long) {
+      Line(line, text, too_long, sink);
+    });
   }
 
  private:
-  void Keep(absl::string_view bytes) {
-    if (too_long_) return;
-    if (pending_.size() + bytes.size() > kMaxRowBytes) {
-      too_long_ = true;
-      pending_.clear();
-      pending_.shrink_to_fit();
-      return;
-    }
-    pending_.append(bytes.data(), bytes.size());
-  }
-
-  void Line(absl::string_view text, const Sink& sink) {
-    if (too_long_ || text.size() > kMaxRowBytes) {
-      sink.Error(line_, "", absl::StrCat("line longer than ", kMaxRowBytes, " bytes"));
+  static void Line(int64_t line, absl::string_view text, bool too_long, const Sink& sink) {
+    if (too_long) {
+      sink.Error(line, "", absl::StrCat("line longer than ", kMaxRowBytes, " bytes"));
       return;
     }
     if (absl::StripAsciiWhitespace(text).empty()) return;
     if (!IsValidUtf8(text)) {
-      sink.Error(line_, "", std::string(kNotUtf8));
+      sink.Error(line, "", std::string(kNotUtf8));
       return;
     }
     ImportRow row;
-    row.line = line_;
+    row.line = line;
     JsonReader reader(text);
     if (!reader.ReadRecord(&row.external_id, &row.profile)) {
-      sink.Error(line_, reader.field(), reader.reason());
+      sink.Error(line, reader.field(), reader.reason());
       return;
     }
     Accept(std::move(row), sink);
   }
 
-  std::string pending_;  // the current line's bytes so far
-  bool too_long_ = false;
-  int64_t line_ = 1;  // the current line's number
+  LineSplitter lines_{kMaxRowBytes};
 };
 
 // --- CSV -------------------------------------------------------------------
