@@ -770,20 +770,127 @@ TEST_F(FlowTest, MonthlyMetricsAreImportedInBulkThroughTheCli) {
   auto [csv, csv_code] = RunCli(absl::StrCat("import --what=metrics --format=csv --file=", path,
                                              " --request_id=metrics-import-csv ", server));
   EXPECT_NE(csv_code, 0) << csv;
-  grpc::ClientContext csv_context;
-  auto csv_stream = stub->ImportMetrics(&csv_context);
-  v1::ImportChunk chunk;
-  chunk.set_request_id("metrics-import-csv");
-  chunk.set_format(v1::IMPORT_FORMAT_CSV);
-  chunk.set_data("external_id,period\nMI-D1,2026-07\n");
-  csv_stream->Write(chunk);
-  csv_stream->WritesDone();
-  grpc::Status refused = csv_stream->Finish();
+  // A first chunk the service refuses: the status names the field, and
+  // nothing is recorded.
+  auto refuse = [&](const std::string& request_id, v1::ImportFormat format,
+                    const std::string& source) {
+    grpc::ClientContext ctx;
+    auto stream = stub->ImportMetrics(&ctx);
+    v1::ImportChunk chunk;
+    chunk.set_request_id(request_id);
+    chunk.set_format(format);
+    chunk.set_source(source);
+    chunk.set_data(doctor_row(by_external, "2026-10", 10, 1));
+    stream->Write(chunk);
+    stream->WritesDone();
+    return stream->Finish();
+  };
+  grpc::Status refused = refuse("metrics-import-csv", v1::IMPORT_FORMAT_CSV, "");
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(refused.error_message().find("format"), std::string::npos) << refused.error_message();
-  EXPECT_NE(refused.error_message().find("JSON Lines only"), std::string::npos)
-      << refused.error_message();
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("format: metrics are imported from "
+                                                            "JSON Lines only"));
+  refused = refuse("", v1::IMPORT_FORMAT_JSON_LINES, "");
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("request_id"));
+  refused =
+      refuse("metrics-import-long-source", v1::IMPORT_FORMAT_JSON_LINES, std::string(101, 's'));
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("source: longer than 100 bytes"));
+  v1::MetricsSeries october;
+  get.set_from_period("2026-10");
+  grpc::ClientContext context3;
+  ASSERT_TRUE(stub->GetMetrics(&context3, get, &october).ok());
+  EXPECT_EQ(october.records_size(), 0) << october.DebugString();
   std::filesystem::remove_all(dir);
+}
+
+// A metrics import cut off part way records the complete lines it has, and
+// the same request id then records the rest: the rows in already count as
+// unchanged, and the cut line is recorded whole, once.
+TEST_F(FlowTest, ACancelledMetricsImportRecordsCompleteLinesAndTheSameRequestIdTheRest) {
+  auto stub = CustomerMasterClient(*suite_);
+  std::string doctors =
+      "{\"external_id\":\"MC-H1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_HOSPITAL\","
+      "\"name\":\"断点医院\",\"province\":\"湖南省\",\"city\":\"长沙市\"}}\n";
+  for (int d = 1; d <= 10; ++d) {
+    doctors += absl::StrCat("{\"external_id\":\"MC-D", d,
+                            "\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\",\"name\":\"断点医生",
+                            d, "\",\"hospital_id\":\"MC-H1\"}}\n");
+  }
+  ImportResult imported =
+      StreamImport(*stub, "metrics-cancel-doctors", v1::IMPORT_FORMAT_JSON_LINES, doctors, 4096);
+  ASSERT_TRUE(imported.status.ok()) << imported.status.error_message();
+  ASSERT_EQ(imported.summary.accepted(), 11) << imported.summary.DebugString();
+  // 520 rows: ten doctors, 52 months each (2022-07 to 2026-10).
+  std::string complete;
+  for (int d = 1; d <= 10; ++d) {
+    for (int i = 0; i < 52; ++i) {
+      const int month = 2022 * 12 + 6 + i;
+      complete += absl::StrCat("{\"external_id\":\"MC-D", d, "\",\"metrics\":{\"period\":\"",
+                               month / 12, "-", absl::Dec(month % 12 + 1, absl::kZeroPad2),
+                               "\",\"doctor\":{\"outpatient_visits\":\"", d * 1000 + i, "\"}}}\n");
+    }
+  }
+  const std::string last_row =
+      "{\"external_id\":\"MC-D1\",\"metrics\":{\"period\":\"2022-06\",\"doctor\":{"
+      "\"outpatient_visits\":\"777\"}}}\n";
+  const std::string cut = last_row.substr(0, last_row.find("777") + 1);
+  auto send = [&](grpc::ClientReaderWriter<v1::ImportChunk, v1::ImportProgress>* stream,
+                  const std::string& data) {
+    for (size_t at = 0; at < data.size(); at += 4096) {
+      v1::ImportChunk chunk;
+      if (at == 0) {
+        chunk.set_request_id("cancelled-metrics-import-1");
+        chunk.set_format(v1::IMPORT_FORMAT_JSON_LINES);
+      }
+      chunk.set_data(data.substr(at, 4096));
+      if (!stream->Write(chunk)) return false;
+    }
+    return true;
+  };
+  {
+    grpc::ClientContext ctx;
+    auto stream = stub->ImportMetrics(&ctx);
+    ASSERT_TRUE(send(stream.get(), complete + cut));
+    v1::ImportProgress first;
+    ASSERT_TRUE(stream->Read(&first));  // The first batch of 500 is in.
+    EXPECT_GE(first.accepted(), 500);
+    ctx.TryCancel();
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  ASSERT_TRUE(WaitUntil([&] {
+    std::ifstream log(suite_->process("customer-master").log_path());
+    int seen = 0;
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("ImportMetrics") != std::string::npos &&
+          line.find("the import stream ended before the file did") != std::string::npos) {
+        ++seen;
+      }
+    }
+    return seen > 0;
+  }));
+  grpc::ClientContext ctx;
+  auto stream = stub->ImportMetrics(&ctx);
+  ASSERT_TRUE(send(stream.get(), complete + last_row));
+  ASSERT_TRUE(stream->WritesDone());
+  v1::ImportProgress summary;
+  for (v1::ImportProgress p; stream->Read(&p);) summary = p;
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_TRUE(summary.done());
+  EXPECT_EQ(summary.rows_read(), 521);
+  EXPECT_EQ(summary.rejected(), 0);
+  EXPECT_EQ(summary.accepted() + summary.duplicates(), 521);
+  EXPECT_GE(summary.duplicates(), 500);
+  // Every month once, at version 1, the cut one with its whole value.
+  v1::GetMetricsRequest get;
+  get.set_customer_id(imported.summary.imported_ids().at("MC-D1"));
+  v1::MetricsSeries series;
+  grpc::ClientContext gctx;
+  ASSERT_TRUE(stub->GetMetrics(&gctx, get, &series).ok());
+  ASSERT_EQ(series.records_size(), 53);
+  EXPECT_EQ(series.records(0).period(), "2022-06");
+  EXPECT_EQ(series.records(0).doctor().outpatient_visits(), 777);
+  for (const auto& r : series.records()) EXPECT_EQ(r.version(), 1) << r.period();
 }
 
 // An import of several batches sent in small chunks that split lines: the
