@@ -7,6 +7,7 @@
 # and the time to scan them for duplicates and merge the likely ones
 # (bench/match_merge).
 # Usage: bash bench/import.sh [records ...]   (default: 100000)
+#        METRICS_MONTHS=3 bash bench/import.sh 100000   (also imports metrics)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_start_kafka 19292
@@ -24,6 +25,25 @@ for n in "${sizes[@]}"; do
   echo "== $(wc -l <"$file") records ($(du -h "$file" | cut -f1))"
   "$bin/pharmacrm" import --file="$file" --format=jsonl --server=127.0.0.1:17151 --progress=false \
     --request_id="bench-$n" | head -n 1
+  # With METRICS_MONTHS=N (default 0: skipped), the same customers' monthly
+  # metrics for N months through `pharmacrm import --what=metrics`, once the
+  # customer import's events are out and its compactions done.
+  if [ "${METRICS_MONTHS:-0}" -gt 0 ]; then
+    mfile="$work/metrics-$n.jsonl"
+    "$bin/pharmacrm-demo-data" --what=metrics --format=jsonl --months="$METRICS_MONTHS" \
+      --hospitals=$((3 * scale)) --doctors=$((60 * scale)) --pharmacies=$((20 * scale)) \
+      --distributors=$((scale / 2 > 0 ? scale / 2 : 1)) --out="$mfile" 2>/dev/null
+    for _ in $(seq 1 120); do
+      backlog=$(curl -fsS http://127.0.0.1:17152/metrics | awk '/^pharmacrm_outbox_backlog /{print $2}')
+      [ "${backlog:-1}" = "0" ] && break
+      sleep 0.5
+    done
+    bench_wait_idle "$last_pid"
+    echo "== $(wc -l <"$mfile") metrics records, $METRICS_MONTHS months ($(du -h "$mfile" | cut -f1))"
+    "$bin/pharmacrm" import --what=metrics --file="$mfile" --server=127.0.0.1:17151 \
+      --progress=false --request_id="bench-metrics-$n" | head -n 1
+    rm -f "$mfile"
+  fi
   # Search is measured once the import's events are published: until then
   # the relay and the broker share the two cores with it.
   for _ in $(seq 1 120); do
