@@ -1313,6 +1313,38 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   auto dctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
   EXPECT_EQ(stub->CreateTerritory(dctx.get(), again, &dup).error_code(), grpc::StatusCode::ALREADY_EXISTS);
 
+  // The tree is listed through the gateway: under a parent, by level, by code.
+  auto list = [&](const std::string& query) {
+    http::Response r = Http("GET", absl::StrCat("/api/v1/territories", query));
+    v1::ListTerritoriesResponse out;
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(JsonStringToMessage(r.body, &out).ok()) << r.body;
+    std::vector<std::string> codes;
+    for (const auto& t : out.territories()) codes.push_back(t.code());
+    return codes;
+  };
+  EXPECT_THAT(list(absl::StrCat("?parent_id=", area.id())),
+              ::testing::ElementsAre("CN-N-BJ-01", "CN-N-BJ-02"));
+  EXPECT_THAT(list(absl::StrCat("?parent_id=", nation.id(), "&level=TERRITORY_LEVEL_REGION")),
+              ::testing::ElementsAre("CN-N"));
+  EXPECT_THAT(list(absl::StrCat("?parent_id=", nation.id(), "&level=TERRITORY_LEVEL_AREA")),
+              ::testing::IsEmpty());
+  std::vector<std::string> all = list("");
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  EXPECT_THAT(all, ::testing::IsSupersetOf({"CN", "CN-N", "CN-N-BJ", "CN-N-BJ-01", "CN-N-BJ-02"}));
+  http::Response bad_level = Http("GET", "/api/v1/territories?level=REGION");
+  EXPECT_EQ(bad_level.status, 400) << bad_level.body;
+  EXPECT_NE(bad_level.body.find("level"), std::string::npos) << bad_level.body;
+  http::Response no_parent = Http("GET", "/api/v1/territories?parent_id=no-such-territory");
+  EXPECT_EQ(no_parent.status, 404) << no_parent.body;
+  EXPECT_NE(no_parent.body.find("parent_id"), std::string::npos) << no_parent.body;
+  v1::ListTerritoriesRequest odd_level;
+  odd_level.set_level(static_cast<v1::TerritoryLevel>(9));
+  v1::ListTerritoriesResponse unused;
+  auto lctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  EXPECT_EQ(stub->ListTerritories(lctx.get(), odd_level, &unused).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
   std::string hospital = RegisterHospital("territory");
   absl::Time now = absl::Now();
   auto align = [&](const std::string& rid, const std::string& territory, absl::Time from) {

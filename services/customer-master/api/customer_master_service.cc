@@ -1015,6 +1015,48 @@ grpc::Status CustomerMasterService::ListTerritoryCustomers(
   });
 }
 
+grpc::Status CustomerMasterService::ListTerritories(grpc::ServerContext* context,
+                                                    const v1::ListTerritoriesRequest* request,
+                                                    v1::ListTerritoriesResponse* response) {
+  return rpc::HandleRpc("CustomerMaster/ListTerritories", context, [&]() -> absl::Status {
+    constexpr int kMaxTerritories = 10000;
+    if (!v1::TerritoryLevel_IsValid(request->level())) {
+      return core::FieldError("level", absl::StrCat("unknown territory level ", request->level()));
+    }
+    if (!request->parent_id().empty()) {
+      RETURN_IF_ERROR(LoadTerritory(request->parent_id(), "parent_id").status());
+    }
+    std::vector<v1::Territory> found;
+    absl::Status parse = absl::OkStatus();
+    RETURN_IF_ERROR(host_.store().ScanPrefix(
+        store::Family::kState, store::KeyBuilder(kTerritory).key(),
+        [&](absl::string_view, absl::string_view value) {
+          v1::Territory t;
+          if (!t.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            parse = absl::DataLossError("stored territory does not parse");
+            return false;
+          }
+          if ((request->parent_id().empty() || t.parent_id() == request->parent_id()) &&
+              (request->level() == v1::TERRITORY_LEVEL_UNSPECIFIED ||
+               t.level() == request->level())) {
+            found.push_back(std::move(t));
+          }
+          return true;
+        }));
+    RETURN_IF_ERROR(parse);
+    std::sort(found.begin(), found.end(),
+              [](const v1::Territory& a, const v1::Territory& b) { return a.code() < b.code(); });
+    for (v1::Territory& t : found) {
+      if (response->territories_size() == kMaxTerritories) {
+        response->set_truncated(true);
+        break;
+      }
+      *response->add_territories() = std::move(t);
+    }
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<v1::Territory> CustomerMasterService::LoadTerritory(absl::string_view id,
                                                                    absl::string_view field) const {
   if (id.empty()) return core::FieldError(field, "must be set");

@@ -83,6 +83,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status CreateTerritory(grpc::ServerContext* context,
                                const v1::CreateTerritoryRequest* request,
                                v1::Territory* response) override;
+  grpc::Status ListTerritories(grpc::ServerContext* context,
+                               const v1::ListTerritoriesRequest* request,
+                               v1::ListTerritoriesResponse* response) override;
   grpc::Status GetTerritory(grpc::ServerContext* context, const v1::GetTerritoryRequest* request,
                             v1::Territory* response) override;
   grpc::Status Align(grpc::ServerContext* context, const v1::AlignRequest* request,

@@ -176,6 +176,12 @@ absl::StatusOr<v1::Territory> Backends::GetTerritory(const v1::GetTerritoryReque
                query_deadline_);
 }
 
+absl::StatusOr<v1::ListTerritoriesResponse> Backends::ListTerritories(
+    const v1::ListTerritoriesRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ListTerritories, request,
+               query_deadline_);
+}
+
 absl::StatusOr<v1::Alignment> Backends::Align(const v1::AlignRequest& request) {
   return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::Align, request, command_deadline_);
 }

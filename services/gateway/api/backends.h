@@ -48,6 +48,8 @@ class Backends {
   absl::StatusOr<v1::MetricsSeries> GetMetrics(const v1::GetMetricsRequest& request);
   absl::StatusOr<v1::Territory> CreateTerritory(const v1::CreateTerritoryRequest& request);
   absl::StatusOr<v1::Territory> GetTerritory(const v1::GetTerritoryRequest& request);
+  absl::StatusOr<v1::ListTerritoriesResponse> ListTerritories(
+      const v1::ListTerritoriesRequest& request);
   absl::StatusOr<v1::Alignment> Align(const v1::AlignRequest& request);
   absl::StatusOr<v1::AlignmentHistory> GetAlignmentHistory(const v1::GetAlignmentRequest& request);
   absl::StatusOr<v1::ListTerritoryCustomersResponse> ListTerritoryCustomers(

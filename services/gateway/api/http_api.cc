@@ -315,6 +315,22 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
     if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
     return Reply(policy, 201, backends.CreateTerritory(request));
   }
+  if (path == "/api/v1/territories" && req.method == "GET") {
+    *route = "territories";
+    v1::ListTerritoriesRequest request;
+    request.set_parent_id(QueryParam(req.query, "parent_id"));
+    const std::string level = QueryParam(req.query, "level");
+    if (!level.empty()) {
+      v1::TerritoryLevel value;
+      if (!v1::TerritoryLevel_Parse(level, &value)) {
+        return Error(core::FieldError(
+            "level",
+            "not a territory level, e.g. TERRITORY_LEVEL_REGION or TERRITORY_LEVEL_TERRITORY"));
+      }
+      request.set_level(value);
+    }
+    return Reply(policy, 200, backends.ListTerritories(request));
+  }
   if (absl::StartsWith(path, "/api/v1/territories/") && req.method == "GET") {
     std::string rest(path.substr(strlen("/api/v1/territories/")));
     std::string id = rest.substr(0, rest.find('/'));
