@@ -681,10 +681,12 @@ TEST_F(FlowTest, MonthlyMetricsAreImportedInBulkThroughTheCli) {
                    "{\"external_id\":\"MI-H1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_HOSPITAL\","
                    "\"name\":\"指标导入医院\",\"province\":\"湖南省\",\"city\":\"长沙市\"}}\n"
                    "{\"external_id\":\"MI-D1\",\"profile\":{\"kind\":\"CUSTOMER_KIND_DOCTOR\","
-                   "\"name\":\"指标导入医生\",\"hospital_id\":\"MI-H1\"}}\n",
+                   "\"name\":\"指标导入医生\",\"hospital_id\":\"MI-H1\"}}\n"
+                   "{\"external_id\":\"MI-H2\",\"profile\":{\"kind\":\"CUSTOMER_KIND_HOSPITAL\","
+                   "\"name\":\"指标导入医院\",\"province\":\"湖南省\",\"city\":\"长沙市\"}}\n",
                    4096);
   ASSERT_TRUE(customers.status.ok()) << customers.status.error_message();
-  ASSERT_EQ(customers.summary.accepted(), 2) << customers.summary.DebugString();
+  ASSERT_EQ(customers.summary.accepted(), 3) << customers.summary.DebugString();
   const std::string hospital = customers.summary.imported_ids().at("MI-H1");
   const std::string doctor = customers.summary.imported_ids().at("MI-D1");
   auto doctor_row = [](const std::string& who, const std::string& period, int total, int own) {
@@ -801,6 +803,36 @@ TEST_F(FlowTest, MonthlyMetricsAreImportedInBulkThroughTheCli) {
   grpc::ClientContext context3;
   ASSERT_TRUE(stub->GetMetrics(&context3, get, &october).ok());
   EXPECT_EQ(october.records_size(), 0) << october.DebugString();
+
+  // MI-H2, a duplicate of MI-H1, is merged into it; the source system still
+  // sends MI-H2, and its rows land on the golden record.
+  v1::MergeCustomersRequest merge;
+  merge.set_request_id("metrics-import-merge");
+  merge.set_survivor_id(hospital);
+  merge.add_merged_ids(customers.summary.imported_ids().at("MI-H2"));
+  merge.set_reason("同一医院");
+  v1::Customer golden;
+  grpc::ClientContext merge_context;
+  ASSERT_TRUE(stub->MergeCustomers(&merge_context, merge, &golden).ok());
+  const std::string merged_path = absl::StrCat(dir, "/merged.jsonl");
+  {
+    std::ofstream(merged_path)
+        << R"({"external_id":"MI-H2","metrics":{"period":"2026-08","hospital":{"outpatient_visits":"1200"}}})"
+        << "\n";
+  }
+  auto [merged_out, merged_code] =
+      RunCli(absl::StrCat("import --what=metrics --file=", merged_path,
+                          " --request_id=metrics-import-merged ", server));
+  ASSERT_EQ(merged_code, 0) << merged_out;
+  EXPECT_NE(merged_out.find("rows 1, accepted 1, rejected 0"), std::string::npos) << merged_out;
+  v1::GetMetricsRequest golden_get;
+  golden_get.set_customer_id(hospital);
+  v1::MetricsSeries golden_series;
+  grpc::ClientContext context4;
+  ASSERT_TRUE(stub->GetMetrics(&context4, golden_get, &golden_series).ok());
+  ASSERT_EQ(golden_series.records_size(), 2) << golden_series.DebugString();
+  EXPECT_EQ(golden_series.records(1).period(), "2026-08");
+  EXPECT_EQ(golden_series.records(1).hospital().outpatient_visits(), 1200);
   std::filesystem::remove_all(dir);
 }
 

@@ -809,13 +809,16 @@ absl::Status CustomerMasterService::ImportMetricRows(
                  absl::StrCat("no customer was imported with external_id '", row.external_id, "'"));
           continue;
         }
-        if (!m.customer_id().empty() && m.customer_id() != *known) {
+        // A record merged since its import stands for its survivor: the
+        // source system still sends the id it knows.
+        ASSIGN_OR_RETURN(std::string survivor, SurvivorOf(*known));
+        if (!m.customer_id().empty() && m.customer_id() != *known && m.customer_id() != survivor) {
           reject(row.line, "metrics.customer_id",
                  absl::StrCat("is '", m.customer_id(), "', but external_id '", row.external_id,
-                              "' names customer '", *known, "'"));
+                              "' names customer '", survivor, "'"));
           continue;
         }
-        m.set_customer_id(*known);
+        m.set_customer_id(survivor);
       }
       absl::StatusOr<v1::Customer> customer = Load(m.customer_id(), "metrics.customer_id");
       if (customer.status().code() == absl::StatusCode::kNotFound) {
@@ -2199,24 +2202,23 @@ absl::Status CustomerMasterService::Deactivate(const v1::DeactivateCustomerReque
       });
 }
 
-namespace {
-// A chain of survivors (A merged into B, B later into C) is followed at
-// most this far.
-constexpr int kMaxMergeHops = 16;
-}  // namespace
+absl::StatusOr<std::string> CustomerMasterService::SurvivorOf(std::string id) const {
+  // A chain of survivors (A merged into B, B later into C) is followed at
+  // most this far.
+  constexpr int kMaxMergeHops = 16;
+  for (int hop = 0; hop < kMaxMergeHops; ++hop) {
+    absl::StatusOr<v1::Customer> c = runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, id);
+    if (c.status().code() == absl::StatusCode::kNotFound) break;
+    RETURN_IF_ERROR(c.status());
+    if (c->status() != v1::CUSTOMER_STATUS_MERGED || c->merged_into().empty()) break;
+    id = c->merged_into();
+  }
+  return id;
+}
 
 absl::Status CustomerMasterService::RepointToSurvivors(v1::CustomerProfile* profile) const {
   for (const CustomerReference& ref : ReferencesOf(profile)) {
-    std::string target = *ref.id;
-    for (int hop = 0; hop < kMaxMergeHops; ++hop) {
-      absl::StatusOr<v1::Customer> c =
-          runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, target);
-      if (c.status().code() == absl::StatusCode::kNotFound) break;
-      RETURN_IF_ERROR(c.status());
-      if (c->status() != v1::CUSTOMER_STATUS_MERGED || c->merged_into().empty()) break;
-      target = c->merged_into();
-    }
-    *ref.id = std::move(target);
+    ASSIGN_OR_RETURN(*ref.id, SurvivorOf(*ref.id));
   }
   return absl::OkStatus();
 }

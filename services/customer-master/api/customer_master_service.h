@@ -149,8 +149,11 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
       const std::string& actor, v1::Customer* response,
       absl::FunctionRef<absl::StatusOr<std::vector<v1::FieldChange>>(v1::Customer&)> change,
       absl::FunctionRef<v1::OutboxRecord(const v1::Customer&, std::vector<v1::FieldChange>)> event);
+  // `id`, or if that customer was merged, the end of its chain of survivors
+  // (followed at most 16 merges far).
+  absl::StatusOr<std::string> SurvivorOf(std::string id) const;
   // Points each reference of `profile` that names a merged customer at the
-  // end of its chain of survivors (at most kMaxMergeHops).
+  // end of its chain of survivors (SurvivorOf).
   absl::Status RepointToSurvivors(v1::CustomerProfile* profile) const;
   // NOT_FOUND naming `field` if absent.
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
