@@ -33,11 +33,7 @@ for n in "${sizes[@]}"; do
     "$bin/pharmacrm-demo-data" --what=metrics --format=jsonl --months="$METRICS_MONTHS" \
       --hospitals=$((3 * scale)) --doctors=$((60 * scale)) --pharmacies=$((20 * scale)) \
       --distributors=$((scale / 2 > 0 ? scale / 2 : 1)) --out="$mfile" 2>/dev/null
-    for _ in $(seq 1 120); do
-      backlog=$(curl -fsS http://127.0.0.1:17152/metrics | awk '/^pharmacrm_outbox_backlog /{print $2}')
-      [ "${backlog:-1}" = "0" ] && break
-      sleep 0.5
-    done
+    bench_wait_published 17152
     bench_wait_idle "$last_pid"
     echo "== $(wc -l <"$mfile") metrics records, $METRICS_MONTHS months ($(du -h "$mfile" | cut -f1))"
     "$bin/pharmacrm" import --what=metrics --file="$mfile" --server=127.0.0.1:17151 \
@@ -46,11 +42,7 @@ for n in "${sizes[@]}"; do
   fi
   # Search is measured once the import's events are published: until then
   # the relay and the broker share the two cores with it.
-  for _ in $(seq 1 120); do
-    backlog=$(curl -fsS http://127.0.0.1:17152/metrics | awk '/^pharmacrm_outbox_backlog /{print $2}')
-    [ "${backlog:-1}" = "0" ] && break
-    sleep 0.5
-  done
+  bench_wait_published 17152
   # And once RocksDB's compactions after the import are done.
   bench_wait_idle "$last_pid"
   "$repo/build/bench/search_latency" --customer_master=127.0.0.1:17151 --rounds="${SEARCH_ROUNDS:-20}"

@@ -51,3 +51,14 @@ bench_wait_idle() {
   done
   echo "(pid $pid still busy after ${limit} s)"
 }
+
+# bench_wait_published ADMIN_PORT: waits (at most 60 s) until the service's
+# outbox backlog is 0, i.e. its events are all published.
+bench_wait_published() {
+  local backlog
+  for _ in $(seq 1 120); do
+    backlog=$(curl -fsS "http://127.0.0.1:$1/metrics" | awk '/^pharmacrm_outbox_backlog /{print $2}')
+    [ "${backlog:-1}" = "0" ] && return 0
+    sleep 0.5
+  done
+}

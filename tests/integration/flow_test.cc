@@ -670,6 +670,34 @@ TEST_F(FlowTest, CsvImportThroughTheCliAcceptsGoodRowsAndReportsBadOnes) {
   std::filesystem::remove_all(dir);
 }
 
+// Sends `data` on a new stream of `open` (ImportCustomers or
+// ImportMetrics), cancels the call once the first batch of 500 rows is in,
+// and waits until customer-master logs that `method`'s stream ended before
+// the file did (it records the complete lines it has first).
+void ImportAndCancelAfterFirstBatch(Suite& suite, const std::string& method, const OpenImport& open,
+                                    const std::string& request_id, v1::ImportFormat format,
+                                    const std::string& data) {
+  {
+    grpc::ClientContext ctx;
+    auto stream = open(&ctx);
+    ASSERT_TRUE(WriteImportChunks(*stream, request_id, format, data, 4096));
+    v1::ImportProgress first;
+    ASSERT_TRUE(stream->Read(&first));  // The first batch of 500 is in.
+    EXPECT_GE(first.accepted(), 500);
+    ctx.TryCancel();
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  ASSERT_TRUE(WaitUntil([&] {
+    std::ifstream log(suite.process("customer-master").log_path());
+    for (std::string line; std::getline(log, line);) {
+      if (line.find(method) != std::string::npos &&
+          line.find("the import stream ended before the file did") != std::string::npos)
+        return true;
+    }
+    return false;
+  }));
+}
+
 // Monthly metrics in bulk, as a hospital information system's monthly export
 // arrives: through the CLI, each good row recorded like RecordMetrics
 // (versions, derived figures, an event), each bad row named by line and
@@ -867,46 +895,14 @@ TEST_F(FlowTest, ACancelledMetricsImportRecordsCompleteLinesAndTheSameRequestIdT
       "{\"external_id\":\"MC-D1\",\"metrics\":{\"period\":\"2022-06\",\"doctor\":{"
       "\"outpatient_visits\":\"777\"}}}\n";
   const std::string cut = last_row.substr(0, last_row.find("777") + 1);
-  auto send = [&](grpc::ClientReaderWriter<v1::ImportChunk, v1::ImportProgress>* stream,
-                  const std::string& data) {
-    for (size_t at = 0; at < data.size(); at += 4096) {
-      v1::ImportChunk chunk;
-      if (at == 0) {
-        chunk.set_request_id("cancelled-metrics-import-1");
-        chunk.set_format(v1::IMPORT_FORMAT_JSON_LINES);
-      }
-      chunk.set_data(data.substr(at, 4096));
-      if (!stream->Write(chunk)) return false;
-    }
-    return true;
-  };
-  {
-    grpc::ClientContext ctx;
-    auto stream = stub->ImportMetrics(&ctx);
-    ASSERT_TRUE(send(stream.get(), complete + cut));
-    v1::ImportProgress first;
-    ASSERT_TRUE(stream->Read(&first));  // The first batch of 500 is in.
-    EXPECT_GE(first.accepted(), 500);
-    ctx.TryCancel();
-    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  }
-  // The service notices, finishes the rows it has and says so in its log.
-  ASSERT_TRUE(WaitUntil([&] {
-    std::ifstream log(suite_->process("customer-master").log_path());
-    for (std::string line; std::getline(log, line);) {
-      if (line.find("ImportMetrics") != std::string::npos &&
-          line.find("the import stream ended before the file did") != std::string::npos)
-        return true;
-    }
-    return false;
-  }));
-  grpc::ClientContext ctx;
-  auto stream = stub->ImportMetrics(&ctx);
-  ASSERT_TRUE(send(stream.get(), complete + last_row));
-  ASSERT_TRUE(stream->WritesDone());
-  v1::ImportProgress summary;
-  for (v1::ImportProgress p; stream->Read(&p);) summary = p;
-  ASSERT_TRUE(stream->Finish().ok());
+  const OpenImport open = [&](grpc::ClientContext* c) { return stub->ImportMetrics(c); };
+  ImportAndCancelAfterFirstBatch(*suite_, "ImportMetrics", open, "cancelled-metrics-import-1",
+                                 v1::IMPORT_FORMAT_JSON_LINES, complete + cut);
+  if (HasFatalFailure()) return;
+  ImportResult again = StreamImportWith(open, "cancelled-metrics-import-1",
+                                        v1::IMPORT_FORMAT_JSON_LINES, complete + last_row, 4096);
+  ASSERT_TRUE(again.status.ok()) << again.status.error_message();
+  const v1::ImportProgress& summary = again.summary;
   ASSERT_TRUE(summary.done());
   EXPECT_EQ(summary.rows_read(), 521);
   EXPECT_EQ(summary.rejected(), 0);
@@ -999,49 +995,16 @@ TEST_F(FlowTest, ACancelledImportKeepsCompleteLinesAndTheSameRequestIdImportsThe
   const std::string cut =
       last_row.substr(0, last_row.find("截断药") + std::string("截断药").size());
   auto stub = CustomerMasterClient(*suite_);
-  auto send = [&](grpc::ClientReaderWriter<v1::ImportChunk, v1::ImportProgress>* stream,
-                  const std::string& data) {
-    for (size_t at = 0; at < data.size(); at += 4096) {
-      v1::ImportChunk chunk;
-      if (at == 0) {
-        chunk.set_request_id("cancelled-import-1");
-        chunk.set_format(v1::IMPORT_FORMAT_CSV);
-      }
-      chunk.set_data(data.substr(at, 4096));
-      if (!stream->Write(chunk)) return false;
-    }
-    return true;
-  };
-  {
-    grpc::ClientContext ctx;
-    auto stream = stub->ImportCustomers(&ctx);
-    ASSERT_TRUE(send(stream.get(), complete + cut));
-    v1::ImportProgress first;
-    ASSERT_TRUE(stream->Read(&first));  // The first batch of 500 is in.
-    EXPECT_GE(first.accepted(), 500);
-    ctx.TryCancel();
-    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  }
-  // The service notices, finishes the rows it has and says so in its log
-  // (the metrics import says the same of its own stream).
-  ASSERT_TRUE(WaitUntil([&] {
-    std::ifstream log(suite_->process("customer-master").log_path());
-    for (std::string line; std::getline(log, line);) {
-      if (line.find("ImportCustomers") != std::string::npos &&
-          line.find("the import stream ended before the file did") != std::string::npos)
-        return true;
-    }
-    return false;
-  }));
+  ImportAndCancelAfterFirstBatch(
+      *suite_, "ImportCustomers", [&](grpc::ClientContext* c) { return stub->ImportCustomers(c); },
+      "cancelled-import-1", v1::IMPORT_FORMAT_CSV, complete + cut);
+  if (HasFatalFailure()) return;
   // The same request id: no stored summary, so the whole file is imported,
   // the rows already in reported as such.
-  grpc::ClientContext ctx;
-  auto stream = stub->ImportCustomers(&ctx);
-  ASSERT_TRUE(send(stream.get(), complete + last_row));
-  ASSERT_TRUE(stream->WritesDone());
-  v1::ImportProgress summary;
-  for (v1::ImportProgress p; stream->Read(&p);) summary = p;
-  ASSERT_TRUE(stream->Finish().ok());
+  ImportResult again =
+      StreamImport(*stub, "cancelled-import-1", v1::IMPORT_FORMAT_CSV, complete + last_row, 4096);
+  ASSERT_TRUE(again.status.ok()) << again.status.error_message();
+  const v1::ImportProgress& summary = again.summary;
   ASSERT_TRUE(summary.done());
   EXPECT_EQ(summary.rejected(), 0);
   EXPECT_EQ(summary.accepted() + summary.duplicates(), kRows + 1);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <initializer_list>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -335,6 +337,96 @@ absl::StatusOr<bool> SameImport(
   return seen == covered && fingerprint.value() == previous.request_fingerprint();
 }
 
+// The fingerprint of an import: its format and the first
+// kImportFingerprintBytes of its data, fed chunk by chunk.
+class ImportFingerprint {
+ public:
+  explicit ImportFingerprint(v1::ImportFormat format)
+      : fingerprint_(static_cast<uint64_t>(format)) {}
+  void Add(absl::string_view data) {
+    if (bytes_ >= kImportFingerprintBytes) return;
+    absl::string_view head = data.substr(0, static_cast<size_t>(kImportFingerprintBytes - bytes_));
+    fingerprint_.Add(head);
+    bytes_ += head.size();
+  }
+  uint64_t value() const { return fingerprint_.value(); }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  core::Fingerprinter fingerprint_;
+  uint64_t bytes_ = 0;
+};
+
+using ImportStream = grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>;
+
+// The first chunk of an import, checked: its request_id, its format (one
+// of `formats`, else INVALID_ARGUMENT with `formats_error`) and its source.
+// `idempotency_key` is "<method>/<request_id>".
+struct ImportStart {
+  v1::ImportChunk chunk;
+  std::string request_id;
+  std::string idempotency_key;
+};
+
+// Reads and checks the first chunk of an import by `method`. When an import
+// with the same request_id completed before, answers the stream with its
+// stored summary if it is the same file (FAILED_PRECONDITION otherwise) and
+// returns nullopt: nothing is to be imported.
+absl::StatusOr<std::optional<ImportStart>> BeginImport(
+    store::Store& store, absl::string_view method, ImportStream& stream,
+    std::initializer_list<v1::ImportFormat> formats, absl::string_view formats_error) {
+  ImportStart start;
+  if (!stream.Read(&start.chunk)) return core::FieldError("request_id", "no chunk was sent");
+  start.request_id = start.chunk.request_id();
+  RETURN_IF_ERROR(runtime::ValidateRequestId(start.request_id));
+  if (std::find(formats.begin(), formats.end(), start.chunk.format()) == formats.end()) {
+    return core::FieldError("format", formats_error);
+  }
+  if (start.chunk.source().size() > 100) {
+    return core::FieldError("source", "longer than 100 bytes");
+  }
+  start.idempotency_key = absl::StrCat(method, "/", start.request_id);
+  ASSIGN_OR_RETURN(auto previous, store.GetIdempotency(start.idempotency_key));
+  if (!previous.has_value()) return start;
+  ASSIGN_OR_RETURN(bool same, SameImport(*previous, stream, start.chunk));
+  if (!same) {
+    return core::FieldStatus(
+        absl::StatusCode::kFailedPrecondition, "request_id",
+        absl::StrCat("already used to import a different file (its format, its length or "
+                     "its first ",
+                     previous->fingerprint_bytes(),
+                     " bytes differ): use a new request_id for a new file"));
+  }
+  v1::ImportProgress progress;
+  if (!progress.ParseFromString(previous->response())) {
+    return absl::DataLossError("stored import summary does not parse");
+  }
+  stream.Write(progress);
+  return std::nullopt;
+}
+
+// Ends a completed import: its errors in line order, done, its rate since
+// `start`; stored (a retry with its request_id gets it back) and sent.
+absl::Status FinishImport(store::Store& store, absl::string_view method, const ImportStart& begun,
+                          const ImportFingerprint& fingerprint, absl::Time start,
+                          v1::ImportProgress& progress, ImportStream& stream) {
+  std::sort(progress.mutable_errors()->begin(), progress.mutable_errors()->end(),
+            [](const auto& a, const auto& b) { return a.line() < b.line(); });
+  progress.set_done(true);
+  const double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
+  progress.set_rows_per_second(progress.rows_read() / seconds);
+  store::Batch done;
+  v1::IdempotencyRecord record;
+  record.set_method(std::string(method));
+  record.set_request_fingerprint(fingerprint.value());
+  record.set_fingerprint_bytes(fingerprint.bytes());
+  record.set_response(progress.SerializeAsString());
+  done.PutIdempotency(begun.idempotency_key, record);
+  RETURN_IF_ERROR(store.Write(std::move(done)));
+  stream.Write(progress);
+  return absl::OkStatus();
+}
+
 // Reads an import's chunks and parses them into batches of rows, on a
 // thread of its own, at most kBatchesAhead batches ahead of the caller of
 // Next. gRPC allows one Read and one Write of a stream at the same time, so
@@ -350,9 +442,8 @@ class ImportReader {
     // cut line could parse as a row with a cut value).
     bool cancelled = false;
     // On the last batch: the fingerprint of the format and of the first
-    // kImportFingerprintBytes of the data, and how many bytes it covers.
-    uint64_t fingerprint = 0;
-    uint64_t fingerprint_bytes = 0;
+    // kImportFingerprintBytes of the data.
+    std::optional<ImportFingerprint> fingerprint;
   };
 
   ImportReader(grpc::ServerContext* context,
@@ -392,16 +483,9 @@ class ImportReader {
            v1::ImportChunk& chunk) {
     core::SetCurrentThreadName("cm-import-read");
     Batch batch;
-    core::Fingerprinter fingerprint(static_cast<uint64_t>(chunk.format()));
-    uint64_t fingerprint_bytes = 0;
+    ImportFingerprint fingerprint(chunk.format());
     while (true) {
-      if (fingerprint_bytes < kImportFingerprintBytes) {
-        absl::string_view head =
-            absl::string_view(chunk.data())
-                .substr(0, static_cast<size_t>(kImportFingerprintBytes - fingerprint_bytes));
-        fingerprint.Add(head);
-        fingerprint_bytes += head.size();
-      }
+      fingerprint.Add(chunk.data());
       parser.Feed(chunk.data(), &batch.rows, &batch.errors);
       if ((batch.rows.size() >= kImportBatchRows || batch.errors.size() >= kImportBatchRows) &&
           !Push(batch)) {
@@ -413,8 +497,7 @@ class ImportReader {
     batch.cancelled = context.IsCancelled();
     if (!batch.cancelled) parser.Finish(&batch.rows, &batch.errors);
     batch.last = true;
-    batch.fingerprint = fingerprint.value();
-    batch.fingerprint_bytes = fingerprint_bytes;
+    batch.fingerprint = fingerprint;
     Push(batch);
   }
 
@@ -448,33 +531,14 @@ absl::Status CustomerMasterService::Import(
     grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
     const std::string& actor) {
   absl::Time start = absl::Now();
-  v1::ImportChunk chunk;
-  if (!stream->Read(&chunk)) return core::FieldError("request_id", "no chunk was sent");
-  const std::string request_id = chunk.request_id();
-  RETURN_IF_ERROR(runtime::ValidateRequestId(request_id));
-  if (chunk.format() != v1::IMPORT_FORMAT_CSV && chunk.format() != v1::IMPORT_FORMAT_JSON_LINES) {
-    return core::FieldError("format", "must be IMPORT_FORMAT_CSV or IMPORT_FORMAT_JSON_LINES");
-  }
-  if (chunk.source().size() > 100) return core::FieldError("source", "longer than 100 bytes");
-  const std::string idempotency_key = absl::StrCat("ImportCustomers/", request_id);
-  ASSIGN_OR_RETURN(auto previous, host_.store().GetIdempotency(idempotency_key));
+  ASSIGN_OR_RETURN(std::optional<ImportStart> begun,
+                   BeginImport(host_.store(), "ImportCustomers", *stream,
+                               {v1::IMPORT_FORMAT_CSV, v1::IMPORT_FORMAT_JSON_LINES},
+                               "must be IMPORT_FORMAT_CSV or IMPORT_FORMAT_JSON_LINES"));
+  if (!begun) return absl::OkStatus();  // Answered with the stored summary.
+  v1::ImportChunk& chunk = begun->chunk;
+  const std::string& request_id = begun->request_id;
   v1::ImportProgress progress;
-  if (previous.has_value()) {
-    ASSIGN_OR_RETURN(bool same, SameImport(*previous, *stream, chunk));
-    if (!same) {
-      return core::FieldStatus(
-          absl::StatusCode::kFailedPrecondition, "request_id",
-          absl::StrCat("already used to import a different file (its format, its length or "
-                       "its first ",
-                       previous->fingerprint_bytes(),
-                       " bytes differ): use a new request_id for a new file"));
-    }
-    if (!progress.ParseFromString(previous->response())) {
-      return absl::DataLossError("stored import summary does not parse");
-    }
-    stream->Write(progress);
-    return absl::OkStatus();
-  }
   ImportCounters& metrics = ImportCounters::Get();
   ImportCounters::Running running(metrics);
   const std::string reason =
@@ -666,12 +730,10 @@ absl::Status CustomerMasterService::Import(
   // ahead of this one, which checks, writes and indexes them: parsing and
   // normalising is about a third of an import's work.
   ImportReader reader(context, stream, std::move(parser), std::move(chunk));
-  uint64_t fingerprint = 0;
-  uint64_t fingerprint_bytes = 0;
+  std::optional<ImportFingerprint> fingerprint;
   while (true) {
     ImportReader::Batch parsed = reader.Next();
-    fingerprint = parsed.fingerprint;
-    fingerprint_bytes = parsed.fingerprint_bytes;
+    if (parsed.fingerprint) fingerprint = parsed.fingerprint;
     errors = std::move(parsed.errors);
     flush_errors();
     rows = std::move(parsed.rows);
@@ -691,22 +753,10 @@ absl::Status CustomerMasterService::Import(
   }
   RETURN_IF_ERROR(committer.Finish());
   RETURN_IF_ERROR(indexer.Finish());
-  std::sort(progress.mutable_errors()->begin(), progress.mutable_errors()->end(),
-            [](const auto& a, const auto& b) { return a.line() < b.line(); });
-  progress.set_done(true);
-  double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
-  progress.set_rows_per_second(progress.rows_read() / seconds);
-  store::Batch done;
-  v1::IdempotencyRecord record;
-  record.set_method("ImportCustomers");
-  record.set_request_fingerprint(fingerprint);
-  record.set_fingerprint_bytes(fingerprint_bytes);
-  record.set_response(progress.SerializeAsString());
-  done.PutIdempotency(idempotency_key, record);
-  RETURN_IF_ERROR(host_.store().Write(std::move(done)));
+  if (!fingerprint) return absl::InternalError("import ended without its last batch");
   sorter_.Request();  // The import lengthened the index's posting lists.
-  stream->Write(progress);
-  return absl::OkStatus();
+  return FinishImport(host_.store(), "ImportCustomers", *begun, *fingerprint, start, progress,
+                      *stream);
 }
 
 grpc::Status CustomerMasterService::ImportMetrics(
@@ -744,35 +794,15 @@ absl::Status CustomerMasterService::ImportMetricRows(
     grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
     const std::string& actor) {
   absl::Time start = absl::Now();
-  v1::ImportChunk chunk;
-  if (!stream->Read(&chunk)) return core::FieldError("request_id", "no chunk was sent");
-  const std::string request_id = chunk.request_id();
-  RETURN_IF_ERROR(runtime::ValidateRequestId(request_id));
-  if (chunk.format() != v1::IMPORT_FORMAT_JSON_LINES) {
-    return core::FieldError("format",
-                            "metrics are imported from JSON Lines only "
-                            "(IMPORT_FORMAT_JSON_LINES, one MetricsImportRecord per line)");
-  }
-  if (chunk.source().size() > 100) return core::FieldError("source", "longer than 100 bytes");
-  const std::string idempotency_key = absl::StrCat("ImportMetrics/", request_id);
-  ASSIGN_OR_RETURN(auto previous, host_.store().GetIdempotency(idempotency_key));
+  ASSIGN_OR_RETURN(
+      std::optional<ImportStart> begun,
+      BeginImport(host_.store(), "ImportMetrics", *stream, {v1::IMPORT_FORMAT_JSON_LINES},
+                  "metrics are imported from JSON Lines only "
+                  "(IMPORT_FORMAT_JSON_LINES, one MetricsImportRecord per line)"));
+  if (!begun) return absl::OkStatus();  // Answered with the stored summary.
+  v1::ImportChunk& chunk = begun->chunk;
+  const std::string& request_id = begun->request_id;
   v1::ImportProgress progress;
-  if (previous.has_value()) {
-    ASSIGN_OR_RETURN(bool same, SameImport(*previous, *stream, chunk));
-    if (!same) {
-      return core::FieldStatus(
-          absl::StatusCode::kFailedPrecondition, "request_id",
-          absl::StrCat("already used to import a different file (its format, its length or "
-                       "its first ",
-                       previous->fingerprint_bytes(),
-                       " bytes differ): use a new request_id for a new file"));
-    }
-    if (!progress.ParseFromString(previous->response())) {
-      return absl::DataLossError("stored import summary does not parse");
-    }
-    stream->Write(progress);
-    return absl::OkStatus();
-  }
   ImportCounters::Running running(ImportCounters::Get());
   const std::string source = chunk.source();
   MetricsLineParser parser;
@@ -887,16 +917,9 @@ absl::Status CustomerMasterService::ImportMetricRows(
     stream->Write(update);
     return absl::OkStatus();
   };
-  core::Fingerprinter fingerprint(static_cast<uint64_t>(chunk.format()));
-  uint64_t fingerprint_bytes = 0;
+  ImportFingerprint fingerprint(chunk.format());
   while (true) {
-    if (fingerprint_bytes < kImportFingerprintBytes) {
-      absl::string_view head =
-          absl::string_view(chunk.data())
-              .substr(0, static_cast<size_t>(kImportFingerprintBytes - fingerprint_bytes));
-      fingerprint.Add(head);
-      fingerprint_bytes += head.size();
-    }
+    fingerprint.Add(chunk.data());
     parser.Feed(chunk.data(), &rows, &errors);
     if (rows.size() + errors.size() >= kImportBatchRows) RETURN_IF_ERROR(process());
     if (!stream->Read(&chunk)) break;
@@ -912,21 +935,8 @@ absl::Status CustomerMasterService::ImportMetricRows(
   }
   parser.Finish(&rows, &errors);
   RETURN_IF_ERROR(process());
-  std::sort(progress.mutable_errors()->begin(), progress.mutable_errors()->end(),
-            [](const auto& a, const auto& b) { return a.line() < b.line(); });
-  progress.set_done(true);
-  const double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
-  progress.set_rows_per_second(progress.rows_read() / seconds);
-  store::Batch done;
-  v1::IdempotencyRecord record;
-  record.set_method("ImportMetrics");
-  record.set_request_fingerprint(fingerprint.value());
-  record.set_fingerprint_bytes(fingerprint_bytes);
-  record.set_response(progress.SerializeAsString());
-  done.PutIdempotency(idempotency_key, record);
-  RETURN_IF_ERROR(host_.store().Write(std::move(done)));
-  stream->Write(progress);
-  return absl::OkStatus();
+  return FinishImport(host_.store(), "ImportMetrics", *begun, fingerprint, start, progress,
+                      *stream);
 }
 
 grpc::Status CustomerMasterService::CreateTerritory(grpc::ServerContext* context,
