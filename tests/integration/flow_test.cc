@@ -861,6 +861,16 @@ TEST_F(FlowTest, MonthlyMetricsAreImportedInBulkThroughTheCli) {
   ASSERT_EQ(golden_series.records_size(), 2) << golden_series.DebugString();
   EXPECT_EQ(golden_series.records(1).period(), "2026-08");
   EXPECT_EQ(golden_series.records(1).hospital().outpatient_visits(), 1200);
+  // A metrics file named .csv is still read as JSON Lines (the only format
+  // of metrics), and the row, sent again, is unchanged.
+  const std::string named_csv = absl::StrCat(dir, "/merged-export.csv");
+  std::filesystem::copy_file(merged_path, named_csv);
+  auto [csv_named_out, csv_named_code] =
+      RunCli(absl::StrCat("import --what=metrics --file=", named_csv,
+                          " --request_id=metrics-import-named-csv ", server));
+  ASSERT_EQ(csv_named_code, 0) << csv_named_out;
+  EXPECT_NE(csv_named_out.find("rows 1, accepted 0, rejected 0, duplicates 1"), std::string::npos)
+      << csv_named_out;
   std::filesystem::remove_all(dir);
 }
 

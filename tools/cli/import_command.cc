@@ -51,7 +51,10 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
   }
   v1::ImportFormat format = v1::IMPORT_FORMAT_UNSPECIFIED;
   std::string f = options.format;
-  if (f.empty()) f = absl::EndsWith(options.file, ".csv") ? "csv" : "jsonl";
+  // Metrics come as JSON Lines only; customers as CSV or JSON Lines.
+  if (f.empty()) {
+    f = options.what == "customers" && absl::EndsWith(options.file, ".csv") ? "csv" : "jsonl";
+  }
   if (f == "csv") format = v1::IMPORT_FORMAT_CSV;
   if (f == "jsonl" || f == "json") format = v1::IMPORT_FORMAT_JSON_LINES;
   if (format == v1::IMPORT_FORMAT_UNSPECIFIED) {
