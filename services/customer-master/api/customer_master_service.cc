@@ -820,93 +820,101 @@ absl::Status CustomerMasterService::ImportMetricRows(
     }
     errors.clear();
     if (rows.empty()) return absl::OkStatus();
-    absl::MutexLock exclusive(&metrics_mu_);
-    const absl::Time now = host_.clock().Now();
-    store::Batch batch;
-    // What this batch records, by key: a later row of the same customer,
-    // period and department is checked against it.
-    absl::flat_hash_map<std::string, v1::CustomerMetrics> recorded;
-    for (MetricsRow& row : rows) {
-      progress.set_rows_read(progress.rows_read() + 1);
-      v1::CustomerMetrics& m = row.metrics;
-      if (!row.external_id.empty()) {
-        ASSIGN_OR_RETURN(
-            std::optional<std::string> known,
-            host_.store().Get(store::Family::kState,
-                              store::KeyBuilder(kExternalId).String(row.external_id).key()));
-        if (!known) {
-          reject(row.line, "external_id",
-                 absl::StrCat("no customer was imported with external_id '", row.external_id, "'"));
+    // Checked and written holding metrics_mu_ alone; the progress is sent
+    // after, so that a slow reader of the stream holds up no RecordMetrics.
+    auto record = [&]() -> absl::Status {
+      absl::MutexLock exclusive(&metrics_mu_);
+      const absl::Time now = host_.clock().Now();
+      store::Batch batch;
+      // What this batch records, by key: a later row of the same customer,
+      // period and department is checked against it.
+      absl::flat_hash_map<std::string, v1::CustomerMetrics> recorded;
+      for (MetricsRow& row : rows) {
+        progress.set_rows_read(progress.rows_read() + 1);
+        v1::CustomerMetrics& m = row.metrics;
+        if (!row.external_id.empty()) {
+          ASSIGN_OR_RETURN(
+              std::optional<std::string> known,
+              host_.store().Get(store::Family::kState,
+                                store::KeyBuilder(kExternalId).String(row.external_id).key()));
+          if (!known) {
+            reject(
+                row.line, "external_id",
+                absl::StrCat("no customer was imported with external_id '", row.external_id, "'"));
+            continue;
+          }
+          // A record merged since its import stands for its survivor: the
+          // source system still sends the id it knows.
+          ASSIGN_OR_RETURN(std::string survivor, SurvivorOf(*known));
+          if (!m.customer_id().empty() && m.customer_id() != *known &&
+              m.customer_id() != survivor) {
+            reject(row.line, "metrics.customer_id",
+                   absl::StrCat("is '", m.customer_id(), "', but external_id '", row.external_id,
+                                "' names customer '", survivor, "'"));
+            continue;
+          }
+          m.set_customer_id(survivor);
+        }
+        absl::StatusOr<v1::Customer> customer = Load(m.customer_id(), "metrics.customer_id");
+        if (customer.status().code() == absl::StatusCode::kNotFound) {
+          auto [field, reason] = FieldAndReason(customer.status());
+          reject(row.line, field, reason);
           continue;
         }
-        // A record merged since its import stands for its survivor: the
-        // source system still sends the id it knows.
-        ASSIGN_OR_RETURN(std::string survivor, SurvivorOf(*known));
-        if (!m.customer_id().empty() && m.customer_id() != *known && m.customer_id() != survivor) {
-          reject(row.line, "metrics.customer_id",
-                 absl::StrCat("is '", m.customer_id(), "', but external_id '", row.external_id,
-                              "' names customer '", survivor, "'"));
+        RETURN_IF_ERROR(customer.status());
+        absl::Status valid =
+            WithFieldPrefix(ValidateMetrics(m, customer->profile().kind(), now), "metrics.");
+        if (!valid.ok()) {
+          auto [field, reason] = FieldAndReason(valid);
+          reject(row.line, field, reason);
           continue;
         }
-        m.set_customer_id(survivor);
-      }
-      absl::StatusOr<v1::Customer> customer = Load(m.customer_id(), "metrics.customer_id");
-      if (customer.status().code() == absl::StatusCode::kNotFound) {
-        auto [field, reason] = FieldAndReason(customer.status());
-        reject(row.line, field, reason);
-        continue;
-      }
-      RETURN_IF_ERROR(customer.status());
-      absl::Status valid =
-          WithFieldPrefix(ValidateMetrics(m, customer->profile().kind(), now), "metrics.");
-      if (!valid.ok()) {
-        auto [field, reason] = FieldAndReason(valid);
-        reject(row.line, field, reason);
-        continue;
-      }
-      if (m.source().empty()) m.set_source(source);
-      std::string key = store::KeyBuilder(kMetrics)
-                            .String(m.customer_id())
-                            .String(m.period())
-                            .String(m.department())
-                            .key();
-      std::optional<v1::CustomerMetrics> stored;
-      if (auto it = recorded.find(key); it != recorded.end()) {
-        stored = it->second;
-      } else {
-        ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                         host_.store().Get(store::Family::kState, key));
-        if (bytes) {
-          stored.emplace();
-          if (!stored->ParseFromString(*bytes)) {
-            return absl::DataLossError("stored metrics do not parse");
+        if (m.source().empty()) m.set_source(source);
+        std::string key = store::KeyBuilder(kMetrics)
+                              .String(m.customer_id())
+                              .String(m.period())
+                              .String(m.department())
+                              .key();
+        std::optional<v1::CustomerMetrics> stored;
+        if (auto it = recorded.find(key); it != recorded.end()) {
+          stored = it->second;
+        } else {
+          ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                           host_.store().Get(store::Family::kState, key));
+          if (bytes) {
+            stored.emplace();
+            if (!stored->ParseFromString(*bytes)) {
+              return absl::DataLossError("stored metrics do not parse");
+            }
           }
         }
+        if (stored && SameFigures(*stored, m)) {
+          progress.set_duplicates(progress.duplicates() + 1);
+          Report(progress, row.line, "metrics",
+                 absl::StrCat("unchanged: already recorded as version ", stored->version()));
+          continue;
+        }
+        m.set_version(stored ? stored->version() + 1 : 1);
+        *m.mutable_recorded_at() = ToProto(now);
+        m.set_recorded_by(actor);
+        batch.Put(store::Family::kState, key, m.SerializeAsString());
+        v1::MetricsRecorded event;
+        *event.mutable_key_figures() = ComputeKeyFigures(m, customer->profile());
+        bus::EventMeta meta = EventMetaFor(*customer, request_id, actor);
+        meta.aggregate_kind = "customer-metrics";
+        meta.aggregate_id = absl::StrCat(m.customer_id(), "/", m.period(), "/", m.department());
+        meta.aggregate_version = m.version();
+        *event.mutable_metrics() = m;
+        batch.AppendOutbox(
+            bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event)));
+        recorded[key] = std::move(m);
+        progress.set_accepted(progress.accepted() + 1);
       }
-      if (stored && SameFigures(*stored, m)) {
-        progress.set_duplicates(progress.duplicates() + 1);
-        Report(progress, row.line, "metrics",
-               absl::StrCat("unchanged: already recorded as version ", stored->version()));
-        continue;
-      }
-      m.set_version(stored ? stored->version() + 1 : 1);
-      *m.mutable_recorded_at() = ToProto(now);
-      m.set_recorded_by(actor);
-      batch.Put(store::Family::kState, key, m.SerializeAsString());
-      v1::MetricsRecorded event;
-      *event.mutable_key_figures() = ComputeKeyFigures(m, customer->profile());
-      bus::EventMeta meta = EventMetaFor(*customer, request_id, actor);
-      meta.aggregate_kind = "customer-metrics";
-      meta.aggregate_id = absl::StrCat(m.customer_id(), "/", m.period(), "/", m.department());
-      meta.aggregate_version = m.version();
-      *event.mutable_metrics() = m;
-      batch.AppendOutbox(
-          bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event)));
-      recorded[key] = std::move(m);
-      progress.set_accepted(progress.accepted() + 1);
-    }
-    rows.clear();
-    if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
+      rows.clear();
+      if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
+      return absl::OkStatus();
+    };
+    RETURN_IF_ERROR(record());
     v1::ImportProgress update;
     update.set_rows_read(progress.rows_read());
     update.set_accepted(progress.accepted());
