@@ -746,9 +746,19 @@ TEST_F(FlowTest, MonthlyMetricsAreImportedInBulkThroughTheCli) {
   std::string path = absl::StrCat(dir, "/metrics.jsonl");
   { std::ofstream(path) << file; }
   std::string server = absl::StrCat("--server=", suite_->GrpcAddress("customer-master"));
+  const std::string kAccepted = R"(pharmacrm_metrics_import_rows_total{outcome="accepted"})";
+  const std::string kRejected = R"(pharmacrm_metrics_import_rows_total{outcome="rejected"})";
+  const std::string kDuplicate = R"(pharmacrm_metrics_import_rows_total{outcome="duplicate"})";
+  const double accepted_before = Metric("customer-master", kAccepted);
+  const double rejected_before = Metric("customer-master", kRejected);
+  const double duplicates_before = Metric("customer-master", kDuplicate);
   auto [out, code] = RunCli(absl::StrCat("import --what=metrics --file=", path,
                                          " --request_id=metrics-import-1 --source=his ", server));
   ASSERT_EQ(code, 0) << out;
+  // Counted on customer-master's /metrics by outcome, as the summary counts.
+  EXPECT_EQ(Metric("customer-master", kAccepted) - accepted_before, 4);
+  EXPECT_EQ(Metric("customer-master", kRejected) - rejected_before, 5);
+  EXPECT_EQ(Metric("customer-master", kDuplicate) - duplicates_before, 1);
   EXPECT_NE(out.find("rows 10, accepted 4, rejected 5, duplicates 1"), std::string::npos) << out;
   EXPECT_NE(out.find("line 4 external_id: no customer was imported with external_id 'MI-NOPE'"),
             std::string::npos)

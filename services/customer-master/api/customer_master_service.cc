@@ -259,11 +259,17 @@ class ImportCounters {
     static ImportCounters* metrics = new ImportCounters();
     return *metrics;
   }
-  // Rows of batches committed, by outcome.
+  // Rows of batches committed, by outcome: of customer imports, and of
+  // metrics imports.
   void CountBatch(int64_t accepted, int64_t rejected, int64_t duplicates) {
     accepted_.Increment(static_cast<double>(accepted));
     rejected_.Increment(static_cast<double>(rejected));
     duplicates_.Increment(static_cast<double>(duplicates));
+  }
+  void CountMetricsBatch(int64_t accepted, int64_t rejected, int64_t duplicates) {
+    metrics_accepted_.Increment(static_cast<double>(accepted));
+    metrics_rejected_.Increment(static_cast<double>(rejected));
+    metrics_duplicates_.Increment(static_cast<double>(duplicates));
   }
   // Counts an import as running while it lives.
   class Running {
@@ -286,6 +292,14 @@ class ImportCounters {
         accepted_(rows_.Add({{"outcome", "accepted"}})),
         rejected_(rows_.Add({{"outcome", "rejected"}})),
         duplicates_(rows_.Add({{"outcome", "duplicate"}})),
+        metrics_rows_(prometheus::BuildCounter()
+                          .Name("pharmacrm_metrics_import_rows_total")
+                          .Help("Rows of bulk imports of monthly metrics, by outcome, counted as "
+                                "each batch is committed")
+                          .Register(core::Metrics())),
+        metrics_accepted_(metrics_rows_.Add({{"outcome", "accepted"}})),
+        metrics_rejected_(metrics_rows_.Add({{"outcome", "rejected"}})),
+        metrics_duplicates_(metrics_rows_.Add({{"outcome", "duplicate"}})),
         running_(prometheus::BuildGauge()
                      .Name("pharmacrm_imports_running")
                      .Help("Bulk imports in progress")
@@ -296,6 +310,10 @@ class ImportCounters {
   prometheus::Counter& accepted_;
   prometheus::Counter& rejected_;
   prometheus::Counter& duplicates_;
+  prometheus::Family<prometheus::Counter>& metrics_rows_;
+  prometheus::Counter& metrics_accepted_;
+  prometheus::Counter& metrics_rejected_;
+  prometheus::Counter& metrics_duplicates_;
   prometheus::Gauge& running_;
 };
 
@@ -803,8 +821,10 @@ absl::Status CustomerMasterService::ImportMetricRows(
   v1::ImportChunk& chunk = begun->chunk;
   const std::string& request_id = begun->request_id;
   v1::ImportProgress progress;
-  ImportCounters::Running running(ImportCounters::Get());
+  ImportCounters& counters = ImportCounters::Get();
+  ImportCounters::Running running(counters);
   const std::string source = chunk.source();
+  v1::ImportProgress counted;  // The counts of the batches committed.
   MetricsLineParser parser;
   std::vector<MetricsRow> rows;
   std::vector<RowError> errors;
@@ -819,7 +839,6 @@ absl::Status CustomerMasterService::ImportMetricRows(
       reject(e.line, e.field, e.reason);
     }
     errors.clear();
-    if (rows.empty()) return absl::OkStatus();
     // Checked and written holding metrics_mu_ alone; the progress is sent
     // after, so that a slow reader of the stream holds up no RecordMetrics.
     auto record = [&]() -> absl::Status {
@@ -914,7 +933,13 @@ absl::Status CustomerMasterService::ImportMetricRows(
       if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
       return absl::OkStatus();
     };
-    RETURN_IF_ERROR(record());
+    if (!rows.empty()) RETURN_IF_ERROR(record());
+    counters.CountMetricsBatch(progress.accepted() - counted.accepted(),
+                               progress.rejected() - counted.rejected(),
+                               progress.duplicates() - counted.duplicates());
+    counted.set_accepted(progress.accepted());
+    counted.set_rejected(progress.rejected());
+    counted.set_duplicates(progress.duplicates());
     v1::ImportProgress update;
     update.set_rows_read(progress.rows_read());
     update.set_accepted(progress.accepted());
