@@ -848,33 +848,58 @@ absl::Status CustomerMasterService::ImportMetricRows(
       // What this batch records, by key: a later row of the same customer,
       // period and department is checked against it.
       absl::flat_hash_map<std::string, v1::CustomerMetrics> recorded;
+      // A file usually holds a customer's months one after another: its
+      // external id and record are read once per batch.
+      // The customer an external id was imported as, and the survivor that
+      // stands for it if it was merged since ("" if there is none).
+      struct Resolved {
+        std::string known;
+        std::string survivor;
+      };
+      absl::flat_hash_map<std::string, Resolved> resolved;
+      absl::flat_hash_map<std::string, absl::StatusOr<v1::Customer>> customers;
       for (MetricsRow& row : rows) {
         progress.set_rows_read(progress.rows_read() + 1);
         v1::CustomerMetrics& m = row.metrics;
         if (!row.external_id.empty()) {
-          ASSIGN_OR_RETURN(
-              std::optional<std::string> known,
-              host_.store().Get(store::Family::kState,
-                                store::KeyBuilder(kExternalId).String(row.external_id).key()));
-          if (!known) {
+          auto it = resolved.find(row.external_id);
+          if (it == resolved.end()) {
+            ASSIGN_OR_RETURN(
+                std::optional<std::string> known,
+                host_.store().Get(store::Family::kState,
+                                  store::KeyBuilder(kExternalId).String(row.external_id).key()));
+            Resolved r;
+            if (known) {
+              // A record merged since its import stands for its survivor:
+              // the source system still sends the id it knows.
+              ASSIGN_OR_RETURN(r.survivor, SurvivorOf(*known));
+              r.known = *std::move(known);
+            }
+            it = resolved.emplace(row.external_id, std::move(r)).first;
+          }
+          const Resolved& r = it->second;
+          if (r.known.empty()) {
             reject(
                 row.line, "external_id",
                 absl::StrCat("no customer was imported with external_id '", row.external_id, "'"));
             continue;
           }
-          // A record merged since its import stands for its survivor: the
-          // source system still sends the id it knows.
-          ASSIGN_OR_RETURN(std::string survivor, SurvivorOf(*known));
-          if (!m.customer_id().empty() && m.customer_id() != *known &&
-              m.customer_id() != survivor) {
+          if (!m.customer_id().empty() && m.customer_id() != r.known &&
+              m.customer_id() != r.survivor) {
             reject(row.line, "metrics.customer_id",
                    absl::StrCat("is '", m.customer_id(), "', but external_id '", row.external_id,
-                                "' names customer '", survivor, "'"));
+                                "' names customer '", r.survivor, "'"));
             continue;
           }
-          m.set_customer_id(survivor);
+          m.set_customer_id(r.survivor);
         }
-        absl::StatusOr<v1::Customer> customer = Load(m.customer_id(), "metrics.customer_id");
+        auto customer_it = customers.find(m.customer_id());
+        if (customer_it == customers.end()) {
+          customer_it =
+              customers.emplace(m.customer_id(), Load(m.customer_id(), "metrics.customer_id"))
+                  .first;
+        }
+        const absl::StatusOr<v1::Customer>& customer = customer_it->second;
         if (customer.status().code() == absl::StatusCode::kNotFound) {
           auto [field, reason] = FieldAndReason(customer.status());
           reject(row.line, field, reason);
