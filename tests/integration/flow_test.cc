@@ -115,6 +115,20 @@ class FlowTest : public testing::Test {
     return 0;
   }
 
+  // An import row counter family (pharmacrm_import_rows_total or
+  // pharmacrm_metrics_import_rows_total) on customer-master, by outcome.
+  struct ImportRowCounts {
+    double accepted = 0;
+    double rejected = 0;
+    double duplicates = 0;
+  };
+  ImportRowCounts ImportRows(const std::string& family) {
+    auto sample = [&](const char* outcome) {
+      return Metric("customer-master", absl::StrCat(family, R"({outcome=")", outcome, R"("})"));
+    };
+    return {sample("accepted"), sample("rejected"), sample("duplicate")};
+  }
+
   // GET `target` is 400 with an error naming `field`.
   void ExpectGetRefusedNaming(const std::string& target, const std::string& field) {
     http::Response bad = Http("GET", target);
@@ -746,19 +760,15 @@ TEST_F(FlowTest, MonthlyMetricsAreImportedInBulkThroughTheCli) {
   std::string path = absl::StrCat(dir, "/metrics.jsonl");
   { std::ofstream(path) << file; }
   std::string server = absl::StrCat("--server=", suite_->GrpcAddress("customer-master"));
-  const std::string kAccepted = R"(pharmacrm_metrics_import_rows_total{outcome="accepted"})";
-  const std::string kRejected = R"(pharmacrm_metrics_import_rows_total{outcome="rejected"})";
-  const std::string kDuplicate = R"(pharmacrm_metrics_import_rows_total{outcome="duplicate"})";
-  const double accepted_before = Metric("customer-master", kAccepted);
-  const double rejected_before = Metric("customer-master", kRejected);
-  const double duplicates_before = Metric("customer-master", kDuplicate);
+  const ImportRowCounts rows_before = ImportRows("pharmacrm_metrics_import_rows_total");
   auto [out, code] = RunCli(absl::StrCat("import --what=metrics --file=", path,
                                          " --request_id=metrics-import-1 --source=his ", server));
   ASSERT_EQ(code, 0) << out;
   // Counted on customer-master's /metrics by outcome, as the summary counts.
-  EXPECT_EQ(Metric("customer-master", kAccepted) - accepted_before, 4);
-  EXPECT_EQ(Metric("customer-master", kRejected) - rejected_before, 5);
-  EXPECT_EQ(Metric("customer-master", kDuplicate) - duplicates_before, 1);
+  const ImportRowCounts rows_after = ImportRows("pharmacrm_metrics_import_rows_total");
+  EXPECT_EQ(rows_after.accepted - rows_before.accepted, 4);
+  EXPECT_EQ(rows_after.rejected - rows_before.rejected, 5);
+  EXPECT_EQ(rows_after.duplicates - rows_before.duplicates, 1);
   EXPECT_NE(out.find("rows 10, accepted 4, rejected 5, duplicates 1"), std::string::npos) << out;
   EXPECT_NE(out.find("line 4 external_id: no customer was imported with external_id 'MI-NOPE'"),
             std::string::npos)
@@ -1151,12 +1161,7 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
       "\n"
       R"({"external_id":"REF-DIS-Z","profile":{"kind":"CUSTOMER_KIND_DISTRIBUTOR","name":"引用医药双向","distributor":{"parent_id":"REF-DIS-B","branch_ids":["REF-DIS-B"]}}})"
       "\n";
-  const std::string kAccepted = R"(pharmacrm_import_rows_total{outcome="accepted"})";
-  const std::string kRejected = R"(pharmacrm_import_rows_total{outcome="rejected"})";
-  const std::string kDuplicate = R"(pharmacrm_import_rows_total{outcome="duplicate"})";
-  const double accepted_before = Metric("customer-master", kAccepted);
-  const double rejected_before = Metric("customer-master", kRejected);
-  const double duplicates_before = Metric("customer-master", kDuplicate);
+  const ImportRowCounts before = ImportRows("pharmacrm_import_rows_total");
   ImportResult imported =
       StreamImport(*stub, "references-import", v1::IMPORT_FORMAT_JSON_LINES, file, file.size());
   ASSERT_TRUE(imported.all_written);
@@ -1166,9 +1171,10 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
   EXPECT_EQ(summary.rejected(), 4);
   // The import's rows are counted on customer-master's /metrics by outcome,
   // and no import is running any more.
-  EXPECT_EQ(Metric("customer-master", kAccepted) - accepted_before, 5);
-  EXPECT_EQ(Metric("customer-master", kRejected) - rejected_before, 4);
-  EXPECT_EQ(Metric("customer-master", kDuplicate) - duplicates_before, 0);
+  const ImportRowCounts after = ImportRows("pharmacrm_import_rows_total");
+  EXPECT_EQ(after.accepted - before.accepted, 5);
+  EXPECT_EQ(after.rejected - before.rejected, 4);
+  EXPECT_EQ(after.duplicates - before.duplicates, 0);
   EXPECT_EQ(Metric("customer-master", "pharmacrm_imports_running"), 0);
   std::vector<std::string> errors;
   for (const auto& e : summary.errors()) {

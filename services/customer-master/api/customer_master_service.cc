@@ -807,6 +807,128 @@ std::pair<std::string, std::string> FieldAndReason(const absl::Status& status) {
 }
 }  // namespace
 
+absl::Status CustomerMasterService::RecordMetricRows(std::vector<MetricsRow>& rows,
+                                                     const std::string& source,
+                                                     const std::string& request_id,
+                                                     const std::string& actor,
+                                                     v1::ImportProgress& progress) {
+  auto reject = [&](int64_t line, const std::string& field, const std::string& reason) {
+    progress.set_rejected(progress.rejected() + 1);
+    Report(progress, line, field, reason);
+  };
+  absl::MutexLock exclusive(&metrics_mu_);
+  const absl::Time now = host_.clock().Now();
+  store::Batch batch;
+  // What this batch records, by key: a later row of the same customer,
+  // period and department is checked against it.
+  absl::flat_hash_map<std::string, v1::CustomerMetrics> recorded;
+  // A file usually holds a customer's months one after another: each
+  // external id is resolved, and each customer read, once per batch.
+  // Resolved: the customer an external id was imported as, and the
+  // survivor that stands for it if it was merged since ("" if none).
+  struct Resolved {
+    std::string known;
+    std::string survivor;
+  };
+  absl::flat_hash_map<std::string, Resolved> resolved;
+  absl::flat_hash_map<std::string, absl::StatusOr<v1::Customer>> customers;
+  for (MetricsRow& row : rows) {
+    progress.set_rows_read(progress.rows_read() + 1);
+    v1::CustomerMetrics& m = row.metrics;
+    if (!row.external_id.empty()) {
+      auto it = resolved.find(row.external_id);
+      if (it == resolved.end()) {
+        ASSIGN_OR_RETURN(
+            std::optional<std::string> known,
+            host_.store().Get(store::Family::kState,
+                              store::KeyBuilder(kExternalId).String(row.external_id).key()));
+        Resolved r;
+        if (known) {
+          // A record merged since its import stands for its survivor:
+          // the source system still sends the id it knows.
+          ASSIGN_OR_RETURN(r.survivor, SurvivorOf(*known));
+          r.known = *std::move(known);
+        }
+        it = resolved.emplace(row.external_id, std::move(r)).first;
+      }
+      const Resolved& r = it->second;
+      if (r.known.empty()) {
+        reject(row.line, "external_id",
+               absl::StrCat("no customer was imported with external_id '", row.external_id, "'"));
+        continue;
+      }
+      if (!m.customer_id().empty() && m.customer_id() != r.known && m.customer_id() != r.survivor) {
+        reject(row.line, "metrics.customer_id",
+               absl::StrCat("is '", m.customer_id(), "', but external_id '", row.external_id,
+                            "' names customer '", r.survivor, "'"));
+        continue;
+      }
+      m.set_customer_id(r.survivor);
+    }
+    auto customer_it = customers.find(m.customer_id());
+    if (customer_it == customers.end()) {
+      customer_it =
+          customers.emplace(m.customer_id(), Load(m.customer_id(), "metrics.customer_id")).first;
+    }
+    const absl::StatusOr<v1::Customer>& customer = customer_it->second;
+    if (customer.status().code() == absl::StatusCode::kNotFound) {
+      auto [field, reason] = FieldAndReason(customer.status());
+      reject(row.line, field, reason);
+      continue;
+    }
+    RETURN_IF_ERROR(customer.status());
+    absl::Status valid =
+        WithFieldPrefix(ValidateMetrics(m, customer->profile().kind(), now), "metrics.");
+    if (!valid.ok()) {
+      auto [field, reason] = FieldAndReason(valid);
+      reject(row.line, field, reason);
+      continue;
+    }
+    if (m.source().empty()) m.set_source(source);
+    std::string key = store::KeyBuilder(kMetrics)
+                          .String(m.customer_id())
+                          .String(m.period())
+                          .String(m.department())
+                          .key();
+    std::optional<v1::CustomerMetrics> stored;
+    if (auto it = recorded.find(key); it != recorded.end()) {
+      stored = it->second;
+    } else {
+      ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                       host_.store().Get(store::Family::kState, key));
+      if (bytes) {
+        stored.emplace();
+        if (!stored->ParseFromString(*bytes)) {
+          return absl::DataLossError("stored metrics do not parse");
+        }
+      }
+    }
+    if (stored && SameFigures(*stored, m)) {
+      progress.set_duplicates(progress.duplicates() + 1);
+      Report(progress, row.line, "metrics",
+             absl::StrCat("unchanged: already recorded as version ", stored->version()));
+      continue;
+    }
+    m.set_version(stored ? stored->version() + 1 : 1);
+    *m.mutable_recorded_at() = ToProto(now);
+    m.set_recorded_by(actor);
+    batch.Put(store::Family::kState, key, m.SerializeAsString());
+    v1::MetricsRecorded event;
+    *event.mutable_key_figures() = ComputeKeyFigures(m, customer->profile());
+    bus::EventMeta meta = EventMetaFor(*customer, request_id, actor);
+    meta.aggregate_kind = "customer-metrics";
+    meta.aggregate_id = absl::StrCat(m.customer_id(), "/", m.period(), "/", m.department());
+    meta.aggregate_version = m.version();
+    *event.mutable_metrics() = m;
+    batch.AppendOutbox(bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event)));
+    recorded[key] = std::move(m);
+    progress.set_accepted(progress.accepted() + 1);
+  }
+  rows.clear();
+  if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
+  return absl::OkStatus();
+}
+
 absl::Status CustomerMasterService::ImportMetricRows(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
@@ -839,126 +961,11 @@ absl::Status CustomerMasterService::ImportMetricRows(
       reject(e.line, e.field, e.reason);
     }
     errors.clear();
-    // Checked and written holding metrics_mu_ alone; the progress is sent
-    // after, so that a slow reader of the stream holds up no RecordMetrics.
-    auto record = [&]() -> absl::Status {
-      absl::MutexLock exclusive(&metrics_mu_);
-      const absl::Time now = host_.clock().Now();
-      store::Batch batch;
-      // What this batch records, by key: a later row of the same customer,
-      // period and department is checked against it.
-      absl::flat_hash_map<std::string, v1::CustomerMetrics> recorded;
-      // A file usually holds a customer's months one after another: its
-      // external id and record are read once per batch.
-      // The customer an external id was imported as, and the survivor that
-      // stands for it if it was merged since ("" if there is none).
-      struct Resolved {
-        std::string known;
-        std::string survivor;
-      };
-      absl::flat_hash_map<std::string, Resolved> resolved;
-      absl::flat_hash_map<std::string, absl::StatusOr<v1::Customer>> customers;
-      for (MetricsRow& row : rows) {
-        progress.set_rows_read(progress.rows_read() + 1);
-        v1::CustomerMetrics& m = row.metrics;
-        if (!row.external_id.empty()) {
-          auto it = resolved.find(row.external_id);
-          if (it == resolved.end()) {
-            ASSIGN_OR_RETURN(
-                std::optional<std::string> known,
-                host_.store().Get(store::Family::kState,
-                                  store::KeyBuilder(kExternalId).String(row.external_id).key()));
-            Resolved r;
-            if (known) {
-              // A record merged since its import stands for its survivor:
-              // the source system still sends the id it knows.
-              ASSIGN_OR_RETURN(r.survivor, SurvivorOf(*known));
-              r.known = *std::move(known);
-            }
-            it = resolved.emplace(row.external_id, std::move(r)).first;
-          }
-          const Resolved& r = it->second;
-          if (r.known.empty()) {
-            reject(
-                row.line, "external_id",
-                absl::StrCat("no customer was imported with external_id '", row.external_id, "'"));
-            continue;
-          }
-          if (!m.customer_id().empty() && m.customer_id() != r.known &&
-              m.customer_id() != r.survivor) {
-            reject(row.line, "metrics.customer_id",
-                   absl::StrCat("is '", m.customer_id(), "', but external_id '", row.external_id,
-                                "' names customer '", r.survivor, "'"));
-            continue;
-          }
-          m.set_customer_id(r.survivor);
-        }
-        auto customer_it = customers.find(m.customer_id());
-        if (customer_it == customers.end()) {
-          customer_it =
-              customers.emplace(m.customer_id(), Load(m.customer_id(), "metrics.customer_id"))
-                  .first;
-        }
-        const absl::StatusOr<v1::Customer>& customer = customer_it->second;
-        if (customer.status().code() == absl::StatusCode::kNotFound) {
-          auto [field, reason] = FieldAndReason(customer.status());
-          reject(row.line, field, reason);
-          continue;
-        }
-        RETURN_IF_ERROR(customer.status());
-        absl::Status valid =
-            WithFieldPrefix(ValidateMetrics(m, customer->profile().kind(), now), "metrics.");
-        if (!valid.ok()) {
-          auto [field, reason] = FieldAndReason(valid);
-          reject(row.line, field, reason);
-          continue;
-        }
-        if (m.source().empty()) m.set_source(source);
-        std::string key = store::KeyBuilder(kMetrics)
-                              .String(m.customer_id())
-                              .String(m.period())
-                              .String(m.department())
-                              .key();
-        std::optional<v1::CustomerMetrics> stored;
-        if (auto it = recorded.find(key); it != recorded.end()) {
-          stored = it->second;
-        } else {
-          ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                           host_.store().Get(store::Family::kState, key));
-          if (bytes) {
-            stored.emplace();
-            if (!stored->ParseFromString(*bytes)) {
-              return absl::DataLossError("stored metrics do not parse");
-            }
-          }
-        }
-        if (stored && SameFigures(*stored, m)) {
-          progress.set_duplicates(progress.duplicates() + 1);
-          Report(progress, row.line, "metrics",
-                 absl::StrCat("unchanged: already recorded as version ", stored->version()));
-          continue;
-        }
-        m.set_version(stored ? stored->version() + 1 : 1);
-        *m.mutable_recorded_at() = ToProto(now);
-        m.set_recorded_by(actor);
-        batch.Put(store::Family::kState, key, m.SerializeAsString());
-        v1::MetricsRecorded event;
-        *event.mutable_key_figures() = ComputeKeyFigures(m, customer->profile());
-        bus::EventMeta meta = EventMetaFor(*customer, request_id, actor);
-        meta.aggregate_kind = "customer-metrics";
-        meta.aggregate_id = absl::StrCat(m.customer_id(), "/", m.period(), "/", m.department());
-        meta.aggregate_version = m.version();
-        *event.mutable_metrics() = m;
-        batch.AppendOutbox(
-            bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event)));
-        recorded[key] = std::move(m);
-        progress.set_accepted(progress.accepted() + 1);
-      }
-      rows.clear();
-      if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
-      return absl::OkStatus();
-    };
-    if (!rows.empty()) RETURN_IF_ERROR(record());
+    // Recorded holding metrics_mu_ alone; the progress is sent after, so
+    // that a slow reader of the stream holds up no RecordMetrics.
+    if (!rows.empty()) {
+      RETURN_IF_ERROR(RecordMetricRows(rows, source, request_id, actor, progress));
+    }
     counters.CountMetricsBatch(progress.accepted() - counted.accepted(),
                                progress.rejected() - counted.rejected(),
                                progress.duplicates() - counted.duplicates());

@@ -12,6 +12,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "domain/customer_index.h"
+#include "domain/metrics_import.h"
 #include "domain/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/runtime/command.h"
@@ -193,6 +194,11 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::Status Import(grpc::ServerContext* context,
                       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
                       const std::string& actor);
+  // Checks `rows` of a metrics import, records the good ones in one write
+  // (holding metrics_mu_), counts them all in `progress`, and clears them.
+  absl::Status RecordMetricRows(std::vector<MetricsRow>& rows, const std::string& source,
+                                const std::string& request_id, const std::string& actor,
+                                v1::ImportProgress& progress);
   absl::Status ImportMetricRows(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,

@@ -39,11 +39,10 @@ using google::protobuf::Reflection;
 // A customer row is a few hundred bytes; anything this long is a broken file
 // (typically an unterminated quote swallowing the rest of it), and keeping
 // it would let one bad file hold the whole input in memory.
-constexpr size_t kMaxRowBytes = size_t{1} << 20;
+constexpr size_t kMaxRowBytes = kMaxLineBytes;
 // Far more columns than the schema has fields; bounds the per-field
 // bookkeeping a row of bare commas would cost.
 constexpr size_t kMaxCsvFields = 4096;
-constexpr absl::string_view kBom = "\xEF\xBB\xBF";
 
 struct Sink {
   std::vector<ImportRow>* rows;
@@ -1151,10 +1150,10 @@ class RowParser::Impl {
     while (!bom_checked_ && !chunk.empty()) {
       bom_prefix_.push_back(chunk.front());
       chunk.remove_prefix(1);
-      if (!absl::StartsWith(kBom, bom_prefix_)) {
+      if (!absl::StartsWith(kUtf8Bom, bom_prefix_)) {
         bom_checked_ = true;
         Pass(bom_prefix_, sink);
-      } else if (bom_prefix_.size() == kBom.size()) {
+      } else if (bom_prefix_.size() == kUtf8Bom.size()) {
         bom_checked_ = true;
       }
     }

@@ -12,6 +12,13 @@
 
 namespace pharmacrm::customer_master {
 
+// The longest line (or CSV record) an import keeps in memory; a longer one
+// is rejected.
+inline constexpr size_t kMaxLineBytes = size_t{1} << 20;
+
+// A UTF-8 byte order mark, skipped at the start of an import.
+inline constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 // The reason given for a row that is not UTF-8.
 inline constexpr absl::string_view kNotUtf8 =
     "not valid UTF-8: save the file as UTF-8 (it may be GBK)";

@@ -11,8 +11,6 @@
 namespace pharmacrm::customer_master {
 namespace {
 
-constexpr absl::string_view kBom = "\xEF\xBB\xBF";
-
 // protobuf's JSON parser names the place of a problem in parentheses:
 // "(metrics.hospital.outpatient_visits): invalid value ..." or
 // "(metrics.hospital) outpatient_visit: Cannot find field.". The field is
@@ -39,10 +37,9 @@ RowError FromJsonError(int64_t line, absl::string_view message) {
   return e;
 }
 
-}  // namespace
-
+// One non-blank line (without a byte order mark): the row, or false with
+// `error` filled.
 bool ParseMetricsLine(int64_t line, absl::string_view text, MetricsRow* row, RowError* error) {
-  if (line == 1) absl::ConsumePrefix(&text, kBom);
   if (!IsValidUtf8(text)) {
     *error = RowError{line, "", std::string(kNotUtf8)};
     return false;
@@ -78,6 +75,8 @@ bool ParseMetricsLine(int64_t line, absl::string_view text, MetricsRow* row, Row
   return true;
 }
 
+}  // namespace
+
 void MetricsLineParser::Feed(absl::string_view chunk, std::vector<MetricsRow>* rows,
                              std::vector<RowError>* errors) {
   if (finished_) return;
@@ -97,12 +96,12 @@ void MetricsLineParser::Finish(std::vector<MetricsRow>* rows, std::vector<RowErr
 void MetricsLineParser::Line(int64_t line, absl::string_view text, bool too_long,
                              std::vector<MetricsRow>* rows, std::vector<RowError>* errors) {
   if (too_long) {
-    errors->push_back(RowError{line, "", "line longer than 1048576 bytes"});
+    errors->push_back(
+        RowError{line, "", absl::StrCat("line longer than ", kMaxLineBytes, " bytes")});
     return;
   }
-  absl::string_view content = text;
-  if (line == 1) absl::ConsumePrefix(&content, kBom);
-  if (absl::StripAsciiWhitespace(content).empty()) return;
+  if (line == 1) absl::ConsumePrefix(&text, kUtf8Bom);
+  if (absl::StripAsciiWhitespace(text).empty()) return;
   MetricsRow row;
   RowError error;
   if (ParseMetricsLine(line, text, &row, &error)) {

@@ -48,13 +48,9 @@ class MetricsLineParser {
   void Line(int64_t line, absl::string_view text, bool too_long, std::vector<MetricsRow>* rows,
             std::vector<RowError>* errors);
 
-  LineSplitter lines_{size_t{1} << 20};
+  LineSplitter lines_{kMaxLineBytes};
   bool finished_ = false;
 };
-
-// One line parsed on its own (what the parser does with each line): the
-// row, or false with `error` filled.
-bool ParseMetricsLine(int64_t line, absl::string_view text, MetricsRow* row, RowError* error);
 
 }  // namespace pharmacrm::customer_master
 
