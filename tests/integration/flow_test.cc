@@ -235,6 +235,17 @@ TEST_F(FlowTest, HistoryKeepsWhoWhenWhyOldAndNewAndAnswersAsOf) {
   reg.mutable_profile()->set_hospital_grade(v1::HOSPITAL_GRADE_3B);
   v1::Customer v1c;
   ASSERT_TRUE(stub->RegisterCustomer(call_ctx("steward-wang").get(), reg, &v1c).ok());
+  // Version 1 is stored without a copy of the customer while it is the
+  // newest (the customer record holds it); the history shows it whole.
+  {
+    http::Response only = Http("GET", absl::StrCat("/api/v1/customers/", v1c.id(), "/history"));
+    ASSERT_EQ(only.status, 200) << only.body;
+    v1::CustomerHistory first;
+    ASSERT_TRUE(JsonStringToMessage(only.body, &first).ok());
+    ASSERT_EQ(first.versions_size(), 1);
+    EXPECT_EQ(first.versions(0).customer().version(), 1);
+    EXPECT_EQ(first.versions(0).customer().profile().hospital_grade(), v1::HOSPITAL_GRADE_3B);
+  }
   absl::SleepFor(absl::Milliseconds(20));
   absl::Time between = absl::Now();
   absl::SleepFor(absl::Milliseconds(20));
@@ -261,6 +272,11 @@ TEST_F(FlowTest, HistoryKeepsWhoWhenWhyOldAndNewAndAnswersAsOf) {
   EXPECT_EQ(history.versions(1).changes(0).field(), "hospital_grade");
   EXPECT_EQ(history.versions(1).changes(0).old_value(), "HOSPITAL_GRADE_3B");
   EXPECT_EQ(history.versions(1).changes(0).new_value(), "HOSPITAL_GRADE_3A");
+  // Writing version 2 kept version 1's snapshot in its record.
+  EXPECT_EQ(history.versions(0).customer().version(), 1);
+  EXPECT_EQ(history.versions(0).customer().profile().hospital_grade(), v1::HOSPITAL_GRADE_3B);
+  EXPECT_EQ(history.versions(1).customer().version(), 2);
+  EXPECT_EQ(history.versions(1).customer().profile().hospital_grade(), v1::HOSPITAL_GRADE_3A);
 
   std::string at = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", between, absl::UTCTimeZone());
   http::Response then = Http("GET", absl::StrCat("/api/v1/customers/", v1c.id(), "/profile?as_of=", at));

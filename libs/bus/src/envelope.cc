@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
 #include "pharmacrm/core/hash.h"
 
@@ -9,6 +11,22 @@ namespace pharmacrm::bus {
 namespace {
 google::protobuf::Timestamp ToProto(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
+// Appends `v` as `width` decimal digits.
+void AppendDigits(uint64_t v, int width, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + static_cast<size_t>(width));
+  for (int i = width - 1; i >= 0; --i) {
+    (*out)[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
+
+// Appends `v` as 16 lower-case hex digits.
+void AppendHex64(uint64_t v, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shift = 60; shift >= 0; shift -= 4) out->push_back(kHex[(v >> shift) & 0xf]);
 }
 
 }  // namespace
@@ -53,8 +71,49 @@ v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type,
 
 std::string TraceParent(absl::string_view correlation_id, absl::string_view event_id) {
   absl::string_view trace_src = correlation_id.empty() ? event_id : correlation_id;
-  return absl::StrFormat("00-%016x%016x-%016x-01", core::Fingerprint64(trace_src, 1), core::Fingerprint64(trace_src, 2),
-                         core::Fingerprint64(event_id, 3) | 1);
+  // "00-%016x%016x-%016x-01", without a format string: one per event.
+  std::string out = "00-";
+  out.reserve(55);
+  AppendHex64(core::Fingerprint64(trace_src, 1), &out);
+  AppendHex64(core::Fingerprint64(trace_src, 2), &out);
+  out.push_back('-');
+  AppendHex64(core::Fingerprint64(event_id, 3) | 1, &out);
+  out += "-01";
+  return out;
+}
+
+std::string Rfc3339(const google::protobuf::Timestamp& t) {
+  // As google::protobuf::util::TimeUtil::ToString writes it (UTC, "Z", 0,
+  // 3, 6 or 9 fractional digits), without its format strings.
+  const absl::CivilSecond s =
+      absl::ToCivilSecond(absl::FromUnixSeconds(t.seconds()), absl::UTCTimeZone());
+  std::string out;
+  out.reserve(30);
+  if (s.year() < 0 || s.year() > 9999) return google::protobuf::util::TimeUtil::ToString(t);
+  AppendDigits(static_cast<uint64_t>(s.year()), 4, &out);
+  out.push_back('-');
+  AppendDigits(static_cast<uint64_t>(s.month()), 2, &out);
+  out.push_back('-');
+  AppendDigits(static_cast<uint64_t>(s.day()), 2, &out);
+  out.push_back('T');
+  AppendDigits(static_cast<uint64_t>(s.hour()), 2, &out);
+  out.push_back(':');
+  AppendDigits(static_cast<uint64_t>(s.minute()), 2, &out);
+  out.push_back(':');
+  AppendDigits(static_cast<uint64_t>(s.second()), 2, &out);
+  const uint64_t nanos = static_cast<uint64_t>(t.nanos());
+  if (nanos != 0) {
+    out.push_back('.');
+    if (nanos % 1000000 == 0) {
+      AppendDigits(nanos / 1000000, 3, &out);
+    } else if (nanos % 1000 == 0) {
+      AppendDigits(nanos / 1000, 6, &out);
+    } else {
+      AppendDigits(nanos, 9, &out);
+    }
+  }
+  out.push_back('Z');
+  return out;
 }
 
 v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelope& envelope) {
@@ -67,7 +126,7 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelo
   h["ce_id"] = envelope.event_id();
   h["ce_source"] = "/pharmacrm/" + envelope.source();
   h["ce_type"] = envelope.event_type();
-  h["ce_time"] = google::protobuf::util::TimeUtil::ToString(envelope.occurred_at());
+  h["ce_time"] = Rfc3339(envelope.occurred_at());
   h["ce_subject"] = envelope.aggregate_kind() + "/" + envelope.aggregate_id();
   h["content-type"] = "application/protobuf";
   h["traceparent"] = TraceParent(envelope.correlation_id(), envelope.event_id());

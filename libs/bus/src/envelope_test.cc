@@ -2,7 +2,10 @@
 
 #include <regex>
 
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "pharmacrm/core/hash.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 
 namespace pharmacrm::bus {
@@ -89,6 +92,31 @@ TEST(Envelope, EventsOfOneRequestShareATrace) {
   std::string a = TraceParent("corr", "e1"), b = TraceParent("corr", "e2");
   EXPECT_EQ(a.substr(0, 35), b.substr(0, 35));
   EXPECT_NE(a, b);
+}
+
+TEST(Envelope, TraceParentIsW3cTraceContext) {
+  const std::string t = TraceParent("corr", "e1");
+  EXPECT_TRUE(std::regex_match(t, std::regex("00-[0-9a-f]{32}-[0-9a-f]{16}-01"))) << t;
+  EXPECT_EQ(t, absl::StrFormat("00-%016x%016x-%016x-01", core::Fingerprint64("corr", 1),
+                               core::Fingerprint64("corr", 2), core::Fingerprint64("e1", 3) | 1));
+  // Without a correlation id the event id names the trace.
+  EXPECT_EQ(
+      TraceParent("", "e1").substr(3, 32),
+      absl::StrFormat("%016x%016x", core::Fingerprint64("e1", 1), core::Fingerprint64("e1", 2)));
+}
+
+TEST(Envelope, CeTimeIsWrittenAsProtobufWritesRfc3339) {
+  for (int64_t seconds : {int64_t{0}, int64_t{1'700'000'000}, int64_t{-86'401},
+                          int64_t{951'782'400}, int64_t{253'402'300'799}}) {
+    for (int32_t nanos :
+         {0, 5'000'000, 123'000'000, 123'456'000, 1'000, 123'456'789, 999'999'999}) {
+      google::protobuf::Timestamp t;
+      t.set_seconds(seconds);
+      t.set_nanos(nanos);
+      EXPECT_EQ(Rfc3339(t), google::protobuf::util::TimeUtil::ToString(t))
+          << seconds << " " << nanos;
+    }
+  }
 }
 
 }  // namespace

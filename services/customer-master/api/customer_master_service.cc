@@ -692,7 +692,8 @@ absl::Status CustomerMasterService::Import(
       customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
       *customer.mutable_created_at() = ToProto(now);
       *customer.mutable_updated_at() = ToProto(now);
-      std::string serialized = PutVersion(batch, customer, {}, actor, reason, request_id);
+      ASSIGN_OR_RETURN(std::string serialized,
+                       PutVersion(batch, customer, {}, actor, reason, request_id));
       if (!row.external_id.empty()) {
         batch.Put(store::Family::kState, store::KeyBuilder(kExternalId).String(row.external_id).key(),
                   customer.id());
@@ -1375,16 +1376,19 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
         for (const auto& m : merged) survivor.add_merged_from(m.id());
         survivor.set_version(survivor.version() + 1);
         *survivor.mutable_updated_at() = ToProto(now);
-        PutVersion(batch, survivor, ProfileDiff(before.profile(), survivor.profile()), actor,
-                   request.reason(), request.request_id(), &outcome.field_sources);
+        RETURN_IF_ERROR(PutVersion(batch, survivor,
+                                   ProfileDiff(before.profile(), survivor.profile()), actor,
+                                   request.reason(), request.request_id(), &outcome.field_sources)
+                            .status());
         for (v1::Customer& m : merged) {
           const v1::CustomerStatus previous = m.status();
           m.set_status(v1::CUSTOMER_STATUS_MERGED);
           m.set_merged_into(survivor.id());
           m.set_version(m.version() + 1);
           *m.mutable_updated_at() = ToProto(now);
-          PutVersion(batch, m, {StatusChange(previous, v1::CUSTOMER_STATUS_MERGED)}, actor,
-                     request.reason(), request.request_id());
+          RETURN_IF_ERROR(PutVersion(batch, m, {StatusChange(previous, v1::CUSTOMER_STATUS_MERGED)},
+                                     actor, request.reason(), request.request_id())
+                              .status());
           v1::RepointedReferences moved;
           RETURN_IF_ERROR(
               Repoint(batch, referrers[m.id()], m.id(), survivor.id(), nullptr, actor,
@@ -1481,9 +1485,10 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         from->erase(std::remove(from->begin(), from->end(), merged.id()), from->end());
         survivor.set_version(survivor.version() + 1);
         *survivor.mutable_updated_at() = ToProto(now);
-        PutVersion(batch, survivor,
-                   ProfileDiff(survivor_before.profile(), survivor.profile()), actor, request.reason(),
-                   request.request_id());
+        RETURN_IF_ERROR(PutVersion(batch, survivor,
+                                   ProfileDiff(survivor_before.profile(), survivor.profile()),
+                                   actor, request.reason(), request.request_id())
+                            .status());
         // The merged record as it was before the merge, active again.
         ASSIGN_OR_RETURN(std::vector<v1::CustomerVersion> merged_history, History(merged.id()));
         for (auto it = merged_history.rbegin(); it != merged_history.rend(); ++it) {
@@ -1496,9 +1501,11 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         merged.clear_merged_into();
         merged.set_version(merged.version() + 1);
         *merged.mutable_updated_at() = ToProto(now);
-        PutVersion(batch, merged,
-                   {StatusChange(v1::CUSTOMER_STATUS_MERGED, v1::CUSTOMER_STATUS_ACTIVE)}, actor,
-                   request.reason(), request.request_id());
+        RETURN_IF_ERROR(
+            PutVersion(batch, merged,
+                       {StatusChange(v1::CUSTOMER_STATUS_MERGED, v1::CUSTOMER_STATUS_ACTIVE)},
+                       actor, request.reason(), request.request_id())
+                .status());
         if (stored) {
           v1::RepointedReferences moved_back;
           RETURN_IF_ERROR(Repoint(
@@ -1816,6 +1823,19 @@ absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
         return true;
       }));
   RETURN_IF_ERROR(parse);
+  // Version 1 holds no snapshot while it is the only one (PutVersion): the
+  // customer record holds it.
+  for (size_t i = 0; i < versions.size(); ++i) {
+    if (versions[i].has_customer()) continue;
+    absl::StatusOr<v1::Customer> stored =
+        runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, std::string(id));
+    if (i != 0 || versions.size() != 1 || !stored.ok() || stored->version() != 1) {
+      return absl::DataLossError(
+          absl::StrCat("customer ", id, ": version ", i + 1, " of ", versions.size(),
+                       " has no snapshot and the customer record is not version 1"));
+    }
+    *versions[i].mutable_customer() = *std::move(stored);
+  }
   return versions;
 }
 
@@ -1854,7 +1874,7 @@ absl::Status CustomerMasterService::LoadIndex() {
         }
         index_.Upsert(c);
         if (!built) {
-          PutReferrerKeys(referrers, c.id(), c.mutable_profile());
+          PutReferrerKeys(referrers, c.id(), c.profile());
           if (referrers.Mark().ops >= 10000) {
             parse = host_.store().Write(std::move(referrers));
             referrers = store::Batch();
@@ -1909,10 +1929,15 @@ void IndexSorter::Run() {
   }
 }
 
-std::string CustomerMasterService::PutVersion(
+absl::StatusOr<std::string> CustomerMasterService::PutVersion(
     store::Batch& batch, const v1::Customer& customer, std::vector<v1::FieldChange> changes,
     const std::string& actor, const std::string& reason, const std::string& request_id,
     const std::map<std::string, std::string>* field_sources) {
+  // Version 1 of a customer is written without its snapshot: until version
+  // 2 is written the customer record holds it (History reads it there), so
+  // a registration or an imported row stores the customer once, not twice.
+  // Writing version 2 completes version 1's record, in the same batch.
+  if (customer.version() == 2) RETURN_IF_ERROR(CompleteFirstVersion(batch, customer.id()));
   // The customer is serialized once: the state record, and field 1 of the
   // version record appended to the rest of it (bus::AppendLengthDelimited).
   std::string serialized = customer.SerializeAsString();
@@ -1926,22 +1951,45 @@ std::string CustomerMasterService::PutVersion(
   if (field_sources != nullptr) {
     for (const auto& [field, source] : *field_sources) (*version.mutable_field_sources())[field] = source;
   }
-  batch.Put(store::Family::kState,
-            store::KeyBuilder(kCustomerVersion)
-                .String(customer.id())
-                .Uint64(static_cast<uint64_t>(customer.version()))
-                .key(),
-            VersionRecord(version, serialized));
+  batch.Put(
+      store::Family::kState,
+      store::KeyBuilder(kCustomerVersion)
+          .String(customer.id())
+          .Uint64(static_cast<uint64_t>(customer.version()))
+          .key(),
+      customer.version() == 1 ? version.SerializeAsString() : VersionRecord(version, serialized));
   // So that a merge of a customer this one names can re-point it.
-  v1::CustomerProfile profile = customer.profile();
-  PutReferrerKeys(batch, customer.id(), &profile);
+  PutReferrerKeys(batch, customer.id(), customer.profile());
   return serialized;
 }
 
+absl::Status CustomerMasterService::CompleteFirstVersion(store::Batch& batch,
+                                                         const std::string& id) {
+  const std::string key = store::KeyBuilder(kCustomerVersion).String(id).Uint64(1).key();
+  ASSIGN_OR_RETURN(std::optional<std::string> first, host_.store().Get(store::Family::kState, key));
+  if (!first)
+    return absl::DataLossError(absl::StrCat("customer ", id, ": version 1 is not stored"));
+  v1::CustomerVersion parsed;
+  if (!parsed.ParseFromString(*first)) {
+    return absl::DataLossError(absl::StrCat("customer ", id, ": version 1 does not parse"));
+  }
+  if (parsed.has_customer()) return absl::OkStatus();  // Written whole (before this rule).
+  ASSIGN_OR_RETURN(std::optional<std::string> state,
+                   host_.store().Get(store::Family::kState, runtime::CustomerKey(kCustomer, id)));
+  v1::Customer stored;
+  if (!state || !stored.ParseFromString(*state) || stored.version() != 1) {
+    return absl::DataLossError(absl::StrCat(
+        "customer ", id, ": version 1 has no snapshot and the stored customer is not version 1"));
+  }
+  bus::AppendLengthDelimited(v1::CustomerVersion::kCustomerFieldNumber, *state, &*first);
+  batch.Put(store::Family::kState, key, *std::move(first));
+  return absl::OkStatus();
+}
+
 void CustomerMasterService::PutReferrerKeys(store::Batch& batch, const std::string& id,
-                                            v1::CustomerProfile* profile) {
-  for (const CustomerReference& ref : ReferencesOf(profile)) {
-    batch.Put(store::Family::kState, store::KeyBuilder(kReferrer).String(*ref.id).String(id).key(),
+                                            const v1::CustomerProfile& profile) {
+  for (absl::string_view target : ReferencedIds(profile)) {
+    batch.Put(store::Family::kState, store::KeyBuilder(kReferrer).String(target).String(id).key(),
               "");
   }
 }
@@ -1992,7 +2040,7 @@ absl::Status CustomerMasterService::Repoint(
     c->set_version(c->version() + 1);
     *c->mutable_updated_at() = ToProto(host_.clock().Now());
     std::vector<v1::FieldChange> changes = ProfileDiff(before, c->profile());
-    PutVersion(batch, *c, changes, actor, reason, request_id);
+    RETURN_IF_ERROR(PutVersion(batch, *c, changes, actor, reason, request_id).status());
     v1::ProfileChanged event;
     *event.mutable_customer() = *c;
     for (auto& change : changes) *event.add_changes() = std::move(change);
@@ -2210,8 +2258,8 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         response->set_status(v1::CUSTOMER_STATUS_ACTIVE);
         *response->mutable_created_at() = ToProto(now);
         *response->mutable_updated_at() = ToProto(now);
-        std::string serialized =
-            PutVersion(batch, *response, {}, actor, "registered", request.request_id());
+        ASSIGN_OR_RETURN(std::string serialized, PutVersion(batch, *response, {}, actor,
+                                                            "registered", request.request_id()));
         batch.AppendOutbox(bus::MakeOutboxRecord(
             bus::kCustomerTopic,
             RegisteredEnvelope(EventMetaFor(*response, request.request_id(), actor), serialized)));
@@ -2244,7 +2292,9 @@ absl::Status CustomerMasterService::ChangeStatus(
         ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes, change(customer));
         customer.set_version(customer.version() + 1);
         *customer.mutable_updated_at() = ToProto(host_.clock().Now());
-        PutVersion(batch, customer, changes, actor, request.reason, request.request_id);
+        RETURN_IF_ERROR(
+            PutVersion(batch, customer, changes, actor, request.reason, request.request_id)
+                .status());
         batch.AppendOutbox(event(customer, std::move(changes)));
         *response = std::move(customer);
         return absl::OkStatus();
@@ -2363,7 +2413,9 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         RETURN_IF_ERROR(CheckReferences(customer.profile(), customer.id(), &before));
         customer.set_version(customer.version() + 1);
         *customer.mutable_updated_at() = ToProto(host_.clock().Now());
-        PutVersion(batch, customer, changes, actor, request.reason(), request.request_id());
+        RETURN_IF_ERROR(
+            PutVersion(batch, customer, changes, actor, request.reason(), request.request_id())
+                .status());
         v1::ProfileChanged event;
         *event.mutable_customer() = customer;
         for (auto& c : changes) *event.add_changes() = std::move(c);

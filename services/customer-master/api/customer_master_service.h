@@ -223,16 +223,19 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                       v1::CustomerMetrics* response);
   absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;
   absl::StatusOr<v1::SearchCustomersResponse> Search(const v1::SearchCustomersRequest& request) const;
-  // Puts the customer and its new version record into `batch`.
+  // Puts the customer and its new version record into `batch` (and, for
+  // version 2, version 1's snapshot: CompleteFirstVersion).
   // Returns the serialized customer, for an event that carries it.
-  std::string PutVersion(store::Batch& batch, const v1::Customer& customer,
-                         std::vector<v1::FieldChange> changes, const std::string& actor,
-                         const std::string& reason, const std::string& request_id,
-                         const std::map<std::string, std::string>* field_sources = nullptr);
-  // The kReferrer keys of customer `id`'s references (`profile` is only
-  // read; ReferencesOf takes it mutable).
+  absl::StatusOr<std::string> PutVersion(
+      store::Batch& batch, const v1::Customer& customer, std::vector<v1::FieldChange> changes,
+      const std::string& actor, const std::string& reason, const std::string& request_id,
+      const std::map<std::string, std::string>* field_sources = nullptr);
+  // Puts version 1 of customer `id` with its snapshot, the stored customer
+  // record, if it was written without one.
+  absl::Status CompleteFirstVersion(store::Batch& batch, const std::string& id);
+  // The kReferrer keys of customer `id`'s references (ReferencedIds).
   static void PutReferrerKeys(store::Batch& batch, const std::string& id,
-                              v1::CustomerProfile* profile);
+                              const v1::CustomerProfile& profile);
   // Ids of the customers whose profile named `target` in a reference in
   // some version (kReferrer): candidates to check, not a promise.
   absl::StatusOr<std::vector<std::string>> Referrers(absl::string_view target) const;

@@ -3,73 +3,116 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
 namespace {
 
-using Kinds = std::vector<v1::CustomerKind>;
+constexpr v1::CustomerKind kHospital[] = {v1::CUSTOMER_KIND_HOSPITAL};
+constexpr v1::CustomerKind kDoctor[] = {v1::CUSTOMER_KIND_DOCTOR};
+constexpr v1::CustomerKind kPharmacy[] = {v1::CUSTOMER_KIND_PHARMACY};
+constexpr v1::CustomerKind kDistributor[] = {v1::CUSTOMER_KIND_DISTRIBUTOR};
+constexpr v1::CustomerKind kPharmacyOrDistributor[] = {v1::CUSTOMER_KIND_PHARMACY,
+                                                       v1::CUSTOMER_KIND_DISTRIBUTOR};
 
-void Add(std::vector<CustomerReference>& out, std::string field, std::string* id, Kinds kinds,
-         const char* what, ReferenceRole role = ReferenceRole::kOther) {
-  if (id->empty()) return;
-  out.push_back({std::move(field), id, std::move(kinds), what, role});
-}
+// The non-empty references of `p`, in field order; with `fields` false
+// their field paths are left empty (they are built for errors only). The
+// ids point into `p` (see ReferencesOf and ReferencedIds for constness).
+class Walker {
+ public:
+  Walker(bool fields, std::vector<CustomerReference>& out) : fields_(fields), out_(out) {}
 
-void AddCommittee(std::vector<CustomerReference>& out, const char* field,
-                  google::protobuf::RepeatedPtrField<v1::CommitteeMember>* members) {
-  for (int i = 0; i < members->size(); ++i) {
-    Add(out, absl::StrCat("profile.hospital.", field, "[", i, "].doctor_id"),
-        members->Mutable(i)->mutable_doctor_id(), {v1::CUSTOMER_KIND_DOCTOR}, "a doctor");
+  void Walk(const v1::CustomerProfile& p) {
+    Add(
+        p.hospital_id(), [] { return std::string("profile.hospital_id"); }, kHospital,
+        "a hospital");
+    switch (p.details_case()) {
+      case v1::CustomerProfile::kHospital: {
+        const v1::HospitalDetails& h = p.hospital();
+        for (int i = 0; i < h.departments_size(); ++i) {
+          Add(
+              h.departments(i).head_doctor_id(),
+              [i] { return absl::StrCat("profile.hospital.departments[", i, "].head_doctor_id"); },
+              kDoctor, "a doctor");
+        }
+        Committee("pharmacy_committee", h.pharmacy_committee());
+        Committee("device_committee", h.device_committee());
+        break;
+      }
+      case v1::CustomerProfile::kPharmacy:
+        Add(
+            p.pharmacy().parent_id(), [] { return std::string("profile.pharmacy.parent_id"); },
+            kPharmacyOrDistributor, "a pharmacy or distributor", ReferenceRole::kParent);
+        break;
+      case v1::CustomerProfile::kContact:
+        Add(
+            p.contact().pharmacy_id(), [] { return std::string("profile.contact.pharmacy_id"); },
+            kPharmacy, "a pharmacy");
+        break;
+      case v1::CustomerProfile::kDistributor: {
+        const v1::DistributorDetails& d = p.distributor();
+        Add(
+            d.parent_id(), [] { return std::string("profile.distributor.parent_id"); },
+            kDistributor, "a distributor", ReferenceRole::kParent);
+        for (int i = 0; i < d.branch_ids_size(); ++i) {
+          Add(
+              d.branch_ids(i),
+              [i] { return absl::StrCat("profile.distributor.branch_ids[", i, "]"); }, kDistributor,
+              "a distributor", ReferenceRole::kBranch);
+        }
+        break;
+      }
+      case v1::CustomerProfile::kPatient:
+        Add(
+            p.patient().treating_doctor_id(),
+            [] { return std::string("profile.patient.treating_doctor_id"); }, kDoctor, "a doctor");
+        break;
+      default:
+        break;
+    }
   }
-}
+
+ private:
+  template <typename Field>
+  void Add(const std::string& id, Field field, absl::Span<const v1::CustomerKind> kinds,
+           const char* what, ReferenceRole role = ReferenceRole::kOther) {
+    if (id.empty()) return;
+    // A non-empty string field of a message is its own string, not the
+    // shared default: writable wherever the message is.
+    out_.push_back(
+        {fields_ ? field() : std::string(), const_cast<std::string*>(&id), kinds, what, role});
+  }
+
+  void Committee(const char* name,
+                 const google::protobuf::RepeatedPtrField<v1::CommitteeMember>& members) {
+    for (int i = 0; i < members.size(); ++i) {
+      Add(
+          members.Get(i).doctor_id(),
+          [name, i] { return absl::StrCat("profile.hospital.", name, "[", i, "].doctor_id"); },
+          kDoctor, "a doctor");
+    }
+  }
+
+  const bool fields_;
+  std::vector<CustomerReference>& out_;
+};
 
 }  // namespace
 
 std::vector<CustomerReference> ReferencesOf(v1::CustomerProfile* p) {
   std::vector<CustomerReference> out;
-  Add(out, "profile.hospital_id", p->mutable_hospital_id(), {v1::CUSTOMER_KIND_HOSPITAL},
-      "a hospital");
-  switch (p->details_case()) {
-    case v1::CustomerProfile::kHospital: {
-      v1::HospitalDetails* h = p->mutable_hospital();
-      for (int i = 0; i < h->departments_size(); ++i) {
-        Add(out, absl::StrCat("profile.hospital.departments[", i, "].head_doctor_id"),
-            h->mutable_departments(i)->mutable_head_doctor_id(), {v1::CUSTOMER_KIND_DOCTOR},
-            "a doctor");
-      }
-      AddCommittee(out, "pharmacy_committee", h->mutable_pharmacy_committee());
-      AddCommittee(out, "device_committee", h->mutable_device_committee());
-      break;
-    }
-    case v1::CustomerProfile::kPharmacy:
-      Add(out, "profile.pharmacy.parent_id", p->mutable_pharmacy()->mutable_parent_id(),
-          {v1::CUSTOMER_KIND_PHARMACY, v1::CUSTOMER_KIND_DISTRIBUTOR}, "a pharmacy or distributor",
-          ReferenceRole::kParent);
-      break;
-    case v1::CustomerProfile::kContact:
-      Add(out, "profile.contact.pharmacy_id", p->mutable_contact()->mutable_pharmacy_id(),
-          {v1::CUSTOMER_KIND_PHARMACY}, "a pharmacy");
-      break;
-    case v1::CustomerProfile::kDistributor: {
-      v1::DistributorDetails* d = p->mutable_distributor();
-      Add(out, "profile.distributor.parent_id", d->mutable_parent_id(),
-          {v1::CUSTOMER_KIND_DISTRIBUTOR}, "a distributor", ReferenceRole::kParent);
-      for (int i = 0; i < d->branch_ids_size(); ++i) {
-        Add(out, absl::StrCat("profile.distributor.branch_ids[", i, "]"), d->mutable_branch_ids(i),
-            {v1::CUSTOMER_KIND_DISTRIBUTOR}, "a distributor", ReferenceRole::kBranch);
-      }
-      break;
-    }
-    case v1::CustomerProfile::kPatient:
-      Add(out, "profile.patient.treating_doctor_id",
-          p->mutable_patient()->mutable_treating_doctor_id(), {v1::CUSTOMER_KIND_DOCTOR},
-          "a doctor");
-      break;
-    default:
-      break;
-  }
+  Walker(true, out).Walk(*p);
   return out;
+}
+
+std::vector<absl::string_view> ReferencedIds(const v1::CustomerProfile& p) {
+  std::vector<CustomerReference> refs;
+  Walker(false, refs).Walk(p);
+  std::vector<absl::string_view> ids;
+  ids.reserve(refs.size());
+  for (const CustomerReference& r : refs) ids.push_back(*r.id);
+  return ids;
 }
 
 const char* KindNoun(v1::CustomerKind kind) {

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 
 namespace pharmacrm::customer_master {
@@ -28,7 +30,7 @@ struct CustomerReference {
   std::string* id;    // Into the profile: the id (or, in an import, external id).
   // The kinds it may name, and how an error names them ("a pharmacy or
   // distributor").
-  std::vector<v1::CustomerKind> kinds;
+  absl::Span<const v1::CustomerKind> kinds;
   const char* what;
   ReferenceRole role = ReferenceRole::kOther;
 };
@@ -36,6 +38,10 @@ struct CustomerReference {
 // The non-empty references of `profile`, in field order. The pointers stay
 // valid while `profile` is not modified otherwise.
 std::vector<CustomerReference> ReferencesOf(v1::CustomerProfile* profile);
+
+// The ids ReferencesOf(profile) points to, in the same order, without
+// building their field paths; valid while `profile` is not modified.
+std::vector<absl::string_view> ReferencedIds(const v1::CustomerProfile& profile);
 
 // OK if `kind` is one `ref` may name; otherwise INVALID_ARGUMENT naming the
 // field ("'…' is a doctor, not a pharmacy").

@@ -67,6 +67,30 @@ TEST(ReferencesOf, ListsEveryNonEmptyReferenceOfEachKind) {
   EXPECT_TRUE(ReferencesOf(&none).empty());
 }
 
+TEST(ReferencedIds, AreTheIdsReferencesOfListsInTheSameOrder) {
+  v1::CustomerProfile hospital;
+  hospital.set_hospital_id("H-0");  // Not a hospital's field, but listed as any profile's.
+  auto* h = hospital.mutable_hospital();
+  h->add_departments()->set_head_doctor_id("D-2");
+  h->add_pharmacy_committee()->set_name("许春梅");
+  h->add_device_committee()->set_doctor_id("D-4");
+  EXPECT_THAT(ReferencedIds(hospital), ElementsAre("H-0", "D-2", "D-4"));
+  v1::CustomerProfile distributor;
+  distributor.mutable_distributor()->set_parent_id("DIS-1");
+  distributor.mutable_distributor()->add_branch_ids("DIS-2");
+  EXPECT_THAT(ReferencedIds(distributor), ElementsAre("DIS-1", "DIS-2"));
+  v1::CustomerProfile patient;
+  patient.mutable_patient()->set_treating_doctor_id("D-1");
+  EXPECT_THAT(ReferencedIds(patient), ElementsAre("D-1"));
+  for (v1::CustomerProfile* p : {&hospital, &distributor, &patient}) {
+    std::vector<std::string> ids;
+    for (const CustomerReference& r : ReferencesOf(p)) ids.push_back(*r.id);
+    std::vector<absl::string_view> direct = ReferencedIds(*p);
+    EXPECT_EQ(std::vector<std::string>(direct.begin(), direct.end()), ids);
+  }
+  EXPECT_TRUE(ReferencedIds(v1::CustomerProfile()).empty());
+}
+
 TEST(CheckReferencedKind, AcceptsTheAllowedKindsAndNamesTheFieldOtherwise) {
   v1::CustomerProfile pharmacy;
   pharmacy.mutable_pharmacy()->set_parent_id("X-1");
