@@ -121,15 +121,20 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelo
   record.set_topic(std::string(topic));
   record.set_key(envelope.customer_id());
   record.set_value(envelope.SerializeAsString());
-  auto& h = *record.mutable_headers();
-  h["ce_specversion"] = "1.0";
-  h["ce_id"] = envelope.event_id();
-  h["ce_source"] = "/pharmacrm/" + envelope.source();
-  h["ce_type"] = envelope.event_type();
-  h["ce_time"] = Rfc3339(envelope.occurred_at());
-  h["ce_subject"] = envelope.aggregate_kind() + "/" + envelope.aggregate_id();
-  h["content-type"] = "application/protobuf";
-  h["traceparent"] = TraceParent(envelope.correlation_id(), envelope.event_id());
+  auto add = [&record](const char* key, std::string value) {
+    v1::OutboxHeader* h = record.add_headers();
+    h->set_key(key);
+    h->set_value(std::move(value));
+  };
+  record.mutable_headers()->Reserve(8);
+  add("ce_specversion", "1.0");
+  add("ce_id", envelope.event_id());
+  add("ce_source", "/pharmacrm/" + envelope.source());
+  add("ce_type", envelope.event_type());
+  add("ce_time", Rfc3339(envelope.occurred_at()));
+  add("ce_subject", absl::StrCat(envelope.aggregate_kind(), "/", envelope.aggregate_id()));
+  add("content-type", "application/protobuf");
+  add("traceparent", TraceParent(envelope.correlation_id(), envelope.event_id()));
   return record;
 }
 

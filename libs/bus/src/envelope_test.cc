@@ -1,5 +1,6 @@
 #include "pharmacrm/bus/envelope.h"
 
+#include <map>
 #include <regex>
 
 #include "absl/strings/str_format.h"
@@ -71,21 +72,50 @@ TEST(Envelope, APayloadBuiltFromSerializedBytesIsTheSameEvent) {
   EXPECT_EQ(parsed.customer().SerializeAsString(), serialized);
 }
 
+// The record's headers as a map (each key once).
+std::map<std::string, std::string> Headers(const v1::OutboxRecord& r) {
+  std::map<std::string, std::string> out;
+  for (const v1::OutboxHeader& h : r.headers()) {
+    EXPECT_TRUE(out.emplace(h.key(), h.value()).second) << "header twice: " << h.key();
+  }
+  return out;
+}
+
 TEST(Envelope, OutboxRecordHasCloudEventsHeadersAndKey) {
   v1::CustomerRegistered payload;
   v1::OutboxRecord r = MakeOutboxRecord("pharmacrm.customer.events.v1", MakeEnvelope(Meta(), payload));
   EXPECT_EQ(r.key(), "c-1");
-  EXPECT_EQ(r.headers().at("ce_specversion"), "1.0");
-  EXPECT_EQ(r.headers().at("ce_id"), Meta().event_id);
-  EXPECT_EQ(r.headers().at("ce_type"), "pharmacrm.v1.CustomerRegistered");
-  EXPECT_EQ(r.headers().at("ce_source"), "/pharmacrm/customer-master");
-  EXPECT_EQ(r.headers().at("ce_time"), "2023-11-14T22:13:20Z");
-  EXPECT_EQ(r.headers().at("content-type"), "application/protobuf");
-  EXPECT_TRUE(std::regex_match(r.headers().at("traceparent"),
-                               std::regex("00-[0-9a-f]{32}-[0-9a-f]{16}-01")));
+  std::map<std::string, std::string> h = Headers(r);
+  EXPECT_EQ(h.size(), 8u);
+  EXPECT_EQ(h["ce_specversion"], "1.0");
+  EXPECT_EQ(h["ce_id"], Meta().event_id);
+  EXPECT_EQ(h["ce_type"], "pharmacrm.v1.CustomerRegistered");
+  EXPECT_EQ(h["ce_source"], "/pharmacrm/customer-master");
+  EXPECT_EQ(h["ce_subject"], "customer/c-1");
+  EXPECT_EQ(h["ce_time"], "2023-11-14T22:13:20Z");
+  EXPECT_EQ(h["content-type"], "application/protobuf");
+  EXPECT_TRUE(std::regex_match(h["traceparent"], std::regex("00-[0-9a-f]{32}-[0-9a-f]{16}-01")));
   v1::EventEnvelope parsed;
   ASSERT_TRUE(parsed.ParseFromString(r.value()));
   EXPECT_EQ(parsed.event_id(), Meta().event_id);
+}
+
+// Records stored while the headers were a map<string, string> read the same.
+TEST(Envelope, OutboxHeadersReadRecordsStoredAsAMap) {
+  // Two map entries as protobuf writes them: field 4 (tag 0x22), each a
+  // message of key = 1 (tag 0x0a) and value = 2 (tag 0x12).
+  std::string bytes;
+  bytes += "\x22\x0c\x0a\x05";
+  bytes += "ce_id";
+  bytes += "\x12\x03";
+  bytes += "e-1";
+  bytes += "\x22\x13\x0a\x0c";
+  bytes += "content-type";
+  bytes += "\x12\x03";
+  bytes += "x/y";
+  v1::OutboxRecord r;
+  ASSERT_TRUE(r.ParseFromString(bytes));
+  EXPECT_EQ(Headers(r), (std::map<std::string, std::string>{{"ce_id", "e-1"}, {"content-type", "x/y"}}));
 }
 
 TEST(Envelope, EventsOfOneRequestShareATrace) {

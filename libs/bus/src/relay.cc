@@ -151,7 +151,7 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
     const v1::OutboxRecord& r = e.record;
     while (true) {
       RdKafka::Headers* headers = RdKafka::Headers::create();
-      for (const auto& [k, v] : r.headers()) headers->add(k, v);
+      for (const v1::OutboxHeader& h : r.headers()) headers->add(h.key(), h.value());
       RdKafka::ErrorCode err = producer_->produce(
           r.topic(), RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
           const_cast<char*>(r.value().data()), r.value().size(), r.key().data(), r.key().size(),
