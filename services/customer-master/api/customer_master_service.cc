@@ -1809,34 +1809,48 @@ absl::StatusOr<v1::SearchCustomersResponse> CustomerMasterService::Search(
 
 absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
     absl::string_view id) const {
-  std::vector<v1::CustomerVersion> versions;
-  absl::Status parse = absl::OkStatus();
-  RETURN_IF_ERROR(host_.store().ScanPrefix(
-      store::Family::kState, store::KeyBuilder(kCustomerVersion).String(id).key(),
-      [&](absl::string_view, absl::string_view value) {
-        v1::CustomerVersion v;
-        if (!v.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse = absl::DataLossError("stored customer version does not parse");
-          return false;
-        }
-        versions.push_back(std::move(v));
-        return true;
-      }));
-  RETURN_IF_ERROR(parse);
   // Version 1 holds no snapshot while it is the only one (PutVersion): the
-  // customer record holds it.
-  for (size_t i = 0; i < versions.size(); ++i) {
-    if (versions[i].has_customer()) continue;
-    absl::StatusOr<v1::Customer> stored =
-        runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, std::string(id));
-    if (i != 0 || versions.size() != 1 || !stored.ok() || stored->version() != 1) {
-      return absl::DataLossError(
-          absl::StrCat("customer ", id, ": version ", i + 1, " of ", versions.size(),
-                       " has no snapshot and the customer record is not version 1"));
+  // customer record holds it. The two are read one after the other, so a
+  // version 2 committed in between (which completes version 1 in the same
+  // batch) shows as a customer record past version 1: the versions are
+  // read again.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    std::vector<v1::CustomerVersion> versions;
+    absl::Status parse = absl::OkStatus();
+    RETURN_IF_ERROR(host_.store().ScanPrefix(
+        store::Family::kState, store::KeyBuilder(kCustomerVersion).String(id).key(),
+        [&](absl::string_view, absl::string_view value) {
+          v1::CustomerVersion v;
+          if (!v.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            parse = absl::DataLossError("stored customer version does not parse");
+            return false;
+          }
+          versions.push_back(std::move(v));
+          return true;
+        }));
+    RETURN_IF_ERROR(parse);
+    if (versions.empty() || versions[0].has_customer()) {
+      for (const v1::CustomerVersion& v : versions) {
+        if (!v.has_customer()) {
+          return absl::DataLossError(
+              absl::StrCat("customer ", id, ": a version after the first has no snapshot"));
+        }
+      }
+      return versions;
     }
-    *versions[i].mutable_customer() = *std::move(stored);
+    ASSIGN_OR_RETURN(v1::Customer stored,
+                     runtime::ReadKeyed<v1::Customer>(host_.store(), kCustomer, std::string(id)));
+    if (versions.size() == 1 && stored.version() == 1) {
+      *versions[0].mutable_customer() = std::move(stored);
+      return versions;
+    }
+    if (attempt == kAttempts) {
+      return absl::DataLossError(absl::StrCat(
+          "customer ", id, ": version 1 has no snapshot and the customer record is version ",
+          stored.version(), " of ", versions.size(), " stored"));
+    }
   }
-  return versions;
 }
 
 
