@@ -3,11 +3,13 @@
 #include <deque>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/metrics.h"
+#include "librdkafka/rdkafka.h"
 #include "src/internal.h"
 
 namespace pharmacrm::bus {
@@ -74,6 +76,7 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
     if (producer_) {
       producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(flush_timeout)));
       DeleteAcked();
+      DestroyTopicHandles();
     }
     store_->SetOutboxListener(nullptr);
   }
@@ -147,29 +150,60 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
     return acked_.size();
   }
 
+  // Through librdkafka's C API: the C++ one copies every header into a
+  // wrapper of its own first, eight per event.
   void Produce(const store::OutboxEntry& e) {
     const v1::OutboxRecord& r = e.record;
+    rd_kafka_topic_t* topic = TopicHandle(r.topic());
+    if (topic == nullptr) {
+      Refused(e, rd_kafka_last_error());
+      return;
+    }
     while (true) {
-      RdKafka::Headers* headers = RdKafka::Headers::create();
-      for (const v1::OutboxHeader& h : r.headers()) headers->add(h.key(), h.value());
-      RdKafka::ErrorCode err = producer_->produce(
-          r.topic(), RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-          const_cast<char*>(r.value().data()), r.value().size(), r.key().data(), r.key().size(),
-          0, headers, reinterpret_cast<void*>(static_cast<uintptr_t>(e.seq)));
-      if (err == RdKafka::ERR_NO_ERROR) return;
-      delete headers;  // Ownership passes to librdkafka only on success.
-      if (err == RdKafka::ERR__QUEUE_FULL) {
+      rd_kafka_headers_t* headers = rd_kafka_headers_new(static_cast<size_t>(r.headers_size()));
+      for (const v1::OutboxHeader& h : r.headers()) {
+        rd_kafka_header_add(headers, h.key().data(), static_cast<ssize_t>(h.key().size()),
+                            h.value().data(), static_cast<ssize_t>(h.value().size()));
+      }
+      rd_kafka_resp_err_t err = rd_kafka_producev(
+          producer_->c_ptr(), RD_KAFKA_V_RKT(topic),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_VALUE(const_cast<char*>(r.value().data()), r.value().size()),
+          RD_KAFKA_V_KEY(r.key().data(), r.key().size()), RD_KAFKA_V_HEADERS(headers),
+          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(e.seq))),
+          RD_KAFKA_V_END);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+      rd_kafka_headers_destroy(headers);  // Ownership passes to librdkafka only on success.
+      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         producer_->poll(50);
         DeleteAcked();
         continue;
       }
-      absl::MutexLock lock(&mu_);
-      --in_producer_;
-      failures_.Increment();
-      core::Log(core::LogLevel::kError, "relay: produce refused; record stays in the outbox",
-                {{"seq", std::to_string(e.seq)}, {"error", RdKafka::err2str(err)}});
+      Refused(e, err);
       return;
     }
+  }
+
+  void Refused(const store::OutboxEntry& e, rd_kafka_resp_err_t err) {
+    absl::MutexLock lock(&mu_);
+    --in_producer_;
+    failures_.Increment();
+    core::Log(core::LogLevel::kError, "relay: produce refused; record stays in the outbox",
+              {{"seq", std::to_string(e.seq)}, {"error", rd_kafka_err2str(err)}});
+  }
+
+  // The producer's handle of topic `name`, made once (relay thread only).
+  rd_kafka_topic_t* TopicHandle(const std::string& name) {
+    auto it = topics_.find(name);
+    if (it != topics_.end()) return it->second;
+    rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_->c_ptr(), name.c_str(), nullptr);
+    if (handle != nullptr) topics_.emplace(name, handle);
+    return handle;
+  }
+
+  void DestroyTopicHandles() {
+    for (auto& [name, handle] : topics_) rd_kafka_topic_destroy(handle);
+    topics_.clear();
   }
 
   void DeleteAcked() {
@@ -192,6 +226,7 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
   store::Store* store_;
   KafkaOptions options_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  absl::flat_hash_map<std::string, rd_kafka_topic_t*> topics_;  // Relay thread, then Stop.
   std::thread thread_;
   absl::Time last_delete_ = absl::InfinitePast();  // Relay thread only.
   mutable absl::Mutex mu_;
