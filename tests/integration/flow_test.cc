@@ -1322,6 +1322,94 @@ TEST_F(FlowTest, ReferencesBetweenCustomersAreResolvedOnImportAndCheckedOnRegist
   EXPECT_NE(both.body.find("is also its parent_id"), std::string::npos) << both.body;
 }
 
+TEST_F(FlowTest, TerritoriesAreRenamedAndRecodedThroughTheGateway) {
+  auto stub = CustomerMasterClient(*suite_);
+  auto create = [&](const std::string& code, v1::TerritoryLevel level, const std::string& parent,
+                    v1::Territory* out) {
+    v1::CreateTerritoryRequest req;
+    req.set_request_id("rename-" + code);
+    req.mutable_territory()->set_code(code);
+    req.mutable_territory()->set_name(code + " 辖区");
+    req.mutable_territory()->set_level(level);
+    req.mutable_territory()->set_parent_id(parent);
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    return stub->CreateTerritory(ctx.get(), req, out);
+  };
+  v1::Territory nation, region, area, t1, t2;
+  ASSERT_TRUE(create("XR", v1::TERRITORY_LEVEL_NATION, "", &nation).ok());
+  ASSERT_TRUE(create("XR-E", v1::TERRITORY_LEVEL_REGION, nation.id(), &region).ok());
+  ASSERT_TRUE(create("XR-E-SH", v1::TERRITORY_LEVEL_AREA, region.id(), &area).ok());
+  ASSERT_TRUE(create("XR-E-SH-01", v1::TERRITORY_LEVEL_TERRITORY, area.id(), &t1).ok());
+  ASSERT_TRUE(create("XR-E-SH-02", v1::TERRITORY_LEVEL_TERRITORY, area.id(), &t2).ok());
+  const std::string target = "/api/v1/territories/" + t1.id();
+
+  // Renamed and recoded, with the provinces it covers.
+  const std::string body =
+      R"({"request_id":"rename-1","expected_version":1,"territory":{"name":"上海浦东一区",)"
+      R"("code":"XR-E-SH-PD1","provinces":["上海市"]},"update_mask":"name,code,provinces"})";
+  http::Response ok = Http("PATCH", target, body);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  v1::Territory renamed;
+  ASSERT_TRUE(JsonStringToMessage(ok.body, &renamed).ok());
+  EXPECT_EQ(renamed.name(), "上海浦东一区");
+  EXPECT_EQ(renamed.code(), "XR-E-SH-PD1");
+  EXPECT_THAT(renamed.provinces(), ::testing::ElementsAre("上海市"));
+  EXPECT_EQ(renamed.version(), 2);
+  EXPECT_EQ(renamed.level(), v1::TERRITORY_LEVEL_TERRITORY);
+  EXPECT_EQ(renamed.parent_id(), area.id());
+  // Retried with the same request id: the same reply.
+  http::Response again = Http("PATCH", target, body);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, ok.body);
+  http::Response read = Http("GET", target);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_NE(read.body.find("上海浦东一区"), std::string::npos) << read.body;
+  // Listed by its new code; the old one is free again.
+  http::Response listed = Http("GET", "/api/v1/territories?parent_id=" + area.id());
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  v1::ListTerritoriesResponse under;
+  ASSERT_TRUE(JsonStringToMessage(listed.body, &under).ok());
+  std::vector<std::string> codes;
+  for (const auto& t : under.territories()) codes.push_back(t.code());
+  EXPECT_THAT(codes, ::testing::ElementsAre("XR-E-SH-02", "XR-E-SH-PD1"));
+  v1::Territory reused;
+  EXPECT_TRUE(create("XR-E-SH-01", v1::TERRITORY_LEVEL_TERRITORY, area.id(), &reused).ok());
+
+  // Bad changes: each names its field, and nothing changes.
+  auto refused = [&](const std::string& request, int status, const std::string& field) {
+    http::Response r = Http("PATCH", target, request);
+    EXPECT_EQ(r.status, status) << request << " -> " << r.body;
+    EXPECT_NE(r.body.find(field), std::string::npos) << request << " -> " << r.body;
+  };
+  refused(R"({"request_id":"rename-2","expected_version":1,"territory":{"name":"旧"},)"
+          R"("update_mask":"name"})",
+          409, "ABORTED");
+  refused(R"({"request_id":"rename-3","expected_version":2,"territory":{"code":"XR-E-SH-02"},)"
+          R"("update_mask":"code"})",
+          409, "territory.code");
+  refused(R"({"request_id":"rename-4","expected_version":2,"territory":{"code":"pd 1"},)"
+          R"("update_mask":"code"})",
+          400, "territory.code");
+  refused(R"({"request_id":"rename-5","expected_version":2,"territory":{"name":"  "},)"
+          R"("update_mask":"name"})",
+          400, "territory.name");
+  refused(R"({"request_id":"rename-6","expected_version":2,"territory":{"parent_id":"x"},)"
+          R"("update_mask":"parent_id"})",
+          400, "update_mask.paths[0]");
+  refused(R"({"request_id":"rename-7","expected_version":2,"territory":{}})", 400, "update_mask");
+  refused(R"({"request_id":"rename-8","expected_version":2,"territory_id":"other",)"
+          R"("territory":{"name":"x"},"update_mask":"name"})",
+          400, "territory_id");
+  http::Response unknown =
+      Http("PATCH", "/api/v1/territories/no-such-territory",
+           R"({"request_id":"rename-10","expected_version":1,"territory":{"name":"x"},)"
+           R"("update_mask":"name"})");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.body.find("territory_id"), std::string::npos) << unknown.body;
+  http::Response still = Http("GET", target);
+  EXPECT_EQ(still.body, read.body);
+}
+
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   using google::protobuf::util::TimeUtil;
   auto stub = CustomerMasterClient(*suite_);

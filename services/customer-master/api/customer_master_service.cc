@@ -1039,6 +1039,68 @@ grpc::Status CustomerMasterService::CreateTerritory(grpc::ServerContext* context
   });
 }
 
+grpc::Status CustomerMasterService::UpdateTerritory(grpc::ServerContext* context,
+                                                    const v1::UpdateTerritoryRequest* request,
+                                                    v1::Territory* response) {
+  return rpc::HandleRpc("CustomerMaster/UpdateTerritory", context, [&]() -> absl::Status {
+    RETURN_IF_ERROR(runtime::ValidateRequestId(request->request_id()));
+    if (request->territory_id().empty()) return core::FieldError("territory_id", "must be set");
+    if (request->expected_version() < 1) {
+      return core::FieldError("expected_version", "must be the version last read (>= 1)");
+    }
+    // The territory, and both its old and its new code, are held while the
+    // change is checked and written (a code is taken under its lock, as in
+    // CreateTerritory). The new code is only known once the territory is
+    // read: the territory's lock keeps it from changing meanwhile.
+    absl::MutexLock territory_lock(&locks_.For(absl::StrCat("territory/", request->territory_id())));
+    ASSIGN_OR_RETURN(v1::Territory current, LoadTerritory(request->territory_id(), "territory_id"));
+    ASSIGN_OR_RETURN(v1::Territory updated, ApplyTerritoryUpdate(current, *request));
+    std::optional<v1::Territory> parent;
+    if (!updated.parent_id().empty()) {
+      ASSIGN_OR_RETURN(parent, LoadTerritory(updated.parent_id(), "territory.parent_id"));
+    }
+    RETURN_IF_ERROR(ValidateNewTerritory(updated, parent));
+    const bool new_code = updated.code() != current.code();
+    std::optional<absl::MutexLock> code_lock;
+    if (new_code) code_lock.emplace(&locks_.For(absl::StrCat("territory-code/", updated.code())));
+    return runtime::ExecuteOnce(
+        host_.store(), "UpdateTerritory", request->request_id(), *request, response,
+        [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+          ASSIGN_OR_RETURN(v1::Territory stored,
+                           LoadTerritory(request->territory_id(), "territory_id"));
+          if (stored.version() != request->expected_version()) {
+            return absl::AbortedError(absl::StrCat(
+                "expected_version ", request->expected_version(),
+                " is stale: the territory is at version ", stored.version(), "; re-read and retry"));
+          }
+          if (updated.name() == stored.name() && updated.code() == stored.code() &&
+              std::equal(updated.provinces().begin(), updated.provinces().end(),
+                         stored.provinces().begin(), stored.provinces().end())) {
+            *response = stored;  // Nothing changes: no new version.
+            return absl::OkStatus();
+          }
+          if (new_code) {
+            std::string code_key = store::KeyBuilder(kTerritoryCode).String(updated.code()).key();
+            ASSIGN_OR_RETURN(std::optional<std::string> taken,
+                             host_.store().Get(store::Family::kState, code_key));
+            if (taken) {
+              return core::FieldStatus(
+                  absl::StatusCode::kAlreadyExists, "territory.code",
+                  absl::StrCat("'", updated.code(), "' is used by territory ", *taken));
+            }
+            batch.Delete(store::Family::kState,
+                         store::KeyBuilder(kTerritoryCode).String(stored.code()).key());
+            batch.Put(store::Family::kState, code_key, stored.id());
+          }
+          *response = updated;
+          response->set_version(stored.version() + 1);
+          batch.Put(store::Family::kState, store::KeyBuilder(kTerritory).String(stored.id()).key(),
+                    response->SerializeAsString());
+          return absl::OkStatus();
+        });
+  });
+}
+
 grpc::Status CustomerMasterService::GetTerritory(grpc::ServerContext* context,
                                                  const v1::GetTerritoryRequest* request,
                                                  v1::Territory* response) {

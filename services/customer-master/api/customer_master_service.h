@@ -87,6 +87,9 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   grpc::Status ListTerritories(grpc::ServerContext* context,
                                const v1::ListTerritoriesRequest* request,
                                v1::ListTerritoriesResponse* response) override;
+  grpc::Status UpdateTerritory(grpc::ServerContext* context,
+                               const v1::UpdateTerritoryRequest* request,
+                               v1::Territory* response) override;
   grpc::Status GetTerritory(grpc::ServerContext* context, const v1::GetTerritoryRequest* request,
                             v1::Territory* response) override;
   grpc::Status Align(grpc::ServerContext* context, const v1::AlignRequest* request,

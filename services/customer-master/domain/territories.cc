@@ -95,6 +95,33 @@ bool Supersedes(const v1::Alignment& a, const v1::Alignment& b) {
 
 }  // namespace
 
+absl::StatusOr<v1::Territory> ApplyTerritoryUpdate(const v1::Territory& current,
+                                                   const v1::UpdateTerritoryRequest& r) {
+  if (r.update_mask().paths().empty()) {
+    return core::FieldError("update_mask", "name the fields to change: name, code, provinces");
+  }
+  v1::Territory updated = current;
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int i = 0; i < r.update_mask().paths_size(); ++i) {
+    const std::string& path = r.update_mask().paths(i);
+    const std::string field = absl::StrCat("update_mask.paths[", i, "]");
+    if (!seen.insert(path).second) return core::FieldError(field, absl::StrCat(path, " is named twice"));
+    if (path == "name") {
+      updated.set_name(r.territory().name());
+    } else if (path == "code") {
+      updated.set_code(r.territory().code());
+    } else if (path == "provinces") {
+      *updated.mutable_provinces() = r.territory().provinces();
+    } else {
+      return core::FieldError(
+          field, absl::StrCat("'", path,
+                              "' cannot be changed: only name, code and provinces (moving a "
+                              "territory is not supported)"));
+    }
+  }
+  return updated;
+}
+
 absl::Status ValidateNewTerritory(const v1::Territory& t,
                                   const std::optional<v1::Territory>& parent) {
   if (Blank(t.name())) return core::FieldError("territory.name", "is required");

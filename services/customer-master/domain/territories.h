@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -46,6 +47,16 @@ inline constexpr size_t kMaxAlignmentReasonBytes = 500;
 // is treated as not found.
 absl::Status ValidateNewTerritory(const v1::Territory& t,
                                   const std::optional<v1::Territory>& parent);
+
+// `current` with the fields `r.update_mask` names taken from r.territory
+// ("name", "code", "provinces"), version and everything else unchanged;
+// the caller checks the result with ValidateNewTerritory (its field paths
+// are those of UpdateTerritoryRequest too) and the code's uniqueness.
+// Errors (INVALID_ARGUMENT) name the field:
+//  - "update_mask": empty;
+//  - "update_mask.paths[i]": not one of the three, or named twice.
+absl::StatusOr<v1::Territory> ApplyTerritoryUpdate(const v1::Territory& current,
+                                                   const v1::UpdateTerritoryRequest& r);
 
 // OK if `r` may be recorded at `now`. `target` is the territory named by
 // r.territory_id; it is ignored when r.territory_id is empty (an unalignment).

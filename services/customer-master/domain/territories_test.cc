@@ -52,6 +52,59 @@ std::optional<std::string> FieldOfNew(const v1::Territory& t,
 
 // --- ValidateNewTerritory ---------------------------------------------------
 
+v1::Territory BeijingPatch() {
+  v1::Territory t;
+  t.set_id("t-1");
+  t.set_code("CN-N-BJ-01");
+  t.set_name("北京东城一区");
+  t.set_level(v1::TERRITORY_LEVEL_TERRITORY);
+  t.set_parent_id("a-1");
+  t.add_provinces("北京市");
+  t.set_version(3);
+  return t;
+}
+
+TEST(ApplyTerritoryUpdate, TakesOnlyTheMaskedFields) {
+  v1::UpdateTerritoryRequest r;
+  r.mutable_territory()->set_name("北京东城二区");
+  r.mutable_territory()->set_code("CN-N-BJ-02");
+  r.mutable_territory()->set_level(v1::TERRITORY_LEVEL_AREA);  // Not masked: ignored.
+  r.mutable_update_mask()->add_paths("name");
+  absl::StatusOr<v1::Territory> t = ApplyTerritoryUpdate(BeijingPatch(), r);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->name(), "北京东城二区");
+  EXPECT_EQ(t->code(), "CN-N-BJ-01");
+  EXPECT_EQ(t->level(), v1::TERRITORY_LEVEL_TERRITORY);
+  EXPECT_EQ(t->version(), 3);
+
+  r.mutable_update_mask()->add_paths("code");
+  r.mutable_update_mask()->add_paths("provinces");  // Empty in the request: cleared.
+  t = ApplyTerritoryUpdate(BeijingPatch(), r);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->code(), "CN-N-BJ-02");
+  EXPECT_THAT(t->provinces(), IsEmpty());
+  EXPECT_EQ(t->parent_id(), "a-1");
+}
+
+TEST(ApplyTerritoryUpdate, NamesTheMaskPathItRefuses) {
+  v1::UpdateTerritoryRequest r;
+  absl::StatusOr<v1::Territory> t = ApplyTerritoryUpdate(BeijingPatch(), r);
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(core::FieldOf(t.status()), "update_mask");
+
+  r.mutable_update_mask()->add_paths("name");
+  r.mutable_update_mask()->add_paths("parent_id");
+  t = ApplyTerritoryUpdate(BeijingPatch(), r);
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(core::FieldOf(t.status()), "update_mask.paths[1]");
+  EXPECT_THAT(std::string(t.status().message()), ::testing::HasSubstr("moving a territory"));
+
+  r.mutable_update_mask()->set_paths(1, "name");
+  t = ApplyTerritoryUpdate(BeijingPatch(), r);
+  EXPECT_EQ(core::FieldOf(t.status()), "update_mask.paths[1]");
+  EXPECT_THAT(std::string(t.status().message()), ::testing::HasSubstr("twice"));
+}
+
 TEST(ValidateNewTerritory, AcceptsEachLevelUnderTheLevelAbove) {
   const v1::Territory nation = MakeTerritory("CN", v1::TERRITORY_LEVEL_NATION, "");
   const v1::Territory region = MakeTerritory("N", v1::TERRITORY_LEVEL_REGION, "CN");

@@ -171,6 +171,11 @@ absl::StatusOr<v1::Territory> Backends::CreateTerritory(const v1::CreateTerritor
                command_deadline_);
 }
 
+absl::StatusOr<v1::Territory> Backends::UpdateTerritory(const v1::UpdateTerritoryRequest& request) {
+  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::UpdateTerritory, request,
+               command_deadline_);
+}
+
 absl::StatusOr<v1::Territory> Backends::GetTerritory(const v1::GetTerritoryRequest& request) {
   return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetTerritory, request,
                query_deadline_);

@@ -47,6 +47,7 @@ class Backends {
   absl::StatusOr<v1::CustomerMetrics> RecordMetrics(const v1::RecordMetricsRequest& request);
   absl::StatusOr<v1::MetricsSeries> GetMetrics(const v1::GetMetricsRequest& request);
   absl::StatusOr<v1::Territory> CreateTerritory(const v1::CreateTerritoryRequest& request);
+  absl::StatusOr<v1::Territory> UpdateTerritory(const v1::UpdateTerritoryRequest& request);
   absl::StatusOr<v1::Territory> GetTerritory(const v1::GetTerritoryRequest& request);
   absl::StatusOr<v1::ListTerritoriesResponse> ListTerritories(
       const v1::ListTerritoriesRequest& request);

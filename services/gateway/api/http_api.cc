@@ -331,6 +331,20 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
     }
     return Reply(policy, 200, backends.ListTerritories(request));
   }
+  if (absl::StartsWith(path, "/api/v1/territories/") && req.method == "PATCH") {
+    std::string id(path.substr(strlen("/api/v1/territories/")));
+    if (id.empty() || id.find('/') != std::string::npos) {
+      return Error(absl::NotFoundError(absl::StrCat("no route for ", req.method, " ", req.path)));
+    }
+    *route = "territories/{id}";
+    v1::UpdateTerritoryRequest request;
+    if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
+    if (!request.territory_id().empty() && request.territory_id() != id) {
+      return Error(core::FieldError("territory_id", "differs from the id in the path"));
+    }
+    request.set_territory_id(id);
+    return Reply(policy, 200, backends.UpdateTerritory(request));
+  }
   if (absl::StartsWith(path, "/api/v1/territories/") && req.method == "GET") {
     std::string rest(path.substr(strlen("/api/v1/territories/")));
     std::string id = rest.substr(0, rest.find('/'));

@@ -19,6 +19,7 @@
 //   GET   /api/v1/worklist?kind=&province=&city=&territory_id=&limit= -> Worklist
 //   POST  /api/v1/territories  CreateTerritoryRequest -> Territory (201)
 //   GET   /api/v1/territories/{id} -> Territory
+//   PATCH /api/v1/territories/{id} (UpdateTerritoryRequest) -> Territory
 //   GET   /api/v1/territories/{id}/customers?as_of=&include_descendants=true
 //         &page_size=&page_token= -> ListTerritoryCustomersResponse
 //   POST  /api/v1/alignments  AlignRequest -> Alignment (201)
