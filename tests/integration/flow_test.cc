@@ -57,6 +57,20 @@ class FlowTest : public testing::Test {
   }
   void SetUp() override { ASSERT_NE(suite_, nullptr) << "suite did not start"; }
 
+  // Creates territory `code` (named "<code> 辖区") under `parent`.
+  static grpc::Status CreateTerritory(v1::CustomerMaster::Stub& stub, const std::string& request_id,
+                                      const std::string& code, v1::TerritoryLevel level,
+                                      const std::string& parent, v1::Territory* out) {
+    v1::CreateTerritoryRequest req;
+    req.set_request_id(request_id);
+    req.mutable_territory()->set_code(code);
+    req.mutable_territory()->set_name(code + " 辖区");
+    req.mutable_territory()->set_level(level);
+    req.mutable_territory()->set_parent_id(parent);
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    return stub.CreateTerritory(ctx.get(), req, out);
+  }
+
   http::Response Http(absl::string_view method, absl::string_view target,
                       absl::string_view body = "") {
     auto r = http::Fetch("127.0.0.1", suite_->http_port(), method, target, body, absl::Seconds(10),
@@ -1326,14 +1340,7 @@ TEST_F(FlowTest, TerritoriesAreRenamedAndRecodedThroughTheGateway) {
   auto stub = CustomerMasterClient(*suite_);
   auto create = [&](const std::string& code, v1::TerritoryLevel level, const std::string& parent,
                     v1::Territory* out) {
-    v1::CreateTerritoryRequest req;
-    req.set_request_id("rename-" + code);
-    req.mutable_territory()->set_code(code);
-    req.mutable_territory()->set_name(code + " 辖区");
-    req.mutable_territory()->set_level(level);
-    req.mutable_territory()->set_parent_id(parent);
-    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-    return stub->CreateTerritory(ctx.get(), req, out);
+    return CreateTerritory(*stub, "rename-" + code, code, level, parent, out);
   };
   v1::Territory nation, region, area, t1, t2;
   ASSERT_TRUE(create("XR", v1::TERRITORY_LEVEL_NATION, "", &nation).ok());
@@ -1415,14 +1422,7 @@ TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {
   auto stub = CustomerMasterClient(*suite_);
   auto create = [&](const std::string& code, v1::TerritoryLevel level, const std::string& parent,
                     v1::Territory* out) {
-    v1::CreateTerritoryRequest req;
-    req.set_request_id("terr-" + code);
-    req.mutable_territory()->set_code(code);
-    req.mutable_territory()->set_name(code + " 辖区");
-    req.mutable_territory()->set_level(level);
-    req.mutable_territory()->set_parent_id(parent);
-    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-    return stub->CreateTerritory(ctx.get(), req, out);
+    return CreateTerritory(*stub, "terr-" + code, code, level, parent, out);
   };
   v1::Territory nation, region, area, t1, t2, dup, wrong;
   ASSERT_TRUE(create("CN", v1::TERRITORY_LEVEL_NATION, "", &nation).ok());

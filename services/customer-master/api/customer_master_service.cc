@@ -1068,11 +1068,8 @@ grpc::Status CustomerMasterService::UpdateTerritory(grpc::ServerContext* context
         [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
           ASSIGN_OR_RETURN(v1::Territory stored,
                            LoadTerritory(request->territory_id(), "territory_id"));
-          if (stored.version() != request->expected_version()) {
-            return absl::AbortedError(absl::StrCat(
-                "expected_version ", request->expected_version(),
-                " is stale: the territory is at version ", stored.version(), "; re-read and retry"));
-          }
+          RETURN_IF_ERROR(
+              CheckExpectedVersion(request->expected_version(), stored.version(), "territory"));
           if (updated.name() == stored.name() && updated.code() == stored.code() &&
               std::equal(updated.provinces().begin(), updated.provinces().end(),
                          stored.provinces().begin(), stored.provinces().end())) {

@@ -139,11 +139,10 @@ absl::StatusOr<std::vector<v1::FieldChange>> ApplyProfileUpdate(
   return changes;
 }
 
-absl::Status CheckExpectedVersion(int64_t expected, int64_t actual) {
+absl::Status CheckExpectedVersion(int64_t expected, int64_t actual, absl::string_view what) {
   if (expected != actual) {
-    return absl::AbortedError(absl::StrCat("expected_version ", expected,
-                                           " is stale: the customer is at version ", actual,
-                                           "; re-read and retry"));
+    return absl::AbortedError(absl::StrCat("expected_version ", expected, " is stale: the ", what,
+                                           " is at version ", actual, "; re-read and retry"));
   }
   return absl::OkStatus();
 }

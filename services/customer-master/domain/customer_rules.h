@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 
@@ -25,8 +26,10 @@ absl::StatusOr<std::vector<v1::FieldChange>> ApplyProfileUpdate(
     const v1::CustomerProfile& patch, const google::protobuf::FieldMask& mask,
     v1::CustomerProfile* profile);
 
-// ABORTED unless expected == actual (optimistic concurrency).
-absl::Status CheckExpectedVersion(int64_t expected, int64_t actual);
+// ABORTED unless expected == actual (optimistic concurrency); the message
+// names what is versioned ("the customer is at version 3").
+absl::Status CheckExpectedVersion(int64_t expected, int64_t actual,
+                                  absl::string_view what = "customer");
 
 // The version in force at `as_of` among `versions` (any order): the last one
 // changed at or before it. NOT_FOUND naming as_of if there is none (the

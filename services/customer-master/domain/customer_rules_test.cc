@@ -1,5 +1,6 @@
 #include "domain/customer_rules.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
 
@@ -144,6 +145,10 @@ TEST(VersionAsOf, PicksTheVersionInForceAtThatMoment) {
 TEST(CheckExpectedVersion, StaleVersionIsAborted) {
   EXPECT_TRUE(CheckExpectedVersion(3, 3).ok());
   EXPECT_EQ(CheckExpectedVersion(2, 3).code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(CheckExpectedVersion(2, 3).message()),
+              ::testing::HasSubstr("the customer is at version 3"));
+  EXPECT_THAT(std::string(CheckExpectedVersion(1, 2, "territory").message()),
+              ::testing::HasSubstr("the territory is at version 2"));
 }
 
 }  // namespace
