@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "librdkafka/rdkafkacpp.h"
+#include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/http/server.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/store/key.h"
@@ -387,6 +389,58 @@ bool SeenOnTopic(const std::string& topic, const std::function<bool(const v1::Ev
   }
   reader->close();
   return seen;
+}
+
+// The Kafka headers of the first record on `topic` whose envelope `pred`
+// accepts (empty if none within 30 s), with that envelope.
+std::map<std::string, std::string> HeadersOnTopic(
+    const std::string& topic, const std::function<bool(const v1::EventEnvelope&)>& pred,
+    v1::EventEnvelope* found) {
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", SharedBroker()->bootstrap(), err);
+  conf->set("group.id", absl::StrCat("itest-headers-", absl::ToUnixNanos(absl::Now())), err);
+  conf->set("auto.offset.reset", "earliest", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
+  reader->subscribe({topic});
+  std::map<std::string, std::string> headers;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (headers.empty() && absl::Now() < deadline) {
+    std::unique_ptr<RdKafka::Message> m(reader->consume(200));
+    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
+    if (!found->ParseFromArray(m->payload(), static_cast<int>(m->len())) || !pred(*found)) continue;
+    headers["(none)"] = "";  // Found, even if it has no headers.
+    if (m->headers() == nullptr) continue;
+    for (const RdKafka::Headers::Header& h : m->headers()->get_all()) {
+      headers[h.key()] = std::string(static_cast<const char*>(h.value()), h.value_size());
+    }
+  }
+  reader->close();
+  headers.erase("(none)");
+  return headers;
+}
+
+// The relay derives each event's CloudEvents headers and traceparent from
+// its envelope (docs/EVENTS.md, Headers).
+TEST_F(FlowTest, PublishedEventsCarryCloudEventsHeadersAndATraceparent) {
+  std::string hospital = RegisterHospital("headers");
+  v1::EventEnvelope env;
+  std::map<std::string, std::string> h = HeadersOnTopic(
+      "pharmacrm.customer.events.v1",
+      [&](const v1::EventEnvelope& e) {
+        return e.aggregate_id() == hospital && e.event_type() == "pharmacrm.v1.CustomerRegistered";
+      },
+      &env);
+  ASSERT_FALSE(h.empty()) << "no CustomerRegistered with headers for " << hospital;
+  EXPECT_EQ(h.size(), 8u);
+  EXPECT_EQ(h["ce_specversion"], "1.0");
+  EXPECT_EQ(h["ce_id"], env.event_id());
+  EXPECT_EQ(h["ce_source"], "/pharmacrm/customer-master");
+  EXPECT_EQ(h["ce_type"], "pharmacrm.v1.CustomerRegistered");
+  EXPECT_EQ(h["ce_subject"], "customer/" + hospital);
+  EXPECT_EQ(h["ce_time"], google::protobuf::util::TimeUtil::ToString(env.occurred_at()));
+  EXPECT_EQ(h["content-type"], "application/protobuf");
+  EXPECT_EQ(h["traceparent"], bus::TraceParent(env.correlation_id(), env.event_id()));
 }
 
 TEST_F(FlowTest, MonthlyMetricsAreKeptByPeriodWithDerivedFiguresAndPublished) {

@@ -2,6 +2,7 @@
 // brokers down and inject request errors. The real broker is exercised by the
 // integration tests.
 #include <filesystem>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -180,6 +181,65 @@ TEST_F(BusMockTest, RelayRetriesInjectedProduceErrorsWithoutDuplicates) {
   absl::MutexLock lock(&mu);
   EXPECT_EQ(applied.size(), 20u);
   for (const auto& id : sent) EXPECT_EQ(applied.count(id), 1u);
+}
+
+// Headers of records stored by earlier versions are sent as stored; newer
+// records' are derived from the envelope; a value that is not an envelope
+// is still sent, without them.
+TEST_F(BusMockTest, RelaySendsStoredHeadersAsTheyAreAndDerivesTheOthers) {
+  auto s = OpenStore("producer");
+  EventMeta m;
+  m.event_id = ids_.Next();
+  m.source = "test";
+  m.aggregate_kind = "customer";
+  m.aggregate_id = "derived";
+  m.occurred_at = m.recorded_at = absl::Now();
+  v1::CustomerRegistered payload;
+  v1::OutboxRecord derived = MakeOutboxRecord(kTopic, MakeEnvelope(m, payload));
+  v1::OutboxRecord stored = derived;
+  stored.set_key("stored");
+  v1::OutboxHeader* h = stored.add_headers();
+  h->set_key("ce_id");
+  h->set_value("as-stored");
+  v1::OutboxRecord opaque;
+  opaque.set_topic(kTopic);
+  opaque.set_key("opaque");
+  opaque.set_value("\xff not an envelope");
+  store::Batch b;
+  b.AppendOutbox(derived);
+  b.AppendOutbox(stored);
+  b.AppendOutbox(opaque);
+  ASSERT_TRUE(s->Write(std::move(b)).ok());
+  OutboxRelay relay(s.get(), cluster_.Options("relay"));
+  ASSERT_TRUE(relay.Start().ok());
+  ASSERT_TRUE(WaitFor([&] { return *s->CountOutbox() == 0; }));
+
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", cluster_.Options("").bootstrap, err);
+  conf->set("group.id", "header-reader", err);
+  conf->set("auto.offset.reset", "earliest", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
+  reader->subscribe({kTopic});
+  std::map<std::string, std::map<std::string, std::string>> by_key;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (by_key.size() < 3 && absl::Now() < deadline) {
+    std::unique_ptr<RdKafka::Message> msg(reader->consume(200));
+    if (msg->err() != RdKafka::ERR_NO_ERROR || msg->key() == nullptr) continue;
+    std::map<std::string, std::string>& headers = by_key[*msg->key()];
+    if (msg->headers() == nullptr) continue;
+    for (const RdKafka::Headers::Header& x : msg->headers()->get_all()) {
+      headers[x.key()] = std::string(static_cast<const char*>(x.value()), x.value_size());
+    }
+  }
+  reader->close();
+  relay.Stop(absl::Seconds(5));
+  ASSERT_EQ(by_key.size(), 3u);
+  EXPECT_EQ(by_key["derived"].size(), 8u);
+  EXPECT_EQ(by_key["derived"]["ce_id"], m.event_id);
+  EXPECT_EQ(by_key["derived"]["ce_subject"], "customer/derived");
+  EXPECT_EQ(by_key["stored"], (std::map<std::string, std::string>{{"ce_id", "as-stored"}}));
+  EXPECT_TRUE(by_key["opaque"].empty());
 }
 
 TEST_F(BusMockTest, PoisonRecordsGoToTheDlqAndTheConsumerKeepsGoing) {

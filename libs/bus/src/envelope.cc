@@ -4,7 +4,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/util/time_util.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "pharmacrm/core/hash.h"
 
 namespace pharmacrm::bus {
@@ -121,21 +123,58 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelo
   record.set_topic(std::string(topic));
   record.set_key(envelope.customer_id());
   record.set_value(envelope.SerializeAsString());
-  auto add = [&record](const char* key, std::string value) {
-    v1::OutboxHeader* h = record.add_headers();
-    h->set_key(key);
-    h->set_value(std::move(value));
-  };
-  record.mutable_headers()->Reserve(8);
-  add("ce_specversion", "1.0");
-  add("ce_id", envelope.event_id());
-  add("ce_source", "/pharmacrm/" + envelope.source());
-  add("ce_type", envelope.event_type());
-  add("ce_time", Rfc3339(envelope.occurred_at()));
-  add("ce_subject", absl::StrCat(envelope.aggregate_kind(), "/", envelope.aggregate_id()));
-  add("content-type", "application/protobuf");
-  add("traceparent", TraceParent(envelope.correlation_id(), envelope.event_id()));
   return record;
+}
+
+absl::StatusOr<std::vector<Header>> CloudEventHeaders(absl::string_view serialized_envelope) {
+  using google::protobuf::internal::WireFormatLite;
+  // The envelope's fields the headers need, read off the wire; the payload
+  // (most of the bytes) is skipped, not copied.
+  std::string event_id, event_type, source, aggregate_kind, aggregate_id, correlation_id;
+  google::protobuf::Timestamp occurred_at;
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(serialized_envelope.data()),
+      static_cast<int>(serialized_envelope.size()));
+  auto not_envelope = [] {
+    return absl::InvalidArgumentError("outbox record value: not a serialized EventEnvelope");
+  };
+  while (uint32_t tag = in.ReadTag()) {
+    std::string* text = nullptr;
+    switch (WireFormatLite::GetTagFieldNumber(tag)) {
+      case v1::EventEnvelope::kEventIdFieldNumber: text = &event_id; break;
+      case v1::EventEnvelope::kEventTypeFieldNumber: text = &event_type; break;
+      case v1::EventEnvelope::kSourceFieldNumber: text = &source; break;
+      case v1::EventEnvelope::kAggregateKindFieldNumber: text = &aggregate_kind; break;
+      case v1::EventEnvelope::kAggregateIdFieldNumber: text = &aggregate_id; break;
+      case v1::EventEnvelope::kCorrelationIdFieldNumber: text = &correlation_id; break;
+      case v1::EventEnvelope::kOccurredAtFieldNumber: {
+        if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
+            !WireFormatLite::ReadMessage(&in, &occurred_at)) {
+          return not_envelope();
+        }
+        continue;
+      }
+      default:
+        if (!WireFormatLite::SkipField(&in, tag)) return not_envelope();
+        continue;
+    }
+    if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
+        !WireFormatLite::ReadString(&in, text)) {
+      return not_envelope();
+    }
+  }
+  if (!in.ConsumedEntireMessage() || event_id.empty() || event_type.empty()) return not_envelope();
+  std::vector<Header> out;
+  out.reserve(8);
+  out.push_back({"ce_specversion", "1.0"});
+  out.push_back({"ce_id", event_id});
+  out.push_back({"ce_source", absl::StrCat("/pharmacrm/", source)});
+  out.push_back({"ce_type", std::move(event_type)});
+  out.push_back({"ce_time", Rfc3339(occurred_at)});
+  out.push_back({"ce_subject", absl::StrCat(aggregate_kind, "/", aggregate_id)});
+  out.push_back({"content-type", "application/protobuf"});
+  out.push_back({"traceparent", TraceParent(correlation_id, event_id)});
+  return out;
 }
 
 }  // namespace pharmacrm::bus

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/hash.h"
 #include "pharmacrm/v1/customer_master.pb.h"
@@ -81,11 +82,25 @@ std::map<std::string, std::string> Headers(const v1::OutboxRecord& r) {
   return out;
 }
 
-TEST(Envelope, OutboxRecordHasCloudEventsHeadersAndKey) {
+// Headers as a map (each key once).
+std::map<std::string, std::string> HeaderMap(const std::vector<Header>& headers) {
+  std::map<std::string, std::string> out;
+  for (const Header& h : headers) {
+    EXPECT_TRUE(out.emplace(h.key, h.value).second) << "header twice: " << h.key;
+  }
+  return out;
+}
+
+TEST(Envelope, OutboxRecordHoldsTheEnvelopeAndTheRelayDerivesItsHeaders) {
   v1::CustomerRegistered payload;
+  payload.mutable_customer()->set_id("c-1");
+  payload.mutable_customer()->mutable_profile()->set_name("北京协和医院");
   v1::OutboxRecord r = MakeOutboxRecord("pharmacrm.customer.events.v1", MakeEnvelope(Meta(), payload));
   EXPECT_EQ(r.key(), "c-1");
-  std::map<std::string, std::string> h = Headers(r);
+  EXPECT_TRUE(r.headers().empty());  // Not stored: derived when sent.
+  absl::StatusOr<std::vector<Header>> headers = CloudEventHeaders(r.value());
+  ASSERT_TRUE(headers.ok()) << headers.status();
+  std::map<std::string, std::string> h = HeaderMap(*headers);
   EXPECT_EQ(h.size(), 8u);
   EXPECT_EQ(h["ce_specversion"], "1.0");
   EXPECT_EQ(h["ce_id"], Meta().event_id);
@@ -94,10 +109,35 @@ TEST(Envelope, OutboxRecordHasCloudEventsHeadersAndKey) {
   EXPECT_EQ(h["ce_subject"], "customer/c-1");
   EXPECT_EQ(h["ce_time"], "2023-11-14T22:13:20Z");
   EXPECT_EQ(h["content-type"], "application/protobuf");
-  EXPECT_TRUE(std::regex_match(h["traceparent"], std::regex("00-[0-9a-f]{32}-[0-9a-f]{16}-01")));
+  EXPECT_EQ(h["traceparent"], TraceParent(Meta().correlation_id, Meta().event_id));
   v1::EventEnvelope parsed;
   ASSERT_TRUE(parsed.ParseFromString(r.value()));
   EXPECT_EQ(parsed.event_id(), Meta().event_id);
+
+  // Without a correlation id the trace follows the event id; fractional
+  // seconds are kept.
+  EventMeta meta = Meta();
+  meta.correlation_id.clear();
+  meta.occurred_at = absl::FromUnixMillis(1'700'000'000'123);
+  h = HeaderMap(*CloudEventHeaders(MakeEnvelope(meta, payload).SerializeAsString()));
+  EXPECT_EQ(h["traceparent"], TraceParent("", meta.event_id));
+  EXPECT_EQ(h["ce_time"], "2023-11-14T22:13:20.123Z");
+}
+
+TEST(Envelope, CloudEventHeadersRefuseWhatIsNotAnEnvelope) {
+  for (const std::string& bad :
+       {std::string(), std::string("\xff\xff\xff"), std::string("not protobuf at all"),
+        v1::CustomerRegistered().SerializeAsString(),
+        // An event id, cut short.
+        std::string("\x0a\x10" "0190b2c4")}) {
+    absl::StatusOr<std::vector<Header>> h = CloudEventHeaders(bad);
+    EXPECT_EQ(h.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(std::string(h.status().message()), ::testing::HasSubstr("EventEnvelope"));
+  }
+  // An envelope with no event type.
+  v1::EventEnvelope untyped;
+  untyped.set_event_id("e-1");
+  EXPECT_FALSE(CloudEventHeaders(untyped.SerializeAsString()).ok());
 }
 
 // Records stored while the headers were a map<string, string> read the same.

@@ -10,6 +10,7 @@
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/metrics.h"
 #include "librdkafka/rdkafka.h"
+#include "pharmacrm/bus/envelope.h"
 #include "src/internal.h"
 
 namespace pharmacrm::bus {
@@ -159,11 +160,28 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
       Refused(e, rd_kafka_last_error());
       return;
     }
+    // Derived from the envelope, unless stored with the record (by an
+    // earlier version).
+    std::vector<Header> derived;
+    if (r.headers().empty()) {
+      absl::StatusOr<std::vector<Header>> h = CloudEventHeaders(r.value());
+      if (h.ok()) {
+        derived = *std::move(h);
+      } else {
+        core::Log(core::LogLevel::kError, "relay: record sent without CloudEvents headers",
+                  {{"seq", std::to_string(e.seq)}, {"error", h.status().ToString()}});
+      }
+    }
     while (true) {
-      rd_kafka_headers_t* headers = rd_kafka_headers_new(static_cast<size_t>(r.headers_size()));
+      rd_kafka_headers_t* headers =
+          rd_kafka_headers_new(static_cast<size_t>(r.headers_size()) + derived.size());
       for (const v1::OutboxHeader& h : r.headers()) {
         rd_kafka_header_add(headers, h.key().data(), static_cast<ssize_t>(h.key().size()),
                             h.value().data(), static_cast<ssize_t>(h.value().size()));
+      }
+      for (const Header& h : derived) {
+        rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()),
+                            h.value.data(), static_cast<ssize_t>(h.value.size()));
       }
       rd_kafka_resp_err_t err = rd_kafka_producev(
           producer_->c_ptr(), RD_KAFKA_V_RKT(topic),

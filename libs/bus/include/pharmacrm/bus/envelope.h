@@ -4,6 +4,8 @@
 #define PHARMACRM_BUS_ENVELOPE_H_
 
 #include <string>
+#include <vector>
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 #include "absl/time/time.h"
@@ -43,8 +45,23 @@ v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type,
 void AppendLengthDelimited(int field, absl::string_view serialized, std::string* out);
 
 // The record to append to the outbox: key = customer id (or aggregate id),
-// value = the serialized envelope, headers = CloudEvents + traceparent.
+// value = the serialized envelope. Its Kafka headers are not stored: the
+// relay derives them from the value (CloudEventHeaders), so a record
+// re-published after a crash carries the same ones. (Records stored with
+// headers, by earlier versions, are sent with those.)
 v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelope& envelope);
+
+struct Header {
+  std::string key;
+  std::string value;
+};
+
+// An event's Kafka headers, from its serialized envelope: CloudEvents
+// binary mode (ce_specversion, ce_id, ce_source, ce_type, ce_time,
+// ce_subject, content-type) and the W3C traceparent (docs/EVENTS.md).
+// INVALID_ARGUMENT if the bytes are not an envelope with an event id and
+// type.
+absl::StatusOr<std::vector<Header>> CloudEventHeaders(absl::string_view serialized_envelope);
 
 // "00-<trace id>-<span id>-01": the trace id follows the correlation id so all
 // events of one request share a trace; the span id follows the event id.
