@@ -126,6 +126,89 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelo
   return record;
 }
 
+namespace {
+
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// A proto3 string field: nothing when empty.
+void AppendText(int field, absl::string_view text, std::string* out) {
+  if (!text.empty()) AppendLengthDelimited(field, text, out);
+}
+
+// A google.protobuf.Timestamp field, always present (as MakeEnvelope sets it).
+void AppendTime(int field, absl::Time t, std::string* out) {
+  const google::protobuf::Timestamp ts = ToProto(t);
+  std::string body;
+  if (ts.seconds() != 0) {
+    AppendVarint(1 << 3, &body);  // seconds, varint
+    AppendVarint(static_cast<uint64_t>(ts.seconds()), &body);
+  }
+  if (ts.nanos() != 0) {
+    AppendVarint(2 << 3, &body);  // nanos, varint (int32 sign-extended)
+    AppendVarint(static_cast<uint64_t>(static_cast<int64_t>(ts.nanos())), &body);
+  }
+  AppendLengthDelimited(field, body, out);
+}
+
+}  // namespace
+
+std::string SerializedEnvelope(const EventMeta& meta, absl::string_view type,
+                               absl::string_view payload) {
+  using E = v1::EventEnvelope;
+  const std::string type_url = absl::StrCat("type.googleapis.com/", type);
+  std::string out;
+  out.reserve(payload.size() + type_url.size() + 320);
+  AppendText(E::kEventIdFieldNumber, meta.event_id, &out);
+  AppendText(E::kEventTypeFieldNumber, type, &out);
+  AppendText(E::kSourceFieldNumber, meta.source, &out);
+  AppendText(E::kAggregateKindFieldNumber, meta.aggregate_kind, &out);
+  AppendText(E::kAggregateIdFieldNumber, meta.aggregate_id, &out);
+  if (meta.aggregate_version != 0) {
+    AppendVarint(E::kAggregateVersionFieldNumber << 3, &out);
+    AppendVarint(static_cast<uint64_t>(meta.aggregate_version), &out);
+  }
+  AppendTime(E::kOccurredAtFieldNumber, meta.occurred_at, &out);
+  AppendTime(E::kRecordedAtFieldNumber, meta.recorded_at, &out);
+  AppendText(E::kActorFieldNumber, meta.actor, &out);
+  AppendText(E::kCorrelationIdFieldNumber, meta.correlation_id, &out);
+  AppendText(E::kCausationIdFieldNumber, meta.causation_id, &out);
+  AppendText(E::kCustomerIdFieldNumber,
+             meta.customer_id.empty() ? meta.aggregate_id : meta.customer_id, &out);
+  // payload: an Any of type_url = 1 and value = 2, written in place so the
+  // payload is copied once.
+  size_t any_size = 1 + VarintSize(type_url.size()) + type_url.size();
+  if (!payload.empty()) any_size += 1 + VarintSize(payload.size()) + payload.size();
+  AppendVarint((E::kPayloadFieldNumber << 3) | 2, &out);
+  AppendVarint(any_size, &out);
+  AppendText(1, type_url, &out);
+  AppendText(2, payload, &out);
+  return out;
+}
+
+v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const EventMeta& meta,
+                                  absl::string_view type, absl::string_view payload) {
+  v1::OutboxRecord record;
+  record.set_topic(std::string(topic));
+  record.set_key(meta.customer_id.empty() ? meta.aggregate_id : meta.customer_id);
+  record.set_value(SerializedEnvelope(meta, type, payload));
+  return record;
+}
+
 absl::StatusOr<std::vector<Header>> CloudEventHeaders(absl::string_view serialized_envelope) {
   using google::protobuf::internal::WireFormatLite;
   // The envelope's fields the headers need, read off the wire; the payload

@@ -124,6 +124,36 @@ TEST(Envelope, OutboxRecordHoldsTheEnvelopeAndTheRelayDerivesItsHeaders) {
   EXPECT_EQ(h["ce_time"], "2023-11-14T22:13:20.123Z");
 }
 
+// SerializedEnvelope writes what MakeEnvelope's message serializes to.
+TEST(Envelope, SerializedEnvelopeIsTheEnvelopeMessagesBytes) {
+  v1::CustomerRegistered payload;
+  payload.mutable_customer()->set_id("c-1");
+  payload.mutable_customer()->mutable_profile()->set_name("北京协和医院");
+  const std::string bytes = payload.SerializeAsString();
+  std::vector<EventMeta> metas;
+  metas.push_back(Meta());
+  EventMeta sparse;  // Empty strings, version 0, the epoch: fields left out.
+  sparse.event_id = "e-1";
+  metas.push_back(sparse);
+  EventMeta odd = Meta();
+  odd.customer_id = "partition-key";
+  odd.aggregate_version = int64_t{1} << 40;
+  odd.occurred_at = absl::FromUnixNanos(-1'500'000'001);  // Before 1970.
+  odd.recorded_at = absl::FromUnixNanos(1'700'000'000'000'000'123);
+  metas.push_back(odd);
+  for (const EventMeta& m : metas) {
+    for (const std::string& body : {bytes, std::string(), std::string(300, 'x')}) {
+      EXPECT_EQ(SerializedEnvelope(m, "pharmacrm.v1.CustomerRegistered", body),
+                MakeEnvelope(m, "pharmacrm.v1.CustomerRegistered", body).SerializeAsString())
+          << m.event_id << " " << body.size();
+    }
+    v1::OutboxRecord direct = MakeOutboxRecord("t", m, "pharmacrm.v1.CustomerRegistered", bytes);
+    v1::OutboxRecord built =
+        MakeOutboxRecord("t", MakeEnvelope(m, "pharmacrm.v1.CustomerRegistered", bytes));
+    EXPECT_EQ(direct.SerializeAsString(), built.SerializeAsString());
+  }
+}
+
 TEST(Envelope, CloudEventHeadersRefuseWhatIsNotAnEnvelope) {
   for (const std::string& bad :
        {std::string(), std::string("\xff\xff\xff"), std::string("not protobuf at all"),

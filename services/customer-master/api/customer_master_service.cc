@@ -235,12 +235,13 @@ std::string VersionRecord(const v1::CustomerVersion& version, absl::string_view 
   return out;
 }
 
-// The CustomerRegistered event of a customer already serialized.
-v1::EventEnvelope RegisteredEnvelope(const bus::EventMeta& meta, absl::string_view customer) {
+// The outbox record of the CustomerRegistered event of a customer already
+// serialized, written without building the envelope message.
+v1::OutboxRecord RegisteredRecord(const bus::EventMeta& meta, absl::string_view customer) {
   std::string payload;
   bus::AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, customer, &payload);
-  return bus::MakeEnvelope(meta, v1::CustomerRegistered::descriptor()->full_name(),
-                           std::move(payload));
+  return bus::MakeOutboxRecord(bus::kCustomerTopic, meta,
+                               v1::CustomerRegistered::descriptor()->full_name(), payload);
 }
 
 void Report(v1::ImportProgress& progress, int64_t line, const std::string& field,
@@ -705,9 +706,7 @@ absl::Status CustomerMasterService::Import(
           progress.set_imported_ids_truncated(true);
         }
       }
-      batch.AppendOutbox(bus::MakeOutboxRecord(
-          bus::kCustomerTopic,
-          RegisteredEnvelope(EventMetaFor(customer, request_id, actor), serialized)));
+      batch.AppendOutbox(RegisteredRecord(EventMetaFor(customer, request_id, actor), serialized));
       registered.push_back(std::move(customer));
       progress.set_accepted(progress.accepted() + 1);
     }
@@ -2333,9 +2332,8 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         *response->mutable_updated_at() = ToProto(now);
         ASSIGN_OR_RETURN(std::string serialized, PutVersion(batch, *response, {}, actor,
                                                             "registered", request.request_id()));
-        batch.AppendOutbox(bus::MakeOutboxRecord(
-            bus::kCustomerTopic,
-            RegisteredEnvelope(EventMetaFor(*response, request.request_id(), actor), serialized)));
+        batch.AppendOutbox(
+            RegisteredRecord(EventMetaFor(*response, request.request_id(), actor), serialized));
         return absl::OkStatus();
       });
   if (status.ok()) index_.Upsert(*response);
