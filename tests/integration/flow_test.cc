@@ -370,25 +370,32 @@ TEST_F(FlowTest, SearchFindsByCharactersPinyinAndInitialsWithStablePages) {
   EXPECT_EQ(Http("GET", "/api/v1/customers").status, 400);
 }
 
-// Reads `topic` from the beginning until `pred` accepts an envelope.
-bool SeenOnTopic(const std::string& topic, const std::function<bool(const v1::EventEnvelope&)>& pred) {
+// Reads `topic` from the beginning, for at most 30 s, until `visit` returns
+// true for a record; true if it did.
+bool ReadTopicUntil(const std::string& topic, const std::function<bool(RdKafka::Message&)>& visit) {
   std::string err;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   conf->set("bootstrap.servers", SharedBroker()->bootstrap(), err);
-  conf->set("group.id", absl::StrCat("itest-seen-", absl::ToUnixNanos(absl::Now())), err);
+  conf->set("group.id", absl::StrCat("itest-read-", absl::ToUnixNanos(absl::Now())), err);
   conf->set("auto.offset.reset", "earliest", err);
   std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
   reader->subscribe({topic});
-  bool seen = false;
+  bool done = false;
   absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (!seen && absl::Now() < deadline) {
+  while (!done && absl::Now() < deadline) {
     std::unique_ptr<RdKafka::Message> m(reader->consume(200));
-    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
-    v1::EventEnvelope env;
-    if (env.ParseFromArray(m->payload(), static_cast<int>(m->len())) && pred(env)) seen = true;
+    if (m->err() == RdKafka::ERR_NO_ERROR) done = visit(*m);
   }
   reader->close();
-  return seen;
+  return done;
+}
+
+// Reads `topic` from the beginning until `pred` accepts an envelope.
+bool SeenOnTopic(const std::string& topic, const std::function<bool(const v1::EventEnvelope&)>& pred) {
+  return ReadTopicUntil(topic, [&](RdKafka::Message& m) {
+    v1::EventEnvelope env;
+    return env.ParseFromArray(m.payload(), static_cast<int>(m.len())) && pred(env);
+  });
 }
 
 // The Kafka headers of the first record on `topic` whose envelope `pred`
@@ -396,27 +403,18 @@ bool SeenOnTopic(const std::string& topic, const std::function<bool(const v1::Ev
 std::map<std::string, std::string> HeadersOnTopic(
     const std::string& topic, const std::function<bool(const v1::EventEnvelope&)>& pred,
     v1::EventEnvelope* found) {
-  std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", SharedBroker()->bootstrap(), err);
-  conf->set("group.id", absl::StrCat("itest-headers-", absl::ToUnixNanos(absl::Now())), err);
-  conf->set("auto.offset.reset", "earliest", err);
-  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
-  reader->subscribe({topic});
   std::map<std::string, std::string> headers;
-  absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (headers.empty() && absl::Now() < deadline) {
-    std::unique_ptr<RdKafka::Message> m(reader->consume(200));
-    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
-    if (!found->ParseFromArray(m->payload(), static_cast<int>(m->len())) || !pred(*found)) continue;
-    headers["(none)"] = "";  // Found, even if it has no headers.
-    if (m->headers() == nullptr) continue;
-    for (const RdKafka::Headers::Header& h : m->headers()->get_all()) {
-      headers[h.key()] = std::string(static_cast<const char*>(h.value()), h.value_size());
+  ReadTopicUntil(topic, [&](RdKafka::Message& m) {
+    if (!found->ParseFromArray(m.payload(), static_cast<int>(m.len())) || !pred(*found)) {
+      return false;
     }
-  }
-  reader->close();
-  headers.erase("(none)");
+    if (m.headers() != nullptr) {
+      for (const RdKafka::Headers::Header& h : m.headers()->get_all()) {
+        headers[h.key()] = std::string(static_cast<const char*>(h.value()), h.value_size());
+      }
+    }
+    return true;
+  });
   return headers;
 }
 
