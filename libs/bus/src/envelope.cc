@@ -15,6 +15,15 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
+// Appends `v` as a protobuf varint.
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
 // Appends `v` as `width` decimal digits.
 void AppendDigits(uint64_t v, int width, std::string* out) {
   const size_t at = out->size();
@@ -38,15 +47,8 @@ v1::EventEnvelope MakeEnvelope(const EventMeta& meta, const google::protobuf::Me
 }
 
 void AppendLengthDelimited(int field, absl::string_view serialized, std::string* out) {
-  auto varint = [out](uint64_t v) {
-    while (v >= 0x80) {
-      out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-      v >>= 7;
-    }
-    out->push_back(static_cast<char>(v));
-  };
-  varint((static_cast<uint64_t>(field) << 3) | 2);  // Wire type 2: length-delimited.
-  varint(serialized.size());
+  AppendVarint((static_cast<uint64_t>(field) << 3) | 2, out);  // Wire type 2: length-delimited.
+  AppendVarint(serialized.size(), out);
   out->append(serialized.data(), serialized.size());
 }
 
@@ -127,14 +129,6 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const v1::EventEnvelo
 }
 
 namespace {
-
-void AppendVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
 
 size_t VarintSize(uint64_t v) {
   size_t n = 1;

@@ -160,26 +160,10 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
       Refused(e, rd_kafka_last_error());
       return;
     }
-    // Derived from the envelope, unless stored with the record (by an
-    // earlier version).
-    std::vector<Header> derived;
-    if (r.headers().empty()) {
-      absl::StatusOr<std::vector<Header>> h = CloudEventHeaders(r.value());
-      if (h.ok()) {
-        derived = *std::move(h);
-      } else {
-        core::Log(core::LogLevel::kError, "relay: record sent without CloudEvents headers",
-                  {{"seq", std::to_string(e.seq)}, {"error", h.status().ToString()}});
-      }
-    }
+    std::vector<Header> list = HeadersOf(e);
     while (true) {
-      rd_kafka_headers_t* headers =
-          rd_kafka_headers_new(static_cast<size_t>(r.headers_size()) + derived.size());
-      for (const v1::OutboxHeader& h : r.headers()) {
-        rd_kafka_header_add(headers, h.key().data(), static_cast<ssize_t>(h.key().size()),
-                            h.value().data(), static_cast<ssize_t>(h.value().size()));
-      }
-      for (const Header& h : derived) {
+      rd_kafka_headers_t* headers = rd_kafka_headers_new(list.size());
+      for (const Header& h : list) {
         rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()),
                             h.value.data(), static_cast<ssize_t>(h.value.size()));
       }
@@ -200,6 +184,23 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
       Refused(e, err);
       return;
     }
+  }
+
+  // The record's Kafka headers: derived from its envelope, or as stored
+  // with it by an earlier version; none (logged) if its value is not an
+  // envelope.
+  static std::vector<Header> HeadersOf(const store::OutboxEntry& e) {
+    const v1::OutboxRecord& r = e.record;
+    if (!r.headers().empty()) {
+      std::vector<Header> stored;
+      for (const v1::OutboxHeader& h : r.headers()) stored.push_back({h.key(), h.value()});
+      return stored;
+    }
+    absl::StatusOr<std::vector<Header>> derived = CloudEventHeaders(r.value());
+    if (derived.ok()) return *std::move(derived);
+    core::Log(core::LogLevel::kError, "relay: record sent without CloudEvents headers",
+              {{"seq", std::to_string(e.seq)}, {"error", derived.status().ToString()}});
+    return {};
   }
 
   void Refused(const store::OutboxEntry& e, rd_kafka_resp_err_t err) {

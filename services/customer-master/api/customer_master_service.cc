@@ -1065,13 +1065,11 @@ grpc::Status CustomerMasterService::UpdateTerritory(grpc::ServerContext* context
     return runtime::ExecuteOnce(
         host_.store(), "UpdateTerritory", request->request_id(), *request, response,
         [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
-          ASSIGN_OR_RETURN(v1::Territory stored,
-                           LoadTerritory(request->territory_id(), "territory_id"));
+          // `current` is what is stored: its lock has been held since it was read.
+          const v1::Territory& stored = current;
           RETURN_IF_ERROR(
               CheckExpectedVersion(request->expected_version(), stored.version(), "territory"));
-          if (updated.name() == stored.name() && updated.code() == stored.code() &&
-              std::equal(updated.provinces().begin(), updated.provinces().end(),
-                         stored.provinces().begin(), stored.provinces().end())) {
+          if (google::protobuf::util::MessageDifferencer::Equals(updated, stored)) {
             *response = stored;  // Nothing changes: no new version.
             return absl::OkStatus();
           }
