@@ -41,6 +41,8 @@ absl::Status Wire(runtime::ServiceHost& host) {
       new CustomerMasterService(host, *pinyin.release(), std::move(rules));
   RETURN_IF_ERROR(service->LoadIndex());
   host.AddGrpcService(service);
+  host.SetOutboxRebuilder(
+      [](const v1::OutboxRecord& record) { return service->RebuildOutboxValue(record); });
   return absl::OkStatus();
 }
 

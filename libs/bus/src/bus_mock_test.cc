@@ -1,6 +1,7 @@
 // The bus against librdkafka's built-in mock cluster: fast, and able to take
 // brokers down and inject request errors. The real broker is exercised by the
 // integration tests.
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -240,6 +241,75 @@ TEST_F(BusMockTest, RelaySendsStoredHeadersAsTheyAreAndDerivesTheOthers) {
   EXPECT_EQ(by_key["derived"]["ce_subject"], "customer/derived");
   EXPECT_EQ(by_key["stored"], (std::map<std::string, std::string>{{"ce_id", "as-stored"}}));
   EXPECT_TRUE(by_key["opaque"].empty());
+}
+
+// Records stored without their value (written before the relay started,
+// as after a crash) are sent as the rebuilder makes them again; one it
+// cannot rebuild stays in the outbox, and without a rebuilder all do.
+TEST_F(BusMockTest, RelayRebuildsRecordsStoredWithoutTheirValueAndKeepsThoseItCannot) {
+  auto s = OpenStore("producer");
+  std::map<std::string, std::string> payloads;  // By customer id: the "state".
+  std::map<std::string, std::string> values;    // By customer id: the whole value.
+  store::Batch b;
+  for (const std::string id : {"c1", "c2", "gone"}) {
+    EventMeta m;
+    m.event_id = ids_.Next();
+    m.source = "test";
+    m.aggregate_kind = "customer";
+    m.aggregate_id = id;
+    m.aggregate_version = 1;
+    m.occurred_at = m.recorded_at = absl::Now();
+    v1::CustomerRegistered payload;
+    payload.mutable_customer()->set_id(id);
+    payload.mutable_customer()->mutable_profile()->set_name("药房 " + id);
+    v1::OutboxRecord r = MakeStubbedOutboxRecord(kTopic, m, "pharmacrm.v1.CustomerRegistered",
+                                                 payload.SerializeAsString());
+    values[id] = r.value();
+    if (id != "gone") payloads[id] = payload.SerializeAsString();
+    b.AppendOutbox(std::move(r));
+  }
+  ASSERT_TRUE(s->Write(std::move(b)).ok());  // No listener: stored only.
+
+  {  // No rebuilder: nothing can be sent.
+    OutboxRelay relay(s.get(), cluster_.Options("relay"));
+    ASSERT_TRUE(relay.Start().ok());
+    EXPECT_EQ(relay.InFlightForTest(), 0u);
+    relay.Stop(absl::Seconds(5));
+    EXPECT_EQ(*s->CountOutbox(), 3u);
+  }
+  std::atomic<int> calls{0};
+  OutboxRelay relay(s.get(), cluster_.Options("relay"),
+                    [&](const v1::OutboxRecord& r) -> absl::StatusOr<std::string> {
+                      ++calls;
+                      auto it = payloads.find(r.key());
+                      if (it == payloads.end()) return absl::DataLossError("customer gone");
+                      return EnvelopeWithPayload(r.envelope_stub(), it->second);
+                    });
+  ASSERT_TRUE(relay.Start().ok());
+  EXPECT_EQ(calls.load(), 3);
+  ASSERT_TRUE(WaitFor([&] { return *s->CountOutbox() == 1; }));
+
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", cluster_.Options("").bootstrap, err);
+  conf->set("group.id", "rebuilt-reader", err);
+  conf->set("auto.offset.reset", "earliest", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
+  reader->subscribe({kTopic});
+  std::map<std::string, std::string> sent;  // By key: the value.
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (sent.size() < 2 && absl::Now() < deadline) {
+    std::unique_ptr<RdKafka::Message> msg(reader->consume(200));
+    if (msg->err() != RdKafka::ERR_NO_ERROR || msg->key() == nullptr) continue;
+    sent[*msg->key()] = std::string(static_cast<const char*>(msg->payload()), msg->len());
+  }
+  reader->close();
+  relay.Stop(absl::Seconds(5));
+  EXPECT_EQ(sent, (std::map<std::string, std::string>{{"c1", values["c1"]}, {"c2", values["c2"]}}));
+  auto left = s->ReadOutbox(10);
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].record.key(), "gone");
 }
 
 TEST_F(BusMockTest, PoisonRecordsGoToTheDlqAndTheConsumerKeepsGoing) {

@@ -203,6 +203,28 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const EventMeta& meta
   return record;
 }
 
+v1::OutboxRecord MakeStubbedOutboxRecord(absl::string_view topic, const EventMeta& meta,
+                                         absl::string_view type, absl::string_view payload) {
+  v1::OutboxRecord record = MakeOutboxRecord(topic, meta, type, payload);
+  record.set_envelope_stub(SerializedEnvelope(meta, type, {}));
+  return record;
+}
+
+absl::StatusOr<std::string> EnvelopeWithPayload(absl::string_view stub, absl::string_view payload) {
+  v1::EventEnvelope envelope;
+  if (!envelope.ParseFromArray(stub.data(), static_cast<int>(stub.size()))) {
+    return absl::InvalidArgumentError("envelope_stub: not a serialized EventEnvelope");
+  }
+  if (envelope.event_id().empty() || envelope.event_type().empty()) {
+    return absl::InvalidArgumentError("envelope_stub: an envelope without event_id or event_type");
+  }
+  if (!envelope.payload().value().empty()) {
+    return absl::InvalidArgumentError("envelope_stub: the envelope has a payload already");
+  }
+  envelope.mutable_payload()->set_value(std::string(payload));
+  return envelope.SerializeAsString();
+}
+
 absl::StatusOr<std::vector<Header>> CloudEventHeaders(absl::string_view serialized_envelope) {
   using google::protobuf::internal::WireFormatLite;
   // The envelope's fields the headers need, read off the wire; the payload

@@ -23,9 +23,10 @@ constexpr absl::Duration kIdleWake = absl::Seconds(1);
 
 class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
  public:
-  Impl(store::Store* store, KafkaOptions options)
+  Impl(store::Store* store, KafkaOptions options, OutboxRebuilder rebuilder)
       : store_(store),
         options_(std::move(options)),
+        rebuilder_(std::move(rebuilder)),
         published_(prometheus::BuildCounter()
                        .Name("pharmacrm_outbox_published_total")
                        .Help("Outbox records acknowledged by Kafka")
@@ -58,7 +59,7 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
       core::Log(core::LogLevel::kInfo, "relay: publishing outbox left from before",
                 {{"records", std::to_string(backlog.size())}});
     }
-    Enqueue(std::move(backlog));
+    Enqueue(RebuildStubbed(std::move(backlog)));
     store_->SetOutboxListener([this](std::vector<store::OutboxEntry> e) { Enqueue(std::move(e)); });
     thread_ = std::thread([this] { Run(); });
     return absl::OkStatus();
@@ -106,6 +107,34 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
     absl::MutexLock lock(&mu_);
     for (auto& e : entries) queue_.push_back(std::move(e));
     backlog_.Set(static_cast<double>(queue_.size() + in_producer_));
+  }
+
+  // `entries` with the value of each one stored without it rebuilt; those
+  // that cannot be are left out (they stay in the outbox).
+  std::vector<store::OutboxEntry> RebuildStubbed(std::vector<store::OutboxEntry> entries) {
+    std::vector<store::OutboxEntry> ready;
+    ready.reserve(entries.size());
+    for (store::OutboxEntry& e : entries) {
+      v1::OutboxRecord& r = e.record;
+      if (r.envelope_stub().empty() || !r.value().empty()) {
+        ready.push_back(std::move(e));
+        continue;
+      }
+      absl::StatusOr<std::string> value =
+          rebuilder_ ? rebuilder_(r)
+                     : absl::FailedPreconditionError("this service has no outbox rebuilder");
+      if (!value.ok()) {
+        failures_.Increment();
+        core::Log(core::LogLevel::kError,
+                  "relay: could not rebuild a record stored without its value; it stays in the "
+                  "outbox",
+                  {{"seq", std::to_string(e.seq)}, {"error", value.status().ToString()}});
+        continue;
+      }
+      r.set_value(*std::move(value));
+      ready.push_back(std::move(e));
+    }
+    return ready;
   }
 
   void Run() {
@@ -244,6 +273,7 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
 
   store::Store* store_;
   KafkaOptions options_;
+  OutboxRebuilder rebuilder_;
   std::unique_ptr<RdKafka::Producer> producer_;
   absl::flat_hash_map<std::string, rd_kafka_topic_t*> topics_;  // Relay thread, then Stop.
   std::thread thread_;
@@ -258,8 +288,8 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
   prometheus::Gauge& backlog_;
 };
 
-OutboxRelay::OutboxRelay(store::Store* store, KafkaOptions options)
-    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+OutboxRelay::OutboxRelay(store::Store* store, KafkaOptions options, OutboxRebuilder rebuilder)
+    : impl_(std::make_unique<Impl>(store, std::move(options), std::move(rebuilder))) {}
 OutboxRelay::~OutboxRelay() { impl_->Stop(absl::Seconds(1)); }
 absl::Status OutboxRelay::Start() { return impl_->Start(); }
 void OutboxRelay::Stop(absl::Duration flush_timeout) { impl_->Stop(flush_timeout); }

@@ -96,7 +96,7 @@ void ServiceHost::AddProjection(std::vector<std::string> topics, bus::ApplyFn ap
 void ServiceHost::AddGrpcService(grpc::Service* service) { services_.push_back(service); }
 
 absl::Status ServiceHost::Run() {
-  relay_ = std::make_unique<bus::OutboxRelay>(store_.get(), kafka_);
+  relay_ = std::make_unique<bus::OutboxRelay>(store_.get(), kafka_, rebuilder_);
   RETURN_IF_ERROR(relay_->Start());
   for (auto& [topics, apply] : projections_) {
     bus::ConsumerOptions options{kafka_, consumer_group_, topics};

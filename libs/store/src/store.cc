@@ -46,6 +46,18 @@ std::string EventKey(absl::string_view event_id) {
 }
 std::string OutboxKey(uint64_t seq) { return KeyBuilder(kOutboxSeq).Uint64(seq).key(); }
 
+// What the outbox stores of `record`: all of it, or without its value if it
+// has an envelope stub (the relay rebuilds the value after a restart). The
+// value is moved out and back, not copied.
+std::string StoredForm(v1::OutboxRecord& record) {
+  if (record.envelope_stub().empty()) return record.SerializeAsString();
+  std::string value = std::move(*record.mutable_value());
+  record.clear_value();
+  std::string stored = record.SerializeAsString();
+  *record.mutable_value() = std::move(value);
+  return stored;
+}
+
 void EncodeInt64(int64_t v, std::string* out) {
   out->clear();
   for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -199,7 +211,7 @@ absl::Status Store::Write(Batch batch) {
   });
   std::vector<std::string> outbox_values;
   outbox_values.reserve(batch.outbox_.size());
-  for (const auto& record : batch.outbox_) outbox_values.push_back(record.SerializeAsString());
+  for (auto& record : batch.outbox_) outbox_values.push_back(StoredForm(record));
   // The batch's buffer is sized once: grown record by record, an import
   // batch of a few MB was copied over and over.
   constexpr size_t kHeaderBytes = 12;     // Sequence number and count.

@@ -15,6 +15,7 @@
 #include "domain/completeness.h"
 #include "domain/customer_rules.h"
 #include "domain/duplicate_scan.h"
+#include "domain/first_version.h"
 #include "domain/import_rows.h"
 #include "domain/matching.h"
 #include "domain/merge.h"
@@ -236,12 +237,15 @@ std::string VersionRecord(const v1::CustomerVersion& version, absl::string_view 
 }
 
 // The outbox record of the CustomerRegistered event of a customer already
-// serialized, written without building the envelope message.
+// serialized, written without building the envelope message. The customer
+// is stored in the same write, so the record is stored without its value
+// (RebuildOutboxValue makes it again after a restart): an import writes
+// each customer once, not twice.
 v1::OutboxRecord RegisteredRecord(const bus::EventMeta& meta, absl::string_view customer) {
   std::string payload;
   bus::AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, customer, &payload);
-  return bus::MakeOutboxRecord(bus::kCustomerTopic, meta,
-                               v1::CustomerRegistered::descriptor()->full_name(), payload);
+  return bus::MakeStubbedOutboxRecord(bus::kCustomerTopic, meta,
+                                      v1::CustomerRegistered::descriptor()->full_name(), payload);
 }
 
 void Report(v1::ImportProgress& progress, int64_t line, const std::string& field,
@@ -2031,6 +2035,36 @@ absl::StatusOr<std::string> CustomerMasterService::PutVersion(
   // So that a merge of a customer this one names can re-point it.
   PutReferrerKeys(batch, customer.id(), customer.profile());
   return serialized;
+}
+
+absl::StatusOr<std::string> CustomerMasterService::RebuildOutboxValue(
+    const v1::OutboxRecord& record) const {
+  v1::EventEnvelope stub;
+  if (!stub.ParseFromString(record.envelope_stub())) {
+    return absl::InvalidArgumentError("envelope_stub: not a serialized EventEnvelope");
+  }
+  if (stub.event_type() != v1::CustomerRegistered::descriptor()->full_name() ||
+      stub.aggregate_version() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("envelope_stub: customer-master rebuilds only CustomerRegistered of version "
+                     "1, not ",
+                     stub.event_type(), " of version ", stub.aggregate_version()));
+  }
+  const std::string& id = stub.aggregate_id();
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> first,
+      host_.store().Get(store::Family::kState,
+                        store::KeyBuilder(kCustomerVersion).String(id).Uint64(1).key()));
+  if (!first)
+    return absl::DataLossError(absl::StrCat("customer ", id, ": version 1 is not stored"));
+  ASSIGN_OR_RETURN(std::optional<std::string> current,
+                   host_.store().Get(store::Family::kState, runtime::CustomerKey(kCustomer, id)));
+  std::optional<absl::string_view> current_view;
+  if (current) current_view = *current;
+  ASSIGN_OR_RETURN(std::string customer, FirstVersionCustomer(id, *first, current_view));
+  std::string payload;
+  bus::AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, customer, &payload);
+  return bus::EnvelopeWithPayload(record.envelope_stub(), payload);
 }
 
 absl::Status CustomerMasterService::CompleteFirstVersion(store::Batch& batch,

@@ -57,6 +57,11 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // versions (retired key spaces, storage/keys.h).
   absl::Status LoadIndex();
 
+  // The value of an outbox record stored without it (an imported customer's
+  // CustomerRegistered, bus::MakeStubbedOutboxRecord): its envelope_stub with
+  // the customer as it was at version 1. The host's OutboxRebuilder.
+  absl::StatusOr<std::string> RebuildOutboxValue(const v1::OutboxRecord& record) const;
+
   grpc::Status RegisterCustomer(grpc::ServerContext* context, const v1::RegisterCustomerRequest* request,
                                 v1::Customer* response) override;
   grpc::Status UpdateCustomer(grpc::ServerContext* context, const v1::UpdateCustomerRequest* request,

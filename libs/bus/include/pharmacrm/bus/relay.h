@@ -8,22 +8,35 @@
 // broker refuses permanently stays in the outbox, is counted in
 // pharmacrm_outbox_delivery_failures_total and is retried at the next start.
 //
+// An entry stored without its value (one with an envelope_stub, see
+// bus::MakeStubbedOutboxRecord) has it rebuilt at start by the service's
+// OutboxRebuilder. One that cannot be rebuilt (no rebuilder, or it fails)
+// is logged, counted as a delivery failure and stays in the outbox; the
+// others are published.
+//
 // Thread-safe; Start once, Stop once.
 #ifndef PHARMACRM_BUS_RELAY_H_
 #define PHARMACRM_BUS_RELAY_H_
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/store/store.h"
 
 namespace pharmacrm::bus {
 
+// The value of an outbox record stored without it, rebuilt from its
+// envelope_stub and the service's state.
+using OutboxRebuilder = std::function<absl::StatusOr<std::string>(const v1::OutboxRecord&)>;
+
 class OutboxRelay {
  public:
-  OutboxRelay(store::Store* store, KafkaOptions options);
+  OutboxRelay(store::Store* store, KafkaOptions options, OutboxRebuilder rebuilder = nullptr);
   ~OutboxRelay();
 
   absl::Status Start();

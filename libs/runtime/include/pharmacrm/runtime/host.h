@@ -50,6 +50,10 @@ class ServiceHost {
   void AddProjection(std::vector<std::string> topics, bus::ApplyFn apply);
   // `service` must outlive the host.
   void AddGrpcService(grpc::Service* service);
+  // Rebuilds the value of outbox records the service stores without it
+  // (bus::MakeStubbedOutboxRecord) when the relay starts; called before any
+  // request is served.
+  void SetOutboxRebuilder(bus::OutboxRebuilder rebuilder) { rebuilder_ = std::move(rebuilder); }
 
   // Starts everything, blocks until SIGTERM/SIGINT, then stops in order:
   // not ready, gRPC drained, consumers closed, relay flushed, store closed.
@@ -70,6 +74,7 @@ class ServiceHost {
   int session_timeout_ms_ = 10000;
   core::IdGenerator ids_;
   std::unique_ptr<store::Store> store_;
+  bus::OutboxRebuilder rebuilder_;
   std::unique_ptr<bus::OutboxRelay> relay_;
   std::vector<std::unique_ptr<bus::EventConsumer>> consumers_;
   std::vector<std::pair<std::vector<std::string>, bus::ApplyFn>> projections_;
