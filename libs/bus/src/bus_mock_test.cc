@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "pharmacrm/bus/relay.h"
 #include "pharmacrm/core/ids.h"
 #include "pharmacrm/v1/customer_master.pb.h"
+#include "src/internal.h"
 
 namespace pharmacrm::bus {
 namespace {
@@ -310,6 +312,36 @@ TEST_F(BusMockTest, RelayRebuildsRecordsStoredWithoutTheirValueAndKeepsThoseItCa
   ASSERT_TRUE(left.ok());
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ((*left)[0].record.key(), "gone");
+}
+
+// Three partitions acknowledge every third entry each: a round sees
+// interleaved entries, which wait for their neighbours rather than become a
+// tombstone each; runs go at once; nothing waits more than one round.
+TEST(PlanOutboxDeletes, EntriesOutsideARunWaitOneRoundForTheirNeighbours) {
+  std::vector<uint64_t> partition0, partition12;
+  for (uint64_t seq = 1; seq <= 30; ++seq) (seq % 3 == 1 ? partition0 : partition12).push_back(seq);
+  internal::OutboxDeletes first = internal::PlanOutboxDeletes(partition0, {}, false);
+  EXPECT_TRUE(first.now.empty());
+  EXPECT_EQ(first.hold, partition0);
+  internal::OutboxDeletes second = internal::PlanOutboxDeletes(partition12, first.hold, false);
+  std::vector<uint64_t> all(30);
+  std::iota(all.begin(), all.end(), 1);
+  EXPECT_EQ(second.now, all);  // One run of 30.
+  EXPECT_TRUE(second.hold.empty());
+
+  // A run of 8 goes at once; a short run waits one round, then goes even
+  // if its neighbours never come (a record the broker refused).
+  std::vector<uint64_t> acked = {40, 41, 42, 43, 44, 45, 46, 47, 60, 61, 70};
+  internal::OutboxDeletes plan = internal::PlanOutboxDeletes(acked, {}, false);
+  EXPECT_EQ(plan.now, (std::vector<uint64_t>{40, 41, 42, 43, 44, 45, 46, 47}));
+  EXPECT_EQ(plan.hold, (std::vector<uint64_t>{60, 61, 70}));
+  plan = internal::PlanOutboxDeletes({62, 90}, plan.hold, false);
+  EXPECT_EQ(plan.now, (std::vector<uint64_t>{60, 61, 62, 70}));
+  EXPECT_EQ(plan.hold, (std::vector<uint64_t>{90}));
+  // At stop nothing waits.
+  plan = internal::PlanOutboxDeletes({95}, plan.hold, true);
+  EXPECT_EQ(plan.now, (std::vector<uint64_t>{90, 95}));
+  EXPECT_TRUE(plan.hold.empty());
 }
 
 TEST_F(BusMockTest, PoisonRecordsGoToTheDlqAndTheConsumerKeepsGoing) {

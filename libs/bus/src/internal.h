@@ -4,11 +4,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
-#include "pharmacrm/core/status.h"
 #include "librdkafka/rdkafkacpp.h"
 #include "pharmacrm/bus/kafka.h"
+#include "pharmacrm/core/status.h"
 
 namespace pharmacrm::bus::internal {
 
@@ -22,6 +23,21 @@ absl::Status Set(RdKafka::Conf* conf, const std::string& name, const std::string
 // retries without a deadline while the broker is away; the outbox holds the
 // records durably meanwhile.
 std::map<std::string, std::string> ProducerDefaults();
+
+// Which acknowledged outbox entries the relay deletes now. Acknowledgements
+// come per partition batch, so the entries acknowledged in one round
+// interleave with those of other partitions still in flight: deleted then,
+// they would be a tombstone each rather than one range tombstone per run
+// (Store::DeleteOutbox). An entry outside a run of kOutboxDeleteRun
+// therefore waits one round for its neighbours, and goes with the next
+// round whatever they do. `held`: the entries that waited a round already,
+// sorted. With `all` (at stop) nothing waits.
+struct OutboxDeletes {
+  std::vector<uint64_t> now;   // Sorted.
+  std::vector<uint64_t> hold;  // Sorted: the next round's `held`.
+};
+OutboxDeletes PlanOutboxDeletes(std::vector<uint64_t> acked, const std::vector<uint64_t>& held,
+                                bool all);
 
 }  // namespace pharmacrm::bus::internal
 

@@ -1,5 +1,6 @@
 #include "pharmacrm/bus/relay.h"
 
+#include <algorithm>
 #include <deque>
 #include <thread>
 
@@ -7,19 +8,47 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "pharmacrm/core/log.h"
-#include "pharmacrm/core/metrics.h"
 #include "librdkafka/rdkafka.h"
 #include "pharmacrm/bus/envelope.h"
+#include "pharmacrm/core/log.h"
+#include "pharmacrm/core/metrics.h"
 #include "src/internal.h"
 
 namespace pharmacrm::bus {
 namespace {
 constexpr size_t kWakeBatch = 256;
 constexpr absl::Duration kDrainEvery = absl::Milliseconds(5);
+// How often acknowledged entries are deleted (or after 512 of them).
+constexpr absl::Duration kDeleteEvery = absl::Milliseconds(20);
 // How long an idle relay sleeps when nothing wakes it (a safety net only).
 constexpr absl::Duration kIdleWake = absl::Seconds(1);
 }  // namespace
+
+namespace internal {
+
+OutboxDeletes PlanOutboxDeletes(std::vector<uint64_t> acked, const std::vector<uint64_t>& held,
+                                bool all) {
+  acked.insert(acked.end(), held.begin(), held.end());
+  std::sort(acked.begin(), acked.end());
+  OutboxDeletes plan;
+  plan.now.reserve(acked.size());
+  for (size_t i = 0; i < acked.size();) {
+    size_t end = i + 1;
+    while (end < acked.size() && acked[end] == acked[end - 1] + 1) ++end;
+    bool waited = false;
+    for (size_t k = i; k < end && !waited; ++k) {
+      waited = std::binary_search(held.begin(), held.end(), acked[k]);
+    }
+    std::vector<uint64_t>& into =
+        all || waited || end - i >= store::Store::kOutboxDeleteRun ? plan.now : plan.hold;
+    into.insert(into.end(), acked.begin() + static_cast<ptrdiff_t>(i),
+                acked.begin() + static_cast<ptrdiff_t>(end));
+    i = end;
+  }
+  return plan;
+}
+
+}  // namespace internal
 
 class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
  public:
@@ -77,7 +106,7 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
     if (thread_.joinable()) thread_.join();
     if (producer_) {
       producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(flush_timeout)));
-      DeleteAcked();
+      DeleteAcked(/*all=*/true);
       DestroyTopicHandles();
     }
     store_->SetOutboxListener(nullptr);
@@ -153,7 +182,8 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
         auto busy = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
           return stopping_ || !queue_.empty() || in_producer_ > 0;
         };
-        mu_.AwaitWithTimeout(absl::Condition(&busy), kIdleWake);
+        // Entries held for their neighbours are deleted within two rounds.
+        mu_.AwaitWithTimeout(absl::Condition(&busy), held_.empty() ? kIdleWake : kDeleteEvery);
         mu_.AwaitWithTimeout(absl::Condition(&ready), kDrainEvery);
         if (stopping_ && queue_.empty()) break;
         while (!queue_.empty() && batch.size() < 10000) {
@@ -167,12 +197,12 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
       // Deletes go in batches: each RocksDB write may have to join a
       // command's fsync'ed write group, so fewer, larger ones keep the relay
       // from waiting on the disk for every record.
-      if (absl::Now() - last_delete_ > absl::Milliseconds(20) || AckedCount() >= 512) {
+      if (absl::Now() - last_delete_ > kDeleteEvery || AckedCount() >= 512) {
         DeleteAcked();
         last_delete_ = absl::Now();
       }
     }
-    DeleteAcked();
+    DeleteAcked(/*all=*/true);
   }
 
   size_t AckedCount() const {
@@ -254,15 +284,21 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
     topics_.clear();
   }
 
-  void DeleteAcked() {
+  // Deletes the acknowledged entries, in runs (internal::PlanOutboxDeletes);
+  // with `all` (at stop) also those that would wait for their neighbours.
+  void DeleteAcked(bool all = false) {
     std::vector<uint64_t> acked;
     {
       absl::MutexLock lock(&mu_);
       acked.swap(acked_);
       backlog_.Set(static_cast<double>(queue_.size() + in_producer_));
     }
-    if (acked.empty()) return;
-    absl::Status s = store_->DeleteOutbox(acked);
+    if (acked.empty() && held_.empty()) return;
+    internal::OutboxDeletes plan = internal::PlanOutboxDeletes(std::move(acked), held_, all);
+    held_ = std::move(plan.hold);
+    const std::vector<uint64_t>& now = plan.now;
+    if (now.empty()) return;
+    absl::Status s = store_->DeleteOutbox(now);
     if (!s.ok()) {
       // The records were delivered; at worst they are published again after a
       // restart and consumers skip them by event id.
@@ -278,6 +314,9 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
   absl::flat_hash_map<std::string, rd_kafka_topic_t*> topics_;  // Relay thread, then Stop.
   std::thread thread_;
   absl::Time last_delete_ = absl::InfinitePast();  // Relay thread only.
+  // Acknowledged entries waiting a round for their neighbours (DeleteAcked),
+  // sorted. Relay thread, then Stop.
+  std::vector<uint64_t> held_;
   mutable absl::Mutex mu_;
   std::deque<store::OutboxEntry> queue_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> acked_ ABSL_GUARDED_BY(mu_);

@@ -21,9 +21,6 @@ constexpr uint8_t kInboxOffset = 1;
 constexpr uint8_t kInboxEvent = 2;
 constexpr uint8_t kOutboxSeq = 1;
 constexpr uint8_t kIdempotencyKey = 1;
-// Runs of at least this many delivered outbox records are deleted with one
-// range tombstone.
-constexpr size_t kMinOutboxDeleteRange = 8;
 
 const char* const kFamilyNames[] = {"state", "outbox", "inbox", "idempotency"};
 
@@ -293,7 +290,7 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   for (size_t i = 0; i < sorted.size();) {
     size_t end = i + 1;
     while (end < sorted.size() && sorted[end] <= sorted[end - 1] + 1) ++end;
-    if (end - i >= kMinOutboxDeleteRange) {
+    if (end - i >= kOutboxDeleteRun) {
       RETURN_IF_ERROR(FromRocks(wb.DeleteRange(Handle(Family::kOutbox), OutboxKey(sorted[i]),
                                                OutboxKey(sorted[end - 1] + 1)),
                                 "batch"));

@@ -131,7 +131,11 @@ class Store {
   void SetOutboxListener(std::function<void(std::vector<OutboxEntry>)> listener);
   // Every outbox entry still stored, in sequence order (recovery after start).
   absl::StatusOr<std::vector<OutboxEntry>> ReadOutbox(size_t max_entries) const;
+  // Deletes delivered entries: each run of at least kOutboxDeleteRun
+  // consecutive sequence numbers with one range tombstone, others with a
+  // tombstone each (which RocksDB keeps and compacts one by one).
   absl::Status DeleteOutbox(const std::vector<uint64_t>& seqs);
+  static constexpr size_t kOutboxDeleteRun = 8;
   absl::StatusOr<size_t> CountOutbox() const;
 
   // The last offset applied for topic/partition, if any.
