@@ -161,12 +161,14 @@ void AppendTime(int field, absl::Time t, std::string* out) {
 
 }  // namespace
 
-std::string SerializedEnvelope(const EventMeta& meta, absl::string_view type,
-                               absl::string_view payload) {
+namespace {
+
+// Fields 1 to 12 of the envelope (all but the payload), with room reserved
+// for `payload_bytes` more.
+std::string EnvelopeHead(const EventMeta& meta, absl::string_view type, size_t payload_bytes) {
   using E = v1::EventEnvelope;
-  const std::string type_url = absl::StrCat("type.googleapis.com/", type);
   std::string out;
-  out.reserve(payload.size() + type_url.size() + 320);
+  out.reserve(payload_bytes + type.size() + 360);
   AppendText(E::kEventIdFieldNumber, meta.event_id, &out);
   AppendText(E::kEventTypeFieldNumber, type, &out);
   AppendText(E::kSourceFieldNumber, meta.source, &out);
@@ -183,14 +185,30 @@ std::string SerializedEnvelope(const EventMeta& meta, absl::string_view type,
   AppendText(E::kCausationIdFieldNumber, meta.causation_id, &out);
   AppendText(E::kCustomerIdFieldNumber,
              meta.customer_id.empty() ? meta.aggregate_id : meta.customer_id, &out);
-  // payload: an Any of type_url = 1 and value = 2, written in place so the
-  // payload is copied once.
-  size_t any_size = 1 + VarintSize(type_url.size()) + type_url.size();
+  return out;
+}
+
+// Field 13, the payload: an Any of type_url = 1 and value = 2, written in
+// place so the payload is copied once.
+void AppendPayload(absl::string_view type, absl::string_view payload, std::string* out) {
+  constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com/";
+  const size_t url_size = kTypeUrlPrefix.size() + type.size();
+  size_t any_size = 1 + VarintSize(url_size) + url_size;
   if (!payload.empty()) any_size += 1 + VarintSize(payload.size()) + payload.size();
-  AppendVarint((E::kPayloadFieldNumber << 3) | 2, &out);
-  AppendVarint(any_size, &out);
-  AppendText(1, type_url, &out);
-  AppendText(2, payload, &out);
+  AppendVarint((v1::EventEnvelope::kPayloadFieldNumber << 3) | 2, out);
+  AppendVarint(any_size, out);
+  AppendVarint((1 << 3) | 2, out);
+  AppendVarint(url_size, out);
+  absl::StrAppend(out, kTypeUrlPrefix, type);
+  AppendText(2, payload, out);
+}
+
+}  // namespace
+
+std::string SerializedEnvelope(const EventMeta& meta, absl::string_view type,
+                               absl::string_view payload) {
+  std::string out = EnvelopeHead(meta, type, payload.size());
+  AppendPayload(type, payload, &out);
   return out;
 }
 
@@ -205,8 +223,16 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const EventMeta& meta
 
 v1::OutboxRecord MakeStubbedOutboxRecord(absl::string_view topic, const EventMeta& meta,
                                          absl::string_view type, absl::string_view payload) {
-  v1::OutboxRecord record = MakeOutboxRecord(topic, meta, type, payload);
-  record.set_envelope_stub(SerializedEnvelope(meta, type, {}));
+  // The stub and the value share everything before the payload.
+  std::string value = EnvelopeHead(meta, type, payload.size());
+  std::string stub = value;
+  AppendPayload(type, {}, &stub);
+  AppendPayload(type, payload, &value);
+  v1::OutboxRecord record;
+  record.set_topic(std::string(topic));
+  record.set_key(meta.customer_id.empty() ? meta.aggregate_id : meta.customer_id);
+  record.set_value(std::move(value));
+  record.set_envelope_stub(std::move(stub));
   return record;
 }
 

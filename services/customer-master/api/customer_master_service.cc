@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -576,7 +577,8 @@ absl::Status CustomerMasterService::Import(
     std::string distributor_parent_id;  // Its profile.distributor.parent_id.
   };
   absl::flat_hash_map<std::string, Imported> by_external_id;
-  absl::flat_hash_map<std::string, int64_t> by_name_and_phone;
+  // Lines of the rows accepted so far, by NameAndPhoneKey.
+  absl::flat_hash_map<absl::uint128, int64_t> by_name_and_phone;
   std::vector<ImportRow> rows;
   std::vector<RowError> errors;
   // A row may have several bad cells: it counts once, every cell is reported.
@@ -622,15 +624,14 @@ absl::Status CustomerMasterService::Import(
           continue;
         }
       }
-      if (!p.phone().empty()) {
-        std::string key = absl::StrCat(p.kind(), "/", p.name(), "/", p.phone());
-        if (auto it = by_name_and_phone.find(key); it != by_name_and_phone.end()) {
+      const std::optional<absl::uint128> name_and_phone = NameAndPhoneKey(p);
+      if (name_and_phone) {
+        if (auto it = by_name_and_phone.find(*name_and_phone); it != by_name_and_phone.end()) {
           progress.set_duplicates(progress.duplicates() + 1);
           Report(progress, row.line, "profile.name",
                  absl::StrCat("duplicate of line ", it->second, " (same kind, name and phone)"));
           continue;
         }
-        by_name_and_phone[key] = row.line;
       }
       // References may name a row earlier in this import or one imported
       // before by its external_id, or a customer by its id; they are stored
@@ -710,6 +711,8 @@ absl::Status CustomerMasterService::Import(
           progress.set_imported_ids_truncated(true);
         }
       }
+      // Only accepted rows count: a later row like a rejected one is imported.
+      if (name_and_phone) by_name_and_phone[*name_and_phone] = row.line;
       batch.AppendOutbox(RegisteredRecord(EventMetaFor(customer, request_id, actor), serialized));
       registered.push_back(std::move(customer));
       progress.set_accepted(progress.accepted() + 1);

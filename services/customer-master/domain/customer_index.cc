@@ -321,7 +321,6 @@ std::vector<uint64_t> CustomerIndex::NameGrams(const NameFormsView& forms) {
       out.push_back(Gram('i', initials.substr(j, n)));
     }
   }
-  SortUnique(out);
   return out;
 }
 
@@ -336,7 +335,10 @@ void CustomerIndex::AddPostings(const std::vector<uint64_t>& before,
                                 const std::vector<uint64_t>& now, uint32_t slot) {
   for (uint64_t key : now) {
     if (std::binary_search(before.begin(), before.end(), key)) continue;
-    postings_[key].push_back(slot);
+    // The slot's postings of this call are appended last (under the lock):
+    // a repeated key finds it at the back.
+    std::vector<uint32_t>& list = postings_[key];
+    if (list.empty() || list.back() != slot) list.push_back(slot);
   }
 }
 
@@ -376,9 +378,11 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   bool same_record = false;
   if (!inserted) {
     if (slot.match->input.name == name) {
+      SortUnique(name_grams);
       old_name = name_grams;  // Same name: its postings are there already.
     } else {
       old_name = NameGrams(DecodeRecord(hot.record).forms);
+      SortUnique(old_name);
     }
     // The record holds the forms, sort key and id, all from name and id.
     same_record = DecodeRecord(hot.record).sort_key == entry.sort_key();

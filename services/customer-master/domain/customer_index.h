@@ -202,6 +202,8 @@ class CustomerIndex {
   void MaybeCompactNames() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Posting-list keys of the slot's name grams, region and blocking keys.
+  // NameGrams' may repeat and are in no order (sorting them cost more than
+  // the postings of a new customer); RegionGrams' are sorted and distinct.
   static std::vector<uint64_t> NameGrams(const NameFormsView& forms);
   static std::vector<uint64_t> RegionGrams(const v1::SearchEntry& entry);
   // The key of the shortest posting list that holds every name matching
@@ -240,7 +242,8 @@ class CustomerIndex {
                                  const v1::SearchCustomersRequest& request) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
-  // Appends `slot` to the postings of every key in `now` not in `before`.
+  // Appends `slot` to the postings of every key in `now` (any order, may
+  // repeat) not in `before` (sorted), once.
   void AddPostings(const std::vector<uint64_t>& before, const std::vector<uint64_t>& now,
                    uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   const std::vector<uint32_t>* Postings(uint64_t key) const ABSL_SHARED_LOCKS_REQUIRED(mu_);

@@ -223,6 +223,24 @@ TEST(CustomerIndex, ShortListsAreReadWholeAndSayIfTruncated) {
   EXPECT_TRUE(truncated);
 }
 
+// A name that repeats a gram (人民 twice) is posted under it once.
+TEST(CustomerIndex, ANameRepeatingAGramIsPostedOnce) {
+  CustomerIndex index(Pinyin());
+  for (int i = 0; i < 30; ++i) {
+    index.Upsert(Make(absl::StrCat("c", i), absl::StrCat("人民医院人民药房", i)));
+  }
+  index.Upsert(Make("c0", "人民医院人民药房0", v1::CUSTOMER_KIND_HOSPITAL, 2));  // Same name.
+  v1::SearchCustomersRequest r;
+  r.set_page_size(100);
+  for (const std::string& query : {"人民", "人", "renmin", "rm"}) {
+    auto parsed = ParseSearchQuery(query);
+    auto m = index.Search(*parsed, r, 100);
+    ASSERT_TRUE(m.ok()) << query;
+    EXPECT_EQ(m->page.total_size, 30) << query;
+    EXPECT_EQ(m->page.ids.size(), 30u) << query;
+  }
+}
+
 // Long posting lists are read in sort-key order and only as far as needed:
 // the first page is the first by name whatever the order of insertion,
 // even when more than `max` match, and every page follows; entries added

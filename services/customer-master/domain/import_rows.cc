@@ -1,14 +1,17 @@
 #include "domain/import_rows.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -1200,7 +1203,7 @@ void RowParser::Finish(std::vector<ImportRow>* rows, std::vector<RowError>* erro
 std::vector<RowError> FindDuplicateRows(const std::vector<ImportRow>& rows) {
   std::vector<RowError> duplicates;
   absl::flat_hash_map<absl::string_view, int64_t> by_external_id;
-  absl::flat_hash_map<std::string, int64_t> by_name_phone;
+  absl::flat_hash_map<absl::uint128, int64_t> by_name_phone;
   for (const ImportRow& row : rows) {
     std::optional<RowError> duplicate;
     if (!row.external_id.empty()) {
@@ -1210,12 +1213,8 @@ std::vector<RowError> FindDuplicateRows(const std::vector<ImportRow>& rows) {
                              absl::StrCat("duplicate of line ", it->second, " (same external_id)")};
       }
     }
-    const v1::CustomerProfile& p = row.profile;
-    if (!p.phone().empty()) {
-      // Length-prefixed, so no name can run into the phone.
-      std::string key = absl::StrCat(p.kind(), ":", p.name().size(), ":",
-                                     absl::AsciiStrToLower(p.name()), p.phone());
-      auto [it, inserted] = by_name_phone.try_emplace(std::move(key), row.line);
+    if (std::optional<absl::uint128> key = NameAndPhoneKey(row.profile)) {
+      auto [it, inserted] = by_name_phone.try_emplace(*key, row.line);
       if (!inserted && !duplicate) {
         duplicate = RowError{
             row.line, "profile.name",
@@ -1225,6 +1224,21 @@ std::vector<RowError> FindDuplicateRows(const std::vector<ImportRow>& rows) {
     if (duplicate) duplicates.push_back(*std::move(duplicate));
   }
   return duplicates;
+}
+
+std::optional<absl::uint128> NameAndPhoneKey(const v1::CustomerProfile& profile) {
+  if (profile.phone().empty()) return std::nullopt;
+  std::string lowered;
+  absl::string_view name = profile.name();
+  if (std::any_of(name.begin(), name.end(), [](char c) { return absl::ascii_isupper(c); })) {
+    lowered = absl::AsciiStrToLower(name);
+    name = lowered;
+  }
+  // string_views hash with their length: no name runs into the phone.
+  using Fields = std::tuple<int, absl::string_view, absl::string_view>;
+  const Fields fields{profile.kind(), name, profile.phone()};
+  return absl::MakeUint128(absl::Hash<Fields>{}(fields),
+                           absl::Hash<std::tuple<char, Fields>>{}({'k', fields}));
 }
 
 }  // namespace pharmacrm::customer_master

@@ -12,9 +12,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/string_view.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 
@@ -129,6 +131,13 @@ class RowParser {
 // match & merge's job. N is the line of the first such row; each duplicate
 // row is reported once, in order.
 std::vector<RowError> FindDuplicateRows(const std::vector<ImportRow>& rows);
+
+// The key of that comparison by kind, name and phone: equal for profiles of
+// one kind with the same name (ASCII case ignored) and the same non-empty
+// phone, and a 128-bit hash of the three, so that an import of a million
+// rows keeps no key strings (two 64-bit hashes whose states never meet: a
+// collision of one is not one of the other). nullopt without a phone.
+std::optional<absl::uint128> NameAndPhoneKey(const v1::CustomerProfile& profile);
 
 }  // namespace pharmacrm::customer_master
 

@@ -528,5 +528,28 @@ TEST(FindDuplicateRows, SameNameOfAnotherKindIsNotADuplicate) {
   EXPECT_EQ(FindDuplicateRows(rows).size(), 1u);
 }
 
+TEST(NameAndPhoneKey, SameKindNameAndPhoneAloneAreEqual) {
+  v1::CustomerProfile p;
+  p.set_kind(v1::CUSTOMER_KIND_PHARMACY);
+  p.set_name("ABC Pharmacy 大药房");
+  EXPECT_FALSE(NameAndPhoneKey(p).has_value());  // No phone: not compared.
+  p.set_phone("02081234567");
+  std::optional<absl::uint128> key = NameAndPhoneKey(p);
+  ASSERT_TRUE(key.has_value());
+  v1::CustomerProfile q = p;
+  q.set_name("abc pharmacy 大药房");
+  EXPECT_EQ(NameAndPhoneKey(q), key);
+  q.set_kind(v1::CUSTOMER_KIND_DISTRIBUTOR);
+  EXPECT_NE(NameAndPhoneKey(q), key);
+  q = p;
+  q.set_phone("02081234568");
+  EXPECT_NE(NameAndPhoneKey(q), key);
+  // The name does not run into the phone.
+  q = p;
+  q.set_name("ABC Pharmacy 大药房0");
+  q.set_phone("2081234567");
+  EXPECT_NE(NameAndPhoneKey(q), key);
+}
+
 }  // namespace
 }  // namespace pharmacrm::customer_master
