@@ -576,7 +576,10 @@ absl::Status CustomerMasterService::Import(
     v1::CustomerKind kind;
     std::string distributor_parent_id;  // Its profile.distributor.parent_id.
   };
-  absl::flat_hash_map<std::string, Imported> by_external_id;
+  // The rows in a deque (never moved) and the map pointing at them: the
+  // map's slots stay small, so growing it to a million rows moves little.
+  std::deque<Imported> imported;
+  absl::flat_hash_map<std::string, const Imported*> by_external_id;
   // Lines of the rows accepted so far, by NameAndPhoneKey.
   absl::flat_hash_map<absl::uint128, int64_t> by_name_and_phone;
   std::vector<ImportRow> rows;
@@ -612,7 +615,7 @@ absl::Status CustomerMasterService::Import(
         if (auto it = by_external_id.find(row.external_id); it != by_external_id.end()) {
           progress.set_duplicates(progress.duplicates() + 1);
           Report(progress, row.line, "external_id",
-                 absl::StrCat("duplicate of line ", it->second.line, " (same external_id)"));
+                 absl::StrCat("duplicate of line ", it->second->line, " (same external_id)"));
           continue;
         }
         ASSIGN_OR_RETURN(std::optional<std::string> known,
@@ -644,9 +647,9 @@ absl::Status CustomerMasterService::Import(
         bool active = true;
         std::string target_parent;  // A distributor's.
         if (auto it = by_external_id.find(target); it != by_external_id.end()) {
-          target = it->second.id;
-          kind = it->second.kind;
-          target_parent = it->second.distributor_parent_id;
+          target = it->second->id;
+          kind = it->second->kind;
+          target_parent = it->second->distributor_parent_id;
         } else {
           ASSIGN_OR_RETURN(std::optional<std::string> known,
                            host_.store().Get(store::Family::kState,
@@ -703,8 +706,9 @@ absl::Status CustomerMasterService::Import(
       if (!row.external_id.empty()) {
         batch.Put(store::Family::kState, store::KeyBuilder(kExternalId).String(row.external_id).key(),
                   customer.id());
-        by_external_id[row.external_id] = {row.line, customer.id(), customer.profile().kind(),
-                                           customer.profile().distributor().parent_id()};
+        by_external_id[row.external_id] =
+            &imported.emplace_back(Imported{row.line, customer.id(), customer.profile().kind(),
+                                            customer.profile().distributor().parent_id()});
         if (progress.imported_ids_size() < kMaxReportedIds) {
           (*progress.mutable_imported_ids())[row.external_id] = customer.id();
         } else {
