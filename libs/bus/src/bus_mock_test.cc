@@ -91,6 +91,18 @@ class BusMockTest : public testing::Test {
     return ids;
   }
 
+  // A consumer of kTopic from its start, in consumer group `group`.
+  std::unique_ptr<RdKafka::KafkaConsumer> TopicReader(const std::string& group) {
+    std::string err;
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    conf->set("bootstrap.servers", cluster_.Options("").bootstrap, err);
+    conf->set("group.id", group, err);
+    conf->set("auto.offset.reset", "earliest", err);
+    std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
+    reader->subscribe({kTopic});
+    return reader;
+  }
+
   static bool WaitFor(const std::function<bool()>& pred, absl::Duration timeout = absl::Seconds(30)) {
     absl::Time deadline = absl::Now() + timeout;
     while (absl::Now() < deadline) {
@@ -217,13 +229,7 @@ TEST_F(BusMockTest, RelaySendsStoredHeadersAsTheyAreAndDerivesTheOthers) {
   ASSERT_TRUE(relay.Start().ok());
   ASSERT_TRUE(WaitFor([&] { return *s->CountOutbox() == 0; }));
 
-  std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", cluster_.Options("").bootstrap, err);
-  conf->set("group.id", "header-reader", err);
-  conf->set("auto.offset.reset", "earliest", err);
-  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
-  reader->subscribe({kTopic});
+  std::unique_ptr<RdKafka::KafkaConsumer> reader = TopicReader("header-reader");
   std::map<std::string, std::map<std::string, std::string>> by_key;
   absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (by_key.size() < 3 && absl::Now() < deadline) {
@@ -291,13 +297,7 @@ TEST_F(BusMockTest, RelayRebuildsRecordsStoredWithoutTheirValueAndKeepsThoseItCa
   EXPECT_EQ(calls.load(), 3);
   ASSERT_TRUE(WaitFor([&] { return *s->CountOutbox() == 1; }));
 
-  std::string err;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", cluster_.Options("").bootstrap, err);
-  conf->set("group.id", "rebuilt-reader", err);
-  conf->set("auto.offset.reset", "earliest", err);
-  std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
-  reader->subscribe({kTopic});
+  std::unique_ptr<RdKafka::KafkaConsumer> reader = TopicReader("rebuilt-reader");
   std::map<std::string, std::string> sent;  // By key: the value.
   absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (sent.size() < 2 && absl::Now() < deadline) {
