@@ -270,8 +270,8 @@ TEST_F(BusMockTest, RelayRebuildsRecordsStoredWithoutTheirValueAndKeepsThoseItCa
     v1::CustomerRegistered payload;
     payload.mutable_customer()->set_id(id);
     payload.mutable_customer()->mutable_profile()->set_name("药房 " + id);
-    v1::OutboxRecord r = MakeStubbedOutboxRecord(kTopic, m, "pharmacrm.v1.CustomerRegistered",
-                                                 payload.SerializeAsString());
+    v1::OutboxRecord r = MakeRebuildableOutboxRecord(kTopic, m, "pharmacrm.v1.CustomerRegistered",
+                                                     payload.SerializeAsString());
     values[id] = r.value();
     if (id != "gone") payloads[id] = payload.SerializeAsString();
     b.AppendOutbox(std::move(r));
@@ -291,7 +291,7 @@ TEST_F(BusMockTest, RelayRebuildsRecordsStoredWithoutTheirValueAndKeepsThoseItCa
                       ++calls;
                       auto it = payloads.find(r.key());
                       if (it == payloads.end()) return absl::DataLossError("customer gone");
-                      return EnvelopeWithPayload(r.envelope_stub(), it->second);
+                      return EnvelopeWithPayload(r.envelope_without_payload(), it->second);
                     });
   ASSERT_TRUE(relay.Start().ok());
   EXPECT_EQ(calls.load(), 3);

@@ -221,31 +221,33 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const EventMeta& meta
   return record;
 }
 
-v1::OutboxRecord MakeStubbedOutboxRecord(absl::string_view topic, const EventMeta& meta,
-                                         absl::string_view type, absl::string_view payload) {
-  // The stub and the value share everything before the payload.
+v1::OutboxRecord MakeRebuildableOutboxRecord(absl::string_view topic, const EventMeta& meta,
+                                             absl::string_view type, absl::string_view payload) {
+  // The bare envelope and the value share everything before the payload.
   std::string value = EnvelopeHead(meta, type, payload.size());
-  std::string stub = value;
-  AppendPayload(type, {}, &stub);
+  std::string bare = value;
+  AppendPayload(type, {}, &bare);
   AppendPayload(type, payload, &value);
   v1::OutboxRecord record;
   record.set_topic(std::string(topic));
   record.set_key(meta.customer_id.empty() ? meta.aggregate_id : meta.customer_id);
   record.set_value(std::move(value));
-  record.set_envelope_stub(std::move(stub));
+  record.set_envelope_without_payload(std::move(bare));
   return record;
 }
 
-absl::StatusOr<std::string> EnvelopeWithPayload(absl::string_view stub, absl::string_view payload) {
+absl::StatusOr<std::string> EnvelopeWithPayload(absl::string_view bare, absl::string_view payload) {
   v1::EventEnvelope envelope;
-  if (!envelope.ParseFromArray(stub.data(), static_cast<int>(stub.size()))) {
-    return absl::InvalidArgumentError("envelope_stub: not a serialized EventEnvelope");
+  if (!envelope.ParseFromArray(bare.data(), static_cast<int>(bare.size()))) {
+    return absl::InvalidArgumentError("envelope_without_payload: not a serialized EventEnvelope");
   }
   if (envelope.event_id().empty() || envelope.event_type().empty()) {
-    return absl::InvalidArgumentError("envelope_stub: an envelope without event_id or event_type");
+    return absl::InvalidArgumentError(
+        "envelope_without_payload: an envelope without event_id or event_type");
   }
   if (!envelope.payload().value().empty()) {
-    return absl::InvalidArgumentError("envelope_stub: the envelope has a payload already");
+    return absl::InvalidArgumentError(
+        "envelope_without_payload: the envelope has a payload already");
   }
   envelope.mutable_payload()->set_value(std::string(payload));
   return envelope.SerializeAsString();

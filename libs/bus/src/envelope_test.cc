@@ -145,9 +145,9 @@ TEST(Envelope, SerializedEnvelopeIsTheEnvelopeMessagesBytes) {
   }
 }
 
-// A stubbed record carries the envelope without its payload, and the
+// A rebuildable record carries the envelope without its payload, and the
 // payload put back gives the record's value again, byte for byte.
-TEST(Envelope, AStubWithItsPayloadPutBackIsTheEnvelope) {
+TEST(Envelope, AnEnvelopeWithoutItsPayloadGetsItBackByteForByte) {
   v1::CustomerRegistered payload;
   payload.mutable_customer()->set_id("c-1");
   payload.mutable_customer()->mutable_profile()->set_name("北京协和医院");
@@ -157,18 +157,20 @@ TEST(Envelope, AStubWithItsPayloadPutBackIsTheEnvelope) {
   odd.occurred_at = absl::FromUnixNanos(-1'500'000'001);
   for (const EventMeta& m : {Meta(), odd}) {
     v1::OutboxRecord record =
-        MakeStubbedOutboxRecord("t", m, "pharmacrm.v1.CustomerRegistered", bytes);
+        MakeRebuildableOutboxRecord("t", m, "pharmacrm.v1.CustomerRegistered", bytes);
     v1::OutboxRecord plain = MakeOutboxRecord("t", m, "pharmacrm.v1.CustomerRegistered", bytes);
     EXPECT_EQ(record.key(), plain.key());
     EXPECT_EQ(record.value(), plain.value());
-    EXPECT_EQ(record.envelope_stub(), SerializedEnvelope(m, "pharmacrm.v1.CustomerRegistered", {}));
-    absl::StatusOr<std::string> rebuilt = EnvelopeWithPayload(record.envelope_stub(), bytes);
+    EXPECT_EQ(record.envelope_without_payload(),
+              SerializedEnvelope(m, "pharmacrm.v1.CustomerRegistered", {}));
+    absl::StatusOr<std::string> rebuilt =
+        EnvelopeWithPayload(record.envelope_without_payload(), bytes);
     ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
     EXPECT_EQ(*rebuilt, record.value());
   }
 }
 
-TEST(Envelope, EnvelopeWithPayloadRefusesWhatIsNotAStub) {
+TEST(Envelope, EnvelopeWithPayloadRefusesWhatIsNotAnEnvelopeWithoutPayload) {
   v1::EventEnvelope untyped;
   untyped.set_event_id("e-1");
   const std::string whole =
@@ -177,7 +179,8 @@ TEST(Envelope, EnvelopeWithPayloadRefusesWhatIsNotAStub) {
        {std::string("\xff\xff\xff"), std::string(), untyped.SerializeAsString(), whole}) {
     absl::StatusOr<std::string> rebuilt = EnvelopeWithPayload(bad, "payload");
     EXPECT_EQ(rebuilt.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(std::string(rebuilt.status().message()), ::testing::HasSubstr("envelope_stub"));
+    EXPECT_THAT(std::string(rebuilt.status().message()),
+                ::testing::HasSubstr("envelope_without_payload"));
   }
 }
 

@@ -88,7 +88,7 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
       core::Log(core::LogLevel::kInfo, "relay: publishing outbox left from before",
                 {{"records", std::to_string(backlog.size())}});
     }
-    Enqueue(RebuildStubbed(std::move(backlog)));
+    Enqueue(RebuildValueless(std::move(backlog)));
     store_->SetOutboxListener([this](std::vector<store::OutboxEntry> e) { Enqueue(std::move(e)); });
     thread_ = std::thread([this] { Run(); });
     return absl::OkStatus();
@@ -140,12 +140,12 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
 
   // `entries` with the value of each one stored without it rebuilt; those
   // that cannot be are left out (they stay in the outbox).
-  std::vector<store::OutboxEntry> RebuildStubbed(std::vector<store::OutboxEntry> entries) {
+  std::vector<store::OutboxEntry> RebuildValueless(std::vector<store::OutboxEntry> entries) {
     std::vector<store::OutboxEntry> ready;
     ready.reserve(entries.size());
     for (store::OutboxEntry& e : entries) {
       v1::OutboxRecord& r = e.record;
-      if (r.envelope_stub().empty() || !r.value().empty()) {
+      if (r.envelope_without_payload().empty() || !r.value().empty()) {
         ready.push_back(std::move(e));
         continue;
       }

@@ -44,10 +44,10 @@ std::string EventKey(absl::string_view event_id) {
 std::string OutboxKey(uint64_t seq) { return KeyBuilder(kOutboxSeq).Uint64(seq).key(); }
 
 // What the outbox stores of `record`: all of it, or without its value if it
-// has an envelope stub (the relay rebuilds the value after a restart). The
+// has an envelope_without_payload (the relay rebuilds the value after a restart). The
 // value is moved out and back, not copied.
 std::string StoredForm(v1::OutboxRecord& record) {
-  if (record.envelope_stub().empty()) return record.SerializeAsString();
+  if (record.envelope_without_payload().empty()) return record.SerializeAsString();
   std::string value = std::move(*record.mutable_value());
   record.clear_value();
   std::string stored = record.SerializeAsString();

@@ -122,29 +122,29 @@ TEST_F(StoreTest, DeleteOutboxDeletesRunsAndSingleRecordsAndNothingElse) {
   EXPECT_EQ((*left)[0].record.key(), "k31");
 }
 
-TEST_F(StoreTest, ARecordWithAnEnvelopeStubIsStoredWithoutItsValueAndHandedOverWhole) {
+TEST_F(StoreTest, ARecordWithAnEnvelopeWithoutPayloadIsStoredWithoutItsValueAndHandedOverWhole) {
   auto store = Open();
   std::vector<OutboxEntry> seen;
   store->SetOutboxListener([&](std::vector<OutboxEntry> e) { seen = std::move(e); });
-  v1::OutboxRecord stubbed = Record("stubbed");
-  stubbed.set_value("the whole envelope");
-  stubbed.set_envelope_stub("the envelope without its payload");
+  v1::OutboxRecord rebuildable = Record("rebuildable");
+  rebuildable.set_value("the whole envelope");
+  rebuildable.set_envelope_without_payload("the envelope without its payload");
   Batch b;
-  b.AppendOutbox(stubbed);
+  b.AppendOutbox(rebuildable);
   b.AppendOutbox(Record("plain"));
   ASSERT_TRUE(store->Write(std::move(b)).ok());
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].record.value(), "the whole envelope");
-  EXPECT_EQ(seen[0].record.envelope_stub(), "the envelope without its payload");
+  EXPECT_EQ(seen[0].record.envelope_without_payload(), "the envelope without its payload");
 
   auto stored = store->ReadOutbox(100);
   ASSERT_TRUE(stored.ok());
   ASSERT_EQ(stored->size(), 2u);
   EXPECT_EQ((*stored)[0].seq, seen[0].seq);
-  EXPECT_EQ((*stored)[0].record.key(), "stubbed");
+  EXPECT_EQ((*stored)[0].record.key(), "rebuildable");
   EXPECT_EQ((*stored)[0].record.value(), "");
-  EXPECT_EQ((*stored)[0].record.envelope_stub(), "the envelope without its payload");
-  EXPECT_EQ((*stored)[1].record.value(), "v");  // Without a stub: whole.
+  EXPECT_EQ((*stored)[0].record.envelope_without_payload(), "the envelope without its payload");
+  EXPECT_EQ((*stored)[1].record.value(), "v");  // Without one: whole.
 }
 
 TEST(Batch, PendingSeesTheLastChangeAndRollbackDropsLaterOnes) {

@@ -245,8 +245,8 @@ std::string VersionRecord(const v1::CustomerVersion& version, absl::string_view 
 v1::OutboxRecord RegisteredRecord(const bus::EventMeta& meta, absl::string_view customer) {
   std::string payload;
   bus::AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, customer, &payload);
-  return bus::MakeStubbedOutboxRecord(bus::kCustomerTopic, meta,
-                                      v1::CustomerRegistered::descriptor()->full_name(), payload);
+  return bus::MakeRebuildableOutboxRecord(
+      bus::kCustomerTopic, meta, v1::CustomerRegistered::descriptor()->full_name(), payload);
 }
 
 void Report(v1::ImportProgress& progress, int64_t line, const std::string& field,
@@ -2046,18 +2046,18 @@ absl::StatusOr<std::string> CustomerMasterService::PutVersion(
 
 absl::StatusOr<std::string> CustomerMasterService::RebuildOutboxValue(
     const v1::OutboxRecord& record) const {
-  v1::EventEnvelope stub;
-  if (!stub.ParseFromString(record.envelope_stub())) {
-    return absl::InvalidArgumentError("envelope_stub: not a serialized EventEnvelope");
+  v1::EventEnvelope bare;
+  if (!bare.ParseFromString(record.envelope_without_payload())) {
+    return absl::InvalidArgumentError("envelope_without_payload: not a serialized EventEnvelope");
   }
-  if (stub.event_type() != v1::CustomerRegistered::descriptor()->full_name() ||
-      stub.aggregate_version() != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("envelope_stub: customer-master rebuilds only CustomerRegistered of version "
-                     "1, not ",
-                     stub.event_type(), " of version ", stub.aggregate_version()));
+  if (bare.event_type() != v1::CustomerRegistered::descriptor()->full_name() ||
+      bare.aggregate_version() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "envelope_without_payload: customer-master rebuilds only CustomerRegistered of version "
+        "1, not ",
+        bare.event_type(), " of version ", bare.aggregate_version()));
   }
-  const std::string& id = stub.aggregate_id();
+  const std::string& id = bare.aggregate_id();
   ASSIGN_OR_RETURN(
       std::optional<std::string> first,
       host_.store().Get(store::Family::kState,
@@ -2071,7 +2071,7 @@ absl::StatusOr<std::string> CustomerMasterService::RebuildOutboxValue(
   ASSIGN_OR_RETURN(std::string customer, FirstVersionCustomer(id, *first, current_view));
   std::string payload;
   bus::AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, customer, &payload);
-  return bus::EnvelopeWithPayload(record.envelope_stub(), payload);
+  return bus::EnvelopeWithPayload(record.envelope_without_payload(), payload);
 }
 
 absl::Status CustomerMasterService::CompleteFirstVersion(store::Batch& batch,

@@ -58,7 +58,7 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::Status LoadIndex();
 
   // The value of an outbox record stored without it (an imported customer's
-  // CustomerRegistered, bus::MakeStubbedOutboxRecord): its envelope_stub with
+  // CustomerRegistered, bus::MakeRebuildableOutboxRecord): its envelope_without_payload with
   // the customer as it was at version 1. The host's OutboxRebuilder.
   absl::StatusOr<std::string> RebuildOutboxValue(const v1::OutboxRecord& record) const;
 

@@ -63,18 +63,18 @@ v1::OutboxRecord MakeOutboxRecord(absl::string_view topic, const EventMeta& meta
 
 // MakeOutboxRecord(topic, meta, type, payload) for an event whose payload
 // the same write also stores as state (an imported customer's
-// CustomerRegistered): the record also carries its envelope_stub, the
+// CustomerRegistered): the record also carries its envelope_without_payload, the
 // envelope without the payload, so the outbox stores it without its value.
 // After a restart the service's OutboxRebuilder (relay.h) rebuilds the value
 // with EnvelopeWithPayload.
-v1::OutboxRecord MakeStubbedOutboxRecord(absl::string_view topic, const EventMeta& meta,
-                                         absl::string_view type, absl::string_view payload);
+v1::OutboxRecord MakeRebuildableOutboxRecord(absl::string_view topic, const EventMeta& meta,
+                                             absl::string_view type, absl::string_view payload);
 
-// The envelope `stub` (an envelope_stub) with `payload` as the value of its
+// The envelope `bare` (an envelope_without_payload) with `payload` as the value of its
 // payload: byte for byte what SerializedEnvelope wrote with that payload.
-// INVALID_ARGUMENT naming envelope_stub if `stub` is not a serialized
+// INVALID_ARGUMENT naming envelope_without_payload if `bare` is not a serialized
 // envelope with an event id, an event type and an empty payload.
-absl::StatusOr<std::string> EnvelopeWithPayload(absl::string_view stub, absl::string_view payload);
+absl::StatusOr<std::string> EnvelopeWithPayload(absl::string_view bare, absl::string_view payload);
 
 struct Header {
   std::string key;

@@ -8,8 +8,8 @@
 // broker refuses permanently stays in the outbox, is counted in
 // pharmacrm_outbox_delivery_failures_total and is retried at the next start.
 //
-// An entry stored without its value (one with an envelope_stub, see
-// bus::MakeStubbedOutboxRecord) has it rebuilt at start by the service's
+// An entry stored without its value (one with an envelope_without_payload, see
+// bus::MakeRebuildableOutboxRecord) has it rebuilt at start by the service's
 // OutboxRebuilder. One that cannot be rebuilt (no rebuilder, or it fails)
 // is logged, counted as a delivery failure and stays in the outbox; the
 // others are published.
@@ -31,7 +31,7 @@
 namespace pharmacrm::bus {
 
 // The value of an outbox record stored without it, rebuilt from its
-// envelope_stub and the service's state.
+// envelope_without_payload and the service's state.
 using OutboxRebuilder = std::function<absl::StatusOr<std::string>(const v1::OutboxRecord&)>;
 
 class OutboxRelay {

@@ -51,7 +51,7 @@ class ServiceHost {
   // `service` must outlive the host.
   void AddGrpcService(grpc::Service* service);
   // Rebuilds the value of outbox records the service stores without it
-  // (bus::MakeStubbedOutboxRecord) when the relay starts; called before any
+  // (bus::MakeRebuildableOutboxRecord) when the relay starts; called before any
   // request is served.
   void SetOutboxRebuilder(bus::OutboxRebuilder rebuilder) { rebuilder_ = std::move(rebuilder); }
 

@@ -54,7 +54,7 @@ class Batch {
   void Put(Family family, absl::string_view key, absl::string_view value);
   void Delete(Family family, absl::string_view key);
   // Queues `record` for the relay; it gets its sequence number at Write.
-  // A record with an envelope_stub is stored without its value (the
+  // A record with an envelope_without_payload is stored without its value (the
   // listener still gets it whole); ReadOutbox returns it so.
   void AppendOutbox(v1::OutboxRecord record);
   // Marks `offset` of topic/partition consumed and, if non-empty, `event_id`
