@@ -258,6 +258,25 @@ void Report(v1::ImportProgress& progress, int64_t line, const std::string& field
   e->set_reason(reason);
 }
 
+// Calls `fn` with each T stored in the state family under `prefix`, in key
+// order, while it returns true; DATA_LOSS `unparsable` at the first value
+// that does not parse.
+template <typename T, typename Fn>
+absl::Status ForEachStored(const store::Store& store, absl::string_view prefix,
+                           absl::string_view unparsable, Fn&& fn) {
+  absl::Status parse = absl::OkStatus();
+  RETURN_IF_ERROR(store.ScanPrefix(
+      store::Family::kState, prefix, [&](absl::string_view, absl::string_view value) {
+        T message;
+        if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parse = absl::DataLossError(unparsable);
+          return false;
+        }
+        return fn(std::move(message));
+      }));
+  return parse;
+}
+
 // Import metrics of the process (docs/OPERATIONS.md, Metrics).
 class ImportCounters {
  public:
@@ -1173,15 +1192,9 @@ grpc::Status CustomerMasterService::ListTerritories(grpc::ServerContext* context
       RETURN_IF_ERROR(LoadTerritory(request->parent_id(), "parent_id").status());
     }
     std::vector<v1::Territory> found;
-    absl::Status parse = absl::OkStatus();
-    RETURN_IF_ERROR(host_.store().ScanPrefix(
-        store::Family::kState, store::KeyBuilder(kTerritory).key(),
-        [&](absl::string_view, absl::string_view value) {
-          v1::Territory t;
-          if (!t.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-            parse = absl::DataLossError("stored territory does not parse");
-            return false;
-          }
+    RETURN_IF_ERROR(ForEachStored<v1::Territory>(
+        host_.store(), store::KeyBuilder(kTerritory).key(), "stored territory does not parse",
+        [&](v1::Territory t) {
           if ((request->parent_id().empty() || t.parent_id() == request->parent_id()) &&
               (request->level() == v1::TERRITORY_LEVEL_UNSPECIFIED ||
                t.level() == request->level())) {
@@ -1189,7 +1202,6 @@ grpc::Status CustomerMasterService::ListTerritories(grpc::ServerContext* context
           }
           return true;
         }));
-    RETURN_IF_ERROR(parse);
     std::sort(found.begin(), found.end(),
               [](const v1::Territory& a, const v1::Territory& b) { return a.code() < b.code(); });
     for (v1::Territory& t : found) {
@@ -1220,20 +1232,13 @@ absl::StatusOr<v1::Territory> CustomerMasterService::LoadTerritory(absl::string_
 absl::StatusOr<std::vector<v1::Alignment>> CustomerMasterService::Alignments(
     v1::AlignmentSubject subject, absl::string_view subject_id) const {
   std::vector<v1::Alignment> out;
-  absl::Status parse = absl::OkStatus();
-  RETURN_IF_ERROR(host_.store().ScanPrefix(
-      store::Family::kState,
+  RETURN_IF_ERROR(ForEachStored<v1::Alignment>(
+      host_.store(),
       store::KeyBuilder(kAlignment).Uint64(static_cast<uint64_t>(subject)).String(subject_id).key(),
-      [&](absl::string_view, absl::string_view value) {
-        v1::Alignment a;
-        if (!a.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse = absl::DataLossError("stored alignment does not parse");
-          return false;
-        }
+      "stored alignment does not parse", [&](v1::Alignment a) {
         out.push_back(std::move(a));
         return true;
       }));
-  RETURN_IF_ERROR(parse);
   return out;
 }
 
@@ -1752,21 +1757,14 @@ absl::StatusOr<v1::MetricsSeries> CustomerMasterService::Series(
   if (!request.from_period().empty()) RETURN_IF_ERROR(ValidatePeriod("from_period", request.from_period()));
   if (!request.to_period().empty()) RETURN_IF_ERROR(ValidatePeriod("to_period", request.to_period()));
   std::vector<v1::CustomerMetrics> all;
-  absl::Status parse = absl::OkStatus();
-  RETURN_IF_ERROR(host_.store().ScanPrefix(
-      store::Family::kState, store::KeyBuilder(kMetrics).String(request.customer_id()).key(),
-      [&](absl::string_view, absl::string_view value) {
-        v1::CustomerMetrics m;
-        if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse = absl::DataLossError("stored metrics do not parse");
-          return false;
-        }
+  RETURN_IF_ERROR(ForEachStored<v1::CustomerMetrics>(
+      host_.store(), store::KeyBuilder(kMetrics).String(request.customer_id()).key(),
+      "stored metrics do not parse", [&](v1::CustomerMetrics m) {
         if (request.all_departments() || m.department() == request.department()) {
           all.push_back(std::move(m));
         }
         return true;
       }));
-  RETURN_IF_ERROR(parse);
   v1::MetricsSeries series;
   for (auto& m : SelectPeriods(std::move(all), request.from_period(), request.to_period())) {
     *series.add_key_figures() = ComputeKeyFigures(m, customer.profile());
@@ -1884,19 +1882,12 @@ absl::StatusOr<std::vector<v1::CustomerVersion>> CustomerMasterService::History(
   constexpr int kAttempts = 3;
   for (int attempt = 1;; ++attempt) {
     std::vector<v1::CustomerVersion> versions;
-    absl::Status parse = absl::OkStatus();
-    RETURN_IF_ERROR(host_.store().ScanPrefix(
-        store::Family::kState, store::KeyBuilder(kCustomerVersion).String(id).key(),
-        [&](absl::string_view, absl::string_view value) {
-          v1::CustomerVersion v;
-          if (!v.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-            parse = absl::DataLossError("stored customer version does not parse");
-            return false;
-          }
+    RETURN_IF_ERROR(ForEachStored<v1::CustomerVersion>(
+        host_.store(), store::KeyBuilder(kCustomerVersion).String(id).key(),
+        "stored customer version does not parse", [&](v1::CustomerVersion v) {
           versions.push_back(std::move(v));
           return true;
         }));
-    RETURN_IF_ERROR(parse);
     if (versions.empty() || versions[0].has_customer()) {
       for (const v1::CustomerVersion& v : versions) {
         if (!v.has_customer()) {
@@ -1938,33 +1929,28 @@ absl::Status CustomerMasterService::LoadIndex() {
       RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
     }
   }
-  absl::Status parse = absl::OkStatus();
   absl::Time start = absl::Now();
   // Data folders from before kReferrer: its keys are written once, here.
   const std::string built_key = store::KeyBuilder(kReferrersBuilt).key();
   ASSIGN_OR_RETURN(std::optional<std::string> built,
                    host_.store().Get(store::Family::kState, built_key));
   store::Batch referrers;
-  RETURN_IF_ERROR(host_.store().ScanPrefix(
-      store::Family::kState, store::KeyBuilder(kCustomer).key(),
-      [&](absl::string_view, absl::string_view value) {
-        v1::Customer c;
-        if (!c.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse = absl::DataLossError("a stored customer does not parse");
-          return false;
-        }
-        index_.Upsert(c);
-        if (!built) {
-          PutReferrerKeys(referrers, c.id(), c.profile());
-          if (referrers.Mark().ops >= 10000) {
-            parse = host_.store().Write(std::move(referrers));
-            referrers = store::Batch();
-            if (!parse.ok()) return false;
-          }
-        }
-        return true;
-      }));
-  RETURN_IF_ERROR(parse);
+  absl::Status written = absl::OkStatus();
+  RETURN_IF_ERROR(
+      ForEachStored<v1::Customer>(host_.store(), store::KeyBuilder(kCustomer).key(),
+                                  "a stored customer does not parse", [&](const v1::Customer& c) {
+                                    index_.Upsert(c);
+                                    if (!built) {
+                                      PutReferrerKeys(referrers, c.id(), c.profile());
+                                      if (referrers.Mark().ops >= 10000) {
+                                        written = host_.store().Write(std::move(referrers));
+                                        referrers = store::Batch();
+                                        if (!written.ok()) return false;
+                                      }
+                                    }
+                                    return true;
+                                  }));
+  RETURN_IF_ERROR(written);
   if (!built) {
     referrers.Put(store::Family::kState, built_key, "1");
     RETURN_IF_ERROR(host_.store().Write(std::move(referrers)));
