@@ -226,6 +226,15 @@ TEST_F(FlowTest, ProfileChangeWithStaleVersionIsAbortedAndCountedOnce) {
            R"({"request_id":"upd-2","expected_version":1,"profile":{"city":"天津市"},"update_mask":"city"})");
   EXPECT_EQ(stale.status, 409) << stale.body;
   EXPECT_NE(stale.body.find("ABORTED"), std::string::npos) << stale.body;
+  // A body naming another customer than the path: refused, naming the
+  // field, and nothing changes (the checks below).
+  http::Response other =
+      Http("PATCH", "/api/v1/customers/" + hospital,
+           R"({"request_id":"upd-3","customer_id":"someone-else","expected_version":2,)"
+           R"("profile":{"city":"天津市"},"update_mask":"city"})");
+  EXPECT_EQ(other.status, 400) << other.body;
+  EXPECT_NE(other.body.find("customer_id: differs from the id in the path"), std::string::npos)
+      << other.body;
 
   v1::Customer360 view;
   ASSERT_TRUE(WaitUntil([&] {

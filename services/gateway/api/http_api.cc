@@ -136,6 +136,16 @@ absl::Status ParseBody(const http::Request& req, google::protobuf::Message* mess
   return absl::OkStatus();
 }
 
+// The id a body names in `field` (`body_id`) must be the path's, if given;
+// it becomes the path's.
+absl::Status TakePathId(absl::string_view id, absl::string_view field, std::string* body_id) {
+  if (!body_id->empty() && *body_id != id) {
+    return core::FieldError(std::string(field), "differs from the id in the path");
+  }
+  *body_id = std::string(id);
+  return absl::OkStatus();
+}
+
 // What this gateway serves, and what one answer disclosed.
 struct Policy {
   v1::DataClass max_class;
@@ -232,40 +242,32 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
       *route = "customers/{id}/merge";
       v1::MergeCustomersRequest request;
       if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-      if (!request.survivor_id().empty() && request.survivor_id() != id) {
-        return Error(core::FieldError("survivor_id", "differs from the id in the path"));
-      }
-      request.set_survivor_id(id);
+      if (absl::Status s = TakePathId(id, "survivor_id", request.mutable_survivor_id()); !s.ok())
+        return Error(s);
       return Reply(policy, 200, backends.MergeCustomers(request));
     }
     if (sub == "unmerge" && req.method == "POST") {
       *route = "customers/{id}/unmerge";
       v1::UnmergeCustomerRequest request;
       if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-      if (!request.survivor_id().empty() && request.survivor_id() != id) {
-        return Error(core::FieldError("survivor_id", "differs from the id in the path"));
-      }
-      request.set_survivor_id(id);
+      if (absl::Status s = TakePathId(id, "survivor_id", request.mutable_survivor_id()); !s.ok())
+        return Error(s);
       return Reply(policy, 200, backends.UnmergeCustomer(request));
     }
     if (sub == "deactivate" && req.method == "POST") {
       *route = "customers/{id}/deactivate";
       v1::DeactivateCustomerRequest request;
       if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-      if (!request.customer_id().empty() && request.customer_id() != id) {
-        return Error(core::FieldError("customer_id", "differs from the id in the path"));
-      }
-      request.set_customer_id(id);
+      if (absl::Status s = TakePathId(id, "customer_id", request.mutable_customer_id()); !s.ok())
+        return Error(s);
       return Reply(policy, 200, backends.DeactivateCustomer(request));
     }
     if (sub == "reactivate" && req.method == "POST") {
       *route = "customers/{id}/reactivate";
       v1::ReactivateCustomerRequest request;
       if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-      if (!request.customer_id().empty() && request.customer_id() != id) {
-        return Error(core::FieldError("customer_id", "differs from the id in the path"));
-      }
-      request.set_customer_id(id);
+      if (absl::Status s = TakePathId(id, "customer_id", request.mutable_customer_id()); !s.ok())
+        return Error(s);
       return Reply(policy, 200, backends.ReactivateCustomer(request));
     }
     if (sub == "completeness" && req.method == "GET") {
@@ -278,10 +280,10 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
       *route = "customers/{id}/metrics";
       v1::RecordMetricsRequest request;
       if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-      if (!request.metrics().customer_id().empty() && request.metrics().customer_id() != id) {
-        return Error(core::FieldError("metrics.customer_id", "differs from the id in the path"));
-      }
-      request.mutable_metrics()->set_customer_id(id);
+      if (absl::Status s = TakePathId(id, "metrics.customer_id",
+                                      request.mutable_metrics()->mutable_customer_id());
+          !s.ok())
+        return Error(s);
       return Reply(policy, 201, backends.RecordMetrics(request));
     }
     if (sub == "metrics" && req.method == "GET") {
@@ -301,10 +303,8 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
     if (req.method == "PATCH") {
       v1::UpdateCustomerRequest request;
       if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-      if (!request.customer_id().empty() && request.customer_id() != id) {
-        return Error(core::FieldError("customer_id", "differs from the id in the path"));
-      }
-      request.set_customer_id(id);
+      if (absl::Status s = TakePathId(id, "customer_id", request.mutable_customer_id()); !s.ok())
+        return Error(s);
       return Reply(policy, 200, backends.UpdateCustomer(request));
     }
     return Error(absl::UnimplementedError("use GET or PATCH on a customer"));
@@ -339,10 +339,8 @@ http::Response Route(Backends& backends, const Policy& policy, const http::Reque
     *route = "territories/{id}";
     v1::UpdateTerritoryRequest request;
     if (absl::Status s = ParseBody(req, &request); !s.ok()) return Error(s);
-    if (!request.territory_id().empty() && request.territory_id() != id) {
-      return Error(core::FieldError("territory_id", "differs from the id in the path"));
-    }
-    request.set_territory_id(id);
+    if (absl::Status s = TakePathId(id, "territory_id", request.mutable_territory_id()); !s.ok())
+      return Error(s);
     return Reply(policy, 200, backends.UpdateTerritory(request));
   }
   if (absl::StartsWith(path, "/api/v1/territories/") && req.method == "GET") {
