@@ -2073,12 +2073,10 @@ absl::Status CustomerMasterService::CompleteFirstVersion(store::Batch& batch,
   if (parsed.has_customer()) return absl::OkStatus();  // Written whole (before this rule).
   ASSIGN_OR_RETURN(std::optional<std::string> state,
                    host_.store().Get(store::Family::kState, runtime::CustomerKey(kCustomer, id)));
-  v1::Customer stored;
-  if (!state || !stored.ParseFromString(*state) || stored.version() != 1) {
-    return absl::DataLossError(absl::StrCat(
-        "customer ", id, ": version 1 has no snapshot and the stored customer is not version 1"));
-  }
-  bus::AppendLengthDelimited(v1::CustomerVersion::kCustomerFieldNumber, *state, &*first);
+  std::optional<absl::string_view> state_view;
+  if (state) state_view = *state;
+  ASSIGN_OR_RETURN(std::string customer, FirstVersionCustomer(id, *first, state_view));
+  bus::AppendLengthDelimited(v1::CustomerVersion::kCustomerFieldNumber, customer, &*first);
   batch.Put(store::Family::kState, key, *std::move(first));
   return absl::OkStatus();
 }
