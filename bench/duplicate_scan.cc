@@ -80,8 +80,8 @@ size_t HeapBytes(const std::string& s) {
 size_t MatchRecordBytes(const customer_master::MatchRecord& m) {
   const customer_master::MatchInput& in = m.input;
   size_t bytes = (sizeof(customer_master::MatchRecord) + 16 + 8 + 15) / 16 * 16;
-  for (const std::string* s : {&m.id, &in.kind, &in.name, &in.name_pinyin, &in.address, &in.phone,
-                               &in.code, &in.hospital_id}) {
+  for (const std::string* s :
+       {&m.id, &in.name, &in.name_pinyin, &in.address, &in.phone, &in.code, &in.hospital_id}) {
     bytes += HeapBytes(*s);
   }
   if (m.block_grams.capacity() > 0) bytes += (m.block_grams.capacity() * 8 + 8 + 15) / 16 * 16;

@@ -264,11 +264,11 @@ bool FormsMatch(const NameFormsView& forms, const SearchTerm& term) {
 }
 
 uint64_t CustomerIndex::TermPostings(const SearchTerm& term) const {
-  const std::vector<uint32_t>* shortest = nullptr;
+  const PostingList* shortest = nullptr;
   uint64_t shortest_key = 0;
   for (absl::string_view gram : QueryGrams(term)) {
     const uint64_t key = Gram(static_cast<char>(term.form), gram);
-    const std::vector<uint32_t>* list = Postings(key);
+    const PostingList* list = Postings(key);
     if (list == nullptr) return 0;  // No name holds this gram: none matches.
     if (shortest == nullptr || list->size() < shortest->size()) {
       shortest = list;
@@ -324,9 +324,10 @@ std::vector<uint64_t> CustomerIndex::NameGrams(const NameFormsView& forms) {
   return out;
 }
 
-std::vector<uint64_t> CustomerIndex::RegionGrams(const v1::SearchEntry& e) {
-  std::vector<uint64_t> out = {KindGram(e.kind()), ProvinceGram(e.kind(), e.province()),
-                               CityGram(e.kind(), e.province(), e.city())};
+std::vector<uint64_t> CustomerIndex::RegionGrams(v1::CustomerKind kind, absl::string_view province,
+                                                 absl::string_view city) {
+  std::vector<uint64_t> out = {KindGram(kind), ProvinceGram(kind, province),
+                               CityGram(kind, province, city)};
   SortUnique(out);
   return out;
 }
@@ -337,12 +338,12 @@ void CustomerIndex::AddPostings(const std::vector<uint64_t>& before,
     if (std::binary_search(before.begin(), before.end(), key)) continue;
     // The slot's postings of this call are appended last (under the lock):
     // a repeated key finds it at the back.
-    std::vector<uint32_t>& list = postings_[key];
+    PostingList& list = postings_[key];
     if (list.empty() || list.back() != slot) list.push_back(slot);
   }
 }
 
-const std::vector<uint32_t>* CustomerIndex::Postings(uint64_t key) const {
+const CustomerIndex::PostingList* CustomerIndex::Postings(uint64_t key) const {
   auto it = postings_.find(key);
   return it == postings_.end() ? nullptr : &it->second;
 }
@@ -360,13 +361,12 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   SortUnique(match->block_grams);
   match->block_grams.shrink_to_fit();
   std::vector<uint64_t> name_grams = NameGrams(ViewOf(forms));
-  std::vector<uint64_t> region_grams = RegionGrams(entry);
+  std::vector<uint64_t> region_grams = RegionGrams(entry.kind(), entry.province(), entry.city());
   std::string record = EncodeRecord(forms, entry.sort_key(), customer.id());
   const uint64_t signature = NameSignature(forms);
 
   absl::MutexLock lock(&mu_);
-  auto [it, inserted] = by_id_.try_emplace(customer.id(), static_cast<uint32_t>(slots_.size()));
-  uint32_t index = it->second;
+  const auto [index, inserted] = SlotOf(customer.id());
   if (inserted) {
     slots_.emplace_back();
     hot_.emplace_back();
@@ -386,7 +386,8 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
     }
     // The record holds the forms, sort key and id, all from name and id.
     same_record = DecodeRecord(hot.record).sort_key == entry.sort_key();
-    old_region = RegionGrams(slot.entry);
+    old_region = RegionGrams(static_cast<v1::CustomerKind>(hot.kind), PlaceName(hot.province),
+                             PlaceName(hot.city));
     old_block = slot.match->block_grams;
   }
   AddPostings(old_name, name_grams, index);
@@ -408,16 +409,49 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   }
   hot.sort_prefix = SortPrefix(entry.sort_key());
   hot.signature = signature;
-  hot.province = entry.province().empty() ? 0 : PlaceId(absl::StrCat("p", entry.province()));
-  hot.city = entry.city().empty() ? 0 : PlaceId(absl::StrCat("c", entry.city()));
+  hot.province = entry.province().empty() ? 0 : PlaceId(false, entry.province());
+  hot.city = entry.city().empty() ? 0 : PlaceId(true, entry.city());
   hot.kind = static_cast<uint8_t>(entry.kind());
   hot.status = static_cast<uint8_t>(entry.status());
   hot.grade = static_cast<uint8_t>(entry.hospital_grade());
-  entry.clear_sort_key();  // Held once, in the record.
   slot.version = customer.version();
-  slot.entry = std::move(entry);
   slot.match = std::move(match);
   MaybeCompactNames();
+}
+
+std::optional<CustomerIndex::UuidKey> CustomerIndex::UuidKeyOf(absl::string_view id) {
+  if (id.size() != 36) return std::nullopt;
+  UuidKey key;
+  int digits = 0;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return std::nullopt;
+      continue;
+    }
+    uint64_t v;
+    if (c >= '0' && c <= '9') {
+      v = static_cast<uint64_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      v = static_cast<uint64_t>(c - 'a' + 10);
+    } else {
+      return std::nullopt;  // Upper case too: the key must give back one string only.
+    }
+    uint64_t& half = digits < 16 ? key.high : key.low;
+    half = (half << 4) | v;
+    ++digits;
+  }
+  return key;
+}
+
+std::pair<uint32_t, bool> CustomerIndex::SlotOf(absl::string_view id) {
+  const auto next = static_cast<uint32_t>(slots_.size());
+  if (std::optional<UuidKey> key = UuidKeyOf(id)) {
+    auto [it, inserted] = by_uuid_.try_emplace(*key, next);
+    return {it->second, inserted};
+  }
+  auto [it, inserted] = by_other_id_.try_emplace(id, next);
+  return {it->second, inserted};
 }
 
 void CustomerIndex::MaybeCompactNames() {
@@ -451,9 +485,26 @@ const char* CustomerIndex::StoreRecord(absl::string_view record) {
   return out;
 }
 
-uint32_t CustomerIndex::PlaceId(absl::string_view key) {
-  auto [it, inserted] = places_.try_emplace(key, static_cast<uint32_t>(places_.size() + 1));
+namespace {
+std::string PlaceKey(bool city, absl::string_view name) {
+  return absl::StrCat(city ? "c" : "p", name);
+}
+}  // namespace
+
+uint32_t CustomerIndex::PlaceId(bool city, absl::string_view name) {
+  auto [it, inserted] =
+      places_.try_emplace(PlaceKey(city, name), static_cast<uint32_t>(places_.size() + 1));
+  if (inserted) place_names_.emplace_back(name);
   return it->second;
+}
+
+uint32_t CustomerIndex::FindPlace(bool city, absl::string_view name) const {
+  auto it = places_.find(PlaceKey(city, name));
+  return it == places_.end() ? 0 : it->second;
+}
+
+absl::string_view CustomerIndex::PlaceName(uint32_t id) const {
+  return id == 0 ? absl::string_view() : place_names_[id - 1];
 }
 
 CustomerIndex::HotFilter CustomerIndex::FilterFor(const v1::SearchCustomersRequest& r) const {
@@ -461,16 +512,12 @@ CustomerIndex::HotFilter CustomerIndex::FilterFor(const v1::SearchCustomersReque
   f.include_inactive = r.include_inactive();
   f.kind = static_cast<uint8_t>(r.kind());
   f.grade = static_cast<uint8_t>(r.hospital_grade());
-  auto place = [&](absl::string_view key, uint32_t* id) {
-    auto it = places_.find(key);
-    if (it == places_.end()) {
-      f.none = true;
-    } else {
-      *id = it->second;
-    }
+  auto place = [&](bool city, absl::string_view name, uint32_t* id) {
+    *id = FindPlace(city, name);
+    if (*id == 0) f.none = true;
   };
-  if (!r.province().empty()) place(absl::StrCat("p", r.province()), &f.province);
-  if (!r.city().empty()) place(absl::StrCat("c", r.city()), &f.city);
+  if (!r.province().empty()) place(false, r.province(), &f.province);
+  if (!r.city().empty()) place(true, r.city(), &f.city);
   return f;
 }
 
@@ -497,7 +544,7 @@ size_t CustomerIndex::RenamedSince(uint32_t epoch) const {
 }
 
 bool CustomerIndex::NeedsSort(uint64_t key) const {
-  const std::vector<uint32_t>* list = Postings(key);
+  const PostingList* list = Postings(key);
   if (list == nullptr || list->size() <= sorted_list_min_) return false;
   SortState state;
   if (auto it = sort_states_.find(key); it != sort_states_.end()) state = it->second;
@@ -510,7 +557,7 @@ bool CustomerIndex::NeedsSort(uint64_t key) const {
 }
 
 std::vector<uint32_t> CustomerIndex::SortedSlots(uint64_t key, size_t n) const {
-  const std::vector<uint32_t>& list = postings_.at(key);
+  const PostingList& list = postings_.at(key);
   // Each record is decoded once, not at every comparison that ties on the
   // prefix.
   struct Keyed {
@@ -555,7 +602,7 @@ bool CustomerIndex::SortList(uint64_t key) const {
   absl::MutexLock lock(&mu_);
   // Between sorts lists only grow: unless another sort came in between
   // (its state differs), the entries after the first n were added meanwhile.
-  std::vector<uint32_t>& list = postings_.at(key);
+  PostingList& list = postings_.at(key);
   SortState now;
   if (auto it = sort_states_.find(key); it != sort_states_.end()) now = it->second;
   if (now.sorted != before.sorted || now.epoch != before.epoch || list.size() < n) {
@@ -563,7 +610,7 @@ bool CustomerIndex::SortList(uint64_t key) const {
   }
   const size_t sorted_size = sorted.size();
   sorted.insert(sorted.end(), list.begin() + static_cast<std::ptrdiff_t>(n), list.end());
-  list = std::move(sorted);
+  list.assign(sorted.begin(), sorted.end());
   sort_states_[key] = {sorted_size, epoch};
   return true;
 }
@@ -624,7 +671,7 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
   }
   const std::vector<uint64_t> keys = ListsFor(query, request);
   for (size_t t = 0; t < keys.size(); ++t) {
-    const std::vector<uint32_t>* list = keys[t] == 0 ? nullptr : Postings(keys[t]);
+    const PostingList* list = keys[t] == 0 ? nullptr : Postings(keys[t]);
     if (list == nullptr) continue;
     const SearchTerm* term = query.prefixes.empty() ? nullptr : &query.prefixes[t];
     const uint64_t required = term == nullptr ? 0 : TermSignature(*term);
@@ -704,10 +751,12 @@ std::vector<std::string> CustomerIndex::IdsInRegion(v1::CustomerKind kind, absl:
   absl::ReaderMutexLock lock(&mu_);
   const auto* list = Postings(RegionGram(kind, province, city));
   if (list == nullptr) return ids;
+  const uint32_t province_id = province.empty() ? 0 : FindPlace(false, province);
+  const uint32_t city_id = city.empty() ? 0 : FindPlace(true, city);
   for (uint32_t index : *list) {
-    const v1::SearchEntry& e = slots_[index].entry;
-    if (e.kind() != kind || (!province.empty() && e.province() != province) ||
-        (!city.empty() && e.city() != city) || !seen.insert(index).second) {
+    const Hot& h = hot_[index];
+    if (h.kind != kind || (!province.empty() && h.province != province_id) ||
+        (!city.empty() && h.city != city_id) || !seen.insert(index).second) {
       continue;
     }
     if (ids.size() >= max) {
@@ -749,15 +798,16 @@ CustomerIndex::DuplicateScan CustomerIndex::ScanDuplicates(v1::CustomerKind kind
   DuplicateScan scan;
   {
     absl::ReaderMutexLock lock(&mu_);
-    for (const Slot& slot : slots_) {
-      const v1::SearchEntry& e = slot.entry;
-      if ((e.status() != v1::CUSTOMER_STATUS_ACTIVE &&
-           e.status() != v1::CUSTOMER_STATUS_UNSPECIFIED) ||
-          (kind != v1::CUSTOMER_KIND_UNSPECIFIED && e.kind() != kind) ||
-          (!province.empty() && e.province() != province)) {
+    const uint32_t province_id = province.empty() ? 0 : FindPlace(false, province);
+    if (!province.empty() && province_id == 0) return scan;  // No customer is there.
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      const Hot& h = hot_[i];
+      if ((h.status != v1::CUSTOMER_STATUS_ACTIVE && h.status != v1::CUSTOMER_STATUS_UNSPECIFIED) ||
+          (kind != v1::CUSTOMER_KIND_UNSPECIFIED && h.kind != kind) ||
+          (!province.empty() && h.province != province_id)) {
         continue;
       }
-      scan.records.push_back(slot.match);
+      scan.records.push_back(slots_[i].match);
     }
   }
   // Blocks from (key, record) pairs sorted by key: no map of the many keys

@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +35,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -157,9 +159,10 @@ class CustomerIndex {
                                const ScanOptions& options) const;
 
  private:
+  // The rest of a search entry (kind, status, grade, province and city)
+  // is in the slot's Hot, its sort key in the name record.
   struct Slot {
     int64_t version = 0;
-    v1::SearchEntry entry;                     // Without its sort key, which the name record holds.
     std::shared_ptr<const MatchRecord> match;  // Also holds the id and the name.
   };
 
@@ -190,7 +193,13 @@ class CustomerIndex {
   static bool Passes(const Hot& hot, const HotFilter& filter);
   HotFilter FilterFor(const v1::SearchCustomersRequest& request) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  uint32_t PlaceId(absl::string_view key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The id of the province (`city` false) or city named `name` (not
+  // empty), made on first use.
+  uint32_t PlaceId(bool city, absl::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The id of that place, 0 if no customer has it.
+  uint32_t FindPlace(bool city, absl::string_view name) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The name of place `id` ("" for 0).
+  absl::string_view PlaceName(uint32_t id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Copies a name record into names_; the pointer stays valid until
   // CompactNames, which runs under the writer lock (readers use records
   // under the reader lock only).
@@ -205,7 +214,8 @@ class CustomerIndex {
   // NameGrams' may repeat and are in no order (sorting them cost more than
   // the postings of a new customer); RegionGrams' are sorted and distinct.
   static std::vector<uint64_t> NameGrams(const NameFormsView& forms);
-  static std::vector<uint64_t> RegionGrams(const v1::SearchEntry& entry);
+  static std::vector<uint64_t> RegionGrams(v1::CustomerKind kind, absl::string_view province,
+                                           absl::string_view city);
   // The key of the shortest posting list that holds every name matching
   // `term` (0: none can match).
   uint64_t TermPostings(const SearchTerm& term) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -246,7 +256,10 @@ class CustomerIndex {
   // repeat) not in `before` (sorted), once.
   void AddPostings(const std::vector<uint64_t>& before, const std::vector<uint64_t>& now,
                    uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  const std::vector<uint32_t>* Postings(uint64_t key) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Slots under one key. Most keys have a few (a long pinyin gram, a phone
+  // number): those are held in place, without an allocation of their own.
+  using PostingList = absl::InlinedVector<uint32_t, 4>;
+  const PostingList* Postings(uint64_t key) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   const PinyinConverter& pinyin_;
   mutable absl::Mutex mu_;
@@ -257,13 +270,32 @@ class CustomerIndex {
   size_t names_held_ ABSL_GUARDED_BY(mu_) = 0;                       // Bytes of the chunks.
   size_t names_live_ ABSL_GUARDED_BY(mu_) = 0;    // Bytes of the current records.
   size_t names_wasted_ ABSL_GUARDED_BY(mu_) = 0;  // Of records replaced since the last compaction.
-  // "p" + province and "c" + province + "/" + city -> place id (from 1).
+  // "p" + province and "c" + city -> place id (from 1); place_names_[id - 1]
+  // is the province or city.
   absl::flat_hash_map<std::string, uint32_t> places_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, uint32_t> by_id_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> place_names_ ABSL_GUARDED_BY(mu_);
+  // Slots by customer id. Ids made by core::IdGenerator (every customer's
+  // in the service) are canonical UUIDs, held as their 16 bytes: no copy of
+  // the string per customer. Any other id is held as written.
+  struct UuidKey {
+    uint64_t high = 0;
+    uint64_t low = 0;
+    bool operator==(const UuidKey&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const UuidKey& k) {
+      return H::combine(std::move(h), k.high, k.low);
+    }
+  };
+  // The 16 bytes of `id` if it is a canonical (lower-case, 8-4-4-4-12) UUID.
+  static std::optional<UuidKey> UuidKeyOf(absl::string_view id);
+  // The slot of `id`, made (as slots_.size()) if new; true if made.
+  std::pair<uint32_t, bool> SlotOf(absl::string_view id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::flat_hash_map<UuidKey, uint32_t> by_uuid_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> by_other_id_ ABSL_GUARDED_BY(mu_);
   // Entries whose slot changed since stay, and every reader re-checks the
   // slot. Appended to by Upsert; a search may reorder a long list (SortList)
   // under the writer lock, which changes no answer: hence mutable.
-  mutable absl::flat_hash_map<uint64_t, std::vector<uint32_t>> postings_ ABSL_GUARDED_BY(mu_);
+  mutable absl::flat_hash_map<uint64_t, PostingList> postings_ ABSL_GUARDED_BY(mu_);
   const size_t sorted_list_min_;
   mutable absl::flat_hash_map<uint64_t, SortState> sort_states_ ABSL_GUARDED_BY(mu_);
   // Renames (a slot's sort key changed), in epoch order: a sorted list holds

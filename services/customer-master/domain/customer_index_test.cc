@@ -199,6 +199,46 @@ TEST(CustomerIndex, RenamesDoNotGrowMemoryWithoutBound) {
             std::set<std::string>(in_order.begin(), in_order.end()));
 }
 
+// Service ids are UUIDs, held by their bytes; other ids as written. Either
+// way one id is one customer, and ids that differ in any character (case
+// too) are different customers.
+TEST(CustomerIndex, EachIdIsOneCustomerWhateverItsForm) {
+  CustomerIndex index(Pinyin());
+  const std::string uuid = "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b";
+  index.Upsert(Make(uuid, "北京协和医院"));
+  index.Upsert(Make(uuid, "北京同仁医院", v1::CUSTOMER_KIND_HOSPITAL, 2));
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_EQ(Find(index, "同仁"), Ids({uuid}));
+  EXPECT_EQ(Find(index, "协和"), Ids({}));
+
+  const std::string upper = "0190A1B2-C3D4-7E5F-8A6B-7C8D9E0F1A2B";
+  const std::string undashed = "0190a1b2c3d47e5f8a6b7c8d9e0f1a2b";
+  const std::string next = "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2c";
+  const std::string dashes_moved = "0190a1b2c-3d4-7e5f-8a6b-7c8d9e0f1a2b";
+  for (const std::string& id : {upper, undashed, next, dashes_moved}) {
+    index.Upsert(Make(id, "北京协和医院"));
+  }
+  EXPECT_EQ(index.size(), 5u);
+  std::vector<std::string> others = {upper, undashed, next, dashes_moved};
+  std::sort(others.begin(), others.end());
+  EXPECT_EQ(Find(index, "协和"), others);
+  // Each again, renamed: still five customers.
+  for (const std::string& id : {uuid, upper, undashed, next, dashes_moved}) {
+    index.Upsert(Make(id, "北京天坛医院", v1::CUSTOMER_KIND_HOSPITAL, 3));
+  }
+  EXPECT_EQ(index.size(), 5u);
+  std::vector<std::string> all = others;
+  all.push_back(uuid);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(Find(index, "天坛"), all);
+  EXPECT_EQ(Find(index, "协和"), Ids({}));
+  bool truncated = false;
+  std::vector<std::string> in_region =
+      index.IdsInRegion(v1::CUSTOMER_KIND_HOSPITAL, "北京市", "北京市", 10, &truncated);
+  std::sort(in_region.begin(), in_region.end());
+  EXPECT_EQ(in_region, all);
+}
+
 TEST(CustomerIndex, AnOlderVersionDoesNotReplaceANewerOne) {
   CustomerIndex index(Pinyin());
   index.Upsert(Make("c1", "北京同仁医院", v1::CUSTOMER_KIND_HOSPITAL, 5));

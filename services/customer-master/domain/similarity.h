@@ -32,7 +32,9 @@ double BigramJaccard(absl::string_view a, absl::string_view b);
 // NormalizeSocialCreditCode, and name_pinyin = PinyinConverter::FullPinyin
 // of the normalised name. Empty means unknown.
 struct MatchInput {
-  std::string kind;         // e.g. "CUSTOMER_KIND_DOCTOR"; compared verbatim
+  // e.g. "CUSTOMER_KIND_DOCTOR"; compared verbatim. Names static storage
+  // (v1::CustomerKind_Name, a literal): no copy per record.
+  absl::string_view kind;
   std::string name;
   std::string name_pinyin;  // "zhang wei"
   std::string address;
