@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "domain/matching.h"
@@ -81,17 +82,25 @@ void SortUnique(std::vector<uint64_t>& v) {
 }
 
 // A name record: six uint16 lengths (syllable starts, text, pinyin,
-// initials, sort key, id), the starts, then the five strings back to back.
-// Records begin 8-byte aligned, so the starts are 2-byte aligned.
+// initials, sort key, id), the starts, then the strings back to back. The
+// sort key ends with the id (SearchEntryFor's does), so the id is stored
+// once, as the sort key's end: the sort key's length counts only what is
+// before it. Should a sort key not end with its id, the top bit of the
+// starts' count says so, and the id follows it instead. Records begin 8-byte
+// aligned, so the starts are 2-byte aligned.
 enum RecordField { kStarts, kText, kPinyin, kInitials, kSortKey, kId, kRecordFields };
 constexpr size_t kRecordHeader = kRecordFields * sizeof(uint16_t);
-constexpr size_t kMaxRecordString = 0xffff;
+constexpr size_t kMaxRecordString = 0x7fff;
+constexpr uint16_t kSortKeyWithoutId = 0x8000;
 
 std::string EncodeRecord(const NameForms& forms, absl::string_view sort_key, absl::string_view id) {
+  id = id.substr(0, kMaxRecordString);
+  const bool id_in_key = absl::EndsWith(sort_key, id);
+  if (id_in_key) sort_key.remove_suffix(id.size());
   absl::string_view strings[] = {forms.text, forms.pinyin, forms.initials, sort_key, id};
   uint16_t lengths[kRecordFields];
   size_t starts = std::min(forms.starts.size(), kMaxRecordString);
-  lengths[kStarts] = static_cast<uint16_t>(starts);
+  lengths[kStarts] = static_cast<uint16_t>(starts | (id_in_key ? 0 : kSortKeyWithoutId));
   size_t size = kRecordHeader + starts * sizeof(uint16_t);
   for (int i = 0; i < 5; ++i) {
     strings[i] = strings[i].substr(0, kMaxRecordString);
@@ -120,10 +129,12 @@ struct RecordView {
 RecordView DecodeRecord(const char* record) {
   uint16_t lengths[kRecordFields];
   std::memcpy(lengths, record, kRecordHeader);
+  const bool id_in_key = (lengths[kStarts] & kSortKeyWithoutId) == 0;
+  const size_t starts = lengths[kStarts] & ~kSortKeyWithoutId;
   RecordView view;
   view.forms.starts = reinterpret_cast<const uint16_t*>(record + kRecordHeader);
-  view.forms.starts_size = lengths[kStarts];
-  const char* p = record + kRecordHeader + lengths[kStarts] * sizeof(uint16_t);
+  view.forms.starts_size = starts;
+  const char* p = record + kRecordHeader + starts * sizeof(uint16_t);
   auto next = [&](RecordField field) {
     absl::string_view out(p, lengths[field]);
     p += lengths[field];
@@ -134,6 +145,8 @@ RecordView DecodeRecord(const char* record) {
   view.forms.initials = next(kInitials);
   view.sort_key = next(kSortKey);
   view.id = next(kId);
+  if (id_in_key)
+    view.sort_key = absl::string_view(view.sort_key.data(), view.sort_key.size() + view.id.size());
   return view;
 }
 
@@ -141,7 +154,7 @@ RecordView DecodeRecord(const char* record) {
 size_t RecordSize(const char* record) {
   uint16_t lengths[kRecordFields];
   std::memcpy(lengths, record, kRecordHeader);
-  size_t size = kRecordHeader + lengths[kStarts] * sizeof(uint16_t);
+  size_t size = kRecordHeader + (lengths[kStarts] & ~kSortKeyWithoutId) * sizeof(uint16_t);
   for (int field = kText; field < kRecordFields; ++field) size += lengths[field];
   return size;
 }
