@@ -78,13 +78,11 @@ size_t HeapBytes(const std::string& s) {
 
 // Estimated bytes of one MatchRecord with its shared_ptr control block.
 size_t MatchRecordBytes(const customer_master::MatchRecord& m) {
-  const customer_master::MatchInput& in = m.input;
-  size_t bytes = (sizeof(customer_master::MatchRecord) + 16 + 8 + 15) / 16 * 16;
-  for (const std::string* s :
-       {&m.id, &in.name, &in.name_pinyin, &in.address, &in.phone, &in.code, &in.hospital_id}) {
-    bytes += HeapBytes(*s);
-  }
-  if (m.block_grams.capacity() > 0) bytes += (m.block_grams.capacity() * 8 + 8 + 15) / 16 * 16;
+  const customer_master::MatchView in = m.input();
+  size_t bytes = (sizeof(customer_master::MatchRecord) + 16 + 15) / 16 * 16 + HeapBytes(m.id);
+  const size_t strings = in.name.size() + in.name_pinyin.size() + in.address.size() +
+                         in.phone.size() + in.code.size() + in.hospital_id.size();
+  if (strings > 0) bytes += (strings + 15) / 16 * 16;
   return bytes;
 }
 

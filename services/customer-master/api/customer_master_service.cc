@@ -1656,9 +1656,9 @@ grpc::Status CustomerMasterService::ScanDuplicates(grpc::ServerContext* context,
       const MatchRecord& second = *scan.records[p.second];
       v1::DuplicatePair* out = response->add_pairs();
       out->set_first_id(first.id);
-      out->set_first_name(first.input.name);
+      out->set_first_name(std::string(first.input().name));
       out->set_second_id(second.id);
-      out->set_second_name(second.input.name);
+      out->set_second_name(std::string(second.input().name));
       out->set_kind(first.kind);
       out->set_score(p.match.score);
       for (const MatchReason& r : p.match.reasons) {

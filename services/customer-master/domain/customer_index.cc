@@ -76,7 +76,8 @@ std::vector<absl::string_view> QueryGrams(const SearchTerm& term) {
   return out;
 }
 
-void SortUnique(std::vector<uint64_t>& v) {
+template <typename Vector>
+void SortUnique(Vector& v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
@@ -201,6 +202,34 @@ uint64_t TermSignature(const SearchTerm& term) {
 }
 
 }  // namespace
+
+MatchRecord::MatchRecord(std::string id, v1::CustomerKind kind, const MatchInput& input)
+    : id(std::move(id)), kind(kind), input_kind_(input.kind) {
+  const std::string* strings[kStrings] = {&input.name,  &input.name_pinyin, &input.address,
+                                          &input.phone, &input.code,        &input.hospital_id};
+  size_t size = 0;
+  for (int i = 0; i < kStrings; ++i) {
+    lengths_[i] = static_cast<uint32_t>(strings[i]->size());
+    size += strings[i]->size();
+  }
+  if (size == 0) return;
+  strings_ = std::make_unique_for_overwrite<char[]>(size);
+  char* p = strings_.get();
+  for (const std::string* s : strings) {
+    std::memcpy(p, s->data(), s->size());
+    p += s->size();
+  }
+}
+
+MatchView MatchRecord::input() const {
+  absl::string_view views[kStrings];
+  const char* p = strings_.get();
+  for (int i = 0; i < kStrings; ++i) {
+    views[i] = absl::string_view(p, lengths_[i]);
+    p += lengths_[i];
+  }
+  return {input_kind_, views[0], views[1], views[2], views[3], views[4], views[5]};
+}
 
 NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin) {
   NameForms forms;
@@ -345,8 +374,8 @@ std::vector<uint64_t> CustomerIndex::RegionGrams(v1::CustomerKind kind, absl::st
   return out;
 }
 
-void CustomerIndex::AddPostings(const std::vector<uint64_t>& before,
-                                const std::vector<uint64_t>& now, uint32_t slot) {
+void CustomerIndex::AddPostings(absl::Span<const uint64_t> before, absl::Span<const uint64_t> now,
+                                uint32_t slot) {
   for (uint64_t key : now) {
     if (std::binary_search(before.begin(), before.end(), key)) continue;
     // The slot's postings of this call are appended last (under the lock):
@@ -366,13 +395,10 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   const std::string& name = customer.profile().name();
   NameForms forms = FormsForName(name, pinyin_);
   v1::SearchEntry entry = SearchEntryFor(customer, pinyin_);
-  auto match = std::make_shared<MatchRecord>();
-  match->id = customer.id();
-  match->kind = customer.profile().kind();
-  match->input = MatchInputFor(customer, pinyin_);
-  for (const auto& b : BlockingKeys(match->input)) match->block_grams.push_back(BlockGram(b));
+  auto match = std::make_shared<MatchRecord>(customer.id(), customer.profile().kind(),
+                                             MatchInputFor(customer, pinyin_));
+  for (const auto& b : BlockingKeys(match->input())) match->block_grams.push_back(BlockGram(b));
   SortUnique(match->block_grams);
-  match->block_grams.shrink_to_fit();
   std::vector<uint64_t> name_grams = NameGrams(ViewOf(forms));
   std::vector<uint64_t> region_grams = RegionGrams(entry.kind(), entry.province(), entry.city());
   std::string record = EncodeRecord(forms, entry.sort_key(), customer.id());
@@ -390,7 +416,7 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   std::vector<uint64_t> old_name, old_region, old_block;
   bool same_record = false;
   if (!inserted) {
-    if (slot.match->input.name == name) {
+    if (slot.match->input().name == name) {
       SortUnique(name_grams);
       old_name = name_grams;  // Same name: its postings are there already.
     } else {
@@ -401,7 +427,7 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
     same_record = DecodeRecord(hot.record).sort_key == entry.sort_key();
     old_region = RegionGrams(static_cast<v1::CustomerKind>(hot.kind), PlaceName(hot.province),
                              PlaceName(hot.city));
-    old_block = slot.match->block_grams;
+    old_block.assign(slot.match->block_grams.begin(), slot.match->block_grams.end());
   }
   AddPostings(old_name, name_grams, index);
   AddPostings(old_region, region_grams, index);
@@ -830,7 +856,7 @@ CustomerIndex::DuplicateScan CustomerIndex::ScanDuplicates(v1::CustomerKind kind
   std::vector<std::pair<uint64_t, uint32_t>> keyed;
   for (uint32_t r = 0; r < scan.records.size(); ++r) {
     const MatchRecord& match = *scan.records[r];
-    records.push_back({match.id, &match.input});
+    records.push_back({match.id, match.input()});
     for (uint64_t gram : match.block_grams) keyed.emplace_back(gram, r);
   }
   std::sort(keyed.begin(), keyed.end());

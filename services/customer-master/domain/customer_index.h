@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "domain/duplicate_scan.h"
 #include "domain/pinyin.h"
 #include "domain/search.h"
@@ -76,12 +77,24 @@ inline bool FormsMatch(const NameForms& forms, const SearchTerm& term) {
 
 // What duplicate detection uses of one version of a customer. Immutable
 // once built, and shared: a scan keeps the records it took even if the
-// customer changes meanwhile.
+// customer changes meanwhile. The input's strings are held back to back in
+// one allocation.
 struct MatchRecord {
+  // `input` is MatchInputFor (domain/matching.h) of the customer.
+  MatchRecord(std::string id, v1::CustomerKind kind, const MatchInput& input);
+  MatchView input() const;
+
   std::string id;
   v1::CustomerKind kind = v1::CUSTOMER_KIND_UNSPECIFIED;
-  MatchInput input;                   // MatchInputFor (domain/matching.h).
-  std::vector<uint64_t> block_grams;  // Hashes of BlockingKeys(input), sorted, distinct.
+  // Hashes of BlockingKeys(input()), sorted, distinct (four at most).
+  absl::InlinedVector<uint64_t, 4> block_grams;
+
+ private:
+  absl::string_view input_kind_;
+  // Name, name pinyin, address, phone, code and hospital id.
+  static constexpr int kStrings = 6;
+  std::unique_ptr<char[]> strings_;
+  uint32_t lengths_[kStrings] = {};
 };
 
 class CustomerIndex {
@@ -254,8 +267,8 @@ class CustomerIndex {
 
   // Appends `slot` to the postings of every key in `now` (any order, may
   // repeat) not in `before` (sorted), once.
-  void AddPostings(const std::vector<uint64_t>& before, const std::vector<uint64_t>& now,
-                   uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddPostings(absl::Span<const uint64_t> before, absl::Span<const uint64_t> now, uint32_t slot)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Slots under one key. Most keys have a few (a long pinyin gram, a phone
   // number): those are held in place, without an allocation of their own.
   using PostingList = absl::InlinedVector<uint32_t, 4>;

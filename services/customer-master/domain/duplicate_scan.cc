@@ -95,10 +95,10 @@ constexpr size_t kPairsPerTask = 4096;
 
 // Name-then-address order of the sorted neighbourhood: pinyin, address, id.
 bool NeighbourBefore(const ScanRecord& a, const ScanRecord& b) {
-  if (a.input->name_pinyin != b.input->name_pinyin) {
-    return a.input->name_pinyin < b.input->name_pinyin;
+  if (a.input.name_pinyin != b.input.name_pinyin) {
+    return a.input.name_pinyin < b.input.name_pinyin;
   }
-  if (a.input->address != b.input->address) return a.input->address < b.input->address;
+  if (a.input.address != b.input.address) return a.input.address < b.input.address;
   return a.id < b.id;
 }
 
@@ -197,7 +197,7 @@ ScanResult ScanDuplicatePairs(const std::vector<ScanRecord>& records,
     auto score = [&](uint32_t first, uint32_t second) {
       if (records[second].id < records[first].id) std::swap(first, second);
       ++out->comparisons;
-      const double s = MatchScore(*records[first].input, *records[second].input);
+      const double s = MatchScore(records[first].input, records[second].input);
       if (s < options.min_score) return;
       ++out->pairs_found;
       top.Offer({s, first, second});
@@ -242,7 +242,7 @@ ScanResult ScanDuplicatePairs(const std::vector<ScanRecord>& records,
   result.pairs.reserve(best.size());
   for (const Candidate& c : best) {
     result.pairs.push_back(
-        {c.first, c.second, ScorePair(*records[c.first].input, *records[c.second].input)});
+        {c.first, c.second, ScorePair(records[c.first].input, records[c.second].input)});
   }
   return result;
 }

@@ -36,10 +36,11 @@ inline constexpr size_t kScanWindow = 10;
 // limit (0..kMaxScanLimit); errors name the field.
 absl::Status ValidateScanDuplicates(const v1::ScanDuplicatesRequest& request);
 
-// One record of a scan. `input` must stay valid during the scan.
+// One record of a scan. What `id` and `input` view must stay valid during
+// the scan.
 struct ScanRecord {
   absl::string_view id;
-  const MatchInput* input = nullptr;
+  MatchView input;
 };
 
 struct ScanOptions {

@@ -36,7 +36,7 @@ struct Fixture {
   }
   std::vector<ScanRecord> Records() const {
     std::vector<ScanRecord> out;
-    for (size_t i = 0; i < ids.size(); ++i) out.push_back({ids[i], &inputs[i]});
+    for (size_t i = 0; i < ids.size(); ++i) out.push_back({ids[i], inputs[i]});
     return out;
   }
   std::vector<std::vector<uint32_t>> Blocks() const {

@@ -183,7 +183,7 @@ namespace {
 // over a whole data set scores far more pairs than it reports, and the
 // detail texts cost more than the scoring.
 template <bool kExplain>
-MatchResult Score(const MatchInput& a, const MatchInput& b) {
+MatchResult Score(const MatchView& a, const MatchView& b) {
   MatchResult result{0.0, {}};
   // `detail` is called only when explaining.
   auto reason = [&result](absl::string_view signal, double score, auto detail) {
@@ -329,11 +329,11 @@ MatchResult Score(const MatchInput& a, const MatchInput& b) {
 
 }  // namespace
 
-MatchResult ScorePair(const MatchInput& a, const MatchInput& b) { return Score<true>(a, b); }
+MatchResult ScorePair(const MatchView& a, const MatchView& b) { return Score<true>(a, b); }
 
-double MatchScore(const MatchInput& a, const MatchInput& b) { return Score<false>(a, b).score; }
+double MatchScore(const MatchView& a, const MatchView& b) { return Score<false>(a, b).score; }
 
-std::vector<std::string> BlockingKeys(const MatchInput& in) {
+std::vector<std::string> BlockingKeys(const MatchView& in) {
   std::vector<std::string> keys;
   if (!in.name_pinyin.empty()) {
     std::string compact;

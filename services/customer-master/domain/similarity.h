@@ -31,16 +31,29 @@ double BigramJaccard(absl::string_view a, absl::string_view b);
 // agree), phone through NormalizePhone, code through
 // NormalizeSocialCreditCode, and name_pinyin = PinyinConverter::FullPinyin
 // of the normalised name. Empty means unknown.
+// MatchView views the fields; MatchInput holds them (and views as one).
+struct MatchView {
+  absl::string_view kind;  // e.g. "CUSTOMER_KIND_DOCTOR"; compared verbatim
+  absl::string_view name;
+  absl::string_view name_pinyin;  // "zhang wei"
+  absl::string_view address;
+  absl::string_view phone;
+  absl::string_view code;         // unified social credit code or other registration id
+  absl::string_view hospital_id;  // doctors: the hospital they work at
+};
 struct MatchInput {
-  // e.g. "CUSTOMER_KIND_DOCTOR"; compared verbatim. Names static storage
-  // (v1::CustomerKind_Name, a literal): no copy per record.
+  // Names static storage (v1::CustomerKind_Name, a literal): no copy per
+  // record.
   absl::string_view kind;
   std::string name;
-  std::string name_pinyin;  // "zhang wei"
+  std::string name_pinyin;
   std::string address;
   std::string phone;
-  std::string code;         // unified social credit code or other registration id
-  std::string hospital_id;  // doctors: the hospital they work at
+  std::string code;
+  std::string hospital_id;
+  operator MatchView() const {  // NOLINT(google-explicit-constructor): a view of it.
+    return {kind, name, name_pinyin, address, phone, code, hospital_id};
+  }
 };
 
 // Why a score is what it is. `signal` is one of "kind", "code", "name",
@@ -112,11 +125,11 @@ inline constexpr double kNameOnlyCap = 0.7;
 // Department, title and other fields are not compared. A name that only
 // gains a prefix ("北京协和医院" / "中国医学科学院北京协和医院") scores low
 // on Jaro-Winkler; such pairs are left to the registration code.
-MatchResult ScorePair(const MatchInput& a, const MatchInput& b);
+MatchResult ScorePair(const MatchView& a, const MatchView& b);
 
 // ScorePair(a, b).score, without building the reasons (several times
 // faster; for scans that score many pairs and explain few).
-double MatchScore(const MatchInput& a, const MatchInput& b);
+double MatchScore(const MatchView& a, const MatchView& b);
 
 // Blocking keys: only records sharing at least one key are compared with
 // ScorePair, so 1M records need far fewer than 1M² comparisons. Every key
@@ -135,7 +148,7 @@ double MatchScore(const MatchInput& a, const MatchInput& b);
 //    (every 张伟, 赵伟 and 周文 in the country is "zw");
 //  - "<kind>|phone|<phone>" and "<kind>|code|<code>": exact identifiers that
 //    survive any change to the name.
-std::vector<std::string> BlockingKeys(const MatchInput& in);
+std::vector<std::string> BlockingKeys(const MatchView& in);
 
 }  // namespace pharmacrm::customer_master
 
