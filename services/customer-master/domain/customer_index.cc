@@ -146,8 +146,9 @@ RecordView DecodeRecord(const char* record) {
   view.forms.initials = next(kInitials);
   view.sort_key = next(kSortKey);
   view.id = next(kId);
-  if (id_in_key)
+  if (id_in_key) {
     view.sort_key = absl::string_view(view.sort_key.data(), view.sort_key.size() + view.id.size());
+  }
   return view;
 }
 
@@ -413,7 +414,8 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   Slot& slot = slots_[index];
   Hot& hot = hot_[index];
   if (!inserted && slot.version > customer.version()) return;  // Already newer.
-  std::vector<uint64_t> old_name, old_region, old_block;
+  std::vector<uint64_t> old_name, old_region;
+  absl::Span<const uint64_t> old_block;  // In slot.match, replaced only at the end.
   bool same_record = false;
   if (!inserted) {
     if (slot.match->input().name == name) {
@@ -427,7 +429,7 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
     same_record = DecodeRecord(hot.record).sort_key == entry.sort_key();
     old_region = RegionGrams(static_cast<v1::CustomerKind>(hot.kind), PlaceName(hot.province),
                              PlaceName(hot.city));
-    old_block.assign(slot.match->block_grams.begin(), slot.match->block_grams.end());
+    old_block = slot.match->block_grams;
   }
   AddPostings(old_name, name_grams, index);
   AddPostings(old_region, region_grams, index);
