@@ -84,7 +84,7 @@ void SortUnique(Vector& v) {
 
 // A name record: six uint16 lengths (syllable starts, text, pinyin,
 // initials, sort key, id), the starts, then the strings back to back. The
-// sort key ends with the id (SearchEntryFor's does), so the id is stored
+// sort key ends with the id (SortKey's does), so the id is stored
 // once, as the sort key's end: the sort key's length counts only what is
 // before it. Should a sort key not end with its id, the top bit of the
 // starts' count says so, and the id follows it instead. Records begin 8-byte
@@ -395,14 +395,16 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   // Everything that needs pinyin is computed before taking the lock.
   const std::string& name = customer.profile().name();
   NameForms forms = FormsForName(name, pinyin_);
-  v1::SearchEntry entry = SearchEntryFor(customer, pinyin_);
+  const v1::CustomerProfile& profile = customer.profile();
+  const std::string sort_key = SortKey(customer, pinyin_);
   auto match = std::make_shared<MatchRecord>(customer.id(), customer.profile().kind(),
                                              MatchInputFor(customer, pinyin_));
   for (const auto& b : BlockingKeys(match->input())) match->block_grams.push_back(BlockGram(b));
   SortUnique(match->block_grams);
   std::vector<uint64_t> name_grams = NameGrams(ViewOf(forms));
-  std::vector<uint64_t> region_grams = RegionGrams(entry.kind(), entry.province(), entry.city());
-  std::string record = EncodeRecord(forms, entry.sort_key(), customer.id());
+  std::vector<uint64_t> region_grams =
+      RegionGrams(profile.kind(), profile.province(), profile.city());
+  std::string record = EncodeRecord(forms, sort_key, customer.id());
   const uint64_t signature = NameSignature(forms);
 
   absl::MutexLock lock(&mu_);
@@ -426,7 +428,7 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
       SortUnique(old_name);
     }
     // The record holds the forms, sort key and id, all from name and id.
-    same_record = DecodeRecord(hot.record).sort_key == entry.sort_key();
+    same_record = DecodeRecord(hot.record).sort_key == sort_key;
     old_region = RegionGrams(static_cast<v1::CustomerKind>(hot.kind), PlaceName(hot.province),
                              PlaceName(hot.city));
     old_block = slot.match->block_grams;
@@ -448,13 +450,13 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
     hot.record = StoreRecord(record);
     names_live_ += record.size();
   }
-  hot.sort_prefix = SortPrefix(entry.sort_key());
+  hot.sort_prefix = SortPrefix(sort_key);
   hot.signature = signature;
-  hot.province = entry.province().empty() ? 0 : PlaceId(false, entry.province());
-  hot.city = entry.city().empty() ? 0 : PlaceId(true, entry.city());
-  hot.kind = static_cast<uint8_t>(entry.kind());
-  hot.status = static_cast<uint8_t>(entry.status());
-  hot.grade = static_cast<uint8_t>(entry.hospital_grade());
+  hot.province = profile.province().empty() ? 0 : PlaceId(false, profile.province());
+  hot.city = profile.city().empty() ? 0 : PlaceId(true, profile.city());
+  hot.kind = static_cast<uint8_t>(profile.kind());
+  hot.status = static_cast<uint8_t>(customer.status());
+  hot.grade = static_cast<uint8_t>(profile.hospital_grade());
   slot.version = customer.version();
   slot.match = std::move(match);
   MaybeCompactNames();

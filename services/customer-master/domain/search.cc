@@ -16,11 +16,11 @@ bool HasNonAscii(absl::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
+}  // namespace
+
 std::string SortKey(const v1::Customer& c, const PinyinConverter& pinyin) {
   return absl::StrCat(pinyin.Compact(c.profile().name()), "\x01", c.profile().name(), "\x01", c.id());
 }
-
-}  // namespace
 
 absl::StatusOr<ParsedQuery> ParseSearchQuery(absl::string_view query) {
   ParsedQuery parsed;

@@ -51,9 +51,13 @@ inline constexpr int kMaxPageSize = 200;
 // a query or a kind). Errors name the field.
 absl::Status ValidateSearch(const v1::SearchCustomersRequest& request);
 
-// What the search index keeps of `customer` (filters and the sort key:
-// pinyin of the name, then the name, then the id).
+// The fields of `customer` that the search filters and orders by (the sort
+// key: pinyin of the name, then the name, then the id): the terms of
+// PassesFilters. The index keeps the same, packed (domain/customer_index.h).
 v1::SearchEntry SearchEntryFor(const v1::Customer& customer, const PinyinConverter& pinyin);
+// SearchEntryFor(customer, pinyin).sort_key(): compact pinyin of the name,
+// the name and the id, each after a \x01.
+std::string SortKey(const v1::Customer& customer, const PinyinConverter& pinyin);
 
 // True if the entry passes the request's filters (kind, province, city,
 // grade; inactive customers only with include_inactive).
