@@ -43,16 +43,43 @@ std::string IdGenerator::Next() {
   return out;
 }
 
-bool IsUuid(absl::string_view id) {
+namespace {
+
+// True if `id` has the canonical 8-4-4-4-12 form, with lower-case hex only
+// if `lower_only`; its 128 bits into `bits` if not null.
+bool ReadUuid(absl::string_view id, bool lower_only, absl::uint128* bits) {
   if (id.size() != 36) return false;
+  absl::uint128 value = 0;
   for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
     if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (id[i] != '-') return false;
-    } else if (!absl::ascii_isxdigit(static_cast<unsigned char>(id[i]))) {
+      if (c != '-') return false;
+      continue;
+    }
+    int digit;
+    if (c >= '0' && c <= '9') {
+      digit = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      digit = c - 'a' + 10;
+    } else if (!lower_only && c >= 'A' && c <= 'F') {
+      digit = c - 'A' + 10;
+    } else {
       return false;
     }
+    value = (value << 4) | static_cast<uint64_t>(digit);
   }
+  if (bits != nullptr) *bits = value;
   return true;
+}
+
+}  // namespace
+
+bool IsUuid(absl::string_view id) { return ReadUuid(id, /*lower_only=*/false, nullptr); }
+
+std::optional<absl::uint128> UuidBits(absl::string_view id) {
+  absl::uint128 bits;
+  if (!ReadUuid(id, /*lower_only=*/true, &bits)) return std::nullopt;
+  return bits;
 }
 
 }  // namespace pharmacrm::core

@@ -13,6 +13,7 @@
 #include "domain/matching.h"
 #include "domain/normalize.h"
 #include "domain/similarity.h"
+#include "pharmacrm/core/ids.h"
 #include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
@@ -462,35 +463,11 @@ void CustomerIndex::Upsert(const v1::Customer& customer) {
   MaybeCompactNames();
 }
 
-std::optional<CustomerIndex::UuidKey> CustomerIndex::UuidKeyOf(absl::string_view id) {
-  if (id.size() != 36) return std::nullopt;
-  UuidKey key;
-  int digits = 0;
-  for (size_t i = 0; i < id.size(); ++i) {
-    const char c = id[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return std::nullopt;
-      continue;
-    }
-    uint64_t v;
-    if (c >= '0' && c <= '9') {
-      v = static_cast<uint64_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      v = static_cast<uint64_t>(c - 'a' + 10);
-    } else {
-      return std::nullopt;  // Upper case too: the key must give back one string only.
-    }
-    uint64_t& half = digits < 16 ? key.high : key.low;
-    half = (half << 4) | v;
-    ++digits;
-  }
-  return key;
-}
-
 std::pair<uint32_t, bool> CustomerIndex::SlotOf(absl::string_view id) {
   const auto next = static_cast<uint32_t>(slots_.size());
-  if (std::optional<UuidKey> key = UuidKeyOf(id)) {
-    auto [it, inserted] = by_uuid_.try_emplace(*key, next);
+  if (std::optional<absl::uint128> bits = core::UuidBits(id)) {
+    auto [it, inserted] =
+        by_uuid_.try_emplace(UuidKey{absl::Uint128High64(*bits), absl::Uint128Low64(*bits)}, next);
     return {it->second, inserted};
   }
   auto [it, inserted] = by_other_id_.try_emplace(id, next);

@@ -288,8 +288,9 @@ class CustomerIndex {
   absl::flat_hash_map<std::string, uint32_t> places_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> place_names_ ABSL_GUARDED_BY(mu_);
   // Slots by customer id. Ids made by core::IdGenerator (every customer's
-  // in the service) are canonical UUIDs, held as their 16 bytes: no copy of
-  // the string per customer. Any other id is held as written.
+  // in the service) are held as their 16 bytes (core::UuidBits; two words,
+  // so a map slot is 24 bytes rather than the 32 of an aligned uint128): no
+  // copy of the string per customer. Any other id is held as written.
   struct UuidKey {
     uint64_t high = 0;
     uint64_t low = 0;
@@ -299,8 +300,6 @@ class CustomerIndex {
       return H::combine(std::move(h), k.high, k.low);
     }
   };
-  // The 16 bytes of `id` if it is a canonical (lower-case, 8-4-4-4-12) UUID.
-  static std::optional<UuidKey> UuidKeyOf(absl::string_view id);
   // The slot of `id`, made (as slots_.size()) if new; true if made.
   std::pair<uint32_t, bool> SlotOf(absl::string_view id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::flat_hash_map<UuidKey, uint32_t> by_uuid_ ABSL_GUARDED_BY(mu_);

@@ -2,8 +2,11 @@
 #ifndef PHARMACRM_CORE_IDS_H_
 #define PHARMACRM_CORE_IDS_H_
 
+#include <optional>
 #include <string>
 
+#include "absl/numeric/int128.h"
+#include "absl/strings/string_view.h"
 #include "pharmacrm/core/clock.h"
 
 namespace pharmacrm::core {
@@ -24,6 +27,11 @@ class IdGenerator {
 
 // True if `id` has the canonical 8-4-4-4-12 hex form of a UUID.
 bool IsUuid(absl::string_view id);
+
+// The 128 bits of `id` if it has the form IdGenerator makes (canonical,
+// lower-case hex): exactly one such string per value, so the bits can stand
+// for the id. nullopt for any other string, upper-case UUIDs included.
+std::optional<absl::uint128> UuidBits(absl::string_view id);
 
 }  // namespace pharmacrm::core
 
