@@ -8,6 +8,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "pharmacrm/core/hash.h"
+#include "pharmacrm/core/status.h"
 
 namespace pharmacrm::bus {
 namespace {
@@ -237,6 +238,11 @@ v1::OutboxRecord MakeRebuildableOutboxRecord(absl::string_view topic, const Even
 }
 
 absl::StatusOr<std::string> EnvelopeWithPayload(absl::string_view bare, absl::string_view payload) {
+  ASSIGN_OR_RETURN(v1::EventEnvelope envelope, ParseEnvelopeWithoutPayload(bare));
+  return EnvelopeWithPayload(std::move(envelope), payload);
+}
+
+absl::StatusOr<v1::EventEnvelope> ParseEnvelopeWithoutPayload(absl::string_view bare) {
   v1::EventEnvelope envelope;
   if (!envelope.ParseFromArray(bare.data(), static_cast<int>(bare.size()))) {
     return absl::InvalidArgumentError("envelope_without_payload: not a serialized EventEnvelope");
@@ -249,8 +255,12 @@ absl::StatusOr<std::string> EnvelopeWithPayload(absl::string_view bare, absl::st
     return absl::InvalidArgumentError(
         "envelope_without_payload: the envelope has a payload already");
   }
-  envelope.mutable_payload()->set_value(std::string(payload));
-  return envelope.SerializeAsString();
+  return envelope;
+}
+
+std::string EnvelopeWithPayload(v1::EventEnvelope bare, absl::string_view payload) {
+  bare.mutable_payload()->set_value(std::string(payload));
+  return bare.SerializeAsString();
 }
 
 absl::StatusOr<std::vector<Header>> CloudEventHeaders(absl::string_view serialized_envelope) {

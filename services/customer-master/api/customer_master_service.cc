@@ -2032,10 +2032,8 @@ absl::StatusOr<std::string> CustomerMasterService::PutVersion(
 
 absl::StatusOr<std::string> CustomerMasterService::RebuildOutboxValue(
     const v1::OutboxRecord& record) const {
-  v1::EventEnvelope bare;
-  if (!bare.ParseFromString(record.envelope_without_payload())) {
-    return absl::InvalidArgumentError("envelope_without_payload: not a serialized EventEnvelope");
-  }
+  ASSIGN_OR_RETURN(v1::EventEnvelope bare,
+                   bus::ParseEnvelopeWithoutPayload(record.envelope_without_payload()));
   if (bare.event_type() != v1::CustomerRegistered::descriptor()->full_name() ||
       bare.aggregate_version() != 1) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -2044,40 +2042,45 @@ absl::StatusOr<std::string> CustomerMasterService::RebuildOutboxValue(
         bare.event_type(), " of version ", bare.aggregate_version()));
   }
   const std::string& id = bare.aggregate_id();
+  ASSIGN_OR_RETURN(std::string first, FirstVersionRecord(id));
+  ASSIGN_OR_RETURN(std::string customer, FirstVersionBytes(id, first));
+  std::string payload;
+  bus::AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, customer, &payload);
+  return bus::EnvelopeWithPayload(std::move(bare), payload);
+}
+
+absl::StatusOr<std::string> CustomerMasterService::FirstVersionRecord(const std::string& id) const {
   ASSIGN_OR_RETURN(
       std::optional<std::string> first,
       host_.store().Get(store::Family::kState,
                         store::KeyBuilder(kCustomerVersion).String(id).Uint64(1).key()));
-  if (!first)
+  if (!first) {
     return absl::DataLossError(absl::StrCat("customer ", id, ": version 1 is not stored"));
+  }
+  return *std::move(first);
+}
+
+absl::StatusOr<std::string> CustomerMasterService::FirstVersionBytes(
+    const std::string& id, absl::string_view version_record) const {
   ASSIGN_OR_RETURN(std::optional<std::string> current,
                    host_.store().Get(store::Family::kState, runtime::CustomerKey(kCustomer, id)));
   std::optional<absl::string_view> current_view;
   if (current) current_view = *current;
-  ASSIGN_OR_RETURN(std::string customer, FirstVersionCustomer(id, *first, current_view));
-  std::string payload;
-  bus::AppendLengthDelimited(v1::CustomerRegistered::kCustomerFieldNumber, customer, &payload);
-  return bus::EnvelopeWithPayload(record.envelope_without_payload(), payload);
+  return FirstVersionCustomer(id, version_record, current_view);
 }
 
 absl::Status CustomerMasterService::CompleteFirstVersion(store::Batch& batch,
                                                          const std::string& id) {
-  const std::string key = store::KeyBuilder(kCustomerVersion).String(id).Uint64(1).key();
-  ASSIGN_OR_RETURN(std::optional<std::string> first, host_.store().Get(store::Family::kState, key));
-  if (!first)
-    return absl::DataLossError(absl::StrCat("customer ", id, ": version 1 is not stored"));
+  ASSIGN_OR_RETURN(std::string first, FirstVersionRecord(id));
   v1::CustomerVersion parsed;
-  if (!parsed.ParseFromString(*first)) {
+  if (!parsed.ParseFromString(first)) {
     return absl::DataLossError(absl::StrCat("customer ", id, ": version 1 does not parse"));
   }
   if (parsed.has_customer()) return absl::OkStatus();  // Written whole (before this rule).
-  ASSIGN_OR_RETURN(std::optional<std::string> state,
-                   host_.store().Get(store::Family::kState, runtime::CustomerKey(kCustomer, id)));
-  std::optional<absl::string_view> state_view;
-  if (state) state_view = *state;
-  ASSIGN_OR_RETURN(std::string customer, FirstVersionCustomer(id, *first, state_view));
-  bus::AppendLengthDelimited(v1::CustomerVersion::kCustomerFieldNumber, customer, &*first);
-  batch.Put(store::Family::kState, key, *std::move(first));
+  ASSIGN_OR_RETURN(std::string customer, FirstVersionBytes(id, first));
+  bus::AppendLengthDelimited(v1::CustomerVersion::kCustomerFieldNumber, customer, &first);
+  batch.Put(store::Family::kState, store::KeyBuilder(kCustomerVersion).String(id).Uint64(1).key(),
+            std::move(first));
   return absl::OkStatus();
 }
 

@@ -241,6 +241,12 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // Puts version 1 of customer `id` with its snapshot, the stored customer
   // record, if it was written without one.
   absl::Status CompleteFirstVersion(store::Batch& batch, const std::string& id);
+  // Version 1's stored record of customer `id`; DATA_LOSS if there is none.
+  absl::StatusOr<std::string> FirstVersionRecord(const std::string& id) const;
+  // The customer's bytes at version 1 (FirstVersionCustomer), from
+  // `version_record` and the stored customer.
+  absl::StatusOr<std::string> FirstVersionBytes(const std::string& id,
+                                                absl::string_view version_record) const;
   // The kReferrer keys of customer `id`'s references (ReferencedIds).
   static void PutReferrerKeys(store::Batch& batch, const std::string& id,
                               const v1::CustomerProfile& profile);

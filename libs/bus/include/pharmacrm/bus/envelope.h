@@ -75,6 +75,11 @@ v1::OutboxRecord MakeRebuildableOutboxRecord(absl::string_view topic, const Even
 // INVALID_ARGUMENT naming envelope_without_payload if `bare` is not a serialized
 // envelope with an event id, an event type and an empty payload.
 absl::StatusOr<std::string> EnvelopeWithPayload(absl::string_view bare, absl::string_view payload);
+// The two steps of that, for a caller that reads the envelope in between:
+// `bare` parsed and checked (the errors above), and then the parsed
+// envelope with `payload` put in, serialized.
+absl::StatusOr<v1::EventEnvelope> ParseEnvelopeWithoutPayload(absl::string_view bare);
+std::string EnvelopeWithPayload(v1::EventEnvelope bare, absl::string_view payload);
 
 struct Header {
   std::string key;
