@@ -2,7 +2,7 @@
 // process. Generates the deterministic demo data set (tools/demo-data) at
 // about --records records, normalises and validates each row as an import
 // does (dirty rows are left out), loads them into customer-master's
-// in-memory index (domain/customer_index.h) and times
+// in-memory index (domain/search/customer_index.h) and times
 // CustomerIndex::ScanDuplicates, the same call the ScanDuplicates RPC makes,
 // over --rounds rounds. Prints each round, the median, the index's memory
 // and, with --recall, how many of the data set's deliberate duplicates the
@@ -12,7 +12,7 @@
 //
 //   build/bench/duplicate_scan --records=1000000 --rounds=3
 //   build/bench/duplicate_scan --records=1000000 --search_rounds=20 --scan=false
-#include "domain/duplicate_scan.h"
+#include "domain/matching/duplicate_scan.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -29,12 +29,12 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "domain/customer_index.h"
-#include "domain/customer_rules.h"
-#include "domain/matching.h"
-#include "domain/pinyin.h"
-#include "domain/profile_normalization.h"
-#include "domain/search.h"
+#include "domain/search/customer_index.h"
+#include "domain/customers/customer_rules.h"
+#include "domain/matching/matching.h"
+#include "domain/search/pinyin.h"
+#include "domain/customers/profile_normalization.h"
+#include "domain/search/search.h"
 #include "generator.h"
 #include "search_queries.h"
 

@@ -5,7 +5,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "domain/completeness.h"
+#include "domain/completeness/completeness.h"
 
 #include "api/customer_master_service.h"
 #include "pharmacrm/core/status.h"

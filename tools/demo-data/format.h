@@ -1,6 +1,6 @@
 // Output formats of the demo data: JSON Lines and CSV as the customer
 // master's bulk import reads them (services/customer-master/domain/
-// import_rows.h), and the same for monthly metrics.
+// import/import_rows.h), and the same for monthly metrics.
 #ifndef PHARMACRM_TOOLS_DEMO_DATA_FORMAT_H_
 #define PHARMACRM_TOOLS_DEMO_DATA_FORMAT_H_
 

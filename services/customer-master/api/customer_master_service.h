@@ -11,9 +11,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
-#include "domain/customer_index.h"
-#include "domain/metrics_import.h"
-#include "domain/pinyin.h"
+#include "domain/search/customer_index.h"
+#include "domain/import/metrics_import.h"
+#include "domain/search/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
@@ -166,7 +166,7 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::Status RepointToSurvivors(v1::CustomerProfile* profile) const;
   // NOT_FOUND naming `field` if absent.
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
-  // Every reference of `profile` (domain/references.h) names an active
+  // Every reference of `profile` (domain/customers/references.h) names an active
   // customer of an allowed kind other than `self_id`; references that
   // `before` (the profile being updated, if any) already had as they are
   // are not checked again.

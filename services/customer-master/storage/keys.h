@@ -15,7 +15,7 @@
 //                     aligned there; ListTerritoryCustomers checks as-of)
 //   kReferrer         String(target_id) String(customer_id) -> "" (the
 //                     customer's profile named the target in a reference,
-//                     domain/references.h, in some version: a hint, checked
+//                     domain/customers/references.h, in some version: a hint, checked
 //                     against the profile when used; never deleted)
 //   kRepointed        String(merged_id) -> v1::RepointedReferences (what the
 //                     merge of that customer re-pointed to the survivor;
@@ -24,7 +24,7 @@
 //                     of every customer stored before it existed
 //
 // 3, 4, 11 and 12 held an on-disk search, region and blocking-key index in
-// earlier versions; the index is now in memory (domain/customer_index.h) and
+// earlier versions; the index is now in memory (domain/search/customer_index.h) and
 // LoadIndex deletes what is left of them at start. The numbers stay reserved.
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_STORAGE_KEYS_H_

@@ -1,0 +1,354 @@
+#include "domain/matching/similarity.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "unicode/utf8.h"
+
+namespace pharmacrm::customer_master {
+namespace {
+
+constexpr double kWinklerPrefixScale = 0.1;
+constexpr size_t kWinklerMaxPrefix = 4;
+constexpr double kWinklerBoostThreshold = 0.7;
+constexpr char32_t kReplacementCharacter = 0xFFFD;
+
+// Scoring runs millions of times in a scan: the sequences it builds live on
+// the stack unless the text is unusually long.
+constexpr size_t kInlineSymbols = 64;
+using CodePointSeq = absl::InlinedVector<char32_t, kInlineSymbols>;
+
+CodePointSeq CodePoints(absl::string_view utf8) {
+  CodePointSeq out;
+  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
+  // ICU's UTF-8 macros index with int32_t; names and addresses are far
+  // shorter than 2 GiB, so the clamp never bites in practice.
+  const int32_t size = static_cast<int32_t>(
+      std::min<size_t>(utf8.size(), std::numeric_limits<int32_t>::max()));
+  int32_t i = 0;
+  while (i < size) {
+    int32_t c;
+    U8_NEXT(s, i, size, c);
+    out.push_back(c < 0 ? kReplacementCharacter : static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+// Over any sequence of comparable symbols: code points for text, whole
+// syllables for pinyin.
+template <typename Sequence>
+double Jaro(const Sequence& a, const Sequence& b) {
+  const size_t longer = std::max(a.size(), b.size());
+  const size_t window = longer / 2 == 0 ? 0 : longer / 2 - 1;
+  absl::InlinedVector<bool, kInlineSymbols> a_matched(a.size(), false);
+  absl::InlinedVector<bool, kInlineSymbols> b_matched(b.size(), false);
+  size_t matches = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const size_t lo = i > window ? i - window : 0;
+    const size_t hi = std::min(b.size(), i + window + 1);
+    for (size_t j = lo; j < hi; ++j) {
+      if (!b_matched[j] && a[i] == b[j]) {
+        a_matched[i] = b_matched[j] = true;
+        ++matches;
+        break;
+      }
+    }
+  }
+  if (matches == 0) return 0.0;
+  size_t half_transpositions = 0;
+  for (size_t i = 0, j = 0; i < a.size(); ++i) {
+    if (!a_matched[i]) continue;
+    while (!b_matched[j]) ++j;
+    if (a[i] != b[j]) ++half_transpositions;
+    ++j;
+  }
+  const double m = static_cast<double>(matches);
+  return (m / static_cast<double>(a.size()) + m / static_cast<double>(b.size()) +
+          (m - static_cast<double>(half_transpositions) / 2.0) / m) /
+         3.0;
+}
+
+template <typename Sequence>
+double JaroWinklerOf(const Sequence& a, const Sequence& b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  const double jaro = Jaro(a, b);
+  if (jaro <= kWinklerBoostThreshold) return jaro;
+  const size_t max_prefix = std::min({a.size(), b.size(), kWinklerMaxPrefix});
+  size_t prefix = 0;
+  while (prefix < max_prefix && a[prefix] == b[prefix]) ++prefix;
+  return jaro + static_cast<double>(prefix) * kWinklerPrefixScale * (1.0 - jaro);
+}
+
+// The distinct bigrams of `s`, ascending: a sorted array of a few dozen
+// keys is cheaper to build and intersect than a hash set.
+absl::InlinedVector<uint64_t, kInlineSymbols> Bigrams(const CodePointSeq& s) {
+  absl::InlinedVector<uint64_t, kInlineSymbols> grams;
+  // A lone code point is keyed with 0x110000 in the high half, which no
+  // real pair (first code point <= 0x10FFFF) has.
+  if (s.size() == 1) {
+    grams.push_back((uint64_t{0x110000} << 32) | s[0]);
+    return grams;
+  }
+  grams.reserve(s.size());
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    grams.push_back((uint64_t{s[i]} << 32) | s[i + 1]);
+  }
+  std::sort(grams.begin(), grams.end());
+  grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+  return grams;
+}
+
+std::string Score2(double score) { return absl::StrFormat("%.2f", score); }
+
+// Space-separated syllables of FullPinyin output.
+absl::InlinedVector<absl::string_view, 16> Syllables(absl::string_view pinyin) {
+  absl::InlinedVector<absl::string_view, 16> out;
+  size_t start = 0;
+  while (start < pinyin.size()) {
+    size_t end = pinyin.find(' ', start);
+    if (end == absl::string_view::npos) end = pinyin.size();
+    if (end > start) out.push_back(pinyin.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Initials of the first two space-separated syllables of FullPinyin output.
+std::string LeadingInitials(absl::string_view pinyin) {
+  std::string initials;
+  bool at_start = true;
+  for (char c : pinyin) {
+    if (c == ' ') {
+      at_start = true;
+    } else if (at_start) {
+      initials.push_back(c);
+      at_start = false;
+      if (initials.size() == 2) break;
+    }
+  }
+  return initials;
+}
+
+struct Mean {
+  double weighted_sum = 0;
+  double total_weight = 0;
+  int signals = 0;
+
+  void Add(double weight, double score) {
+    weighted_sum += weight * score;
+    total_weight += weight;
+    ++signals;
+  }
+};
+
+}  // namespace
+
+double JaroWinkler(absl::string_view a, absl::string_view b) {
+  return JaroWinklerOf(CodePoints(a), CodePoints(b));
+}
+
+double BigramJaccard(absl::string_view a, absl::string_view b) {
+  const CodePointSeq ca = CodePoints(a);
+  const CodePointSeq cb = CodePoints(b);
+  if (ca.empty() && cb.empty()) return 1.0;
+  if (ca.empty() || cb.empty()) return 0.0;
+  const auto ga = Bigrams(ca);
+  const auto gb = Bigrams(cb);
+  size_t common = 0;
+  for (size_t i = 0, j = 0; i < ga.size() && j < gb.size();) {
+    if (ga[i] < gb[j]) {
+      ++i;
+    } else if (gb[j] < ga[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(ga.size() + gb.size() - common);
+}
+
+namespace {
+
+// ScorePair's arithmetic, with the explanations only when kExplain: a scan
+// over a whole data set scores far more pairs than it reports, and the
+// detail texts cost more than the scoring.
+template <bool kExplain>
+MatchResult Score(const MatchView& a, const MatchView& b) {
+  MatchResult result{0.0, {}};
+  // `detail` is called only when explaining.
+  auto reason = [&result](absl::string_view signal, double score, auto detail) {
+    if constexpr (kExplain) result.reasons.push_back({std::string(signal), score, detail()});
+  };
+  // Caps are collected first and explained only if they lower the score, so
+  // that a steward reads about the limits that actually mattered.
+  std::vector<std::pair<double, std::string>> caps;
+  auto cap = [&caps](double limit, auto detail) {
+    if constexpr (kExplain) {
+      caps.emplace_back(limit, detail());
+    } else {
+      caps.emplace_back(limit, std::string());
+    }
+  };
+
+  if (a.kind != b.kind) {
+    reason("kind", 0.0, [&] { return absl::StrCat("kind differs: ", a.kind, " / ", b.kind); });
+    return result;
+  }
+
+  if (!a.code.empty() && !b.code.empty()) {
+    if (a.code == b.code) {
+      result.score = 1.0;
+      reason("code", 1.0, [&] {
+        return absl::StrCat("registration codes ", a.code, " / ", b.code, " are identical");
+      });
+      return result;
+    }
+    reason("code", 0.0,
+           [&] { return absl::StrCat("registration codes ", a.code, " / ", b.code, " differ"); });
+    cap(kDifferentCodeCap, [] {
+      return absl::StrCat("different registration codes cap the score at ",
+                          Score2(kDifferentCodeCap));
+    });
+  }
+
+  Mean mean;
+  const bool names = !a.name.empty() && !b.name.empty();
+  const bool pinyins = !a.name_pinyin.empty() && !b.name_pinyin.empty();
+  if (names || pinyins) {
+    const double by_characters = names ? JaroWinkler(a.name, b.name) : 0.0;
+    // Whole syllables, not letters: letter-level similarity of pinyin is
+    // high for unrelated names ("zhang wei" / "zhang wen" 0.96, "zhang wei" /
+    // "wang fang" 0.63), while input-method typos keep every syllable.
+    const double by_pinyin =
+        pinyins ? JaroWinklerOf(Syllables(a.name_pinyin), Syllables(b.name_pinyin)) : 0.0;
+    const double discounted_pinyin = kPinyinDiscount * by_pinyin;
+    const double score = std::max(by_characters, discounted_pinyin);
+    mean.Add(kNameWeight, score);
+
+    reason("name", score, [&] {
+      std::string detail = absl::StrCat("names ", a.name, " / ", b.name);
+      if (names && a.name == b.name) {
+        absl::StrAppend(&detail, " are identical");
+      } else if (pinyins && a.name_pinyin == b.name_pinyin) {
+        absl::StrAppend(&detail, " are homophones (pinyin ", a.name_pinyin, ", counted as ",
+                        Score2(discounted_pinyin), "); characters Jaro-Winkler ",
+                        Score2(by_characters));
+      } else {
+        absl::StrAppend(&detail, ": characters Jaro-Winkler ", Score2(by_characters));
+        if (pinyins) {
+          absl::StrAppend(&detail, ", pinyin ", a.name_pinyin, " / ", b.name_pinyin,
+                          " syllables Jaro-Winkler ", Score2(by_pinyin), " (counted as ",
+                          Score2(discounted_pinyin), ")");
+        }
+      }
+      return detail;
+    });
+
+    const double name_cap = score * score;
+    cap(name_cap, [&] {
+      return absl::StrCat("name similarity ", Score2(score), " caps the score at ",
+                          Score2(name_cap), " (its square)");
+    });
+  }
+
+  if (!a.address.empty() && !b.address.empty()) {
+    const double score = BigramJaccard(a.address, b.address);
+    mean.Add(kAddressWeight, score);
+    reason("address", score, [&] {
+      return a.address == b.address
+                 ? absl::StrCat("addresses ", a.address, " / ", b.address, " are identical")
+                 : absl::StrCat("addresses ", a.address, " / ", b.address, " share ",
+                                Score2(score), " of their character pairs");
+    });
+  }
+
+  if (!a.phone.empty() && !b.phone.empty()) {
+    if (a.phone == b.phone) {
+      mean.Add(kPhoneMatchWeight, 1.0);
+      reason("phone", 1.0,
+             [&] { return absl::StrCat("phones ", a.phone, " / ", b.phone, " are identical"); });
+    } else {
+      mean.Add(kPhoneMismatchWeight, 0.0);
+      reason("phone", 0.0,
+             [&] { return absl::StrCat("phones ", a.phone, " / ", b.phone, " differ"); });
+    }
+  }
+
+  if (!a.hospital_id.empty() && !b.hospital_id.empty()) {
+    if (a.hospital_id == b.hospital_id) {
+      mean.Add(kHospitalWeight, 1.0);
+      reason("hospital", 1.0, [&] {
+        return absl::StrCat("hospitals ", a.hospital_id, " / ", b.hospital_id, " are identical");
+      });
+    } else {
+      mean.Add(kHospitalWeight, 0.0);
+      reason("hospital", 0.0, [&] {
+        return absl::StrCat("hospitals ", a.hospital_id, " / ", b.hospital_id,
+                            " differ: same-named doctors at different hospitals are "
+                            "different people");
+      });
+      cap(kDifferentHospitalCap, [] {
+        return absl::StrCat("different hospitals cap the score at ",
+                            Score2(kDifferentHospitalCap));
+      });
+    }
+  }
+
+  if (mean.signals == 0) {
+    reason("cap", 0.0,
+           [] { return std::string("no name, address, phone or hospital is filled on both sides"); });
+    return result;
+  }
+  if ((names || pinyins) && mean.signals == 1) {
+    cap(kNameOnlyCap, [] {
+      return absl::StrCat("only the names can be compared, which caps the score at ",
+                          Score2(kNameOnlyCap));
+    });
+  }
+
+  const double uncapped = mean.weighted_sum / mean.total_weight;
+  result.score = uncapped;
+  for (auto& [limit, detail] : caps) {
+    if (limit < uncapped) {
+      result.score = std::min(result.score, limit);
+      reason("cap", limit, [&detail] { return std::move(detail); });
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+MatchResult ScorePair(const MatchView& a, const MatchView& b) { return Score<true>(a, b); }
+
+double MatchScore(const MatchView& a, const MatchView& b) { return Score<false>(a, b).score; }
+
+std::vector<std::string> BlockingKeys(const MatchView& in) {
+  std::vector<std::string> keys;
+  if (!in.name_pinyin.empty()) {
+    std::string compact;
+    for (char c : in.name_pinyin) {
+      if (c != ' ') compact.push_back(c);
+    }
+    if (!compact.empty()) {
+      keys.push_back(absl::StrCat(in.kind, "|pinyin|", compact));
+      keys.push_back(absl::StrCat(in.kind, "|initials|", LeadingInitials(in.name_pinyin), "|",
+                                  in.hospital_id));
+    }
+  }
+  if (!in.phone.empty()) keys.push_back(absl::StrCat(in.kind, "|phone|", in.phone));
+  if (!in.code.empty()) keys.push_back(absl::StrCat(in.kind, "|code|", in.code));
+  return keys;
+}
+
+}  // namespace pharmacrm::customer_master
