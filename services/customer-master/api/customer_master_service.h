@@ -1,5 +1,19 @@
 // gRPC edge of customer-master: proto in, domain rules, one WriteBatch with
 // the customer, its event in the outbox and the idempotency record.
+//
+// One class, its handlers in one file per aggregate: customers.cc
+// (customers and history), territories.cc (territories and alignment),
+// metrics.cc (monthly metrics, their import, completeness), merge.cc
+// (duplicates, merge and unmerge), import.cc (bulk import of customers),
+// search.cc; customer_master_service.cc holds the shared write path, its
+// post-commit hook (the index) and start-up. Keys and reads and writes of
+// the state are storage/customer_repository.h's; the rules, domain/'s.
+//
+// Locks: a write holds the striped locks of every customer it writes and
+// of every customer whose state it checks (the references a profile names,
+// the referrers a merge re-points), taken at once in address order
+// (internal.h, MultiLock), so that no check is out of date when the write
+// commits.
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_API_CUSTOMER_MASTER_SERVICE_H_
 
@@ -11,8 +25,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
-#include "domain/search/customer_index.h"
 #include "domain/import/metrics_import.h"
+#include "domain/search/customer_index.h"
 #include "domain/search/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/runtime/command.h"
@@ -20,6 +34,7 @@
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 #include "pharmacrm/v1/customer_master_storage.pb.h"
 #include "pharmacrm/v1/events.pb.h"
+#include "storage/customer_repository.h"
 
 namespace pharmacrm::customer_master {
 
@@ -50,7 +65,8 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   // `pinyin` must outlive the service.
   CustomerMasterService(runtime::ServiceHost& host, const PinyinConverter& pinyin,
                         v1::CompletenessRules rules)
-      : host_(host), pinyin_(pinyin), rules_(std::move(rules)), index_(pinyin) {}
+      : host_(host), repo_(host.store()), pinyin_(pinyin), rules_(std::move(rules)),
+        index_(pinyin) {}
 
   // Builds the in-memory search index from every stored customer; call once
   // before serving. Also removes the on-disk index entries of earlier
@@ -132,6 +148,32 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                                v1::SearchCustomersResponse* response) override;
 
  private:
+  // What one write changes: its batch, and every customer version put into
+  // it (PutVersion), which the index learns once the batch is committed.
+  struct CustomerWrite {
+    store::Batch& batch;
+    std::vector<v1::Customer> customers;
+  };
+  // runtime::ExecuteOnce with `decide` given a CustomerWrite; once its
+  // batch is committed, Committed gets the customers it put. The caller
+  // holds the locks of every customer written or checked.
+  absl::Status WriteOnce(absl::string_view method, const std::string& request_id,
+                         const google::protobuf::Message& request,
+                         google::protobuf::Message* response,
+                         absl::FunctionRef<absl::Status(CustomerWrite&)> decide);
+  // The post-commit hook: the one place the in-memory index learns of
+  // committed customers (each write's, in the order put; the last version
+  // of a customer wins).
+  void Committed(const std::vector<v1::Customer>& customers);
+  // Puts the customer and its new version record into `write`
+  // (CustomerRepository::PutVersion) and notes it for Committed. Returns
+  // the serialized customer, for an event that carries it.
+  absl::StatusOr<std::string> PutVersion(
+      CustomerWrite& write, const v1::Customer& customer, std::vector<v1::FieldChange> changes,
+      const std::string& actor, const std::string& reason, const std::string& request_id,
+      const std::map<std::string, std::string>* field_sources = nullptr);
+
+  // ---- Customers and history (api/customers.cc).
   absl::Status Register(const v1::RegisterCustomerRequest& request, const std::string& actor,
                         v1::Customer* response);
   absl::Status Update(const v1::UpdateCustomerRequest& request, const std::string& actor,
@@ -166,39 +208,41 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
   absl::Status RepointToSurvivors(v1::CustomerProfile* profile) const;
   // NOT_FOUND naming `field` if absent.
   absl::StatusOr<v1::Customer> Load(absl::string_view id, absl::string_view field) const;
-  // Every reference of `profile` (domain/customers/references.h) names an active
-  // customer of an allowed kind other than `self_id`; references that
-  // `before` (the profile being updated, if any) already had as they are
-  // are not checked again.
+  // The active customers among `ids` (absent ones skipped).
+  absl::StatusOr<std::vector<v1::Customer>> ActiveAmong(const std::vector<std::string>& ids) const;
+  // Every reference of `profile` (domain/customers/references.h) names an
+  // active customer of an allowed kind other than `self_id`; references
+  // that `before` (the profile being updated, if any) already had as they
+  // are are not checked again. The distributor and parent rules are
+  // domain/customers/hierarchy.h's, given what they name from the store.
+  // Race-free only under the locks of the ids the profile names.
   absl::Status CheckReferences(const v1::CustomerProfile& profile, absl::string_view self_id,
                                const v1::CustomerProfile* before) const;
-  // A distributor named in profile.distributor.branch_ids (`branch`) must
-  // not also be its parent, and must not have a parent other than the
-  // customer `self_id` (empty when registering).
-  absl::Status CheckBranchAgrees(const std::string& field, const v1::Customer& branch,
-                                 const v1::CustomerProfile& profile,
-                                 absl::string_view self_id) const;
-  // A distributor given the parent `parent_id` must not be among the
-  // branch_ids of another active distributor.
-  absl::Status CheckNotBranchOfAnother(const std::string& field, absl::string_view parent_id,
-                                       absl::string_view self_id) const;
-  // A merge of distributors must leave parent and branches agreeing: the
-  // merged `profile` (its distributor details taken from `source`) may name
-  // no record of the merge (`merging`) as parent or branch, and its
-  // parent_id, when set, must be every active distributor that lists one of
-  // them among its branch_ids (those lists are re-pointed to the survivor).
-  // `merged_referrers` holds, for each merged id, the referrers outside the
-  // merge (what Merge has read already); the survivor's are read here.
-  // FAILED_PRECONDITION naming the profile field otherwise.
+
+  // ---- Duplicates and merge (api/merge.cc).
+  absl::Status Merge(const v1::MergeCustomersRequest& request, const std::string& actor,
+                     v1::Customer* response);
+  absl::Status Unmerge(const v1::UnmergeCustomerRequest& request, const std::string& actor,
+                       v1::Customer* response);
+  // CheckMergedDistributor (domain/customers/hierarchy.h) with the active
+  // distributors that name a record of the merge: `merged_referrers` holds,
+  // for each merged id, its referrers outside the merge (read by Merge);
+  // the survivor's are read here.
   absl::Status CheckMergedDistributor(
       const v1::CustomerProfile& profile, const std::vector<std::string>& merging,
       const std::map<std::string, std::vector<std::string>>& merged_referrers,
       absl::string_view source) const;
-  // INVALID_ARGUMENT on `field` if customer `self_id` is among the parents
-  // of `parent` (pharmacy or distributor parent_id, followed upwards).
-  absl::Status CheckNoParentCycle(const std::string& field, v1::Customer parent,
-                                  absl::string_view self_id) const;
-  absl::StatusOr<std::vector<v1::CustomerVersion>> History(absl::string_view id) const;
+  // Points the references to `from` that the active customers `ids` hold at
+  // `to` (with `only`, just those listed there as "<customer id> <field>"):
+  // a new version and a ProfileChanged event for each customer changed;
+  // each reference moved is added to `moved`.
+  absl::Status Repoint(CustomerWrite& write, const std::vector<std::string>& ids,
+                       const std::string& from, const std::string& to,
+                       const absl::flat_hash_set<std::string>* only, const std::string& actor,
+                       const std::string& reason, const std::string& request_id,
+                       v1::RepointedReferences* moved);
+
+  // ---- Import (api/import.cc) and metrics (api/metrics.cc).
   absl::Status Import(grpc::ServerContext* context,
                       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
                       const std::string& actor);
@@ -211,9 +255,12 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChunk>* stream,
       const std::string& actor);
+  absl::Status Record(const v1::RecordMetricsRequest& request, const std::string& actor,
+                      v1::CustomerMetrics* response);
+  absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;
+
+  // ---- Territories and alignment (api/territories.cc).
   absl::StatusOr<v1::Territory> LoadTerritory(absl::string_view id, absl::string_view field) const;
-  absl::StatusOr<std::vector<v1::Alignment>> Alignments(v1::AlignmentSubject subject,
-                                                        absl::string_view subject_id) const;
   absl::Status DoAlign(const v1::AlignRequest& request, const std::string& actor,
                        v1::Alignment* response);
   // Ids of the customers aligned now to the territory (and below it), at
@@ -227,57 +274,22 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
                                                     const google::protobuf::Timestamp& as_of) const;
   absl::StatusOr<v1::ListTerritoryCustomersResponse> ListMembers(
       const v1::ListTerritoryCustomersRequest& request) const;
-  absl::Status Record(const v1::RecordMetricsRequest& request, const std::string& actor,
-                      v1::CustomerMetrics* response);
-  absl::StatusOr<v1::MetricsSeries> Series(const v1::GetMetricsRequest& request) const;
+
+  // ---- Search (api/search.cc).
   absl::StatusOr<v1::SearchCustomersResponse> Search(const v1::SearchCustomersRequest& request) const;
-  // Puts the customer and its new version record into `batch` (and, for
-  // version 2, version 1's snapshot: CompleteFirstVersion).
-  // Returns the serialized customer, for an event that carries it.
-  absl::StatusOr<std::string> PutVersion(
-      store::Batch& batch, const v1::Customer& customer, std::vector<v1::FieldChange> changes,
-      const std::string& actor, const std::string& reason, const std::string& request_id,
-      const std::map<std::string, std::string>* field_sources = nullptr);
-  // Puts version 1 of customer `id` with its snapshot, the stored customer
-  // record, if it was written without one.
-  absl::Status CompleteFirstVersion(store::Batch& batch, const std::string& id);
-  // Version 1's stored record of customer `id`; DATA_LOSS if there is none.
-  absl::StatusOr<std::string> FirstVersionRecord(const std::string& id) const;
-  // The customer's bytes at version 1 (FirstVersionCustomer), from
-  // `version_record` and the stored customer.
-  absl::StatusOr<std::string> FirstVersionBytes(const std::string& id,
-                                                absl::string_view version_record) const;
-  // The kReferrer keys of customer `id`'s references (ReferencedIds).
-  static void PutReferrerKeys(store::Batch& batch, const std::string& id,
-                              const v1::CustomerProfile& profile);
-  // Ids of the customers whose profile named `target` in a reference in
-  // some version (kReferrer): candidates to check, not a promise.
-  absl::StatusOr<std::vector<std::string>> Referrers(absl::string_view target) const;
-  // Points the references to `from` that the active customers `ids` hold at
-  // `to` (with `only`, just those listed there as "<customer id> <field>"):
-  // a new version and a ProfileChanged event for each customer changed,
-  // which is appended to `changed`; each reference moved is added to
-  // `moved`.
-  absl::Status Repoint(store::Batch& batch, const std::vector<std::string>& ids,
-                       const std::string& from, const std::string& to,
-                       const absl::flat_hash_set<std::string>* only, const std::string& actor,
-                       const std::string& reason, const std::string& request_id,
-                       std::vector<v1::Customer>* changed, v1::RepointedReferences* moved);
-  absl::Status Merge(const v1::MergeCustomersRequest& request, const std::string& actor,
-                     v1::Customer* response);
-  absl::Status Unmerge(const v1::UnmergeCustomerRequest& request, const std::string& actor,
-                       v1::Customer* response);
+
   bus::EventMeta EventMetaFor(const v1::Customer& customer, absl::string_view request_id,
                               const std::string& actor);
   v1::OutboxRecord Event(const v1::Customer& customer, const google::protobuf::Message& payload,
                          absl::string_view request_id, const std::string& actor);
 
   runtime::ServiceHost& host_;
+  CustomerRepository repo_;  // Every key and every read and write of the state.
   const PinyinConverter& pinyin_;
   const v1::CompletenessRules rules_;
   runtime::StripedLocks locks_;
-  // Search, region and blocking-key index: updated after each commit, under
-  // the lock of the customer concerned.
+  // Search, region and blocking-key index: updated by Committed after each
+  // commit, under the locks of the customers concerned.
   CustomerIndex index_;
   IndexSorter sorter_{index_};  // After index_: stopped before it goes.
   // One duplicate scan at a time: each uses every core it is given.

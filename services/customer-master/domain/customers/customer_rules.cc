@@ -139,6 +139,23 @@ absl::StatusOr<std::vector<v1::FieldChange>> ApplyProfileUpdate(
   return changes;
 }
 
+std::vector<v1::FieldChange> ProfileDiff(const v1::CustomerProfile& before,
+                                         const v1::CustomerProfile& after) {
+  std::vector<v1::FieldChange> out;
+  const auto* d = v1::CustomerProfile::descriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    std::string old_value = FieldText(before, f), new_value = FieldText(after, f);
+    if (old_value == new_value) continue;
+    v1::FieldChange c;
+    c.set_field(f->name());
+    c.set_old_value(std::move(old_value));
+    c.set_new_value(std::move(new_value));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 absl::Status CheckExpectedVersion(int64_t expected, int64_t actual, absl::string_view what) {
   if (expected != actual) {
     return absl::AbortedError(absl::StrCat("expected_version ", expected, " is stale: the ", what,

@@ -26,6 +26,12 @@ absl::StatusOr<std::vector<v1::FieldChange>> ApplyProfileUpdate(
     const v1::CustomerProfile& patch, const google::protobuf::FieldMask& mask,
     v1::CustomerProfile* profile);
 
+// The profile fields whose values differ between `before` and `after`, in
+// field order, each with its old and new value as text (an enum by name, a
+// message in short text form): the changes of a version.
+std::vector<v1::FieldChange> ProfileDiff(const v1::CustomerProfile& before,
+                                         const v1::CustomerProfile& after);
+
 // ABORTED unless expected == actual (optimistic concurrency); the message
 // names what is versioned ("the customer is at version 3").
 absl::Status CheckExpectedVersion(int64_t expected, int64_t actual,

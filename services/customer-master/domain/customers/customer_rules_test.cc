@@ -1,5 +1,7 @@
 #include "domain/customers/customer_rules.h"
 
+#include <algorithm>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
@@ -149,6 +151,48 @@ TEST(CheckExpectedVersion, StaleVersionIsAborted) {
               ::testing::HasSubstr("the customer is at version 3"));
   EXPECT_THAT(std::string(CheckExpectedVersion(1, 2, "territory").message()),
               ::testing::HasSubstr("the territory is at version 2"));
+}
+
+TEST(ProfileDiff, ListsChangedFieldsInFieldOrderWithOldAndNewText) {
+  v1::CustomerProfile before = Hospital();
+  v1::CustomerProfile after = before;
+  after.set_name("北京协和医院东院");
+  after.set_hospital_grade(v1::HOSPITAL_GRADE_3B);
+  after.mutable_hospital()->set_bed_count(2000);
+  std::vector<v1::FieldChange> changes = ProfileDiff(before, after);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].field(), "name");
+  EXPECT_EQ(changes[0].old_value(), "北京协和医院");
+  EXPECT_EQ(changes[0].new_value(), "北京协和医院东院");
+  EXPECT_EQ(changes[1].field(), "hospital_grade");
+  EXPECT_EQ(changes[1].old_value(), "HOSPITAL_GRADE_3A");
+  EXPECT_EQ(changes[1].new_value(), "HOSPITAL_GRADE_3B");
+  EXPECT_EQ(changes[2].field(), "hospital");
+  EXPECT_EQ(changes[2].old_value(), "");
+  EXPECT_EQ(changes[2].new_value(), "bed_count: 2000");
+  EXPECT_TRUE(ProfileDiff(after, after).empty());
+}
+
+TEST(ProfileDiff, AgreesWithTheChangesOfAnUpdate) {
+  v1::CustomerProfile profile = Doctor();
+  const v1::CustomerProfile before = profile;
+  v1::CustomerProfile patch;
+  patch.set_department("神经内科");
+  patch.set_hospital_id("h-2");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("hospital_id");
+  mask.add_paths("department");
+  auto changes = ApplyProfileUpdate(patch, mask, &profile);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  std::vector<v1::FieldChange> diff = ProfileDiff(before, profile);
+  ASSERT_EQ(diff.size(), changes->size());
+  for (const v1::FieldChange& d : diff) {
+    auto same = std::find_if(changes->begin(), changes->end(), [&](const v1::FieldChange& c) {
+      return c.field() == d.field() && c.old_value() == d.old_value() &&
+             c.new_value() == d.new_value();
+    });
+    EXPECT_NE(same, changes->end()) << d.ShortDebugString();
+  }
 }
 
 }  // namespace
