@@ -14,6 +14,7 @@
 
 namespace pharmacrm::customer_master {
 
+using internal::MultiLock;
 using internal::ToProto;
 
 grpc::Status CustomerMasterService::RegisterCustomer(grpc::ServerContext* context,
@@ -154,10 +155,16 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
   RETURN_IF_ERROR(NormalizeProfile(&profile));
   RETURN_IF_ERROR(ValidateProfile(profile));
   RETURN_IF_ERROR(CheckReferences(profile, "", nullptr));
-  absl::MutexLock lock(&locks_.For(request.request_id()));
+  // The customers the profile names are locked with the request id and
+  // checked again under the locks: a merge or deactivation of one of them
+  // (which holds its lock) cannot fall between the check and the write.
+  std::vector<std::string> locked = {request.request_id()};
+  for (absl::string_view id : ReferencedIds(profile)) locked.emplace_back(id);
+  MultiLock lock(locks_, locked);
   return WriteOnce(
       "RegisterCustomer", request.request_id(), request, response,
       [&](CustomerWrite& write) -> absl::Status {
+        RETURN_IF_ERROR(CheckReferences(profile, "", nullptr));
         absl::Time now = host_.clock().Now();
         response->set_id(host_.ids().Next());
         *response->mutable_profile() = profile;
@@ -181,7 +188,16 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
     return core::FieldError("expected_version", "must be the version last read (>= 1)");
   }
   if (request.reason().size() > 500) return core::FieldError("reason", "longer than 500 bytes");
-  absl::MutexLock lock(&locks_.For(request.customer_id()));
+  // Locked with the customer: every customer the update may come to name
+  // (those the patch names; the references it leaves as they were are not
+  // checked again), so that none is merged or deactivated between the
+  // check and the write. A patch that does not normalise fails below.
+  std::vector<std::string> locked = {request.customer_id()};
+  v1::CustomerProfile named = request.profile();
+  if (NormalizeProfile(&named).ok()) {
+    for (absl::string_view id : ReferencedIds(named)) locked.emplace_back(id);
+  }
+  MultiLock lock(locks_, locked);
   return WriteOnce(
       "UpdateCustomer", request.request_id(), request, response,
       [&](CustomerWrite& write) -> absl::Status {

@@ -57,20 +57,37 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
   std::vector<std::string> ids(request.merged_ids().begin(), request.merged_ids().end());
   ids.push_back(request.survivor_id());
   // Customers that name a merged one are re-pointed at the survivor: they
-  // are locked too.
+  // are locked too. Who names a merged record is read under its lock (a
+  // registration or update that names it holds that lock while it writes
+  // its referrer key): if the read finds a customer not yet locked, the
+  // locks are let go and taken again with it.
   absl::flat_hash_set<std::string> merging(ids.begin(), ids.end());
   std::map<std::string, std::vector<std::string>> referrers;
-  std::vector<std::string> locked = ids;
-  for (const std::string& merged_id : request.merged_ids()) {
-    ASSIGN_OR_RETURN(std::vector<std::string> found, repo_.Referrers(merged_id));
-    std::vector<std::string>& outside = referrers[merged_id];  // Each merged id has an entry.
-    for (std::string& id : found) {
-      if (merging.contains(id)) continue;
-      locked.push_back(id);
-      outside.push_back(std::move(id));
+  absl::flat_hash_set<std::string> referrers_locked;
+  auto read_referrers = [&]() -> absl::StatusOr<bool> {
+    referrers.clear();
+    bool all_locked = true;
+    for (const std::string& merged_id : request.merged_ids()) {
+      ASSIGN_OR_RETURN(std::vector<std::string> found, repo_.Referrers(merged_id));
+      std::vector<std::string>& outside = referrers[merged_id];  // Each merged id has an entry.
+      for (std::string& id : found) {
+        if (merging.contains(id)) continue;
+        if (referrers_locked.insert(id).second) all_locked = false;
+        outside.push_back(std::move(id));
+      }
     }
+    return all_locked;
+  };
+  RETURN_IF_ERROR(read_referrers().status());  // A first guess, without locks.
+  std::optional<MultiLock> lock;
+  while (true) {
+    std::vector<std::string> locked = ids;
+    locked.insert(locked.end(), referrers_locked.begin(), referrers_locked.end());
+    lock.emplace(locks_, locked);
+    ASSIGN_OR_RETURN(bool all_locked, read_referrers());
+    if (all_locked) break;
+    lock.reset();
   }
-  MultiLock lock(locks_, locked);
   return WriteOnce(
       "MergeCustomers", request.request_id(), request, response,
       [&](CustomerWrite& write) -> absl::Status {
