@@ -586,8 +586,9 @@ absl::Status CustomerMasterService::Import(
   ImportCounters::Running running(metrics);
   const std::string reason =
       absl::StrCat("imported", chunk.source().empty() ? "" : " from ", chunk.source());
-  RowParser parser(chunk.format() == v1::IMPORT_FORMAT_CSV ? ImportFormat::kCsv
-                                                           : ImportFormat::kJsonLines);
+  RowParser parser(
+      chunk.format() == v1::IMPORT_FORMAT_CSV ? ImportFormat::kCsv : ImportFormat::kJsonLines,
+      host_.clock().Now());
   // Rows of this import: external_id -> (line, customer id, kind).
   struct Imported {
     int64_t line;
@@ -2343,7 +2344,7 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
   if (!request.has_profile()) return core::FieldError("profile", "must be set");
   v1::CustomerProfile profile = request.profile();
   RETURN_IF_ERROR(NormalizeProfile(&profile));
-  RETURN_IF_ERROR(ValidateProfile(profile));
+  RETURN_IF_ERROR(ValidateProfile(profile, host_.clock().Now()));
   RETURN_IF_ERROR(CheckReferences(profile, "", nullptr));
   absl::MutexLock lock(&locks_.For(request.request_id()));
   absl::Status status = runtime::ExecuteOnce(
@@ -2502,7 +2503,8 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         RETURN_IF_ERROR(NormalizeProfile(&patch));
         const v1::CustomerProfile before = customer.profile();
         ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes,
-                         ApplyProfileUpdate(patch, request.update_mask(), customer.mutable_profile()));
+                         ApplyProfileUpdate(patch, request.update_mask(),
+                                            host_.clock().Now(), customer.mutable_profile()));
         if (changes.empty()) {
           *response = customer;  // Nothing to change: no new version, no event.
           return absl::OkStatus();
