@@ -127,7 +127,7 @@ int Run() {
         v1::Customer c;
         *c.mutable_profile() = r.profile;
         if (r.dirty || !customer_master::NormalizeProfile(c.mutable_profile()).ok() ||
-            !customer_master::ValidateProfile(c.profile()).ok()) {
+            !customer_master::ValidateProfile(c.profile(), start).ok()) {
           ++rejected;
           return;
         }

@@ -1,5 +1,6 @@
 #include "import_command.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "encoding.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/rpc/status.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
@@ -27,6 +29,29 @@ std::string Thousands(int64_t n) {
   }
   return n < 0 ? "-" + out : out;
 }
+// Reads `file` through a converter to find a byte that is not text in
+// `encoding` before anything is sent; stops as soon as the input is known
+// to be UTF-8 (passed through, and checked by the server row by row).
+// Leaves `file` at its start.
+absl::Status CheckEncoding(std::ifstream& file, InputEncoding encoding) {
+  if (encoding == InputEncoding::kUtf8) return absl::OkStatus();
+  ToUtf8Converter converter(encoding);
+  std::vector<char> buffer(kChunkBytes);
+  absl::Status status;
+  while (status.ok() && converter.encoding() != InputEncoding::kUtf8) {
+    file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    std::streamsize n = file.gcount();
+    if (n <= 0) {
+      status = converter.Finish().status();
+      break;
+    }
+    status = converter.Convert(absl::string_view(buffer.data(), static_cast<size_t>(n))).status();
+  }
+  file.clear();
+  file.seekg(0);
+  return status;
+}
+
 }  // namespace
 
 std::string ProgressLine(const v1::ImportProgress& p, int64_t bytes_sent, int64_t total_bytes,
@@ -60,6 +85,8 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
   if (format == v1::IMPORT_FORMAT_UNSPECIFIED) {
     return absl::InvalidArgumentError(absl::StrCat("--format: '", f, "' is not csv or jsonl"));
   }
+  absl::StatusOr<InputEncoding> encoding = ParseInputEncoding(options.encoding);
+  if (!encoding.ok()) return encoding.status();
   std::ifstream file;
   std::istream* in = &std::cin;
   int64_t total = 0;
@@ -69,7 +96,9 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
     total = static_cast<int64_t>(file.tellg());
     file.seekg(0);
     in = &file;
+    if (absl::Status s = CheckEncoding(file, *encoding); !s.ok()) return s;
   }
+  ToUtf8Converter converter(*encoding);
   std::string request_id = options.request_id;
   if (request_id.empty()) {
     request_id = absl::StrCat("import-", options.file == "-" ? "stdin" : options.file, "-", total, "-",
@@ -96,11 +125,23 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
     }
   });
   std::vector<char> buffer(kChunkBytes);
+  absl::Status conversion;
   bool first = true;
   while (true) {
     in->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    std::streamsize n = in->gcount();
-    if (n <= 0 && !first) break;
+    const std::streamsize n = in->gcount();
+    const bool end = n <= 0;
+    // At the end, what the converter held back (a character cut by the
+    // last read) is converted, or reported if it is not a whole one.
+    absl::StatusOr<std::string> utf8 =
+        end ? converter.Finish()
+            : converter.Convert(absl::string_view(buffer.data(), static_cast<size_t>(n)));
+    if (!utf8.ok()) {
+      conversion = utf8.status();
+      context.TryCancel();
+      break;
+    }
+    if (end && utf8->empty() && !first) break;
     v1::ImportChunk chunk;
     if (first) {
       chunk.set_request_id(request_id);
@@ -108,15 +149,16 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
       chunk.set_source(options.source);
       first = false;
     }
-    chunk.set_data(buffer.data(), static_cast<size_t>(n));
+    chunk.set_data(*std::move(utf8));
     if (!stream->Write(chunk)) break;  // The server ended the call; Finish says why.
-    sent += n;
-    if (n <= 0) break;
+    sent += std::max<std::streamsize>(n, 0);
+    if (end) break;
   }
   stream->WritesDone();
   reader.join();
   grpc::Status status = stream->Finish();
   if (options.progress) std::fprintf(stderr, "\n");
+  if (!conversion.ok()) return conversion;
   if (!status.ok()) return rpc::FromGrpcStatus(status);
   absl::MutexLock lock(&mu);
   if (!last.done()) return absl::UnavailableError("the import ended without a final summary");

@@ -1,42 +1,63 @@
-// pharmacrm: command-line tool for PharmaCRM.
-//
-//   pharmacrm import --file=customers.csv [--format=csv|jsonl] [--server=host:port]
-//                    [--source=legacy-crm] [--request_id=...] [--progress=false]
-//   pharmacrm import --what=metrics --file=metrics.jsonl [--server=host:port] ...
+// pharmacrm: command-line tool for PharmaCRM. `pharmacrm --help` lists the
+// commands and their flags (help.h); the flags are defined in flags.cc.
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "flags.h"
+#include "help.h"
 #include "import_command.h"
 
-ABSL_FLAG(std::string, server, "127.0.0.1:7051", "customer-master gRPC address");
-ABSL_FLAG(std::string, file, "-", "File to import; - for standard input");
-ABSL_FLAG(std::string, format, "", "csv or jsonl (default: from the file name, else jsonl)");
-ABSL_FLAG(std::string, what, "customers",
-          "customers (CSV or JSON Lines) or metrics (monthly metrics, JSON Lines)");
-ABSL_FLAG(std::string, source, "", "Name of the system the data comes from (kept in history)");
-ABSL_FLAG(std::string, request_id, "", "Idempotency key: the same key returns the first summary");
-ABSL_FLAG(bool, progress, true, "Show a progress line on stderr");
+namespace {
 
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "pharmacrm import [--what=customers|metrics] --file=FILE [--format=csv|jsonl] "
-      "[--server=host:port]");
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  if (args.size() != 2 || std::string(args[1]) != "import") {
-    std::fprintf(stderr,
-                 "usage: pharmacrm import [--what=customers|metrics] --file=FILE "
-                 "[--format=csv|jsonl] [--server=host:port]\n"
-                 "用法：pharmacrm import [--what=customers|metrics] --file=文件 "
-                 "[--format=csv|jsonl] [--server=地址:端口]\n"
-                 "（customers 导入客户，metrics 导入月度指标）\n");
-    return 2;
+bool IsHelpArg(const char* arg) {
+  return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-help") == 0 ||
+         std::strcmp(arg, "-h") == 0 || std::strcmp(arg, "--helpshort") == 0;
+}
+
+int UnknownCommand(const std::string& name) {
+  std::fprintf(stderr,
+               "pharmacrm: unknown command '%s'; run pharmacrm --help for the commands\n"
+               "pharmacrm：未知命令“%s”；运行 pharmacrm --help 查看可用命令\n",
+               name.c_str(), name.c_str());
+  return 2;
+}
+
+// `pharmacrm [command] --help` and `pharmacrm help [command]`, answered
+// before absl's own --help (which lists flags by the file of main() and so
+// found none). -1: not a request for help.
+int MaybeHelp(int argc, char** argv) {
+  bool help = argc > 1 && std::strcmp(argv[1], "help") == 0;
+  std::string command;
+  for (int i = 1; i < argc; ++i) {
+    if (IsHelpArg(argv[i])) {
+      help = true;
+    } else if (argv[i][0] != '-' && (i > 1 || std::strcmp(argv[i], "help") != 0) &&
+               command.empty()) {
+      command = argv[i];
+    }
   }
+  if (!help) return -1;
+  if (command.empty()) {
+    std::fputs(pharmacrm::cli::HelpText().c_str(), stdout);
+    return 0;
+  }
+  const pharmacrm::cli::CommandHelp* c = pharmacrm::cli::FindCommand(command);
+  if (c == nullptr) return UnknownCommand(command);
+  std::fputs(pharmacrm::cli::CommandHelpText(*c).c_str(), stdout);
+  return 0;
+}
+
+int RunImportCommand() {
   pharmacrm::cli::ImportOptions options;
   options.server = absl::GetFlag(FLAGS_server);
   options.file = absl::GetFlag(FLAGS_file);
   options.format = absl::GetFlag(FLAGS_format);
+  options.encoding = absl::GetFlag(FLAGS_encoding);
   options.source = absl::GetFlag(FLAGS_source);
   options.what = absl::GetFlag(FLAGS_what);
   options.request_id = absl::GetFlag(FLAGS_request_id);
@@ -64,4 +85,26 @@ int main(int argc, char** argv) {
                 e.reason().c_str());
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (int code = MaybeHelp(argc, argv); code >= 0) return code;
+  absl::SetProgramUsageMessage("pharmacrm <command> [--flag=value ...]; pharmacrm --help lists them");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 2) {
+    std::fputs(pharmacrm::cli::HelpText().c_str(), stderr);
+    return 2;
+  }
+  const std::string command = args[1];
+  if (pharmacrm::cli::FindCommand(command) == nullptr) return UnknownCommand(command);
+  if (args.size() > 2) {
+    std::fprintf(stderr,
+                 "pharmacrm %s: unexpected argument '%s' (flags are written --name=value)\n"
+                 "pharmacrm %s：多余的参数“%s”（参数写作 --名称=值）\n",
+                 command.c_str(), args[2], command.c_str(), args[2]);
+    return 2;
+  }
+  return RunImportCommand();
 }

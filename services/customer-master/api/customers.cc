@@ -153,7 +153,7 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
   if (!request.has_profile()) return core::FieldError("profile", "must be set");
   v1::CustomerProfile profile = request.profile();
   RETURN_IF_ERROR(NormalizeProfile(&profile));
-  RETURN_IF_ERROR(ValidateProfile(profile));
+  RETURN_IF_ERROR(ValidateProfile(profile, host_.clock().Now()));
   RETURN_IF_ERROR(CheckReferences(profile, "", nullptr));
   // The customers the profile names are locked with the request id and
   // checked again under the locks: a merge or deactivation of one of them
@@ -211,7 +211,8 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         RETURN_IF_ERROR(NormalizeProfile(&patch));
         const v1::CustomerProfile before = customer.profile();
         ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes,
-                         ApplyProfileUpdate(patch, request.update_mask(), customer.mutable_profile()));
+                         ApplyProfileUpdate(patch, request.update_mask(),
+                                            host_.clock().Now(), customer.mutable_profile()));
         if (changes.empty()) {
           *response = customer;  // Nothing to change: no new version, no event.
           return absl::OkStatus();

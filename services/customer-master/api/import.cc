@@ -51,8 +51,9 @@ absl::Status CustomerMasterService::Import(
   ImportCounters::Running running(metrics);
   const std::string reason =
       absl::StrCat("imported", chunk.source().empty() ? "" : " from ", chunk.source());
-  RowParser parser(chunk.format() == v1::IMPORT_FORMAT_CSV ? ImportFormat::kCsv
-                                                           : ImportFormat::kJsonLines);
+  RowParser parser(
+      chunk.format() == v1::IMPORT_FORMAT_CSV ? ImportFormat::kCsv : ImportFormat::kJsonLines,
+      host_.clock().Now());
   // Rows of this import: external_id -> (line, customer id, kind).
   struct Imported {
     int64_t line;

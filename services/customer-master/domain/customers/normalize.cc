@@ -1,5 +1,9 @@
 #include "domain/customers/normalize.h"
 
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 
 #include <array>
@@ -11,6 +15,9 @@
 #include "absl/strings/str_replace.h"
 #include "pharmacrm/core/status.h"
 #include "unicode/normalizer2.h"
+#include "unicode/translit.h"
+#include "unicode/uniset.h"
+#include "unicode/utf8.h"
 #include "unicode/uchar.h"
 #include "unicode/unistr.h"
 #include "unicode/utf16.h"
@@ -147,6 +154,96 @@ std::string NormalizeText(absl::string_view utf8) {
   if (std::optional<std::string> ascii = NormalizeAscii(utf8)) return *std::move(ascii);
   if (std::optional<std::string> han = NormalizeAsciiAndHan(utf8)) return *std::move(han);
   return NormalizeTextWithIcu(utf8);
+}
+
+namespace {
+
+// The transliterator, made once. ICU transliterators are not thread-safe:
+// each thread transliterates with its own clone.
+//
+// Which characters change is learnt per character: the transliterator's
+// source set also holds characters its rules only read (most common
+// Simplified ones), so the set alone would send nearly every Chinese name
+// through the transliterator (about 14 us a name, thirty times
+// NormalizeText). The first time a character of the set is seen it is
+// transliterated on its own and the answer kept in a lock-free table.
+class SimplifiedFolder {
+ public:
+  SimplifiedFolder() : known_(new std::atomic<uint8_t>[0x10000]) {
+    UErrorCode status = U_ZERO_ERROR;
+    prototype_.reset(icu::Transliterator::createInstance(
+        "Traditional-Simplified", UTRANS_FORWARD, status));
+    if (U_FAILURE(status) || prototype_ == nullptr) {
+      // ICU's data always carries this transliterator; without it search
+      // would silently stop folding, so fail loudly instead.
+      std::fprintf(stderr, "normalize: ICU Traditional-Simplified unavailable: %s\n",
+                   u_errorName(status));
+      std::abort();
+    }
+    prototype_->getSourceSet(source_);
+    source_.freeze();
+    for (int i = 0; i < 0x10000; ++i) known_[i].store(kUnknown, std::memory_order_relaxed);
+  }
+
+  // True if `c` is a character the transliterator changes. Characters
+  // outside the Basic Multilingual Plane in its source set count as changed
+  // (rare in names; they only take the slow path).
+  bool Changes(UChar32 c) const {
+    if (c > 0xFFFF) return source_.contains(c);
+    uint8_t state = known_[c].load(std::memory_order_relaxed);
+    if (state == kUnknown) {
+      state = kKept;
+      if (source_.contains(c)) {
+        icu::UnicodeString one(c);
+        Transliterator().transliterate(one);
+        if (one != icu::UnicodeString(c)) state = kChanged;
+      }
+      known_[c].store(state, std::memory_order_relaxed);
+    }
+    return state == kChanged;
+  }
+
+  // This thread's clone.
+  icu::Transliterator& Transliterator() const {
+    thread_local std::unique_ptr<icu::Transliterator> clone(prototype_->clone());
+    return *clone;
+  }
+
+ private:
+  static constexpr uint8_t kUnknown = 0, kKept = 1, kChanged = 2;
+  std::unique_ptr<icu::Transliterator> prototype_;
+  icu::UnicodeSet source_;
+  std::unique_ptr<std::atomic<uint8_t>[]> known_;  // By BMP code point.
+};
+
+const SimplifiedFolder& Folder() {
+  static const SimplifiedFolder* folder = new SimplifiedFolder();
+  return *folder;
+}
+
+}  // namespace
+
+std::string FoldToSimplified(absl::string_view utf8) {
+  const SimplifiedFolder& folder = Folder();
+  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
+  const auto n = static_cast<int32_t>(utf8.size());
+  bool changes = false;
+  for (int32_t i = 0; i < n && !changes;) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    changes = c >= 0 && folder.Changes(c);
+  }
+  if (!changes) return std::string(utf8);
+  icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  folder.Transliterator().transliterate(text);
+  std::string out;
+  text.toUTF8String(out);
+  return out;
 }
 
 absl::StatusOr<std::string> NormalizePhone(absl::string_view raw, absl::string_view field) {

@@ -33,6 +33,17 @@ std::string NormalizeText(absl::string_view utf8);
 // hold the two to the same answers.
 std::string NormalizeTextWithIcu(absl::string_view utf8);
 
+// Traditional Chinese characters folded to Simplified, through ICU's
+// "Traditional-Simplified" transliterator: 北京協和醫院 -> 北京协和医院.
+// For search and matching only (the stored name keeps the characters it
+// was written in): the search index folds each name and each query, so
+// either script finds a name written in the other. Text without a character
+// the transliterator changes on its own is returned as it is without being
+// transliterated (whether a character changes is learnt the first time it
+// is seen and kept), so Simplified and ASCII names cost one scan. Takes
+// NormalizeText's output. Thread-safe.
+std::string FoldToSimplified(absl::string_view utf8);
+
 // Canonical form of a Chinese phone number. Input is first put through
 // NormalizeText, so full-width digits are accepted; spaces, dashes and
 // parentheses may appear anywhere.

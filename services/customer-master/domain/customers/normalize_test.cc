@@ -1,7 +1,10 @@
 #include "domain/customers/normalize.h"
 
 #include <array>
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
@@ -342,6 +345,29 @@ TEST(SocialCreditCode, NormalizeAndValidateAgree) {
     EXPECT_EQ(ValidateSocialCreditCode(code, kCreditField),
               NormalizeSocialCreditCode(code, kCreditField).status());
   }
+}
+
+TEST(FoldToSimplified, FoldsTraditionalAndKeepsEverythingElse) {
+  EXPECT_EQ(FoldToSimplified("北京協和醫院"), "北京协和医院");
+  EXPECT_EQ(FoldToSimplified("臺北榮民總醫院"), "台北荣民总医院");
+  EXPECT_EQ(FoldToSimplified("北京协和医院"), "北京协和医院");
+  EXPECT_EQ(FoldToSimplified("ABC 123 廣州 (東院)"), "ABC 123 广州 (东院)");
+  EXPECT_EQ(FoldToSimplified(""), "");
+  EXPECT_EQ(FoldToSimplified("Müller"), "Müller");
+}
+
+TEST(FoldToSimplified, SameAnswersFromManyThreads) {
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (FoldToSimplified("上海瑞金醫院") != "上海瑞金医院") ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong, 0);
 }
 
 }  // namespace

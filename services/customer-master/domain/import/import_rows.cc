@@ -50,6 +50,7 @@ constexpr size_t kMaxCsvFields = 4096;
 struct Sink {
   std::vector<ImportRow>* rows;
   std::vector<RowError>* errors;
+  absl::Time now;  // For ValidateProfile's date ranges.
 
   void Error(int64_t line, std::string field, std::string reason) const {
     errors->push_back(RowError{line, std::move(field), std::move(reason)});
@@ -274,7 +275,7 @@ class Schema {
 // Every row, whatever its format, ends here.
 void Accept(ImportRow row, const Sink& sink) {
   absl::Status status = NormalizeProfile(&row.profile);
-  if (status.ok()) status = ValidateProfile(row.profile);
+  if (status.ok()) status = ValidateProfile(row.profile, sink.now);
   if (status.ok()) {
     sink.rows->push_back(std::move(row));
     return;
@@ -1145,7 +1146,9 @@ class CsvReader {
 
 class RowParser::Impl {
  public:
-  explicit Impl(ImportFormat format) : format_(format) {}
+  Impl(ImportFormat format, absl::Time now) : format_(format), now_(now) {}
+
+  absl::Time now() const { return now_; }
 
   void Feed(absl::string_view chunk, const Sink& sink) {
     if (finished_) return;
@@ -1179,6 +1182,7 @@ class RowParser::Impl {
   }
 
   const ImportFormat format_;
+  const absl::Time now_;
   bool finished_ = false;
   bool bom_checked_ = false;
   std::string bom_prefix_;
@@ -1186,18 +1190,19 @@ class RowParser::Impl {
   JsonLinesReader json_;
 };
 
-RowParser::RowParser(ImportFormat format) : impl_(std::make_unique<Impl>(format)) {}
+RowParser::RowParser(ImportFormat format, absl::Time now)
+    : impl_(std::make_unique<Impl>(format, now)) {}
 RowParser::~RowParser() = default;
 RowParser::RowParser(RowParser&&) noexcept = default;
 RowParser& RowParser::operator=(RowParser&&) noexcept = default;
 
 void RowParser::Feed(absl::string_view chunk, std::vector<ImportRow>* rows,
                      std::vector<RowError>* errors) {
-  impl_->Feed(chunk, Sink{rows, errors});
+  impl_->Feed(chunk, Sink{rows, errors, impl_->now()});
 }
 
 void RowParser::Finish(std::vector<ImportRow>* rows, std::vector<RowError>* errors) {
-  impl_->Finish(Sink{rows, errors});
+  impl_->Finish(Sink{rows, errors, impl_->now()});
 }
 
 std::vector<RowError> FindDuplicateRows(const std::vector<ImportRow>& rows) {

@@ -18,6 +18,7 @@
 
 #include "absl/numeric/int128.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 
 namespace pharmacrm::customer_master {
@@ -66,7 +67,7 @@ namespace pharmacrm::customer_master {
 enum class ImportFormat { kCsv, kJsonLines };
 
 // A row that parsed, normalised (NormalizeProfile) and validated
-// (ValidateProfile).
+// (ValidateProfile, with the parser's `now`).
 struct ImportRow {
   int64_t line = 0;         // 1-based line of the row's first line in the input
   std::string external_id;  // the source system's id, "" if none was given
@@ -100,7 +101,9 @@ struct RowError {
 // Not thread-safe; use one parser per import. Movable, not copyable.
 class RowParser {
  public:
-  explicit RowParser(ImportFormat format);
+  // `now`: the time of the import, from the caller's clock; every row's
+  // dates are validated against it (ValidateProfile).
+  RowParser(ImportFormat format, absl::Time now);
   ~RowParser();
   RowParser(RowParser&&) noexcept;
   RowParser& operator=(RowParser&&) noexcept;

@@ -14,13 +14,16 @@
 namespace pharmacrm::customer_master {
 namespace {
 
+// 2026-12-07 20:00 in China.
+const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 12, 7, 12, 0, 0), absl::UTCTimeZone());
+
 struct Result {
   std::vector<ImportRow> rows;
   std::vector<RowError> errors;
 };
 
 Result ParseChunks(ImportFormat format, const std::vector<absl::string_view>& chunks) {
-  RowParser parser(format);
+  RowParser parser(format, kNow);
   Result r;
   for (absl::string_view chunk : chunks) parser.Feed(chunk, &r.rows, &r.errors);
   parser.Finish(&r.rows, &r.errors);
@@ -157,6 +160,23 @@ TEST(RowParserCsv, ThousandsSeparatorsAreNotGuessed) {
   ASSERT_EQ(r.errors.size(), 1u) << Errors(r);
   EXPECT_EQ(r.errors[0].line, 2);
   EXPECT_EQ(r.errors[0].field, "hospital.bed_count");
+}
+
+TEST(RowParserCsv, RejectsValuesOutsideTheirRangesNamingTheField) {
+  Result r = Parse(ImportFormat::kCsv,
+                   "kind,name,hospital_id,hospital.bed_count,doctor.person.birth_date\n"
+                   "hospital,甲医院,,-10,\n"
+                   "doctor,张伟,H-1,,2027-01-01\n"
+                   "doctor,李明,H-1,,1970-05-04\n");
+  ASSERT_EQ(r.errors.size(), 2u) << Errors(r);
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_EQ(r.errors[0].field, "profile.hospital.bed_count");
+  EXPECT_EQ(r.errors[0].reason, "must be in 0..20000 (got -10)");
+  EXPECT_EQ(r.errors[1].line, 3);
+  EXPECT_EQ(r.errors[1].field, "profile.doctor.person.birth_date");
+  EXPECT_EQ(r.errors[1].reason, "2027-01-01 is in the future (today is 2026-12-07)");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].line, 4);
 }
 
 TEST(RowParserCsv, AcceptsChineseShortAndFullEnumNames) {
@@ -369,7 +389,7 @@ TEST(RowParserCsv, RowOfTooManyFieldsIsRejected) {
 }
 
 TEST(RowParser, FeedAfterFinishDoesNothing) {
-  RowParser parser(ImportFormat::kCsv);
+  RowParser parser(ImportFormat::kCsv, kNow);
   Result r;
   parser.Feed("kind,name\npharmacy,甲药店\n", &r.rows, &r.errors);
   parser.Finish(&r.rows, &r.errors);

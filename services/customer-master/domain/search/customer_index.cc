@@ -235,7 +235,8 @@ MatchView MatchRecord::input() const {
 
 NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin) {
   NameForms forms;
-  std::string normalized = NormalizeText(name);
+  // Folded to Simplified, as queries are: either script finds the other.
+  std::string normalized = FoldToSimplified(NormalizeText(name));
   std::vector<size_t> starts = CodePointStarts(normalized);
   if (starts.size() > kMaxIndexedChars) normalized.resize(starts[kMaxIndexedChars]);
   forms.text = absl::AsciiStrToLower(normalized);

@@ -51,7 +51,8 @@ namespace pharmacrm::customer_master {
 
 // The forms of a name that queries are matched against.
 struct NameForms {
-  std::string text;    // Normalised, ASCII-lower-cased, first kMaxIndexedChars characters.
+  std::string text;    // Normalised, folded to Simplified (FoldToSimplified), ASCII-lower-
+                       // cased, first kMaxIndexedChars characters.
   std::string pinyin;  // Compact pinyin of `text` ("beijingxiehe").
   std::vector<uint16_t> starts;  // Offsets in `pinyin` where a syllable starts.
   std::string initials;          // One letter or digit per syllable ("bjxh").

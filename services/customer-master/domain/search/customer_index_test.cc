@@ -105,6 +105,18 @@ TEST(CustomerIndex, FindsByCharactersPinyinAndInitials) {
   EXPECT_EQ(Find(index, "广州"), Ids({}));
 }
 
+TEST(CustomerIndex, SimplifiedFindsTraditionalAndTheReverse) {
+  CustomerIndex index(Pinyin());
+  index.Upsert(Make("t1", "北京協和醫院"));
+  index.Upsert(Make("s1", "北京协和医院"));
+  index.Upsert(Make("t2", "臺北榮民總醫院"));
+  EXPECT_EQ(Find(index, "协和"), Ids({"s1", "t1"}));
+  EXPECT_EQ(Find(index, "協和"), Ids({"s1", "t1"}));
+  EXPECT_EQ(Find(index, "协和医院"), Ids({"s1", "t1"}));
+  EXPECT_EQ(Find(index, "荣民总医院"), Ids({"t2"}));
+  EXPECT_EQ(Find(index, "xiehe"), Ids({"s1", "t1"}));
+}
+
 TEST(CustomerIndex, AppliesFilters) {
   CustomerIndex index(Pinyin());
   index.Upsert(Make("c1", "北京协和医院"));

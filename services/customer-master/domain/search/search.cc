@@ -24,7 +24,8 @@ std::string SortKey(const v1::Customer& c, const PinyinConverter& pinyin) {
 
 absl::StatusOr<ParsedQuery> ParseSearchQuery(absl::string_view query) {
   ParsedQuery parsed;
-  std::string text = absl::AsciiStrToLower(NormalizeText(query));
+  // Folded to Simplified, as indexed names are (FormsForName).
+  std::string text = absl::AsciiStrToLower(FoldToSimplified(NormalizeText(query)));
   if (text.empty()) return parsed;
   if (HasNonAscii(text)) {
     parsed.prefixes.push_back({TermForm::kHanzi, text});

@@ -4,7 +4,9 @@
 // A name is findable by any part of it in Chinese characters ("协和"), by
 // full pinyin from any syllable on ("xiehe", "xie he yi") and by pinyin
 // initials from any syllable on ("xhyy", "bjxh"): a query is a prefix of a
-// suffix of one form of the name (FormsMatch in customer_index.h).
+// suffix of one form of the name (FormsMatch in customer_index.h). Names
+// and queries are folded to Simplified characters (FoldToSimplified), so
+// "协和" finds 北京協和醫院 and "協和" finds 北京协和医院.
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_SEARCH_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_SEARCH_H_
 

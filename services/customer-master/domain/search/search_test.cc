@@ -27,6 +27,14 @@ TEST(ParseSearchQuery, ChineseMatchesCharactersAsciiMatchesPinyinAndInitials) {
   EXPECT_EQ(core::FieldOf(ParseSearchQuery("---").status()), "query");
 }
 
+TEST(ParseSearchQuery, TraditionalCharactersAreFoldedToSimplified) {
+  auto q = ParseSearchQuery("協和");
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ(q->prefixes.size(), 1u);
+  EXPECT_EQ(q->prefixes[0].form, TermForm::kHanzi);
+  EXPECT_EQ(q->prefixes[0].text, "协和");
+}
+
 TEST(ValidateSearch, NamesBadFields) {
   v1::SearchCustomersRequest r;
   EXPECT_EQ(core::FieldOf(ValidateSearch(r)), "query");

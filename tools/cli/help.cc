@@ -1,0 +1,75 @@
+#include "help.h"
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "flags.h"
+
+namespace pharmacrm::cli {
+
+const std::vector<CommandHelp>& Commands() {
+  static const auto* commands = new std::vector<CommandHelp>{
+      {"import",
+       "pharmacrm import [--what=customers|metrics] --file=FILE [--format=csv|jsonl] "
+       "[--encoding=auto|utf-8|gb18030] [--server=host:port]",
+       "Stream a CSV or JSON Lines file of customers (or monthly metrics) to customer-master "
+       "and print the import summary.",
+       "将客户（或月度指标）CSV / JSON Lines 文件导入客户主数据服务，并显示导入结果。",
+       {
+           {&absl::GetFlagReflectionHandle(FLAGS_file), "要导入的文件；- 表示标准输入"},
+           {&absl::GetFlagReflectionHandle(FLAGS_what), "customers 导入客户（CSV 或 JSON Lines），metrics 导入月度指标（JSON Lines）"},
+           {&absl::GetFlagReflectionHandle(FLAGS_format), "csv 或 jsonl（默认按文件扩展名判断，否则为 jsonl）"},
+           {&absl::GetFlagReflectionHandle(FLAGS_encoding), "auto、utf-8 或 gb18030（GBK，中文 Excel 保存 CSV 所用编码）；"
+                        "auto：能按 UTF-8 读取则为 UTF-8，否则按 GB18030"},
+           {&absl::GetFlagReflectionHandle(FLAGS_server), "客户主数据服务的 gRPC 地址"},
+           {&absl::GetFlagReflectionHandle(FLAGS_source), "数据来源系统名称（记入变更历史）"},
+           {&absl::GetFlagReflectionHandle(FLAGS_request_id), "幂等键：相同的键返回第一次导入的结果"},
+           {&absl::GetFlagReflectionHandle(FLAGS_progress), "在标准错误输出上显示进度"},
+       }},
+  };
+  return *commands;
+}
+
+const CommandHelp* FindCommand(absl::string_view name) {
+  for (const CommandHelp& c : Commands()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+namespace {
+
+void AppendFlags(const CommandHelp& command, std::string* out) {
+  for (const FlagHelp& f : command.flags) {
+    std::string def = f.flag->DefaultValue();
+    absl::StrAppendFormat(out, "  --%s (default: %s)\n      %s\n      %s\n", f.flag->Name(),
+                          def.empty() ? "\"\"" : def, f.flag->Help(), f.zh);
+  }
+}
+
+}  // namespace
+
+std::string CommandHelpText(const CommandHelp& command) {
+  std::string out = absl::StrCat("usage / 用法: ", command.usage, "\n\n", command.summary, "\n",
+                                 command.summary_zh, "\n\nflags / 参数:\n");
+  AppendFlags(command, &out);
+  return out;
+}
+
+std::string HelpText() {
+  std::string out =
+      "usage / 用法: pharmacrm <command> [--flag=value ...]\n"
+      "       pharmacrm <command> --help\n\n"
+      "PharmaCRM command-line tool. / PharmaCRM 命令行工具。\n\n"
+      "commands / 命令:\n";
+  for (const CommandHelp& c : Commands()) {
+    absl::StrAppendFormat(&out, "  %-8s %s\n  %-8s %s\n", c.name, c.summary, "", c.summary_zh);
+  }
+  for (const CommandHelp& c : Commands()) {
+    absl::StrAppend(&out, "\n", c.name, " flags / ", c.name, " 参数:\n");
+    AppendFlags(c, &out);
+  }
+  return out;
+}
+
+}  // namespace pharmacrm::cli
