@@ -1,5 +1,5 @@
 // campaigns: the audience read model now; plans, execution and evaluation later.
-#include "api/campaigns_service.h"
+#include "app.h"
 
 int main(int argc, char** argv) {
   using namespace pharmacrm;

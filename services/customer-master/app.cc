@@ -37,12 +37,14 @@ absl::StatusOr<v1::CompletenessRules> LoadRules() {
 absl::Status Wire(runtime::ServiceHost& host) {
   ASSIGN_OR_RETURN(std::unique_ptr<PinyinConverter> pinyin, PinyinConverter::Create());
   ASSIGN_OR_RETURN(v1::CompletenessRules rules, LoadRules());
-  static CustomerMasterService* service =
-      new CustomerMasterService(host, *pinyin.release(), std::move(rules));
-  RETURN_IF_ERROR(service->LoadIndex());
-  host.AddGrpcService(service);
+  // The converter outlives the service that reads it: the host destroys
+  // what it owns in the reverse order of keeping.
+  const PinyinConverter& converter = host.Keep(std::move(pinyin));
+  CustomerMasterService& service =
+      host.EmplaceService<CustomerMasterService>(host, converter, std::move(rules));
+  RETURN_IF_ERROR(service.LoadIndex());
   host.SetOutboxRebuilder(
-      [](const v1::OutboxRecord& record) { return service->RebuildOutboxValue(record); });
+      [&service](const v1::OutboxRecord& record) { return service.RebuildOutboxValue(record); });
   return absl::OkStatus();
 }
 

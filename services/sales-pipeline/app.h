@@ -8,8 +8,9 @@ namespace pharmacrm::sales_pipeline {
 
 inline const runtime::HostDefaults kDefaults{"sales-pipeline", 7052, 9102};
 
-// Consumes pharmacrm.customer.events.v1 (known customers); publishes
-// pharmacrm.sales.events.v1.
+// Serves SalesPipelineService (api/: LogVisit, GetCustomerActivity), which
+// publishes pharmacrm.sales.events.v1, and the known-customers projection
+// (projections/) of pharmacrm.customer.events.v1.
 absl::Status Wire(runtime::ServiceHost& host);
 
 }  // namespace pharmacrm::sales_pipeline

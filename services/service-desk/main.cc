@@ -1,5 +1,5 @@
 // service-desk: contact cards now; tickets, SLA and proactive tasks later.
-#include "api/service_desk_service.h"
+#include "app.h"
 
 int main(int argc, char** argv) {
   using namespace pharmacrm;

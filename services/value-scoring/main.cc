@@ -1,5 +1,5 @@
 // value-scoring: activity counts now; profit contribution and potential later.
-#include "api/value_scoring_service.h"
+#include "app.h"
 
 int main(int argc, char** argv) {
   using namespace pharmacrm;

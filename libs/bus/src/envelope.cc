@@ -2,20 +2,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/util/time_util.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "pharmacrm/core/hash.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
 
 namespace pharmacrm::bus {
 namespace {
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-
 // Appends `v` as a protobuf varint.
 void AppendVarint(uint64_t v, std::string* out) {
   while (v >= 0x80) {
@@ -23,16 +18,6 @@ void AppendVarint(uint64_t v, std::string* out) {
     v >>= 7;
   }
   out->push_back(static_cast<char>(v));
-}
-
-// Appends `v` as `width` decimal digits.
-void AppendDigits(uint64_t v, int width, std::string* out) {
-  const size_t at = out->size();
-  out->resize(at + static_cast<size_t>(width));
-  for (int i = width - 1; i >= 0; --i) {
-    (*out)[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
 }
 
 // Appends `v` as 16 lower-case hex digits.
@@ -62,8 +47,8 @@ v1::EventEnvelope MakeEnvelope(const EventMeta& meta, absl::string_view type,
   env.set_aggregate_kind(meta.aggregate_kind);
   env.set_aggregate_id(meta.aggregate_id);
   env.set_aggregate_version(meta.aggregate_version);
-  *env.mutable_occurred_at() = ToProto(meta.occurred_at);
-  *env.mutable_recorded_at() = ToProto(meta.recorded_at);
+  *env.mutable_occurred_at() = core::ToTimestamp(meta.occurred_at);
+  *env.mutable_recorded_at() = core::ToTimestamp(meta.recorded_at);
   env.set_actor(meta.actor);
   env.set_correlation_id(meta.correlation_id);
   env.set_causation_id(meta.causation_id);
@@ -84,40 +69,6 @@ std::string TraceParent(absl::string_view correlation_id, absl::string_view even
   out.push_back('-');
   AppendHex64(core::Fingerprint64(event_id, 3) | 1, &out);
   out += "-01";
-  return out;
-}
-
-std::string Rfc3339(const google::protobuf::Timestamp& t) {
-  // As google::protobuf::util::TimeUtil::ToString writes it (UTC, "Z", 0,
-  // 3, 6 or 9 fractional digits), without its format strings.
-  const absl::CivilSecond s =
-      absl::ToCivilSecond(absl::FromUnixSeconds(t.seconds()), absl::UTCTimeZone());
-  std::string out;
-  out.reserve(30);
-  if (s.year() < 0 || s.year() > 9999) return google::protobuf::util::TimeUtil::ToString(t);
-  AppendDigits(static_cast<uint64_t>(s.year()), 4, &out);
-  out.push_back('-');
-  AppendDigits(static_cast<uint64_t>(s.month()), 2, &out);
-  out.push_back('-');
-  AppendDigits(static_cast<uint64_t>(s.day()), 2, &out);
-  out.push_back('T');
-  AppendDigits(static_cast<uint64_t>(s.hour()), 2, &out);
-  out.push_back(':');
-  AppendDigits(static_cast<uint64_t>(s.minute()), 2, &out);
-  out.push_back(':');
-  AppendDigits(static_cast<uint64_t>(s.second()), 2, &out);
-  const uint64_t nanos = static_cast<uint64_t>(t.nanos());
-  if (nanos != 0) {
-    out.push_back('.');
-    if (nanos % 1000000 == 0) {
-      AppendDigits(nanos / 1000000, 3, &out);
-    } else if (nanos % 1000 == 0) {
-      AppendDigits(nanos / 1000, 6, &out);
-    } else {
-      AppendDigits(nanos, 9, &out);
-    }
-  }
-  out.push_back('Z');
   return out;
 }
 
@@ -147,7 +98,7 @@ void AppendText(int field, absl::string_view text, std::string* out) {
 
 // A google.protobuf.Timestamp field, always present (as MakeEnvelope sets it).
 void AppendTime(int field, absl::Time t, std::string* out) {
-  const google::protobuf::Timestamp ts = ToProto(t);
+  const google::protobuf::Timestamp ts = core::ToTimestamp(t);
   std::string body;
   if (ts.seconds() != 0) {
     AppendVarint(1 << 3, &body);  // seconds, varint
@@ -307,7 +258,7 @@ absl::StatusOr<std::vector<Header>> CloudEventHeaders(absl::string_view serializ
   out.push_back({"ce_id", event_id});
   out.push_back({"ce_source", absl::StrCat("/pharmacrm/", source)});
   out.push_back({"ce_type", std::move(event_type)});
-  out.push_back({"ce_time", Rfc3339(occurred_at)});
+  out.push_back({"ce_time", core::FormatRfc3339(occurred_at)});
   out.push_back({"ce_subject", absl::StrCat(aggregate_kind, "/", aggregate_id)});
   out.push_back({"content-type", "application/protobuf"});
   out.push_back({"traceparent", TraceParent(correlation_id, event_id)});

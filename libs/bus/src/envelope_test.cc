@@ -237,19 +237,5 @@ TEST(Envelope, TraceParentIsW3cTraceContext) {
       absl::StrFormat("%016x%016x", core::Fingerprint64("e1", 1), core::Fingerprint64("e1", 2)));
 }
 
-TEST(Envelope, CeTimeIsWrittenAsProtobufWritesRfc3339) {
-  for (int64_t seconds : {int64_t{0}, int64_t{1'700'000'000}, int64_t{-86'401},
-                          int64_t{951'782'400}, int64_t{253'402'300'799}}) {
-    for (int32_t nanos :
-         {0, 5'000'000, 123'000'000, 123'456'000, 1'000, 123'456'789, 999'999'999}) {
-      google::protobuf::Timestamp t;
-      t.set_seconds(seconds);
-      t.set_nanos(nanos);
-      EXPECT_EQ(Rfc3339(t), google::protobuf::util::TimeUtil::ToString(t))
-          << seconds << " " << nanos;
-    }
-  }
-}
-
 }  // namespace
 }  // namespace pharmacrm::bus

@@ -45,6 +45,8 @@ TEST(StatusMapping, NonFieldErrorsCarryNoDetails) {
 TEST(CodeName, MatchesGrpcSpelling) {
   EXPECT_EQ(CodeName(absl::StatusCode::kResourceExhausted), "RESOURCE_EXHAUSTED");
   EXPECT_EQ(CodeName(absl::StatusCode::kOk), "OK");
+  EXPECT_EQ(CodeName(absl::StatusCode::kDataLoss), "DATA_LOSS");
+  EXPECT_EQ(CodeName(static_cast<absl::StatusCode>(42)), "UNKNOWN");
 }
 
 }  // namespace

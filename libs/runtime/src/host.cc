@@ -39,8 +39,24 @@ ABSL_FLAG(int, shutdown_grace_ms, 10000, "Time SIGTERM allows for in-flight work
 
 namespace pharmacrm::runtime {
 
-absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(const HostDefaults& defaults) {
-  auto host = std::unique_ptr<ServiceHost>(new ServiceHost());
+ServiceHost::ServiceHost(const HostOptions& options)
+    : clock_(options.clock != nullptr ? options.clock : core::Clock::Real()),
+      ids_(std::make_unique<core::IdGenerator>(clock_)) {}
+
+std::unique_ptr<ServiceHost> ServiceHost::CreateForTest(std::string service,
+                                                        std::unique_ptr<store::Store> store,
+                                                        const HostOptions& options) {
+  auto host = std::unique_ptr<ServiceHost>(new ServiceHost(options));
+  host->for_test_ = true;
+  host->service_ = std::move(service);
+  host->max_message_bytes_ = 4 << 20;  // The flag's default.
+  host->store_ = std::move(store);
+  return host;
+}
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(const HostDefaults& defaults,
+                                                                 const HostOptions& options) {
+  auto host = std::unique_ptr<ServiceHost>(new ServiceHost(options));
   host->service_ = defaults.service;
   host->grpc_host_ = absl::GetFlag(FLAGS_grpc_host);
   host->grpc_port_ = absl::GetFlag(FLAGS_grpc_port) >= 0 ? absl::GetFlag(FLAGS_grpc_port)
@@ -87,15 +103,22 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(const HostDefau
   return host;
 }
 
-ServiceHost::~ServiceHost() = default;
+ServiceHost::~ServiceHost() {
+  // Consumers and the relay call into hosted objects (projections, the
+  // outbox rebuilder), so they stop first (their destructors stop them when
+  // a Run that failed half way did not).
+  consumers_.clear();
+  relay_.reset();
+  services_.clear();
+  while (!owned_.empty()) owned_.pop_back();
+}
 
 void ServiceHost::AddProjection(std::vector<std::string> topics, bus::ApplyFn apply) {
   projections_.emplace_back(std::move(topics), std::move(apply));
 }
 
-void ServiceHost::AddGrpcService(grpc::Service* service) { services_.push_back(service); }
-
 absl::Status ServiceHost::Run() {
+  if (for_test_) return absl::FailedPreconditionError("a host made by CreateForTest cannot run");
   relay_ = std::make_unique<bus::OutboxRelay>(store_.get(), kafka_, rebuilder_);
   RETURN_IF_ERROR(relay_->Start());
   for (auto& [topics, apply] : projections_) {

@@ -1,7 +1,6 @@
 #include "api/campaigns_service.h"
 
 #include "domain/audience.h"
-#include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/runtime/merges.h"
 #include "storage/keys.h"
@@ -16,15 +15,6 @@ grpc::Status CampaignsService::GetAudienceMember(grpc::ServerContext* context,
                                     store_, kAudience, request->customer_id(), FoldAudience));
     return absl::OkStatus();
   });
-}
-
-absl::Status Wire(runtime::ServiceHost& host) {
-  static CampaignsService* service = new CampaignsService(host.store());
-  host.AddGrpcService(service);
-  host.AddProjection({std::string(bus::kCustomerTopic), std::string(bus::kSalesTopic)},
-                     runtime::MergeFollowingProjection<v1::AudienceMember>(&host.store(), kAudience,
-                                                                           ProjectAudience));
-  return absl::OkStatus();
 }
 
 }  // namespace pharmacrm::campaigns

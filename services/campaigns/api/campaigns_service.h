@@ -2,13 +2,13 @@
 #ifndef PHARMACRM_SERVICES_CAMPAIGNS_API_CAMPAIGNS_SERVICE_H_
 #define PHARMACRM_SERVICES_CAMPAIGNS_API_CAMPAIGNS_SERVICE_H_
 
-#include "pharmacrm/runtime/host.h"
+#include "pharmacrm/store/store.h"
 #include "pharmacrm/v1/campaigns.grpc.pb.h"
 
 namespace pharmacrm::campaigns {
 
-inline const runtime::HostDefaults kDefaults{"campaigns", 7053, 9103};
-
+// Reads the audience read model (merged customers answer for their survivor). Thread-safe;
+// `store` must outlive it.
 class CampaignsService final : public v1::Campaigns::Service {
  public:
   explicit CampaignsService(const store::Store& store) : store_(store) {}
@@ -19,9 +19,6 @@ class CampaignsService final : public v1::Campaigns::Service {
  private:
   const store::Store& store_;
 };
-
-// Consumes customer and sales events into the audience; serves it.
-absl::Status Wire(runtime::ServiceHost& host);
 
 }  // namespace pharmacrm::campaigns
 

@@ -11,7 +11,7 @@
 namespace pharmacrm::campaigns {
 
 // Customer events set the targeting attributes from the record they carry
-// (core::CustomerCarried; newest customer version wins); VisitLogged counts visits. Events may arrive in any order across
+// (events::CustomerCarried; newest customer version wins); VisitLogged counts visits. Events may arrive in any order across
 // topics. Other events change nothing; a corrupt payload is poison.
 absl::StatusOr<std::optional<v1::AudienceMember>> ProjectAudience(
     const v1::EventEnvelope& event, std::optional<v1::AudienceMember> current);

@@ -2,11 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/visit_rules.h"
-#include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/runtime/merges.h"
 #include "pharmacrm/store/key.h"
@@ -14,10 +14,6 @@
 #include "storage/keys.h"
 
 namespace pharmacrm::sales_pipeline {
-namespace {
-using google::protobuf::util::TimeUtil;
-
-}  // namespace
 
 grpc::Status SalesPipelineService::LogVisit(grpc::ServerContext* context,
                                             const v1::LogVisitRequest* request,
@@ -55,12 +51,7 @@ absl::Status SalesPipelineService::Log(const v1::LogVisitRequest& request, const
   absl::Time now = host_.clock().Now();
   absl::Time visited_at = now;
   if (request.has_visited_at()) {
-    const auto& t = request.visited_at();
-    if (t.seconds() < TimeUtil::kTimestampMinSeconds || t.seconds() > TimeUtil::kTimestampMaxSeconds ||
-        t.nanos() < 0 || t.nanos() > 999'999'999) {
-      return core::FieldError("visited_at", "not a valid timestamp");
-    }
-    visited_at = absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(request.visited_at()));
+    ASSIGN_OR_RETURN(visited_at, core::FromTimestamp(request.visited_at(), "visited_at"));
   }
   RETURN_IF_ERROR(ValidateVisit(request, visited_at, now));
   // A visit logged against a customer merged into another (an offline
@@ -93,7 +84,7 @@ absl::Status SalesPipelineService::Log(const v1::LogVisitRequest& request, const
         response->set_id(host_.ids().Next());
         response->set_customer_id(customer_id);
         response->set_rep_id(request.rep_id());
-        *response->mutable_visited_at() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(visited_at));
+        *response->mutable_visited_at() = core::ToTimestamp(visited_at);
         response->set_notes(request.notes());
         response->set_customer_kind(customer->profile().kind());
         v1::CustomerActivity updated =

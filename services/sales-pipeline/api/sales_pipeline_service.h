@@ -8,6 +8,9 @@
 
 namespace pharmacrm::sales_pipeline {
 
+// LogVisit (a command: one WriteBatch of visit, activity, outbox record and
+// idempotency record) and GetCustomerActivity (a query). Time rules read
+// host.clock(). Thread-safe; `host` must outlive it.
 class SalesPipelineService final : public v1::SalesPipeline::Service {
  public:
   explicit SalesPipelineService(runtime::ServiceHost& host) : host_(host) {}

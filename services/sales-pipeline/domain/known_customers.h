@@ -10,7 +10,7 @@
 
 namespace pharmacrm::sales_pipeline {
 
-// The customer record an event carries (core::CustomerCarried: registered,
+// The customer record an event carries (events::CustomerCarried: registered,
 // changed, deactivated, or the survivor of a merge or unmerge) replaces the
 // one held unless it is older; other events change nothing. Who was merged
 // into whom is kept beside it (runtime/merges.h). A payload

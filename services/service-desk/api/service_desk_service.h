@@ -2,13 +2,13 @@
 #ifndef PHARMACRM_SERVICES_SERVICE_DESK_API_SERVICE_DESK_SERVICE_H_
 #define PHARMACRM_SERVICES_SERVICE_DESK_API_SERVICE_DESK_SERVICE_H_
 
-#include "pharmacrm/runtime/host.h"
+#include "pharmacrm/store/store.h"
 #include "pharmacrm/v1/service_desk.grpc.pb.h"
 
 namespace pharmacrm::service_desk {
 
-inline const runtime::HostDefaults kDefaults{"service-desk", 7054, 9104};
-
+// Reads contact cards (merged customers answer for their survivor). Thread-safe;
+// `store` must outlive it.
 class ServiceDeskService final : public v1::ServiceDesk::Service {
  public:
   explicit ServiceDeskService(const store::Store& store) : store_(store) {}
@@ -18,9 +18,6 @@ class ServiceDeskService final : public v1::ServiceDesk::Service {
  private:
   const store::Store& store_;
 };
-
-// Consumes customer and sales events into contact cards; serves them.
-absl::Status Wire(runtime::ServiceHost& host);
 
 }  // namespace pharmacrm::service_desk
 

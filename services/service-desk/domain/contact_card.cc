@@ -1,8 +1,9 @@
 #include "domain/contact_card.h"
 
 #include "google/protobuf/util/time_util.h"
-#include "pharmacrm/core/customer_events.h"
 #include "pharmacrm/core/payload.h"
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/events/customer_events.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
 
@@ -24,7 +25,7 @@ absl::StatusOr<std::optional<v1::ContactCard>> ProjectContactCard(
   v1::ContactCard card = current.value_or(v1::ContactCard());
   card.set_customer_id(event.customer_id());
   const auto& payload = event.payload();
-  ASSIGN_OR_RETURN(std::optional<v1::Customer> customer, core::CustomerCarried(event));
+  ASSIGN_OR_RETURN(std::optional<v1::Customer> customer, events::CustomerCarried(event));
   if (customer) {
     SetContact(*customer, &card);
   } else if (core::PayloadIs<v1::VisitLogged>(payload)) {

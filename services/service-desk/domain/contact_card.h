@@ -11,7 +11,7 @@
 namespace pharmacrm::service_desk {
 
 // Customer events set who to contact and how from the record they carry
-// (core::CustomerCarried; newest customer version wins);
+// (events::CustomerCarried; newest customer version wins);
 // VisitLogged records the latest field contact so an agent knows who from
 // the company last saw the customer. Order-independent; other events change
 // nothing; a corrupt payload is poison.

@@ -1,7 +1,6 @@
 #include "api/value_scoring_service.h"
 
 #include "domain/customer_value.h"
-#include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/runtime/merges.h"
 #include "storage/keys.h"
@@ -17,15 +16,6 @@ grpc::Status ValueScoringService::GetCustomerValue(grpc::ServerContext* context,
                          store_, kCustomerValue, request->customer_id(), FoldCustomerValue));
     return absl::OkStatus();
   });
-}
-
-absl::Status Wire(runtime::ServiceHost& host) {
-  static ValueScoringService* service = new ValueScoringService(host.store());
-  host.AddGrpcService(service);
-  host.AddProjection({std::string(bus::kCustomerTopic), std::string(bus::kSalesTopic)},
-                     runtime::MergeFollowingProjection<v1::CustomerValue>(
-                         &host.store(), kCustomerValue, ProjectCustomerValue));
-  return absl::OkStatus();
 }
 
 }  // namespace pharmacrm::value_scoring

@@ -2,13 +2,13 @@
 #ifndef PHARMACRM_SERVICES_VALUE_SCORING_API_VALUE_SCORING_SERVICE_H_
 #define PHARMACRM_SERVICES_VALUE_SCORING_API_VALUE_SCORING_SERVICE_H_
 
-#include "pharmacrm/runtime/host.h"
+#include "pharmacrm/store/store.h"
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
 
 namespace pharmacrm::value_scoring {
 
-inline const runtime::HostDefaults kDefaults{"value-scoring", 7055, 9105};
-
+// Reads per-customer activity counts (merged customers answer for their survivor). Thread-safe;
+// `store` must outlive it.
 class ValueScoringService final : public v1::ValueScoring::Service {
  public:
   explicit ValueScoringService(const store::Store& store) : store_(store) {}
@@ -19,9 +19,6 @@ class ValueScoringService final : public v1::ValueScoring::Service {
  private:
   const store::Store& store_;
 };
-
-// Consumes customer and sales events into per-customer counts; serves them.
-absl::Status Wire(runtime::ServiceHost& host);
 
 }  // namespace pharmacrm::value_scoring
 

@@ -1,8 +1,9 @@
 #include "domain/customer_value.h"
 
 #include "google/protobuf/util/time_util.h"
-#include "pharmacrm/core/customer_events.h"
 #include "pharmacrm/core/payload.h"
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/events/customer_events.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
 
@@ -13,7 +14,7 @@ absl::StatusOr<std::optional<v1::CustomerValue>> ProjectCustomerValue(
   v1::CustomerValue v = current.value_or(v1::CustomerValue());
   v.set_customer_id(event.customer_id());
   const auto& payload = event.payload();
-  ASSIGN_OR_RETURN(std::optional<v1::Customer> customer, core::CustomerCarried(event));
+  ASSIGN_OR_RETURN(std::optional<v1::Customer> customer, events::CustomerCarried(event));
   if (customer) {
     if (core::PayloadIs<v1::ProfileChanged>(payload)) {
       v.set_profile_change_count(v.profile_change_count() + 1);

@@ -97,11 +97,6 @@ absl::StatusOr<std::vector<Header>> CloudEventHeaders(absl::string_view serializ
 // events of one request share a trace; the span id follows the event id.
 std::string TraceParent(absl::string_view correlation_id, absl::string_view event_id);
 
-// `t` in RFC 3339, as google::protobuf::util::TimeUtil::ToString writes it
-// ("2026-11-28T15:04:05.123Z": UTC, 0, 3, 6 or 9 fractional digits); the
-// ce_time header.
-std::string Rfc3339(const google::protobuf::Timestamp& t);
-
 }  // namespace pharmacrm::bus
 
 #endif  // PHARMACRM_BUS_ENVELOPE_H_

@@ -19,7 +19,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // Keeps the field of a BadRequest detail, if present, as core::FieldOf does.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-// Upper-case code name as gRPC spells it: "INVALID_ARGUMENT".
+// Upper-case code name as gRPC spells it: "INVALID_ARGUMENT"
+// (absl::StatusCodeToString); "UNKNOWN" for a value that is no code.
 std::string CodeName(absl::StatusCode code);
 
 }  // namespace pharmacrm::rpc

@@ -1,25 +1,16 @@
-// The customer record a customer-master event carries, for read models in
-// other services. Header-only, like payload.h, so pure domain code can use it
-// with nothing but the generated messages.
-#ifndef PHARMACRM_CORE_CUSTOMER_EVENTS_H_
-#define PHARMACRM_CORE_CUSTOMER_EVENTS_H_
+#include "pharmacrm/events/customer_events.h"
 
-#include <optional>
+#include <utility>
 
-#include "absl/status/statusor.h"
 #include "pharmacrm/core/payload.h"
-#include "pharmacrm/v1/customer_master.pb.h"
-#include "pharmacrm/v1/events.pb.h"
+#include "pharmacrm/core/status.h"
 
-namespace pharmacrm::core {
+namespace pharmacrm::events {
 
-// The record of the event's customer after the change: the customer of
-// CustomerRegistered, ProfileChanged and CustomerDeactivated, the survivor
-// of CustomersMerged and CustomersUnmerged (whose profile the merge or
-// unmerge changed). nullopt for other events. A payload that does not parse
-// is INVALID_ARGUMENT naming "payload"; a record without an id names
-// "payload.customer.id".
-inline absl::StatusOr<std::optional<v1::Customer>> CustomerCarried(const v1::EventEnvelope& event) {
+using core::PayloadIs;
+using core::UnpackPayload;
+
+absl::StatusOr<std::optional<v1::Customer>> CustomerCarried(const v1::EventEnvelope& event) {
   const auto& payload = event.payload();
   v1::Customer customer;
   if (PayloadIs<v1::CustomerRegistered>(payload)) {
@@ -43,10 +34,8 @@ inline absl::StatusOr<std::optional<v1::Customer>> CustomerCarried(const v1::Eve
   } else {
     return std::nullopt;
   }
-  if (customer.id().empty()) return FieldError("payload.customer.id", "missing");
+  if (customer.id().empty()) return core::FieldError("payload.customer.id", "missing");
   return customer;
 }
 
-}  // namespace pharmacrm::core
-
-#endif  // PHARMACRM_CORE_CUSTOMER_EVENTS_H_
+}  // namespace pharmacrm::events
