@@ -1,6 +1,8 @@
 // Territories (销售辖区) and the alignment of customers and reps to them,
 // with history and as-of answers.
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "api/customer_master_service.h"
@@ -56,21 +58,37 @@ grpc::Status CustomerMasterService::UpdateTerritory(grpc::ServerContext* context
     if (request->expected_version() < 1) {
       return core::FieldError("expected_version", "must be the version last read (>= 1)");
     }
-    // The territory, and both its old and its new code, are held while the
-    // change is checked and written (a code is taken under its lock, as in
-    // CreateTerritory). The new code is only known once the territory is
-    // read: the territory's lock keeps it from changing meanwhile.
-    absl::MutexLock territory_lock(&locks_.For(absl::StrCat("territory/", request->territory_id())));
-    ASSIGN_OR_RETURN(v1::Territory current, LoadTerritory(request->territory_id(), "territory_id"));
-    ASSIGN_OR_RETURN(v1::Territory updated, ApplyTerritoryUpdate(current, *request));
+    // The territory and its new code are held while the change is checked
+    // and written (a code is taken under its lock, as in CreateTerritory).
+    // The new code is only known once the territory is read, so it is read
+    // first, both locks are taken together (MultiLock: one order, a shared
+    // stripe taken once), and it is read again under them: a territory that
+    // changed in between is tried again with what it is now.
+    v1::Territory current;
+    v1::Territory updated;
+    std::optional<internal::MultiLock> held;
+    for (;;) {
+      ASSIGN_OR_RETURN(v1::Territory seen,
+                       LoadTerritory(request->territory_id(), "territory_id"));
+      ASSIGN_OR_RETURN(v1::Territory wanted, ApplyTerritoryUpdate(seen, *request));
+      std::vector<std::string> lock_ids = {absl::StrCat("territory/", request->territory_id())};
+      if (wanted.code() != seen.code()) {
+        lock_ids.push_back(absl::StrCat("territory-code/", wanted.code()));
+      }
+      held.emplace(locks_, lock_ids);
+      ASSIGN_OR_RETURN(current, LoadTerritory(request->territory_id(), "territory_id"));
+      if (google::protobuf::util::MessageDifferencer::Equals(current, seen)) {
+        updated = std::move(wanted);
+        break;
+      }
+      held.reset();
+    }
     std::optional<v1::Territory> parent;
     if (!updated.parent_id().empty()) {
       ASSIGN_OR_RETURN(parent, LoadTerritory(updated.parent_id(), "territory.parent_id"));
     }
     RETURN_IF_ERROR(ValidateNewTerritory(updated, parent));
     const bool new_code = updated.code() != current.code();
-    std::optional<absl::MutexLock> code_lock;
-    if (new_code) code_lock.emplace(&locks_.For(absl::StrCat("territory-code/", updated.code())));
     return runtime::ExecuteOnce(
         host_.store(), "UpdateTerritory", request->request_id(), *request, response,
         [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
