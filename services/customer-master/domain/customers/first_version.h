@@ -1,6 +1,6 @@
 // Version 1 of a customer is stored without its snapshot while it is the
 // only version: the customer record holds it, and writing version 2 copies
-// it into version 1's record (CustomerMasterService::PutVersion). This reads
+// it into version 1's record (CustomerRepository::PutVersion). This reads
 // it back, for an event of version 1 rebuilt after a restart.
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMERS_FIRST_VERSION_H_
 #define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMERS_FIRST_VERSION_H_
