@@ -27,7 +27,8 @@ struct RunningServer {
 };
 
 // Starts a server with `services`, the standard grpc.health.v1 service (all
-// services SERVING) and server reflection. `services` must outlive it.
+// services SERVING) and server reflection, which describes `services` and
+// grpc.health.v1.Health alike. `services` must outlive it.
 absl::StatusOr<RunningServer> StartGrpcServer(const GrpcServerOptions& options,
                                               const std::vector<grpc::Service*>& services);
 
