@@ -63,7 +63,8 @@ bool EventOnTopic(const KafkaBroker& broker, const std::string& id, absl::Durati
   std::string err;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   conf->set("bootstrap.servers", broker.bootstrap(), err);
-  conf->set("group.id", absl::StrCat("itest-shutdown-reader-", absl::ToUnixNanos(absl::Now())), err);
+  conf->set("group.id", absl::StrCat("itest-shutdown-reader-", absl::ToUnixNanos(absl::Now())),
+            err);
   conf->set("auto.offset.reset", "earliest", err);
   std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
   EXPECT_NE(reader, nullptr) << err;

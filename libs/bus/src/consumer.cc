@@ -146,7 +146,9 @@ class EventConsumer::Impl : public RdKafka::RebalanceCb {
       return;
     }
     // Serves the rebalance callback of the close.
-    while (!consumer_->closed() && absl::Now() < deadline) queue->poll(std::min(50, RemainingMs(deadline)));
+    while (!consumer_->closed() && absl::Now() < deadline) {
+      queue->poll(std::min(50, RemainingMs(deadline)));
+    }
     if (consumer_->closed()) return;
     core::Log(core::LogLevel::kWarning,
               "consumer: Kafka did not answer the close in time; stopping without it (applied "

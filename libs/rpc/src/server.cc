@@ -138,9 +138,10 @@ absl::Status CheckHealth(const std::shared_ptr<grpc::Channel>& channel, absl::Du
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status status = stub.Check(ctx.get(), request, &response);
   if (!status.ok()) return absl::UnavailableError("health check: " + status.error_message());
-  if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-    return absl::UnavailableError(absl::StrCat(
-        "health check: ", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())));
+  using grpc::health::v1::HealthCheckResponse;
+  if (response.status() != HealthCheckResponse::SERVING) {
+    return absl::UnavailableError(
+        absl::StrCat("health check: ", HealthCheckResponse::ServingStatus_Name(response.status())));
   }
   return absl::OkStatus();
 }

@@ -58,13 +58,14 @@ class ReflectionClient {
   }
 
   // The reply to `request`, or nullptr (with a test failure) if the call fails.
-  std::unique_ptr<google::protobuf::Message> Ask(int port, const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> Ask(int port,
+                                                 const google::protobuf::Message& request) {
     grpc::GenericStub stub(MakeChannel("127.0.0.1:" + std::to_string(port)));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     grpc::CompletionQueue cq;
-    auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                                 &cq);
+    auto call = stub.PrepareCall(
+        &ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
     std::string bytes = request.SerializeAsString();
     grpc::Slice slice(bytes);
     grpc::ByteBuffer out(&slice, 1), in;
@@ -103,8 +104,8 @@ TEST(GrpcServer, ReflectionListsAndDescribesTheHealthService) {
   ReflectionClient client;
 
   auto list = client.NewMessage("grpc.reflection.v1alpha.ServerReflectionRequest");
-  list->GetReflection()->SetString(list.get(), list->GetDescriptor()->FindFieldByName("list_services"),
-                                   "*");
+  list->GetReflection()->SetString(
+      list.get(), list->GetDescriptor()->FindFieldByName("list_services"), "*");
   auto listed = client.Ask(running->port, *list);
   ASSERT_NE(listed, nullptr);
   EXPECT_NE(listed->DebugString().find("name: \"grpc.health.v1.Health\""), std::string::npos)
@@ -123,7 +124,8 @@ TEST(GrpcServer, ReflectionListsAndDescribesTheHealthService) {
   const auto* protos_field = files.GetDescriptor()->FindFieldByName("file_descriptor_proto");
   ASSERT_GE(files.GetReflection()->FieldSize(files, protos_field), 1);
   google::protobuf::FileDescriptorProto file;
-  ASSERT_TRUE(file.ParseFromString(files.GetReflection()->GetRepeatedString(files, protos_field, 0)));
+  ASSERT_TRUE(
+      file.ParseFromString(files.GetReflection()->GetRepeatedString(files, protos_field, 0)));
   EXPECT_EQ(file.package(), "grpc.health.v1");
   ASSERT_EQ(file.service_size(), 1);
   EXPECT_EQ(file.service(0).name(), "Health");
