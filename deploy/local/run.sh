@@ -8,8 +8,12 @@
 #   4. loads a small demo data set (a hospital, a doctor, one visit, and a
 #      slice of the generated demo set through the bulk import) on the
 #      first run of a data dir;
-#   5. prints the endpoints and stays in the foreground. Ctrl-C, SIGTERM or
-#      SIGHUP stops the services (gateway first) and then the broker.
+#   5. prints the endpoints and stays in the foreground, supervising: a
+#      service that exits is started again after a delay that doubles from
+#      1 s up to 30 s (back to 1 s once it stayed up a minute), and each
+#      restart is printed and logged to <data>/logs/supervisor.log
+#      (deploy/local/supervisor.sh). Ctrl-C, SIGTERM or SIGHUP stops the
+#      services (gateway first) and then the broker.
 #
 # Environment (all optional):
 #   PHARMACRM_DATA_DIR           data directory            (<repo>/data)
@@ -22,6 +26,7 @@
 #   PHARMACRM_ADMIN_PORT_BASE    admin ports are base+1..base+6 (9100)
 #   PHARMACRM_GATEWAY_HTTP_PORT  gateway HTTP/JSON port    (8080)
 #   PHARMACRM_READY_TIMEOUT      seconds to wait for each service (60)
+#   PHARMACRM_RESTART_BACKOFF_MAX  longest delay before a restart, seconds (30)
 #
 # Any other PHARMACRM_<FLAG> variable (for example PHARMACRM_DURABILITY=process)
 # reaches the services as a flag fallback; the flags this script passes win.
@@ -45,6 +50,12 @@ esac
 READY_TIMEOUT_S="${PHARMACRM_READY_TIMEOUT:-60}"
 STOP_TIMEOUT_S=20
 
+SUP_BACKOFF_INITIAL_S=1
+SUP_BACKOFF_MAX_S="${PHARMACRM_RESTART_BACKOFF_MAX:-30}"
+SUP_STABLE_S=60
+# shellcheck source=deploy/local/supervisor.sh
+source "${SCRIPT_DIR}/supervisor.sh"
+
 log() { printf '[run] %s\n' "$*"; }
 die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -54,6 +65,7 @@ LOG_DIR="${DATA_DIR}/logs"
 PID_DIR="${DATA_DIR}/run"
 DEMO_MARKER="${DATA_DIR}/.demo-loaded"
 mkdir -p "${LOG_DIR}" "${PID_DIR}"
+SUP_LOG_FILE="${LOG_DIR}/supervisor.log"
 
 if [[ -n "${PHARMACRM_KAFKA_BOOTSTRAP:-}" ]]; then
   BOOTSTRAP="${PHARMACRM_KAFKA_BOOTSTRAP}"
@@ -455,16 +467,17 @@ fi
 printf '\nPress Ctrl-C to stop.\n\n'
 
 # ---------------------------------------------------------------------------
-# Foreground: wait for a signal; stop everything if a service dies.
+# Foreground: supervise until a signal stops everything.
 # ---------------------------------------------------------------------------
-while true; do
-  for entry in "${SERVICES[@]}"; do
-    read -r name grpc admin <<<"${entry}"
-    if ! service_pid "${name}" >/dev/null; then
-      log_tail "${LOG_DIR}/${name}.log"
-      die "${name} exited unexpectedly"
-    fi
-  done
-  sleep 2 &
-  wait $! || true
+sup_launch() {
+  launch "$1"
+}
+
+# Every service is a child of this script (start_service), so its exit
+# status can be read; one that exited since it became ready is simply the
+# first restart.
+for entry in "${SERVICES[@]}"; do
+  read -r name grpc admin <<<"${entry}"
+  sup_track "${name}" "$(cat "${PID_DIR}/${name}.pid")"
 done
+sup_loop

@@ -28,6 +28,7 @@ PACKAGES=(
   libboost-dev libgflags-dev
   prometheus-cpp-dev
   golang-github-gogo-googleapis-dev
+  grpc-proto
   libicu-dev
   libjemalloc-dev
   python3-yaml

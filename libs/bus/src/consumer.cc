@@ -1,5 +1,6 @@
 #include "pharmacrm/bus/consumer.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <set>
@@ -31,6 +32,8 @@ class EventConsumer::Impl : public RdKafka::RebalanceCb {
  public:
   // Most records applied in one RocksDB commit.
   static constexpr size_t kMaxBatch = 500;
+  // How long Stop waits for Kafka to answer the close (Close).
+  static constexpr absl::Duration kCloseTimeout = absl::Seconds(5);
 
   Impl(store::Store* store, ConsumerOptions options, ApplyFn apply)
       : store_(store),
@@ -83,9 +86,17 @@ class EventConsumer::Impl : public RdKafka::RebalanceCb {
 
   void Stop() {
     if (!running_.exchange(false)) return;
+    absl::Time deadline = absl::Now() + kCloseTimeout;
     if (thread_.joinable()) thread_.join();
-    consumer_->close();
-    dlq_->flush(5000);
+    Close(deadline);
+    dlq_->flush(RemainingMs(deadline));
+    if (dlq_->outq_len() > 0) {
+      // Not confirmed: the record's offset was not recorded, so it is read
+      // and dead-lettered again at the next start.
+      dlq_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT |
+                  RdKafka::Producer::PURGE_NON_BLOCKING);
+      dlq_->poll(0);
+    }
   }
 
   ConsumerStats stats() const {
@@ -117,6 +128,35 @@ class EventConsumer::Impl : public RdKafka::RebalanceCb {
   }
 
  private:
+  static int RemainingMs(absl::Time deadline) {
+    return static_cast<int>(
+        std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+  }
+
+  // KafkaConsumer::close() waits for the group coordinator, without bound
+  // while the broker does not answer (librdkafka issue 4519). Closed in the
+  // background and waited for until `deadline` instead; a consumer still
+  // closing then is left to the process's exit rather than destroyed, since
+  // destroying it would wait the same way.
+  void Close(absl::Time deadline) {
+    std::unique_ptr<RdKafka::Queue> queue(RdKafka::Queue::create(consumer_.get()));
+    std::unique_ptr<RdKafka::Error> error(consumer_->close(queue.get()));
+    if (error != nullptr) {
+      core::Log(core::LogLevel::kWarning, "consumer: close failed", {{"error", error->str()}});
+      return;
+    }
+    // Serves the rebalance callback of the close.
+    while (!consumer_->closed() && absl::Now() < deadline) {
+      queue->poll(std::min(50, RemainingMs(deadline)));
+    }
+    if (consumer_->closed()) return;
+    core::Log(core::LogLevel::kWarning,
+              "consumer: Kafka did not answer the close in time; stopping without it (applied "
+              "offsets are kept in RocksDB)");
+    queue.release();
+    consumer_.release();
+  }
+
   void Run() {
     while (running_) {
       std::vector<std::unique_ptr<RdKafka::Message>> batch;

@@ -22,6 +22,11 @@ constexpr absl::Duration kDrainEvery = absl::Milliseconds(5);
 constexpr absl::Duration kDeleteEvery = absl::Milliseconds(20);
 // How long an idle relay sleeps when nothing wakes it (a safety net only).
 constexpr absl::Duration kIdleWake = absl::Seconds(1);
+
+// Milliseconds from now to `deadline`, at least 0, for librdkafka timeouts.
+int RemainingMs(absl::Time deadline) {
+  return static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+}
 }  // namespace
 
 namespace internal {
@@ -95,18 +100,36 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
   }
 
   void Stop(absl::Duration flush_timeout) {
+    absl::Time deadline = absl::Now() + flush_timeout;
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
       // Let the queue drain into the producer before stopping.
       auto drained = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return queue_.empty(); };
-      mu_.AwaitWithTimeout(absl::Condition(&drained), flush_timeout);
+      mu_.AwaitWithDeadline(absl::Condition(&drained), deadline);
       stopping_ = true;
     }
     if (thread_.joinable()) thread_.join();
     if (producer_) {
-      producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(flush_timeout)));
+      producer_->flush(RemainingMs(deadline));
       DeleteAcked(/*all=*/true);
+      if (int left = producer_->outq_len(); left > 0) {
+        // Kafka did not confirm them in time (unreachable, say). Purged, so
+        // that destroying the producer does not wait for them; their
+        // entries stay in the outbox and are published at the next start
+        // (one that did reach Kafka is then skipped by its event id).
+        core::Log(core::LogLevel::kWarning,
+                  "relay: stopping with records Kafka has not confirmed; they stay in the outbox",
+                  {{"pending", std::to_string(left)}});
+        {
+          absl::MutexLock lock(&mu_);
+          purging_ = true;
+        }
+        producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT |
+                         RdKafka::Producer::PURGE_NON_BLOCKING);
+        producer_->poll(0);  // Their delivery reports, now rather than during destruction.
+        DeleteAcked(/*all=*/true);
+      }
       DestroyTopicHandles();
     }
     store_->SetOutboxListener(nullptr);
@@ -124,7 +147,7 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
     if (message.err() == RdKafka::ERR_NO_ERROR) {
       acked_.push_back(seq);
       published_.Increment();
-    } else {
+    } else if (!purging_) {
       failures_.Increment();
       core::Log(core::LogLevel::kError, "relay: delivery failed; record stays in the outbox",
                 {{"seq", std::to_string(seq)}, {"error", message.errstr()}});
@@ -322,6 +345,8 @@ class OutboxRelay::Impl : public RdKafka::DeliveryReportCb {
   std::vector<uint64_t> acked_ ABSL_GUARDED_BY(mu_);
   size_t in_producer_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Set when Stop purges what Kafka did not confirm (logged once, not per record).
+  bool purging_ ABSL_GUARDED_BY(mu_) = false;
   prometheus::Counter& published_;
   prometheus::Counter& failures_;
   prometheus::Gauge& backlog_;

@@ -1,6 +1,11 @@
 #include "pharmacrm/rpc/signals.h"
 
 #include <csignal>
+#include <cstdlib>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "pharmacrm/core/log.h"
 
 namespace pharmacrm::rpc {
 namespace {
@@ -24,6 +29,15 @@ int WaitForShutdownSignal() {
   while (sigwait(&set, &sig) != 0) {
   }
   return sig;
+}
+
+void ExitAtDeadline(absl::Time deadline, std::string what) {
+  std::thread([deadline, what = std::move(what)] {
+    absl::SleepFor(deadline - absl::Now());
+    core::Log(core::LogLevel::kWarning, "shutdown: not finished in time; exiting now",
+              {{"step", what}});
+    std::_Exit(0);
+  }).detach();
 }
 
 }  // namespace pharmacrm::rpc

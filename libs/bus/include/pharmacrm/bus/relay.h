@@ -40,7 +40,7 @@ class OutboxRelay {
   ~OutboxRelay();
 
   absl::Status Start();
-  // Waits up to `flush_timeout` for what is in flight, then stops.
+  // Waits up to `flush_timeout` in all; what Kafka did not confirm stays in the outbox.
   void Stop(absl::Duration flush_timeout);
 
   // Entries handed to the relay and not yet acknowledged by the broker.

@@ -26,8 +26,8 @@ struct RunningServer {
   int port = 0;
 };
 
-// Starts a server with `services`, the standard grpc.health.v1 service (all
-// services SERVING) and server reflection. `services` must outlive it.
+// Starts a server with `services`, grpc.health.v1 (all SERVING) and server
+// reflection, which describes both. `services` must outlive it.
 absl::StatusOr<RunningServer> StartGrpcServer(const GrpcServerOptions& options,
                                               const std::vector<grpc::Service*>& services);
 
