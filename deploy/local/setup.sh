@@ -6,6 +6,10 @@
 #  2. Resolves the Apache Kafka broker jars from Maven Central into
 #     ${PHARMACRM_KAFKA_HOME:-<repo>/.cache/kafka}/libs (skipped when the
 #     stamp file for the pinned Kafka version exists).
+#  3. Creates the Python virtual environment <repo>/.cache/venv with the
+#     pinned OpenAPI validator (openapi-spec-validator) that the test
+#     gateway_openapi_valid runs on the gateway's OpenAPI document (skipped
+#     when the stamp file for the pinned version exists).
 #
 # Idempotent: a second call only checks and returns within about a second.
 set -euo pipefail
@@ -31,7 +35,8 @@ PACKAGES=(
   grpc-proto
   libicu-dev
   libjemalloc-dev
-  python3-yaml
+  python3-yaml python3-venv
+  nlohmann-json3-dev
 )
 
 # ---------------------------------------------------------------------------
@@ -79,6 +84,25 @@ else
     || die "Maven finished but kafka_2.13-${KAFKA_VERSION}.jar is missing"
   date -u +%Y-%m-%dT%H:%M:%SZ >"${STAMP}"
   log "Kafka ${KAFKA_VERSION}: $(find "${KAFKA_HOME}/libs" -name '*.jar' | wc -l) jars ready"
+fi
+
+# ---------------------------------------------------------------------------
+# 3. Python tools (OpenAPI validator) in <repo>/.cache/venv
+# ---------------------------------------------------------------------------
+VENV="${REPO_ROOT}/.cache/venv"
+OPENAPI_VALIDATOR_VERSION=0.8.4
+VENV_STAMP="${VENV}/.stamp-openapi-spec-validator-${OPENAPI_VALIDATOR_VERSION}"
+if [[ -f "${VENV_STAMP}" && -x "${VENV}/bin/openapi-spec-validator" ]]; then
+  log "openapi-spec-validator ${OPENAPI_VALIDATOR_VERSION}: present in ${VENV}"
+else
+  log "openapi-spec-validator ${OPENAPI_VALIDATOR_VERSION}: installing into ${VENV}"
+  rm -f "${VENV}"/.stamp-openapi-spec-validator-*
+  python3 -m venv "${VENV}"
+  "${VENV}/bin/pip" install -q --disable-pip-version-check \
+    "openapi-spec-validator==${OPENAPI_VALIDATOR_VERSION}"
+  "${VENV}/bin/openapi-spec-validator" --help >/dev/null \
+    || die "openapi-spec-validator installed but does not run"
+  date -u +%Y-%m-%dT%H:%M:%SZ >"${VENV_STAMP}"
 fi
 
 log "done"

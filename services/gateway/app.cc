@@ -28,6 +28,8 @@ ABSL_FLAG(int, command_deadline_ms, 5000, "Deadline of each command forwarded to
 ABSL_FLAG(int, max_body_bytes, 1 << 20, "Largest HTTP request body accepted (413 above)");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "Largest gRPC message accepted or sent");
 ABSL_FLAG(int, http_threads, 8, "HTTP worker threads");
+ABSL_FLAG(bool, print_openapi, false,
+          "Print the OpenAPI document of the HTTP API (as served at /api/v1/openapi.json) and exit");
 ABSL_FLAG(std::string, max_data_class, "sensitive",
           "Highest data class served (public, business, personal, sensitive, health); fields "
           "above it are left out of every answer. The default withholds patients' health data");
@@ -47,6 +49,18 @@ int GatewayMain(int argc, char** argv) {
     std::fprintf(stderr, "pharmacrm-gateway: --%s\n", std::string(max_class.status().message()).c_str());
     return 2;
   }
+  // The routes come from the descriptors: an annotation that cannot be
+  // served stops the start naming the RPC.
+  absl::StatusOr<std::unique_ptr<HttpApi>> http_api = LoadHttpApi();
+  if (!http_api.ok()) {
+    std::fprintf(stderr, "pharmacrm-gateway: %s\n", http_api.status().ToString().c_str());
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_print_openapi)) {
+    std::fputs((*http_api)->openapi_json.c_str(), stdout);
+    std::fputs("\n", stdout);
+    return 0;
+  }
   Backends backends({absl::GetFlag(FLAGS_customer_master_addr), absl::GetFlag(FLAGS_sales_pipeline_addr),
                      absl::GetFlag(FLAGS_campaigns_addr), absl::GetFlag(FLAGS_service_desk_addr),
                      absl::GetFlag(FLAGS_value_scoring_addr)},
@@ -63,7 +77,7 @@ int GatewayMain(int argc, char** argv) {
   http_options.port = absl::GetFlag(FLAGS_http_port);
   http_options.threads = absl::GetFlag(FLAGS_http_threads);
   http_options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
-  auto http_server = http::Server::Start(http_options, MakeHttpHandler(backends, *max_class));
+  auto http_server = http::Server::Start(http_options, MakeHttpHandler(backends, **http_api, {*max_class, http_options.max_body_bytes}));
   if (!http_server.ok()) return fail(http_server.status());
   std::atomic<bool> stopping{false};
   auto admin = rpc::StartAdminServer(host, absl::GetFlag(FLAGS_admin_port), [&]() -> absl::Status {

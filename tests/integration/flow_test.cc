@@ -2281,6 +2281,11 @@ TEST_F(FlowTest, GatewayRejectsBadJsonWithClearErrors) {
        "customer_id"},
       {"GET", "/api/v1/customers/does-not-exist", "", 404, "customer_id"},
       {"GET", "/api/v1/nothing-here", "", 404, "no route"},
+      {"GET", "/api/v1/customers?kindd=CUSTOMER_KIND_HOSPITAL", "", 400, "kindd"},
+      {"GET", "/api/v1/customers?kind=HOSPITAL", "", 400, "'HOSPITAL' is not a CustomerKind"},
+      {"GET", "/api/v1/customers?page_size=many", "", 400, "page_size"},
+      {"DELETE", "/api/v1/customers/does-not-exist", "", 405, "use GET, PATCH"},
+      {"GET", "/api/v1/visits", "", 405, "use POST"},
       {"POST", "/api/v1/customers",
        absl::StrCat(R"({"request_id":"big","profile":{"name":")", std::string(2 << 20, 'x'), "\"}}"),
        413, "PAYLOAD_TOO_LARGE"},
@@ -2291,6 +2296,21 @@ TEST_F(FlowTest, GatewayRejectsBadJsonWithClearErrors) {
                                   << " -> " << r.body;
     EXPECT_NE(r.body.find(c.mentions), std::string::npos) << r.body;
   }
+}
+
+TEST_F(FlowTest, TheGatewayAnswersAWrongMethodWithAllowAndServesItsOpenApiDocument) {
+  http::Response wrong = Http("PUT", "/api/v1/customers/someone");
+  EXPECT_EQ(wrong.status, 405) << wrong.body;
+  std::string allow;
+  for (const auto& [name, value] : wrong.headers) {
+    if (name == "allow") allow = value;
+  }
+  EXPECT_EQ(allow, "GET, PATCH");
+  http::Response doc = Http("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(doc.status, 200) << doc.body;
+  EXPECT_NE(doc.body.find(R"("openapi": "3.0.3")"), std::string::npos);
+  EXPECT_NE(doc.body.find(R"("/api/v1/customers/{customer_id}/profile")"), std::string::npos);
+  EXPECT_NE(doc.body.find(R"("operationId": "SalesPipeline_LogVisit")"), std::string::npos);
 }
 
 TEST_F(FlowTest, GrpcRejectsBadInputNamingTheField) {

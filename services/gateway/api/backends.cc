@@ -1,6 +1,8 @@
 #include "api/backends.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/notification.h"
 #include "domain/customer_360.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
@@ -38,18 +40,6 @@ void Start(Async* async,
                    });
 }
 
-template <typename Stub, typename Request, typename Response>
-absl::StatusOr<Response> Unary(Stub* stub,
-                               grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                                            Response*),
-                               const Request& request, absl::Duration deadline) {
-  auto context = rpc::ClientContextWithDeadline(deadline);
-  Response response;
-  grpc::Status status = (stub->*method)(context.get(), request, &response);
-  if (!status.ok()) return rpc::FromGrpcStatus(status);
-  return response;
-}
-
 }  // namespace
 
 Backends::Backends(const BackendAddresses& a, absl::Duration query_deadline,
@@ -60,7 +50,16 @@ Backends::Backends(const BackendAddresses& a, absl::Duration query_deadline,
       sales_pipeline_(v1::SalesPipeline::NewStub(rpc::MakeChannel(a.sales_pipeline, max_message_bytes))),
       campaigns_(v1::Campaigns::NewStub(rpc::MakeChannel(a.campaigns, max_message_bytes))),
       service_desk_(v1::ServiceDesk::NewStub(rpc::MakeChannel(a.service_desk, max_message_bytes))),
-      value_scoring_(v1::ValueScoring::NewStub(rpc::MakeChannel(a.value_scoring, max_message_bytes))) {}
+      value_scoring_(v1::ValueScoring::NewStub(rpc::MakeChannel(a.value_scoring, max_message_bytes))) {
+  for (const auto& [service, address] :
+       {std::pair{v1::CustomerMaster::service_full_name(), a.customer_master},
+        std::pair{v1::SalesPipeline::service_full_name(), a.sales_pipeline},
+        std::pair{v1::Campaigns::service_full_name(), a.campaigns},
+        std::pair{v1::ServiceDesk::service_full_name(), a.service_desk},
+        std::pair{v1::ValueScoring::service_full_name(), a.value_scoring}}) {
+    generic_[service] = std::make_unique<grpc::GenericStub>(rpc::MakeChannel(address, max_message_bytes));
+  }
+}
 
 absl::StatusOr<v1::Customer360> Backends::GetCustomer360(const std::string& customer_id) {
   // A customer merged into another answers with its survivor's 360 (the
@@ -112,135 +111,42 @@ absl::StatusOr<v1::Customer360> Backends::FanOut360(const std::string& customer_
   return MergeCustomer360(customer_id, std::move(parts));
 }
 
-absl::StatusOr<v1::Customer> Backends::RegisterCustomer(const v1::RegisterCustomerRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::RegisterCustomer, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::Customer> Backends::UpdateCustomer(const v1::UpdateCustomerRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::UpdateCustomer, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::Customer> Backends::DeactivateCustomer(
-    const v1::DeactivateCustomerRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::DeactivateCustomer, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::Customer> Backends::ReactivateCustomer(
-    const v1::ReactivateCustomerRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ReactivateCustomer, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::Visit> Backends::LogVisit(const v1::LogVisitRequest& request) {
-  return Unary(sales_pipeline_.get(), &v1::SalesPipeline::Stub::LogVisit, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::Customer> Backends::GetCustomer(const v1::GetCustomerRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCustomer, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::CustomerHistory> Backends::GetCustomerHistory(
-    const v1::GetCustomerHistoryRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCustomerHistory, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::ListReferringCustomersResponse> Backends::ListReferringCustomers(
-    const v1::ListReferringCustomersRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ListReferringCustomers, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::CustomerMetrics> Backends::RecordMetrics(const v1::RecordMetricsRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::RecordMetrics, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::MetricsSeries> Backends::GetMetrics(const v1::GetMetricsRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetMetrics, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::Territory> Backends::CreateTerritory(const v1::CreateTerritoryRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::CreateTerritory, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::Territory> Backends::UpdateTerritory(const v1::UpdateTerritoryRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::UpdateTerritory, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::Territory> Backends::GetTerritory(const v1::GetTerritoryRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetTerritory, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::ListTerritoriesResponse> Backends::ListTerritories(
-    const v1::ListTerritoriesRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ListTerritories, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::Alignment> Backends::Align(const v1::AlignRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::Align, request, command_deadline_);
-}
-
-absl::StatusOr<v1::AlignmentHistory> Backends::GetAlignmentHistory(
-    const v1::GetAlignmentRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetAlignmentHistory, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::ListTerritoryCustomersResponse> Backends::ListTerritoryCustomers(
-    const v1::ListTerritoryCustomersRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ListTerritoryCustomers, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::Customer> Backends::MergeCustomers(const v1::MergeCustomersRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::MergeCustomers, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::Customer> Backends::UnmergeCustomer(const v1::UnmergeCustomerRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::UnmergeCustomer, request,
-               command_deadline_);
-}
-
-absl::StatusOr<v1::DuplicateCandidates> Backends::FindDuplicateCandidates(
-    const v1::FindDuplicateCandidatesRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::FindDuplicateCandidates, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::ScanDuplicatesResponse> Backends::ScanDuplicates(
-    const v1::ScanDuplicatesRequest& request) {
-  // A duplicate scan over a million records takes tens of seconds.
-  constexpr absl::Duration kScanDeadline = absl::Minutes(2);
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::ScanDuplicates, request,
-               kScanDeadline);
-}
-
-absl::StatusOr<v1::Completeness> Backends::GetCompleteness(const v1::GetCompletenessRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetCompleteness, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::Worklist> Backends::GetWorklist(const v1::GetWorklistRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::GetWorklist, request,
-               query_deadline_);
-}
-
-absl::StatusOr<v1::SearchCustomersResponse> Backends::SearchCustomers(
-    const v1::SearchCustomersRequest& request) {
-  return Unary(customer_master_.get(), &v1::CustomerMaster::Stub::SearchCustomers, request,
-               query_deadline_);
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
+    const google::protobuf::MethodDescriptor* method, const google::protobuf::Message& request,
+    absl::Duration deadline) {
+  auto stub = generic_.find(method->service()->full_name());
+  if (stub == generic_.end()) {
+    return absl::UnimplementedError(absl::StrCat("no service behind ", method->full_name()));
+  }
+  std::string bytes;
+  if (!request.SerializeToString(&bytes)) return absl::InternalError("request does not serialize");
+  grpc::Slice slice(std::move(bytes));
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  std::unique_ptr<grpc::ClientContext> context = rpc::ClientContextWithDeadline(deadline);
+  grpc::Status status;
+  absl::Notification done;
+  stub->second->UnaryCall(context.get(),
+                          absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+                          grpc::StubOptions(), &request_buffer, &response_buffer,
+                          [&](grpc::Status s) {
+                            status = std::move(s);
+                            done.Notify();
+                          });
+  done.WaitForNotification();
+  if (!status.ok()) return rpc::FromGrpcStatus(status);
+  const google::protobuf::Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->output_type());
+  if (prototype == nullptr) {
+    return absl::InternalError(absl::StrCat("no message type ", method->output_type()->full_name()));
+  }
+  std::unique_ptr<google::protobuf::Message> response(prototype->New());
+  grpc::Slice answer;
+  if (!response_buffer.DumpToSingleSlice(&answer).ok() ||
+      !response->ParseFromArray(answer.begin(), static_cast<int>(answer.size()))) {
+    return absl::InternalError(absl::StrCat(method->full_name(), ": the answer does not parse"));
+  }
+  return response;
 }
 
 }  // namespace pharmacrm::gateway

@@ -1,13 +1,18 @@
-// The gateway's clients of the domain services. Every call has a deadline.
-// Thread-safe.
+// The gateway's clients of the domain services: the Customer 360 fan-out,
+// and one generic unary call for every RPC the HTTP routes forward. Every
+// call has a deadline. Thread-safe.
 #ifndef PHARMACRM_SERVICES_GATEWAY_API_BACKENDS_H_
 #define PHARMACRM_SERVICES_GATEWAY_API_BACKENDS_H_
 
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "pharmacrm/v1/campaigns.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 #include "pharmacrm/v1/gateway.pb.h"
@@ -35,36 +40,18 @@ class Backends {
   // answer is the survivor's, with requested_id set to the id asked for.
   absl::StatusOr<v1::Customer360> GetCustomer360(const std::string& customer_id);
 
-  absl::StatusOr<v1::Customer> RegisterCustomer(const v1::RegisterCustomerRequest& request);
-  absl::StatusOr<v1::Customer> UpdateCustomer(const v1::UpdateCustomerRequest& request);
-  absl::StatusOr<v1::Customer> DeactivateCustomer(const v1::DeactivateCustomerRequest& request);
-  absl::StatusOr<v1::Customer> ReactivateCustomer(const v1::ReactivateCustomerRequest& request);
-  absl::StatusOr<v1::Visit> LogVisit(const v1::LogVisitRequest& request);
-  absl::StatusOr<v1::Customer> GetCustomer(const v1::GetCustomerRequest& request);
-  absl::StatusOr<v1::CustomerHistory> GetCustomerHistory(const v1::GetCustomerHistoryRequest& request);
-  absl::StatusOr<v1::ListReferringCustomersResponse> ListReferringCustomers(
-      const v1::ListReferringCustomersRequest& request);
-  absl::StatusOr<v1::CustomerMetrics> RecordMetrics(const v1::RecordMetricsRequest& request);
-  absl::StatusOr<v1::MetricsSeries> GetMetrics(const v1::GetMetricsRequest& request);
-  absl::StatusOr<v1::Territory> CreateTerritory(const v1::CreateTerritoryRequest& request);
-  absl::StatusOr<v1::Territory> UpdateTerritory(const v1::UpdateTerritoryRequest& request);
-  absl::StatusOr<v1::Territory> GetTerritory(const v1::GetTerritoryRequest& request);
-  absl::StatusOr<v1::ListTerritoriesResponse> ListTerritories(
-      const v1::ListTerritoriesRequest& request);
-  absl::StatusOr<v1::Alignment> Align(const v1::AlignRequest& request);
-  absl::StatusOr<v1::AlignmentHistory> GetAlignmentHistory(const v1::GetAlignmentRequest& request);
-  absl::StatusOr<v1::ListTerritoryCustomersResponse> ListTerritoryCustomers(
-      const v1::ListTerritoryCustomersRequest& request);
-  absl::StatusOr<v1::Customer> MergeCustomers(const v1::MergeCustomersRequest& request);
-  absl::StatusOr<v1::Customer> UnmergeCustomer(const v1::UnmergeCustomerRequest& request);
-  absl::StatusOr<v1::DuplicateCandidates> FindDuplicateCandidates(
-      const v1::FindDuplicateCandidatesRequest& request);
-  // A scan of every record: its own, longer deadline (kScanDeadline).
-  absl::StatusOr<v1::ScanDuplicatesResponse> ScanDuplicates(const v1::ScanDuplicatesRequest& request);
-  absl::StatusOr<v1::Completeness> GetCompleteness(const v1::GetCompletenessRequest& request);
-  absl::StatusOr<v1::Worklist> GetWorklist(const v1::GetWorklistRequest& request);
-  absl::StatusOr<v1::SearchCustomersResponse> SearchCustomers(
-      const v1::SearchCustomersRequest& request);
+  // Calls `method` (a unary RPC of one of the five services) with
+  // `request`, serialized, through a generic stub on that service's
+  // channel, within `deadline`. The answer is a new message of the method's
+  // output type from the generated pool (MessageFactory::generated_factory).
+  // The service's error status as it came; UNIMPLEMENTED for a method of
+  // no known service; INTERNAL if the answer does not parse.
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Call(
+      const google::protobuf::MethodDescriptor* method, const google::protobuf::Message& request,
+      absl::Duration deadline);
+
+  absl::Duration query_deadline() const { return query_deadline_; }
+  absl::Duration command_deadline() const { return command_deadline_; }
 
  private:
   absl::StatusOr<v1::Customer360> FanOut360(const std::string& customer_id);
@@ -75,6 +62,9 @@ class Backends {
   std::unique_ptr<v1::Campaigns::Stub> campaigns_;
   std::unique_ptr<v1::ServiceDesk::Stub> service_desk_;
   std::unique_ptr<v1::ValueScoring::Stub> value_scoring_;
+  // Service full name ("pharmacrm.v1.CustomerMaster") → generic stub on its
+  // channel.
+  absl::flat_hash_map<std::string, std::unique_ptr<grpc::GenericStub>> generic_;
 };
 
 }  // namespace pharmacrm::gateway
