@@ -7,6 +7,11 @@
 #     ${PHARMACRM_KAFKA_HOME:-<repo>/.cache/kafka}/libs (skipped when the
 #     stamp file for the pinned Kafka version exists).
 #
+# With --clang (make thread-safety, make sanitize, make fuzz) it installs
+# only the clang toolchain instead: clang, its sanitizer and libFuzzer
+# runtimes, and llvm-symbolizer for readable sanitizer reports. `make test`
+# does not need them.
+#
 # Idempotent: a second call only checks and returns within about a second.
 set -euo pipefail
 
@@ -32,6 +37,15 @@ PACKAGES=(
   libjemalloc-dev
   python3-yaml
 )
+CLANG_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
+
+WITH_CLANG=0
+if [[ "${1:-}" == "--clang" ]]; then
+  WITH_CLANG=1
+  PACKAGES=("${CLANG_PACKAGES[@]}")
+elif [[ $# -gt 0 ]]; then
+  die "unknown argument: $1 (only --clang)"
+fi
 
 # ---------------------------------------------------------------------------
 # 1. Debian packages
@@ -57,6 +71,11 @@ if ((${#missing[@]} > 0)); then
   "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   log "Debian packages: all ${#PACKAGES[@]} present"
+fi
+
+if ((WITH_CLANG)); then
+  log "done"
+  exit 0
 fi
 
 # ---------------------------------------------------------------------------
