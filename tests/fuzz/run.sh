@@ -51,7 +51,7 @@ for target in "${targets[@]}"; do
     cp "${merged}"/* "${corpus}/"
     rm -rf "${merged}"
     echo "[fuzz] ${target}: $(find "${corpus}" -type f | wc -l) inputs," \
-         "$(du -sk "${corpus}" | cut -f1) KiB in tests/fuzz/${target}/corpus"
+         "$(du -s --apparent-size -k "${corpus}" | cut -f1) KiB in tests/fuzz/${target}/corpus"
   else
     artifacts="${BUILD_DIR}/fuzz-artifacts/${target}"
     mkdir -p "${artifacts}"
