@@ -8,8 +8,7 @@
 #   make format  clang-format the C++ sources (if clang-format is installed)
 #   make thread-safety  clang build of everything (build-clang) with
 #                -Wthread-safety -Werror, ASan+UBSan and fuzzing coverage
-#   make sanitize  unit tests under ASan+UBSan (build-clang), concurrency
-#                tests under TSan (build-tsan)
+#   make sanitize  unit tests under ASan+UBSan (build-clang)
 #   make fuzz    build the libFuzzer targets (build-clang) and run each for
 #                FUZZ_SECONDS (default 60); FUZZ_TARGETS picks some
 #   make fuzz-merge  merge what make fuzz found into tests/fuzz/*/corpus
@@ -33,9 +32,9 @@ FORMAT_DIRS := proto libs services tests bench
 # Compiler and runtime checks (docs/TESTING.md): clang from Debian. One
 # clang build folder serves all three (its objects carry ASan+UBSan and
 # libFuzzer's coverage, and every file compiled there is checked with
-# -Wthread-safety), so each object is compiled once for them; TSan needs a
-# folder of its own. Configured again on every call (cheap when nothing
-# changed), so a changed option takes effect.
+# -Wthread-safety), so each object is compiled once for them. (No TSan
+# run: docs/TESTING.md says why.) Configured again on every call (cheap
+# when nothing changed), so a changed option takes effect.
 CLANG_CXX    ?= clang++-14
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
@@ -43,7 +42,6 @@ CLANG_CMAKE  := cmake -S . -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_COMPILER
                 "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" $(CMAKE_ARGS)
 export ASAN_OPTIONS  ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
-export TSAN_OPTIONS  ?= halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/sanitizers/tsan.supp
 
 setup-clang:
 	bash deploy/local/setup.sh --clang
@@ -57,9 +55,6 @@ thread-safety: configure-clang
 sanitize: configure-clang
 	cmake --build build-clang --target unit_tests
 	cd build-clang && ctest -L unit --output-on-failure --timeout 1200 -j2 $(CTEST_ARGS)
-	$(CLANG_CMAKE) -B build-tsan -DPHARMACRM_SANITIZE=thread
-	cmake --build build-tsan --target concurrency_tests
-	cd build-tsan && ctest -L concurrency --output-on-failure --timeout 1200 -j2 $(CTEST_ARGS)
 
 fuzz: configure-clang
 	cmake --build build-clang --target fuzzers
@@ -69,7 +64,7 @@ fuzz-merge:
 	bash tests/fuzz/run.sh --merge build-clang $(FUZZ_TARGETS)
 
 clean:
-	rm -rf "$(BUILD_DIR)" build-clang build-tsan
+	rm -rf "$(BUILD_DIR)" build-clang
 
 distclean: clean
 	rm -rf data .cache

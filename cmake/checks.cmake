@@ -5,7 +5,9 @@
 #                        the ABSL_GUARDED_BY / ABSL_EXCLUSIVE_LOCKS_REQUIRED
 #                        annotations. Generated protobuf code is exempt.
 #   PHARMACRM_SANITIZE   "" (default), "address" (ASan + UBSan, every error
-#                        fatal) or "thread" (TSan). Applies to every target,
+#                        fatal) or "thread" (TSan; with Debian's uninstrumented
+#                        abseil it reports every absl::Mutex-guarded access,
+#                        docs/TESTING.md). Applies to every target,
 #                        generated code included; service binaries then use
 #                        the sanitizer's allocator instead of jemalloc.
 #   PHARMACRM_FUZZ       OFF by default. ON (clang only): each fuzz target is
@@ -54,8 +56,9 @@ macro(pharmacrm_add_warning_flags)
   endif()
 endmacro()
 
-# Tests that start threads of their own; `make sanitize` runs them under TSan
-# (ctest -L concurrency). pharmacrm_test adds the label.
+# Tests that start threads of their own, for a TSan run (ctest -L
+# concurrency in a -DPHARMACRM_SANITIZE=thread build). pharmacrm_test adds
+# the label.
 set(PHARMACRM_CONCURRENCY_TESTS
     core_test                   # SerialWorker's thread
     http_test                   # server threads, many concurrent clients
