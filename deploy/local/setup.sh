@@ -11,6 +11,11 @@
 #     gateway_openapi_valid runs on the gateway's OpenAPI document (skipped
 #     when the stamp file for the pinned version exists).
 #
+# With --clang (make thread-safety, make sanitize, make fuzz) it installs
+# only the clang toolchain instead: clang, its sanitizer and libFuzzer
+# runtimes, and llvm-symbolizer for readable sanitizer reports. `make test`
+# does not need them.
+#
 # Idempotent: a second call only checks and returns within about a second.
 set -euo pipefail
 
@@ -38,6 +43,15 @@ PACKAGES=(
   python3-yaml python3-venv
   nlohmann-json3-dev
 )
+CLANG_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
+
+WITH_CLANG=0
+if [[ "${1:-}" == "--clang" ]]; then
+  WITH_CLANG=1
+  PACKAGES=("${CLANG_PACKAGES[@]}")
+elif [[ $# -gt 0 ]]; then
+  die "unknown argument: $1 (only --clang)"
+fi
 
 # ---------------------------------------------------------------------------
 # 1. Debian packages
@@ -63,6 +77,11 @@ if ((${#missing[@]} > 0)); then
   "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   log "Debian packages: all ${#PACKAGES[@]} present"
+fi
+
+if ((WITH_CLANG)); then
+  log "done"
+  exit 0
 fi
 
 # ---------------------------------------------------------------------------

@@ -165,7 +165,9 @@ class FlowTest : public testing::Test {
   v1::Customer360 Get360(const std::string& id) {
     http::Response r = Http("GET", "/api/v1/customers/" + id);
     v1::Customer360 out;
-    if (r.status == 200) EXPECT_TRUE(JsonStringToMessage(r.body, &out).ok()) << r.body;
+    if (r.status == 200) {
+      EXPECT_TRUE(JsonStringToMessage(r.body, &out).ok()) << r.body;
+    }
     return out;
   }
 

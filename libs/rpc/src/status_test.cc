@@ -15,7 +15,9 @@ TEST(StatusMapping, EveryCodeMapsOneToOne) {
     grpc::Status g = ToGrpcStatus(s);
     EXPECT_EQ(static_cast<int>(g.error_code()), c);
     EXPECT_EQ(FromGrpcStatus(g).code(), code);
-    if (c != 0) EXPECT_EQ(g.error_message(), "m");
+    if (c != 0) {
+      EXPECT_EQ(g.error_message(), "m");
+    }
   }
 }
 

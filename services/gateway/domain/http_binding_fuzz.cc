@@ -6,8 +6,8 @@
 // Whatever the input, binding must return (OK or INVALID_ARGUMENT) without
 // crashing, and a bound request must serialize.
 //
-// Not yet wired into the build: it needs the fuzzing build (tests/fuzz,
-// clang with -fsanitize=fuzzer), which links it against gateway_domain.
+// Its corpus, tests/fuzz/http_binding/corpus, is replayed by `make test`
+// (services/gateway/CMakeLists.txt, docs/TESTING.md).
 #include <cstddef>
 #include <cstdint>
 #include <memory>

@@ -320,7 +320,8 @@ absl::StatusOr<std::string> NormalizePhone(absl::string_view raw, absl::string_v
   const bool service = absl::StartsWith(digits, "400") || absl::StartsWith(digits, "800");
   // Dialled from abroad, the area code loses its leading 0 ("+86 10 ...").
   if (international && !digits.empty() && digits[0] != '0' && !mobile_like && !service) {
-    digits.insert(0, "0");
+    // Not digits.insert(0, "0"): GCC 12 reports a false -Wrestrict there.
+    digits = "0" + digits;
   }
   if (digits.empty()) return core::FieldError(field, "phone number has no digits after +86");
 

@@ -39,7 +39,7 @@ TEST(NormalizeText, FastPathsGiveIcusAnswer) {
       "\xe2\xbc\x80",                // U+2F00 Kangxi radical: ICU path.
       "协和\xe4\xb8",                  // Truncated sequence.
       "协和\xe4\x28\xa1",             // Bad continuation byte.
-      "\xc3\xa9cole",                 // Two-byte sequence.
+      "\xc3\xa9" "cole",              // Two-byte sequence.
       "",
       "   ",
   };

@@ -186,7 +186,7 @@ template <bool kExplain>
 MatchResult Score(const MatchView& a, const MatchView& b) {
   MatchResult result{0.0, {}};
   // `detail` is called only when explaining.
-  auto reason = [&result](absl::string_view signal, double score, auto detail) {
+  auto reason = [&](absl::string_view signal, double score, auto detail) {
     if constexpr (kExplain) result.reasons.push_back({std::string(signal), score, detail()});
   };
   // Caps are collected first and explained only if they lower the score, so
@@ -318,7 +318,10 @@ MatchResult Score(const MatchView& a, const MatchView& b) {
 
   const double uncapped = mean.weighted_sum / mean.total_weight;
   result.score = uncapped;
-  for (auto& [limit, detail] : caps) {
+  // (Not a structured binding: clang 14 cannot capture one in a lambda.)
+  for (auto& limit_and_detail : caps) {
+    const double limit = limit_and_detail.first;
+    std::string& detail = limit_and_detail.second;
     if (limit < uncapped) {
       result.score = std::min(result.score, limit);
       reason("cap", limit, [&detail] { return std::move(detail); });

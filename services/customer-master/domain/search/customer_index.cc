@@ -533,7 +533,8 @@ CustomerIndex::HotFilter CustomerIndex::FilterFor(const v1::SearchCustomersReque
   f.include_inactive = r.include_inactive();
   f.kind = static_cast<uint8_t>(r.kind());
   f.grade = static_cast<uint8_t>(r.hospital_grade());
-  auto place = [&](bool city, absl::string_view name, uint32_t* id) {
+  auto place = [&](bool city, absl::string_view name,
+                   uint32_t* id) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     *id = FindPlace(city, name);
     if (*id == 0) f.none = true;
   };
@@ -700,7 +701,7 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
     size_t found = 0;
     size_t found_after = 0;
     // Checks the candidate at `index`; counts it if it is a new match.
-    auto check = [&](uint32_t index) {
+    auto check = [&](uint32_t index) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
       const Hot& hot = hot_[index];
       if ((hot.signature & required) != required || !Passes(hot, filter)) return;
       RecordView record = DecodeRecord(hot.record);
@@ -714,7 +715,7 @@ absl::StatusOr<CustomerIndex::Found> CustomerIndex::Search(
     // The candidates are scattered over the index: ask for the packed
     // fields kPrefetch candidates ahead, and for the record of one whose
     // signature passes half as far ahead, so the misses overlap.
-    auto prefetch = [&](size_t i, size_t end) {
+    auto prefetch = [&](size_t i, size_t end) ABSL_SHARED_LOCKS_REQUIRED(mu_) {
       if (i + kPrefetch < end) __builtin_prefetch(&hot_[(*list)[i + kPrefetch]]);
       if (i + kPrefetch / 2 < end) {
         const Hot& ahead = hot_[(*list)[i + kPrefetch / 2]];

@@ -284,7 +284,7 @@ TEST(CustomerIndex, ANameRepeatingAGramIsPostedOnce) {
   index.Upsert(Make("c0", "人民医院人民药房0", v1::CUSTOMER_KIND_HOSPITAL, 2));  // Same name.
   v1::SearchCustomersRequest r;
   r.set_page_size(100);
-  for (const std::string& query : {"人民", "人", "renmin", "rm"}) {
+  for (const std::string query : {"人民", "人", "renmin", "rm"}) {
     auto parsed = ParseSearchQuery(query);
     auto m = index.Search(*parsed, r, 100);
     ASSERT_TRUE(m.ok()) << query;
@@ -466,8 +466,8 @@ TEST(CustomerIndex, PackedRecordsFindWhatTheNameFormsMatch) {
   by_kind.set_include_inactive(true);
   v1::SearchCustomersRequest unknown_place;
   unknown_place.set_province("西藏自治区");
-  for (const std::string& q : {"zhangli", "zhangl", "zhanglix", "zhang", "li", "张丽", "丽", "张",
-                               "zl", "zlx", "z", "协和", "xiehe", "bjxhyy", "a座", "lijiang"}) {
+  for (const std::string q : {"zhangli", "zhangl", "zhanglix", "zhang", "li", "张丽", "丽", "张",
+                              "zl", "zlx", "z", "协和", "xiehe", "bjxhyy", "a座", "lijiang"}) {
     for (const v1::SearchCustomersRequest& r :
          {v1::SearchCustomersRequest(), by_city, by_kind, unknown_place}) {
       auto parsed = ParseSearchQuery(q);

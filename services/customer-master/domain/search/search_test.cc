@@ -66,8 +66,11 @@ TEST(Paginate, StableOrderByPinyinThenIdAcrossPages) {
     EXPECT_EQ(resp->total_size, 5);
     for (const auto& id : resp->ids) seen.push_back(id);
     r.set_page_token(resp->next_page_token);
-    if (page < 2) EXPECT_FALSE(resp->next_page_token.empty());
-    if (page == 2) EXPECT_TRUE(resp->next_page_token.empty());
+    if (page < 2) {
+      EXPECT_FALSE(resp->next_page_token.empty());
+    } else {
+      EXPECT_TRUE(resp->next_page_token.empty());
+    }
   }
   // 陈静 chen, 李娜 li, 刘洋 liu, 王芳 wang, 张伟 zhang.
   EXPECT_EQ(seen, (std::vector<std::string>{"id-4", "id-1", "id-3", "id-2", "id-0"}));

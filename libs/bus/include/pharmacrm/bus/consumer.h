@@ -44,8 +44,9 @@ struct ConsumerOptions {
   std::vector<std::string> topics;
   std::string dlq_topic = std::string(kDlqTopic);
   // Static group membership (group.instance.id) if set: a restarted replica
-  // takes its partitions back without a rebalance.
-  std::string group_instance_id;
+  // takes its partitions back without a rebalance. (Initialised, so that
+  // an aggregate initialiser may leave it out under -Wextra.)
+  std::string group_instance_id = {};
   int session_timeout_ms = 10000;
 };
 
