@@ -10,12 +10,12 @@
 #include "domain/customers/profile_normalization.h"
 #include "domain/customers/references.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 
 namespace pharmacrm::customer_master {
 
 using internal::MultiLock;
-using internal::ToProto;
 
 grpc::Status CustomerMasterService::RegisterCustomer(grpc::ServerContext* context,
                                                      const v1::RegisterCustomerRequest* request,
@@ -170,8 +170,8 @@ absl::Status CustomerMasterService::Register(const v1::RegisterCustomerRequest& 
         *response->mutable_profile() = profile;
         response->set_version(1);
         response->set_status(v1::CUSTOMER_STATUS_ACTIVE);
-        *response->mutable_created_at() = ToProto(now);
-        *response->mutable_updated_at() = ToProto(now);
+        *response->mutable_created_at() = core::ToTimestamp(now);
+        *response->mutable_updated_at() = core::ToTimestamp(now);
         ASSIGN_OR_RETURN(std::string serialized, PutVersion(write, *response, {}, actor,
                                                             "registered", request.request_id()));
         write.batch.AppendOutbox(internal::RegisteredRecord(
@@ -219,7 +219,7 @@ absl::Status CustomerMasterService::Update(const v1::UpdateCustomerRequest& requ
         }
         RETURN_IF_ERROR(CheckReferences(customer.profile(), customer.id(), &before));
         customer.set_version(customer.version() + 1);
-        *customer.mutable_updated_at() = ToProto(host_.clock().Now());
+        *customer.mutable_updated_at() = core::ToTimestamp(host_.clock().Now());
         RETURN_IF_ERROR(
             PutVersion(write, customer, changes, actor, request.reason(), request.request_id())
                 .status());
@@ -255,7 +255,7 @@ absl::Status CustomerMasterService::ChangeStatus(
         RETURN_IF_ERROR(CheckExpectedVersion(request.expected_version, customer.version()));
         ASSIGN_OR_RETURN(std::vector<v1::FieldChange> changes, change(customer));
         customer.set_version(customer.version() + 1);
-        *customer.mutable_updated_at() = ToProto(host_.clock().Now());
+        *customer.mutable_updated_at() = core::ToTimestamp(host_.clock().Now());
         RETURN_IF_ERROR(
             PutVersion(write, customer, changes, actor, request.reason, request.request_id)
                 .status());

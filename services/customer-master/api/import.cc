@@ -14,6 +14,7 @@
 #include "domain/import/import_rows.h"
 #include "pharmacrm/core/serial_worker.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 
 namespace pharmacrm::customer_master {
@@ -25,7 +26,6 @@ using internal::ImportFingerprint;
 using internal::ImportReader;
 using internal::ImportStart;
 using internal::Report;
-using internal::ToProto;
 
 grpc::Status CustomerMasterService::ImportCustomers(
     grpc::ServerContext* context,
@@ -179,8 +179,8 @@ absl::Status CustomerMasterService::Import(
       *customer.mutable_profile() = std::move(p);
       customer.set_version(1);
       customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
-      *customer.mutable_created_at() = ToProto(now);
-      *customer.mutable_updated_at() = ToProto(now);
+      *customer.mutable_created_at() = core::ToTimestamp(now);
+      *customer.mutable_updated_at() = core::ToTimestamp(now);
       ASSIGN_OR_RETURN(std::string serialized,
                        PutVersion(write, customer, {}, actor, reason, request_id));
       if (!row.external_id.empty()) {

@@ -13,7 +13,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
-#include "google/protobuf/util/time_util.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/bus/kafka.h"
 #include "pharmacrm/core/status.h"
@@ -30,10 +29,6 @@ inline constexpr size_t kMaxCandidates = 5000;
 inline constexpr size_t kSearchCounted = 1000;
 // Customers of one territory a search restricted to it considers.
 inline constexpr size_t kMaxTerritoryMembers = 50000;
-
-inline google::protobuf::Timestamp ToProto(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
 
 // Locks the stripes of several ids at once, each stripe once, in address
 // order: two writes locking overlapping sets never deadlock.

@@ -19,13 +19,13 @@
 #include "domain/matching/similarity.h"
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 
 namespace pharmacrm::customer_master {
 namespace {
 
 using internal::MultiLock;
-using internal::ToProto;
 
 // What a ScanDuplicates answer keeps free of pairs below the largest
 // message, and the bytes a repeated field adds to each element (tag and
@@ -108,7 +108,7 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
         *survivor.mutable_profile() = outcome.profile;
         for (const auto& m : merged) survivor.add_merged_from(m.id());
         survivor.set_version(survivor.version() + 1);
-        *survivor.mutable_updated_at() = ToProto(now);
+        *survivor.mutable_updated_at() = core::ToTimestamp(now);
         RETURN_IF_ERROR(PutVersion(write, survivor,
                                    ProfileDiff(before.profile(), survivor.profile()), actor,
                                    request.reason(), request.request_id(), &outcome.field_sources)
@@ -118,7 +118,7 @@ absl::Status CustomerMasterService::Merge(const v1::MergeCustomersRequest& reque
           m.set_status(v1::CUSTOMER_STATUS_MERGED);
           m.set_merged_into(survivor.id());
           m.set_version(m.version() + 1);
-          *m.mutable_updated_at() = ToProto(now);
+          *m.mutable_updated_at() = core::ToTimestamp(now);
           RETURN_IF_ERROR(PutVersion(write, m, {StatusChange(previous, v1::CUSTOMER_STATUS_MERGED)},
                                      actor, request.reason(), request.request_id())
                               .status());
@@ -203,7 +203,7 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         auto* from = survivor.mutable_merged_from();
         from->erase(std::remove(from->begin(), from->end(), merged.id()), from->end());
         survivor.set_version(survivor.version() + 1);
-        *survivor.mutable_updated_at() = ToProto(now);
+        *survivor.mutable_updated_at() = core::ToTimestamp(now);
         RETURN_IF_ERROR(PutVersion(write, survivor,
                                    ProfileDiff(survivor_before.profile(), survivor.profile()),
                                    actor, request.reason(), request.request_id())
@@ -219,7 +219,7 @@ absl::Status CustomerMasterService::Unmerge(const v1::UnmergeCustomerRequest& re
         merged.set_status(v1::CUSTOMER_STATUS_ACTIVE);
         merged.clear_merged_into();
         merged.set_version(merged.version() + 1);
-        *merged.mutable_updated_at() = ToProto(now);
+        *merged.mutable_updated_at() = core::ToTimestamp(now);
         RETURN_IF_ERROR(
             PutVersion(write, merged,
                        {StatusChange(v1::CUSTOMER_STATUS_MERGED, v1::CUSTOMER_STATUS_ACTIVE)},
@@ -266,7 +266,7 @@ absl::Status CustomerMasterService::Repoint(
     }
     if (!any) continue;
     c->set_version(c->version() + 1);
-    *c->mutable_updated_at() = ToProto(host_.clock().Now());
+    *c->mutable_updated_at() = core::ToTimestamp(host_.clock().Now());
     std::vector<v1::FieldChange> changes = ProfileDiff(before, c->profile());
     RETURN_IF_ERROR(PutVersion(write, *c, changes, actor, reason, request_id).status());
     v1::ProfileChanged event;

@@ -13,6 +13,7 @@
 #include "domain/metrics/metrics_rules.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 
 namespace pharmacrm::customer_master {
@@ -24,7 +25,6 @@ using internal::ImportCounters;
 using internal::ImportFingerprint;
 using internal::ImportStart;
 using internal::Report;
-using internal::ToProto;
 using internal::WithFieldPrefix;
 
 // True if `a` and `b` have the same customer, period, department and
@@ -83,7 +83,7 @@ absl::Status CustomerMasterService::Record(const v1::RecordMetricsRequest& reque
         const int64_t version = previous ? previous->version() + 1 : 1;
         *response = m;
         response->set_version(version);
-        *response->mutable_recorded_at() = ToProto(now);
+        *response->mutable_recorded_at() = core::ToTimestamp(now);
         response->set_recorded_by(actor);
         CustomerRepository::PutMetrics(batch, *response);
         v1::MetricsRecorded event;
@@ -216,7 +216,7 @@ absl::Status CustomerMasterService::RecordMetricRows(std::vector<MetricsRow>& ro
       continue;
     }
     m.set_version(stored ? stored->version() + 1 : 1);
-    *m.mutable_recorded_at() = ToProto(now);
+    *m.mutable_recorded_at() = core::ToTimestamp(now);
     m.set_recorded_by(actor);
     CustomerRepository::PutMetrics(batch, m);
     v1::MetricsRecorded event;

@@ -12,11 +12,11 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 
 namespace pharmacrm::customer_master {
 
-using internal::ToProto;
 
 grpc::Status CustomerMasterService::CreateTerritory(grpc::ServerContext* context,
                                                     const v1::CreateTerritoryRequest* request,
@@ -41,7 +41,7 @@ grpc::Status CustomerMasterService::CreateTerritory(grpc::ServerContext* context
           *response = t;
           response->set_id(host_.ids().Next());
           response->set_version(1);
-          *response->mutable_created_at() = ToProto(host_.clock().Now());
+          *response->mutable_created_at() = core::ToTimestamp(host_.clock().Now());
           CustomerRepository::PutTerritoryCode(batch, t.code(), response->id());
           CustomerRepository::PutTerritory(batch, *response);
           return absl::OkStatus();
@@ -142,7 +142,7 @@ grpc::Status CustomerMasterService::GetAlignment(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
                      repo_.Alignments(request->subject(), request->subject_id()));
     google::protobuf::Timestamp as_of =
-        request->has_as_of() ? request->as_of() : ToProto(host_.clock().Now());
+        request->has_as_of() ? request->as_of() : core::ToTimestamp(host_.clock().Now());
     std::optional<v1::Alignment> a = AlignmentAsOf(history, as_of);
     if (!a) {
       return core::FieldStatus(absl::StatusCode::kNotFound, "subject_id",
@@ -239,13 +239,13 @@ absl::Status CustomerMasterService::DoAlign(const v1::AlignRequest& request,
         ASSIGN_OR_RETURN(std::vector<v1::Alignment> history,
                          repo_.Alignments(request.subject(), request.subject_id()));
         google::protobuf::Timestamp effective =
-            request.has_effective_from() ? request.effective_from() : ToProto(now);
+            request.has_effective_from() ? request.effective_from() : core::ToTimestamp(now);
         std::optional<v1::Alignment> previous = AlignmentAsOf(history, effective);
         response->set_subject_id(request.subject_id());
         response->set_subject(request.subject());
         response->set_territory_id(request.territory_id());
         *response->mutable_effective_from() = effective;
-        *response->mutable_recorded_at() = ToProto(now);
+        *response->mutable_recorded_at() = core::ToTimestamp(now);
         response->set_recorded_by(actor);
         response->set_reason(request.reason());
         CustomerRepository::PutAlignment(batch, *response);
@@ -288,7 +288,7 @@ absl::StatusOr<std::vector<std::string>> CustomerMasterService::AlignedNow(
     absl::string_view territory_id, bool include_descendants, size_t max, bool* truncated) const {
   ASSIGN_OR_RETURN(v1::Territory root, LoadTerritory(territory_id, "territory_id"));
   ASSIGN_OR_RETURN(std::set<std::string> members,
-                   MembersAsOf(root, include_descendants, ToProto(host_.clock().Now())));
+                   MembersAsOf(root, include_descendants, core::ToTimestamp(host_.clock().Now())));
   *truncated = members.size() > max;
   std::vector<std::string> ids;
   for (auto it = members.begin(); it != members.end() && ids.size() < max; ++it) ids.push_back(*it);
@@ -302,7 +302,7 @@ absl::StatusOr<v1::ListTerritoryCustomersResponse> CustomerMasterService::ListMe
     return core::FieldError("page_size", "must be 0 (default 100) to 1000");
   }
   google::protobuf::Timestamp as_of =
-      request.has_as_of() ? request.as_of() : ToProto(host_.clock().Now());
+      request.has_as_of() ? request.as_of() : core::ToTimestamp(host_.clock().Now());
   ASSIGN_OR_RETURN(std::set<std::string> members,
                    MembersAsOf(root, request.include_descendants(), as_of));
   int page_size = request.page_size() == 0 ? 100 : request.page_size();

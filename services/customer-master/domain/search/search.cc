@@ -55,18 +55,12 @@ absl::Status ValidateSearch(const v1::SearchCustomersRequest& r) {
   return absl::OkStatus();
 }
 
-v1::SearchEntry SearchEntryFor(const v1::Customer& c, const PinyinConverter& pinyin) {
-  v1::SearchEntry e;
-  e.set_sort_key(SortKey(c, pinyin));
-  e.set_kind(c.profile().kind());
-  e.set_province(c.profile().province());
-  e.set_city(c.profile().city());
-  e.set_hospital_grade(c.profile().hospital_grade());
-  e.set_status(c.status());
-  return e;
+SearchEntry SearchEntryFor(const v1::Customer& c, const PinyinConverter& pinyin) {
+  return SearchEntry(SortKey(c, pinyin), c.profile().kind(), c.profile().province(),
+                     c.profile().city(), c.profile().hospital_grade(), c.status());
 }
 
-bool PassesFilters(const v1::SearchEntry& e, const v1::SearchCustomersRequest& r) {
+bool PassesFilters(const SearchEntry& e, const v1::SearchCustomersRequest& r) {
   if (!r.include_inactive() && (e.status() == v1::CUSTOMER_STATUS_INACTIVE ||
                                 e.status() == v1::CUSTOMER_STATUS_MERGED)) {
     return false;

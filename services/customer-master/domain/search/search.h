@@ -18,7 +18,6 @@
 #include "absl/status/statusor.h"
 #include "domain/search/pinyin.h"
 #include "pharmacrm/v1/customer_master.pb.h"
-#include "pharmacrm/v1/customer_master_storage.pb.h"
 
 namespace pharmacrm::customer_master {
 
@@ -53,17 +52,47 @@ inline constexpr int kMaxPageSize = 200;
 // a query or a kind). Errors name the field.
 absl::Status ValidateSearch(const v1::SearchCustomersRequest& request);
 
-// The fields of `customer` that the search filters and orders by (the sort
+// The fields of a customer that the search filters and orders by (the sort
 // key: pinyin of the name, then the name, then the id): the terms of
-// PassesFilters. The index keeps the same, packed (domain/search/customer_index.h).
-v1::SearchEntry SearchEntryFor(const v1::Customer& customer, const PinyinConverter& pinyin);
+// PassesFilters. The index keeps the same, packed (domain/search/customer_index.h);
+// this unpacked form is the plain statement of the rule its tests check it
+// against. Not stored and not part of the contract.
+class SearchEntry {
+ public:
+  SearchEntry(std::string sort_key, v1::CustomerKind kind, std::string province, std::string city,
+              v1::HospitalGrade hospital_grade, v1::CustomerStatus status)
+      : sort_key_(std::move(sort_key)),
+        kind_(kind),
+        province_(std::move(province)),
+        city_(std::move(city)),
+        hospital_grade_(hospital_grade),
+        status_(status) {}
+
+  const std::string& sort_key() const { return sort_key_; }
+  v1::CustomerKind kind() const { return kind_; }
+  const std::string& province() const { return province_; }
+  const std::string& city() const { return city_; }
+  v1::HospitalGrade hospital_grade() const { return hospital_grade_; }
+  v1::CustomerStatus status() const { return status_; }
+
+ private:
+  std::string sort_key_;
+  v1::CustomerKind kind_;
+  std::string province_;
+  std::string city_;
+  v1::HospitalGrade hospital_grade_;
+  v1::CustomerStatus status_;
+};
+
+// The SearchEntry of `customer`.
+SearchEntry SearchEntryFor(const v1::Customer& customer, const PinyinConverter& pinyin);
 // SearchEntryFor(customer, pinyin).sort_key(): compact pinyin of the name,
 // the name and the id, each after a \x01.
 std::string SortKey(const v1::Customer& customer, const PinyinConverter& pinyin);
 
 // True if the entry passes the request's filters (kind, province, city,
 // grade; inactive customers only with include_inactive).
-bool PassesFilters(const v1::SearchEntry& entry, const v1::SearchCustomersRequest& request);
+bool PassesFilters(const SearchEntry& entry, const v1::SearchCustomersRequest& request);
 
 struct SearchPage {
   std::vector<std::string> ids;  // In order.

@@ -7,14 +7,13 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
 
 namespace pharmacrm::customer_master {
 namespace {
 
 using google::protobuf::Timestamp;
-using google::protobuf::util::TimeUtil;
 
 bool KnownLevel(v1::TerritoryLevel level) {
   switch (level) {
@@ -72,19 +71,6 @@ bool ValidCode(absl::string_view code) {
 }
 
 bool Blank(absl::string_view s) { return absl::StripAsciiWhitespace(s).empty(); }
-
-// Checked before converting: absl::Time accepts instants protobuf's JSON
-// mapping rejects, and nanos outside 0..999999999 would shift the instant
-// silently instead of failing.
-bool ValidTimestamp(const Timestamp& ts) {
-  return ts.seconds() >= TimeUtil::kTimestampMinSeconds &&
-         ts.seconds() <= TimeUtil::kTimestampMaxSeconds && ts.nanos() >= 0 &&
-         ts.nanos() <= 999999999;
-}
-
-absl::Time ToTime(const Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 // Strictly later, so that of entries equal in both keys the last one seen
 // wins: with an append-only history that is the last one written.
@@ -189,10 +175,7 @@ absl::Status ValidateAlignment(const v1::AlignRequest& r, absl::Time now,
   }
 
   if (r.has_effective_from()) {
-    if (!ValidTimestamp(r.effective_from())) {
-      return core::FieldError("effective_from", "is not a valid timestamp");
-    }
-    const absl::Time from = ToTime(r.effective_from());
+    ASSIGN_OR_RETURN(const absl::Time from, core::FromTimestamp(r.effective_from(), "effective_from"));
     if (from < now - kMaxAlignmentBackdate) {
       return core::FieldError("effective_from", "may be back-dated by at most 365 days");
     }
