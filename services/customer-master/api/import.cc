@@ -19,13 +19,16 @@
 
 namespace pharmacrm::customer_master {
 
+using internal::BatchCounts;
 using internal::BeginImport;
 using internal::FinishImport;
 using internal::ImportCounters;
 using internal::ImportFingerprint;
 using internal::ImportReader;
 using internal::ImportStart;
+using internal::ProgressUpdate;
 using internal::Report;
+using internal::TakeBatchCounts;
 
 grpc::Status CustomerMasterService::ImportCustomers(
     grpc::ServerContext* context,
@@ -202,30 +205,19 @@ absl::Status CustomerMasterService::Import(
     }
     rows.clear();
     std::vector<v1::Customer> registered = std::move(write.customers);
-    // The counts only: the errors and ids go in the final summary (copying
-    // them per batch cost more than the batch).
     // This batch's rows by outcome, for the metrics once it is committed.
-    const int64_t accepted = progress.accepted() - counted.accepted();
-    const int64_t rejected = progress.rejected() - counted.rejected();
-    const int64_t duplicates = progress.duplicates() - counted.duplicates();
-    counted.set_accepted(progress.accepted());
-    counted.set_rejected(progress.rejected());
-    counted.set_duplicates(progress.duplicates());
-    v1::ImportProgress update;
-    update.set_rows_read(progress.rows_read());
-    update.set_accepted(progress.accepted());
-    update.set_rejected(progress.rejected());
-    update.set_duplicates(progress.duplicates());
+    const BatchCounts counts = TakeBatchCounts(progress, counted);
+    v1::ImportProgress update = ProgressUpdate(progress);
     update.set_imported_ids_truncated(progress.imported_ids_truncated());
     // Written on the committer's thread and then indexed on the indexer's
     // while this one checks the next batch; the progress is sent once the
     // batch is written.
-    return committer.Submit([this, stream, start, &indexer, &metrics, accepted, rejected,
-                             duplicates, batch = std::move(batch),
+    return committer.Submit([this, stream, start, &indexer, &metrics, counts,
+                             batch = std::move(batch),
                              registered = std::move(registered),
                              update = std::move(update)]() mutable -> absl::Status {
       if (!batch.empty()) RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
-      metrics.CountBatch(accepted, rejected, duplicates);
+      metrics.CountBatch(counts.accepted, counts.rejected, counts.duplicates);
       double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
       update.set_rows_per_second(update.rows_read() / seconds);
       stream->Write(update);

@@ -52,6 +52,26 @@ void Report(v1::ImportProgress& progress, int64_t line, const std::string& field
   e->set_reason(reason);
 }
 
+BatchCounts TakeBatchCounts(const v1::ImportProgress& progress, v1::ImportProgress& counted) {
+  BatchCounts batch;
+  batch.accepted = progress.accepted() - counted.accepted();
+  batch.rejected = progress.rejected() - counted.rejected();
+  batch.duplicates = progress.duplicates() - counted.duplicates();
+  counted.set_accepted(progress.accepted());
+  counted.set_rejected(progress.rejected());
+  counted.set_duplicates(progress.duplicates());
+  return batch;
+}
+
+v1::ImportProgress ProgressUpdate(const v1::ImportProgress& progress) {
+  v1::ImportProgress update;
+  update.set_rows_read(progress.rows_read());
+  update.set_accepted(progress.accepted());
+  update.set_rejected(progress.rejected());
+  update.set_duplicates(progress.duplicates());
+  return update;
+}
+
 ImportCounters& ImportCounters::Get() {
   static ImportCounters* metrics = new ImportCounters();
   return *metrics;

@@ -38,6 +38,20 @@ using ImportStream = grpc::ServerReaderWriter<v1::ImportProgress, v1::ImportChun
 void Report(v1::ImportProgress& progress, int64_t line, const std::string& field,
             const std::string& reason);
 
+// The rows of one batch by outcome: what `progress` counts beyond
+// `counted`. `counted` is then brought up to `progress`.
+struct BatchCounts {
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+  int64_t duplicates = 0;
+};
+BatchCounts TakeBatchCounts(const v1::ImportProgress& progress, v1::ImportProgress& counted);
+
+// The progress sent after a batch: the counts so far only (the errors and
+// ids go in the final summary: copying them per batch cost more than the
+// batch).
+v1::ImportProgress ProgressUpdate(const v1::ImportProgress& progress);
+
 // Import metrics of the process (docs/OPERATIONS.md, Metrics).
 class ImportCounters {
  public:

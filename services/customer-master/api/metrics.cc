@@ -19,12 +19,15 @@
 namespace pharmacrm::customer_master {
 namespace {
 
+using internal::BatchCounts;
 using internal::BeginImport;
 using internal::FinishImport;
 using internal::ImportCounters;
 using internal::ImportFingerprint;
 using internal::ImportStart;
+using internal::ProgressUpdate;
 using internal::Report;
+using internal::TakeBatchCounts;
 using internal::WithFieldPrefix;
 
 // True if `a` and `b` have the same customer, period, department and
@@ -272,17 +275,9 @@ absl::Status CustomerMasterService::ImportMetricRows(
     if (!rows.empty()) {
       RETURN_IF_ERROR(RecordMetricRows(rows, source, request_id, actor, progress));
     }
-    counters.CountMetricsBatch(progress.accepted() - counted.accepted(),
-                               progress.rejected() - counted.rejected(),
-                               progress.duplicates() - counted.duplicates());
-    counted.set_accepted(progress.accepted());
-    counted.set_rejected(progress.rejected());
-    counted.set_duplicates(progress.duplicates());
-    v1::ImportProgress update;
-    update.set_rows_read(progress.rows_read());
-    update.set_accepted(progress.accepted());
-    update.set_rejected(progress.rejected());
-    update.set_duplicates(progress.duplicates());
+    const BatchCounts counts = TakeBatchCounts(progress, counted);
+    counters.CountMetricsBatch(counts.accepted, counts.rejected, counts.duplicates);
+    v1::ImportProgress update = ProgressUpdate(progress);
     const double seconds = std::max(absl::ToDoubleSeconds(absl::Now() - start), 1e-6);
     update.set_rows_per_second(update.rows_read() / seconds);
     stream->Write(update);

@@ -31,28 +31,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-int HexValue(char c) {
-  return absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10;
-}
-
-// Percent-decoding of a query-string name or value ('+' is a space).
-std::string QueryDecode(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && absl::ascii_isxdigit(s[i + 1]) &&
-               absl::ascii_isxdigit(s[i + 2])) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 // True if `s` is well-formed UTF-8 (no overlongs, surrogates or values
 // above U+10FFFF): protobuf string fields must be.
 bool IsUtf8(absl::string_view s) {
@@ -275,13 +253,13 @@ absl::Status BindHttpRequest(const HttpRoute& route, const PathParams& params, a
   std::vector<std::string> order;
   for (absl::string_view part : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
-    std::string name = QueryDecode(kv.first);
+    std::string name = PercentDecode(kv.first, /*plus_is_space=*/true);
     if (route.body == "*") {
       return core::FieldError(name, "not a query parameter: this route takes its fields from the JSON body");
     }
     auto [it, added] = values.try_emplace(name);
     if (added) order.push_back(name);
-    it->second.push_back(QueryDecode(kv.second));
+    it->second.push_back(PercentDecode(kv.second, /*plus_is_space=*/true));
   }
   for (const std::string& name : order) {
     std::vector<const FieldDescriptor*> path = FindFieldPath(request->GetDescriptor(), name);

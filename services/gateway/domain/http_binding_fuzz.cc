@@ -20,12 +20,19 @@
 #include "domain/openapi.h"
 #include "google/protobuf/message.h"
 #include "pharmacrm/v1/descriptor_set.h"
+#include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/gateway.pb.h"
+#include "pharmacrm/v1/sales_pipeline.pb.h"
 
 namespace {
 
 const std::vector<pharmacrm::gateway::HttpRoute>& Routes() {
   static const auto* routes = [] {
+    // The annotated services' files are in the generated pool only when
+    // their code is linked: a static library's unreferenced objects are not.
+    pharmacrm::v1::RegisterCustomerRequest::descriptor();
+    pharmacrm::v1::GetCustomer360Request::descriptor();
+    pharmacrm::v1::LogVisitRequest::descriptor();
     auto set = pharmacrm::gateway::LoadDescriptorSet(pharmacrm::v1::DescriptorSetBytes());
     if (!set.ok()) __builtin_trap();
     auto services = pharmacrm::gateway::ServicesOfPackage(*google::protobuf::DescriptorPool::generated_pool(),

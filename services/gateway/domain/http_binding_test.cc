@@ -199,7 +199,9 @@ TEST_F(BindHttpRequestTest, OddInputOnEveryRouteIsOkOrInvalidArgument) {
       EXPECT_TRUE(s.ok() || s.code() == absl::StatusCode::kInvalidArgument)
           << route.path.text << " " << query << " " << body << " -> " << s;
       std::string bytes;
-      if (s.ok()) EXPECT_TRUE(request->SerializeToString(&bytes));
+      if (s.ok()) {
+        EXPECT_TRUE(request->SerializeToString(&bytes));
+      }
     }
   }
 }

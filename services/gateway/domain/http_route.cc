@@ -23,27 +23,6 @@ absl::Status TemplateError(absl::string_view text, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("path template \"", text, "\": ", why));
 }
 
-int HexValue(char c) {
-  return absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10;
-}
-
-// RFC 3986 percent-decoding of one path segment; '+' stays itself in a path.
-// A '%' not followed by two hex digits is kept as it is.
-std::string DecodeSegment(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && absl::ascii_isxdigit(s[i + 1]) &&
-        absl::ascii_isxdigit(s[i + 2])) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 // The pattern of one rule: its verb and template text.
 std::pair<std::string, std::string> VerbAndPath(const google::api::HttpRule& rule) {
   switch (rule.pattern_case()) {
@@ -119,6 +98,24 @@ bool MoreSpecific(const PathTemplate& a, const PathTemplate& b) {
 
 }  // namespace
 
+std::string PercentDecode(absl::string_view s, bool plus_is_space) {
+  auto hex = [](char c) { return absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10; };
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (plus_is_space && s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && absl::ascii_isxdigit(s[i + 1]) &&
+               absl::ascii_isxdigit(s[i + 2])) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<PathTemplate> ParsePathTemplate(absl::string_view text) {
   if (!absl::StartsWith(text, "/")) return TemplateError(text, "must start with '/'");
   if (absl::StrContains(text, ':')) return TemplateError(text, "custom verbs (':verb') are not served");
@@ -170,7 +167,7 @@ bool MatchPath(const PathTemplate& t, absl::string_view path, PathParams* params
     } else if (parts[i].empty()) {
       return false;
     } else if (s.kind == PathTemplate::Segment::kVariable) {
-      params->emplace_back(s.text, DecodeSegment(parts[i]));
+      params->emplace_back(s.text, PercentDecode(parts[i], /*plus_is_space=*/false));
     }
   }
   return true;

@@ -42,6 +42,11 @@ using PathParams = std::vector<std::pair<std::string, std::string>>;
 // match `params` holds the variables' decoded values.
 bool MatchPath(const PathTemplate& t, absl::string_view path, PathParams* params);
 
+// RFC 3986 percent-decoding: "%hh" becomes its byte, and with `plus_is_space`
+// (query-string names and values) '+' becomes a space; in a path '+' stays
+// itself. A '%' not followed by two hex digits is kept as it is.
+std::string PercentDecode(absl::string_view s, bool plus_is_space);
+
 // One HTTP binding of an RPC.
 struct HttpRoute {
   std::string verb;  // "GET", "POST", "PATCH", "PUT", "DELETE".

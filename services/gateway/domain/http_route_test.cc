@@ -53,6 +53,15 @@ TEST(MatchPath, BindsDecodedVariablesAndNeedsEverySegment) {
   EXPECT_FALSE(MatchPath(t, "/api/v1/Customers/x/history", &params));
 }
 
+TEST(PercentDecode, DecodesHexPairsAndPlusOnlyInQueries) {
+  EXPECT_EQ(PercentDecode("a%2Fb%e5%8c%97+c", /*plus_is_space=*/false), "a/b北+c");
+  EXPECT_EQ(PercentDecode("a%2Fb%E5%8C%97+c", /*plus_is_space=*/true), "a/b北 c");
+  // A '%' without two hex digits after it stays as it is.
+  EXPECT_EQ(PercentDecode("100%", true), "100%");
+  EXPECT_EQ(PercentDecode("%zz%4", true), "%zz%4");
+  EXPECT_EQ(PercentDecode("", true), "");
+}
+
 TEST(RouteTable, FindsTheRouteOfEveryAnnotatedRpc) {
   absl::StatusOr<std::vector<HttpRoute>> routes = RoutesFromServices(Services());
   ASSERT_TRUE(routes.ok()) << routes.status();

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"  // Timestamp comparisons.
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/core/time.h"
 
