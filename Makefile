@@ -29,6 +29,27 @@ FORMAT_DIRS := proto libs services tests bench
 .PHONY: all setup build test run bench clean distclean format
 .PHONY: setup-clang configure-clang thread-safety sanitize fuzz fuzz-merge
 
+all: build
+
+setup:
+	bash deploy/local/setup.sh
+
+build: setup
+	@if [ ! -f "$(BUILD_DIR)/build.ninja" ]; then \
+	  echo "cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_ARGS)"; \
+	  cmake -S . -B "$(BUILD_DIR)" -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_ARGS); \
+	fi
+	cmake --build "$(BUILD_DIR)"
+
+test: build
+	cd "$(BUILD_DIR)" && ctest --output-on-failure --timeout 600 -j2 $(CTEST_ARGS)
+
+run: build
+	PHARMACRM_BIN_DIR="$${PHARMACRM_BIN_DIR:-$(abspath $(BUILD_DIR))/bin}" bash deploy/local/run.sh
+
+bench: build
+	PHARMACRM_BIN_DIR="$${PHARMACRM_BIN_DIR:-$(abspath $(BUILD_DIR))/bin}" bash bench/run.sh
+
 # Compiler and runtime checks (docs/TESTING.md): clang from Debian. One
 # clang build folder serves all three (its objects carry ASan+UBSan and
 # libFuzzer's coverage, and every file compiled there is checked with
