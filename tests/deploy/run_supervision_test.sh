@@ -65,16 +65,10 @@ PHARMACRM_DATA_DIR="${WORK}/data" PHARMACRM_BIN_DIR="${BIN_DIR}" \
   timeout 500 bash "${REPO_ROOT}/deploy/local/run.sh" >"${WORK}/out" 2>&1 &
 RUN_PID=$!
 
-wait_for() {
-  local what="$1" limit="$2"
-  shift 2
-  local deadline=$((SECONDS + limit))
-  until "$@"; do
-    ((SECONDS < deadline)) || fail "${what} within ${limit} s"
-    kill -0 "${RUN_PID}" 2>/dev/null || fail "run.sh exited while waiting: ${what}"
-    sleep 0.5
-  done
-}
+source "${REPO_ROOT}/tests/deploy/wait_lib.sh"
+WAIT_ALIVE_PID="${RUN_PID}"
+WAIT_ALIVE_NAME="run.sh"
+WAIT_INTERVAL=0.5
 out_has() { grep -qF -- "$1" "${WORK}/out"; }
 ready() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null; }
 pid_changed() { [[ "$(cat "${WORK}/data/run/customer-master.pid" 2>/dev/null)" != "$1" ]]; }

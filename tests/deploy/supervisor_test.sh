@@ -67,16 +67,7 @@ EOF
 timeout 120 bash "${WORK}/driver.sh" >"${WORK}/out" 2>&1 &
 DRIVER_PID=$!
 
-# wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND every 0.1 s.
-wait_for() {
-  local what="$1" limit="$2"
-  shift 2
-  local deadline=$((SECONDS + limit))
-  until "$@"; do
-    ((SECONDS < deadline)) || fail "${what} within ${limit} s"
-    sleep 0.1
-  done
-}
+source "${REPO_ROOT}/tests/deploy/wait_lib.sh"
 starts() { [[ -f "${WORK}/$1.starts" ]] && wc -l <"${WORK}/$1.starts" || echo 0; }
 has_starts() { (($(starts "$1") >= $2)); }
 out_has() { grep -qF -- "$1" "${WORK}/out"; }
