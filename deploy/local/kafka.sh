@@ -23,7 +23,7 @@ STOP_TIMEOUT_S=20
 # Fixed cluster id: the data dir belongs to this one local broker only.
 CLUSTER_ID="q1Sh-9_ISia_zwGINzRvyQ"
 
-log() { printf '[kafka] %s\n' "$*"; }
+log() { printf '[kafka] %s\n' "$*" || true; }  # A closed output must not stop a stop.
 die() { printf '[kafka] ERROR: %s\n' "$*" >&2; exit 1; }
 
 usage() {

@@ -147,6 +147,10 @@ shutdown() {
   ((SHUTTING_DOWN)) && return 0
   SHUTTING_DOWN=1
   trap '' INT TERM HUP
+  # Output may go to a pipe whose reader Ctrl-C has already ended
+  # (`make run | tee run.log`): a failed write must not stop the clean-up.
+  trap '' PIPE
+  set +e
   ((SERVICES_STARTED || KAFKA_STARTED_HERE)) || return 0
   log "stopping services"
   local entry name grpc admin pid
@@ -173,6 +177,8 @@ shutdown() {
 }
 
 on_signal() {
+  trap '' PIPE
+  set +e
   printf '\n'
   shutdown
   exit 0
