@@ -8,7 +8,9 @@
 #   make format  clang-format the C++ sources (if clang-format is installed)
 #   make thread-safety  clang build of everything (build-clang) with
 #                -Wthread-safety -Werror, ASan+UBSan and fuzzing coverage
-#   make sanitize  unit tests under ASan+UBSan (build-clang)
+#   make sanitize  unit tests under ASan+UBSan (build-clang), then the
+#                concurrency tests under TSan (build-tsan, on an abseil
+#                built with TSan by deploy/local/absl_tsan.sh)
 #   make fuzz    build the libFuzzer targets (build-clang) and run each for
 #                FUZZ_SECONDS (default 60); FUZZ_TARGETS picks some
 #   make fuzz-merge  merge what make fuzz found into tests/fuzz/*/corpus
@@ -27,7 +29,7 @@ export PHARMACRM_KAFKA_HOME ?= $(CURDIR)/.cache/kafka
 FORMAT_DIRS := proto libs services tests bench
 
 .PHONY: all setup build test run bench clean distclean format
-.PHONY: setup-clang configure-clang thread-safety sanitize fuzz fuzz-merge
+.PHONY: setup-clang configure-clang configure-tsan thread-safety sanitize fuzz fuzz-merge
 
 all: build
 
@@ -53,9 +55,10 @@ bench: build
 # Compiler and runtime checks (docs/TESTING.md): clang from Debian. One
 # clang build folder serves all three (its objects carry ASan+UBSan and
 # libFuzzer's coverage, and every file compiled there is checked with
-# -Wthread-safety), so each object is compiled once for them. (No TSan
-# run: docs/TESTING.md says why.) Configured again on every call (cheap
-# when nothing changed), so a changed option takes effect.
+# -Wthread-safety), so each object is compiled once for them; TSan cannot
+# share a binary with ASan, so it has a folder of its own (build-tsan).
+# Configured again on every call (cheap when nothing changed), so a
+# changed option takes effect.
 CLANG_CXX    ?= clang++-14
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
@@ -70,12 +73,18 @@ setup-clang:
 configure-clang: setup setup-clang
 	$(CLANG_CMAKE) -B build-clang -DPHARMACRM_SANITIZE=address -DPHARMACRM_FUZZ=ON
 
+configure-tsan: setup setup-clang
+	bash deploy/local/absl_tsan.sh
+	$(CLANG_CMAKE) -B build-tsan -DPHARMACRM_SANITIZE=thread
+
 thread-safety: configure-clang
 	cmake --build build-clang
 
-sanitize: configure-clang
+sanitize: configure-clang configure-tsan
 	cmake --build build-clang --target unit_tests
 	cd build-clang && ctest -L unit --output-on-failure --timeout 1200 -j2 $(CTEST_ARGS)
+	cmake --build build-tsan --target concurrency_tests
+	cd build-tsan && ctest -L concurrency --output-on-failure --timeout 1800 $(CTEST_ARGS)
 
 fuzz: configure-clang
 	cmake --build build-clang --target fuzzers
@@ -85,7 +94,7 @@ fuzz-merge:
 	bash tests/fuzz/run.sh --merge build-clang $(FUZZ_TARGETS)
 
 clean:
-	rm -rf "$(BUILD_DIR)" build-clang
+	rm -rf "$(BUILD_DIR)" build-clang build-tsan
 
 distclean: clean
 	rm -rf data .cache

@@ -5,11 +5,14 @@
 #                        the ABSL_GUARDED_BY / ABSL_EXCLUSIVE_LOCKS_REQUIRED
 #                        annotations. Generated protobuf code is exempt.
 #   PHARMACRM_SANITIZE   "" (default), "address" (ASan + UBSan, every error
-#                        fatal) or "thread" (TSan; with Debian's uninstrumented
-#                        abseil it reports every absl::Mutex-guarded access,
-#                        docs/TESTING.md). Applies to every target,
+#                        fatal) or "thread" (TSan). Applies to every target,
 #                        generated code included; service binaries then use
 #                        the sanitizer's allocator instead of jemalloc.
+#   PHARMACRM_TSAN_ABSL  with "thread": the lib folder of an abseil built with
+#                        TSan (deploy/local/absl_tsan.sh; Debian's is not
+#                        instrumented, so TSan would not see absl::Mutex
+#                        synchronise and would report every guarded access).
+#                        Tests run with it first on LD_LIBRARY_PATH.
 #   PHARMACRM_FUZZ       OFF by default. ON (clang only): each fuzz target is
 #                        also built as a libFuzzer binary <name>_fuzzer. The
 #                        corpus replays (<name>_corpus_test) are built with
@@ -28,6 +31,17 @@ elseif(PHARMACRM_SANITIZE STREQUAL "thread")
 elseif(NOT PHARMACRM_SANITIZE STREQUAL "")
   message(FATAL_ERROR "PHARMACRM_SANITIZE must be empty, address or thread, not "
                       "'${PHARMACRM_SANITIZE}'")
+endif()
+if(PHARMACRM_SANITIZE STREQUAL "thread")
+  set(PHARMACRM_TSAN_ABSL "${CMAKE_SOURCE_DIR}/.cache/absl-tsan/lib" CACHE PATH
+      "abseil built with TSan (deploy/local/absl_tsan.sh)")
+  if(NOT EXISTS "${PHARMACRM_TSAN_ABSL}/libabsl_synchronization.so")
+    message(FATAL_ERROR "PHARMACRM_SANITIZE=thread needs abseil built with TSan in "
+                        "${PHARMACRM_TSAN_ABSL}: run bash deploy/local/absl_tsan.sh")
+  endif()
+  # Every test and every service process a test starts.
+  set(PHARMACRM_TEST_ENVIRONMENT "LD_LIBRARY_PATH=${PHARMACRM_TSAN_ABSL}"
+      "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1")
 endif()
 if(PHARMACRM_SANITIZER_FLAGS)
   add_compile_options(${PHARMACRM_SANITIZER_FLAGS})
@@ -64,4 +78,5 @@ set(PHARMACRM_CONCURRENCY_TESTS
     http_test                   # server threads, many concurrent clients
     bus_test                    # relay and consumer threads on the mock cluster
     customer_master_domain_test # index sorted while a writer renames, scans on 1-4 threads
+    merge_race_test             # customer-master's handlers racing a merge, in its process
 )
