@@ -183,7 +183,7 @@ class CustomerIndex {
   // What a search checks of a slot, packed apart from the slots so that a
   // candidate costs two cache misses rather than one per string: this, and
   // the slot's name record (its name forms, sort key and id, contiguous in
-  // names_; layout in customer_index.cc).
+  // names_; layout in customer_index_internal.h).
   struct Hot {
     const char* record = nullptr;
     uint64_t sort_prefix = 0;  // SortPrefix(sort key).
