@@ -41,7 +41,10 @@ if(PHARMACRM_SANITIZE STREQUAL "thread")
   endif()
   # Every test and every service process a test starts.
   set(PHARMACRM_TEST_ENVIRONMENT "LD_LIBRARY_PATH=${PHARMACRM_TSAN_ABSL}"
-      "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1")
+      "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1 suppressions=${CMAKE_SOURCE_DIR}/tests/sanitizers/tsan.supp")
+  # librdkafka's C11 threads made visible to TSan (the file says how);
+  # pharmacrm_test and pharmacrm_service add it to every test and service.
+  set(PHARMACRM_TSAN_EXTRA_SRCS ${CMAKE_SOURCE_DIR}/tests/sanitizers/c11_threads_tsan.cc)
 endif()
 if(PHARMACRM_SANITIZER_FLAGS)
   add_compile_options(${PHARMACRM_SANITIZER_FLAGS})

@@ -14,7 +14,7 @@ endfunction()
 # GoogleTest binary registered with ctest under the given labels.
 function(pharmacrm_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SRCS;DEPS;LABELS;RESOURCE_LOCK" ${ARGN})
-  add_executable(${name} ${ARG_SRCS})
+  add_executable(${name} ${ARG_SRCS} ${PHARMACRM_TSAN_EXTRA_SRCS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main
                                         GTest::gmock)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY
@@ -43,7 +43,7 @@ endfunction()
 # about a third of the import path's CPU).
 function(pharmacrm_service name)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
-  add_executable(pharmacrm-${name} ${ARG_SRCS})
+  add_executable(pharmacrm-${name} ${ARG_SRCS} ${PHARMACRM_TSAN_EXTRA_SRCS})
   if(PHARMACRM_SANITIZE)
     # The sanitizers bring their own allocator.
     target_link_libraries(pharmacrm-${name} PRIVATE ${ARG_DEPS})
