@@ -1,0 +1,152 @@
+// Reading one distributor's flow (流向) file for one month: CSV bytes become
+// v1::FlowRow records, one per row, and every bad row becomes errors with
+// its line, the column and the reason. Good rows are kept even when others
+// are bad. Pure: no I/O; the caller reads the file (converting GBK with
+// --encoding=gb18030 first) and hands it over in chunks.
+//
+// The file:
+//  - UTF-8 (a leading byte order mark is skipped), split into records by
+//    tabular::CsvReader (RFC 4180 as Excel writes it, see csv.h) within its
+//    default limits: a record over 1 MiB or 4096 fields is rejected without
+//    being kept in memory;
+//  - the first non-blank record is the header, resolved by ResolveHeader
+//    (flow_mapping.h) against the distributor's FlowColumnMapping. Its
+//    problems are errors on the header's line, one per problem, and then
+//    every data row is rejected with "not read: the header on line N is
+//    invalid". A file without a header is an error on line 1;
+//  - a record whose cells are all empty (after TrimCell) is skipped;
+//    columns of no field are ignored; a row must have as many fields as the
+//    header.
+//
+// A row, every cell trimmed (TrimCell); all its bad cells are reported
+// together, each naming the column's header as written:
+//  - a cell of a used column that is not valid UTF-8 rejects the row with
+//    one error telling the user to pass --encoding=gb18030;
+//  - sale_date: required; a date as ParseDate reads it (2026-03-05,
+//    2026/3/5, 2026.03.05, 20260305), optionally followed by a time of day
+//    (" 00:00:00", " 9:30"), which is dropped; inside the file's period,
+//    else "'2026-04-01' is outside the file's period 2026-03";
+//  - terminal_name: required. terminal_code, terminal_address: optional.
+//    All three are kept as written (matching the buyer to customer-master
+//    happens later);
+//  - product_name: required; with the specification (optional) resolved
+//    by the ProductResolver; NOT_FOUND or ambiguous is an error on the
+//    product column with the resolver's message;
+//  - batch_no: required unless the mapping says batch_no_optional;
+//  - quantity: required; ParsePacks: a whole number of packs, not 0;
+//    negative is a sales return from the buyer;
+//  - unit_price: ParseYuan, > 0 and at most kMaxUnitPriceFen;
+//  - amount (金额), optional: when the row has no unit price, the unit
+//    price is amount / quantity rounded half away from zero to the fen;
+//    when it has both, |amount - unit_price x quantity| must be at most
+//    |quantity| fen (1 fen a pack), else an error on the amount column
+//    naming both columns and the figures. A row with neither is an error
+//    on the unit price column (or the amount column when there is none);
+//  - the unit price, when the product has a list price, must lie within
+//    FlowReadOptions' percentages of it (bounds included), else an error on
+//    the unit price column (the amount column when the price came from it)
+//    with the price, the list price and the allowed range.
+// A good row fills FlowRow: line (the record's first line), sale_date
+// ("YYYY-MM-DD"), the terminal and product fields as written (trimmed),
+// batch_no, quantity, unit_price_fen and product_id; terminal_id, kind and
+// province stay empty.
+#ifndef PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_CHANNEL_FLOW_ROWS_H_
+#define PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_CHANNEL_FLOW_ROWS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "domain/channel/flow_mapping.h"
+#include "domain/channel/flow_products.h"
+#include "pharmacrm/v1/channel.pb.h"
+
+namespace pharmacrm::sales_pipeline::channel {
+
+// Bounds that keep every product of quantity and price far inside int64
+// (10^7 x 10^9 = 10^16 fen a row).
+inline constexpr int64_t kMaxPacksPerRow = 10'000'000;
+inline constexpr int64_t kMaxUnitPriceFen = 1'000'000'000;  // 10 million yuan a pack
+
+// "12.50", "12.5", "12", "-3.00" yuan → fen. Full-width digits are read;
+// trailing zeros beyond the fen are accepted ("12.500"), other decimals
+// beyond it are not ("12.505"); no thousands separators, exponents or
+// currency signs. |value| at most kMaxPacksPerRow x kMaxUnitPriceFen fen.
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<int64_t> ParseYuan(absl::string_view text, absl::string_view field);
+
+// "12", "-3", "12.00" → packs: a whole number with |value| at most
+// kMaxPacksPerRow, not 0. INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<int64_t> ParsePacks(absl::string_view text, absl::string_view field);
+
+// "12.50": fen written as yuan, for messages.
+std::string FormatYuan(int64_t fen);
+
+struct FlowReadOptions {
+  // A unit price below min or above max percent of the product's list
+  // price is refused (a typing error, or a price in the wrong unit).
+  int64_t min_price_percent_of_list = 10;
+  int64_t max_price_percent_of_list = 300;
+};
+
+// A rejected row, or (on the header's line, or line 1) a problem with the
+// file's header.
+struct FlowRowError {
+  int64_t line = 0;   // 1-based line of the record's first line
+  std::string field;  // the column's header as written; a standard field
+                      // name ("sale_date") for a column the header lacks;
+                      // "column N" for an unreadable header cell; "" for
+                      // the row as a whole
+  std::string reason;
+};
+
+// Incremental reader of one flow file. Feed it the bytes in chunks of any
+// size, split anywhere (inside a UTF-8 character, a quoted field, a CRLF or
+// the byte order mark), then call Finish once; the rows and errors are the
+// same however the input was split. Rows and errors are appended to the
+// caller's vectors (never cleared), in input order. Every data row is
+// reported exactly once: as a FlowRow or as one or more FlowRowErrors.
+//
+// Not thread-safe: one reader per file. Movable, not copyable. `products`
+// must outlive the reader.
+class FlowFileReader {
+ public:
+  // `period`: the month the file reports; every sale_date must lie in it.
+  FlowFileReader(FlowColumnMapping mapping, absl::CivilMonth period,
+                 const ProductResolver& products, FlowReadOptions options = {});
+  ~FlowFileReader();
+  FlowFileReader(FlowFileReader&&) noexcept;
+  FlowFileReader& operator=(FlowFileReader&&) noexcept;
+
+  // Reads every row completed by `chunk` and the bytes before it. `rows`
+  // and `errors` must not be null. Does nothing after Finish.
+  void Feed(absl::string_view chunk, std::vector<v1::FlowRow>* rows,
+            std::vector<FlowRowError>* errors);
+
+  // Ends the file: reads the last row even without a final line break; an
+  // unterminated quoted field is an error on its row. Only the first call
+  // has an effect.
+  void Finish(std::vector<v1::FlowRow>* rows, std::vector<FlowRowError>* errors);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct FlowTotals {
+  int64_t row_count = 0;
+  int64_t quantity = 0;    // packs, returns subtracted
+  int64_t amount_fen = 0;  // Σ quantity x unit_price_fen
+};
+
+// The totals of `rows` (as a FlowPeriod keeps them). Summed exactly and
+// clamped to the int64 range (reachable only far beyond any real file).
+FlowTotals Summarise(const std::vector<v1::FlowRow>& rows);
+
+}  // namespace pharmacrm::sales_pipeline::channel
+
+#endif  // PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_CHANNEL_FLOW_ROWS_H_
