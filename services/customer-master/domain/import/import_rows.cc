@@ -14,6 +14,7 @@
 #include "domain/import/json_lines.h"
 #include "domain/import/json_rows.h"
 #include "domain/import/row_rules.h"
+#include "pharmacrm/tabular/text.h"
 
 namespace pharmacrm::customer_master {
 
@@ -27,27 +28,13 @@ class RowParser::Impl {
 
   void Feed(absl::string_view chunk, const Sink& sink) {
     if (finished_) return;
-    // The BOM itself may arrive split across chunks.
-    while (!bom_checked_ && !chunk.empty()) {
-      bom_prefix_.push_back(chunk.front());
-      chunk.remove_prefix(1);
-      if (!absl::StartsWith(kUtf8Bom, bom_prefix_)) {
-        bom_checked_ = true;
-        Pass(bom_prefix_, sink);
-      } else if (bom_prefix_.size() == kUtf8Bom.size()) {
-        bom_checked_ = true;
-      }
-    }
-    if (!chunk.empty()) Pass(chunk, sink);
+    bom_.Feed(chunk, [&](absl::string_view bytes) { Pass(bytes, sink); });
   }
 
   void Finish(const Sink& sink) {
     if (finished_) return;
     finished_ = true;
-    if (!bom_checked_) {
-      bom_checked_ = true;
-      Pass(bom_prefix_, sink);
-    }
+    bom_.Finish([&](absl::string_view bytes) { Pass(bytes, sink); });
     format_ == ImportFormat::kCsv ? csv_.End(sink) : json_.End(sink);
   }
 
@@ -59,8 +46,7 @@ class RowParser::Impl {
   const ImportFormat format_;
   const absl::Time now_;
   bool finished_ = false;
-  bool bom_checked_ = false;
-  std::string bom_prefix_;
+  tabular::BomSkipper bom_;
   import_internal::CsvRows csv_;
   import_internal::JsonRows json_;
 };

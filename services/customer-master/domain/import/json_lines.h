@@ -9,6 +9,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
+#include "pharmacrm/tabular/text.h"
 
 namespace pharmacrm::customer_master {
 
@@ -16,16 +17,14 @@ namespace pharmacrm::customer_master {
 // is rejected.
 inline constexpr size_t kMaxLineBytes = size_t{1} << 20;
 
-// A UTF-8 byte order mark, skipped at the start of an import.
-inline constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
 // The reason given for a row that is not UTF-8.
 inline constexpr absl::string_view kNotUtf8 =
     "not valid UTF-8: save the file as UTF-8 (it may be GBK)";
 
 // NormalizeText would silently turn bad bytes into U+FFFD; for an import
 // that means a GBK file is stored as garbage, so bad bytes are rejected.
-bool IsValidUtf8(absl::string_view s);
+using tabular::IsValidUtf8;
+using tabular::kUtf8Bom;
 
 // Lines end at LF (a CR before it stays in the line; JSON takes it for
 // white space). A line longer than the limit is not kept in memory: it is

@@ -68,17 +68,6 @@ absl::Status ValidateLine(const v1::Shipment& shipment, int i, const ProductLook
   return absl::OkStatus();
 }
 
-// Groups the digits of `n` by three: 1234567 -> "1,234,567".
-std::string Grouped(uint64_t n) {
-  std::string digits = absl::StrCat(n);
-  std::string out;
-  for (size_t k = 0; k < digits.size(); ++k) {
-    if (k > 0 && (digits.size() - k) % 3 == 0) out.push_back(',');
-    out.push_back(digits[k]);
-  }
-  return out;
-}
-
 v1::CreditDecision Refused(v1::CreditDecision decision, std::string reason, std::string reason_zh) {
   decision.set_accepted(false);
   decision.set_reason(std::move(reason));
@@ -207,14 +196,6 @@ v1::CreditDecision DecideCredit(const v1::DistributorAccount& account,
   decision.set_shipment_amount_fen(shipment.amount_fen());
   decision.set_credit_limit_fen(account.credit_limit_fen());
   return decision;
-}
-
-std::string FormatYuan(int64_t fen) {
-  const bool negative = fen < 0;
-  // The magnitude in uint64, which also holds that of INT64_MIN.
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
-  return absl::StrFormat("%s¥%s.%02d", negative ? "-" : "", Grouped(magnitude / 100),
-                         static_cast<int>(magnitude % 100));
 }
 
 }  // namespace pharmacrm::sales_pipeline::channel

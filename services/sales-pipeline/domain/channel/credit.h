@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "domain/channel/money.h"
 #include "pharmacrm/v1/channel.pb.h"
 
 namespace pharmacrm::sales_pipeline::channel {
@@ -95,9 +96,6 @@ v1::CreditDecision DecideCredit(const v1::DistributorAccount& account,
 v1::CreditDecision DecideCredit(const v1::DistributorAccount& account,
                                 int64_t open_receivables_fen, const v1::Shipment& shipment);
 
-// Fen as yuan with thousands separators and two decimals: 123450 ->
-// "¥1,234.50", -500 -> "-¥5.00", 0 -> "¥0.00".
-std::string FormatYuan(int64_t fen);
 
 }  // namespace pharmacrm::sales_pipeline::channel
 

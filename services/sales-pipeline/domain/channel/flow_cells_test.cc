@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/channel/flow_rows.h"
+#include "domain/channel/money.h"
 #include "domain/channel/flow_testing.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
@@ -234,9 +235,9 @@ TEST(FlowCells, NumberParsersNameTheirField) {
   EXPECT_EQ(*ParsePacks("0012", "数量"), 12);
   EXPECT_EQ(*ParsePacks("-10000000", "数量"), -kMaxPacksPerRow);
   EXPECT_EQ(ParsePacks("", "数量").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FormatYuan(0), "0.00");
-  EXPECT_EQ(FormatYuan(-5), "-0.05");
-  EXPECT_EQ(FormatYuan(192630000), "1926300.00");
+  EXPECT_EQ(YuanDigits(0), "0.00");
+  EXPECT_EQ(YuanDigits(-5), "-0.05");
+  EXPECT_EQ(YuanDigits(192630000), "1926300.00");
 }
 
 }  // namespace

@@ -296,18 +296,6 @@ absl::string_view TrimCell(absl::string_view text) {
   return absl::string_view(reinterpret_cast<const char*>(begin), end - begin);
 }
 
-bool IsValidUtf8(absl::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  uint32_t cp;
-  while (p < end) {
-    int n = DecodeUtf8(p, end, &cp);
-    if (n == 0) return false;
-    p += n;
-  }
-  return true;
-}
-
 std::string FoldText(absl::string_view text) {
   std::string out;
   out.reserve(text.size());

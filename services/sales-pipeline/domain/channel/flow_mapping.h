@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "pharmacrm/tabular/text.h"
 
 namespace pharmacrm::sales_pipeline::channel {
 
@@ -142,7 +143,7 @@ absl::string_view TrimCell(absl::string_view text);
 
 // Well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF).
-bool IsValidUtf8(absl::string_view text);
+using tabular::IsValidUtf8;
 
 // The comparison form of a name or specification (a small, fixed part of
 // NFKC, without ICU): full-width ASCII U+FF01..U+FF5E becomes ASCII, "×"

@@ -16,12 +16,13 @@
 #include "absl/strings/strip.h"
 #include "domain/channel/dates.h"
 #include "pharmacrm/core/status.h"
+#include "domain/channel/money.h"
 #include "pharmacrm/tabular/csv.h"
+#include "pharmacrm/tabular/text.h"
 
 namespace pharmacrm::sales_pipeline::channel {
 namespace {
 
-constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr absl::string_view kNotUtf8 =
     "not valid UTF-8: the file is probably GBK; read it with --encoding=gb18030";
 constexpr int64_t kMaxAmountFen = kMaxPacksPerRow * kMaxUnitPriceFen;
@@ -111,7 +112,7 @@ absl::StatusOr<int64_t> ParseYuan(absl::string_view text, absl::string_view fiel
   const int64_t fen = yuan * 100 + cents;
   if (fen > kMaxAmountFen) {
     return core::FieldError(
-        field, absl::StrCat("'", text, "' is beyond ", FormatYuan(kMaxAmountFen), " yuan"));
+        field, absl::StrCat("'", text, "' is beyond ", YuanDigits(kMaxAmountFen), " yuan"));
   }
   return negative ? -fen : fen;
 }
@@ -138,11 +139,6 @@ absl::StatusOr<int64_t> ParsePacks(absl::string_view text, absl::string_view fie
   return negative ? -packs : packs;
 }
 
-std::string FormatYuan(int64_t fen) {
-  const uint64_t abs = fen < 0 ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
-  return absl::StrFormat("%s%d.%02d", fen < 0 ? "-" : "", abs / 100, abs % 100);
-}
-
 class FlowFileReader::Impl final : private tabular::CsvHandler {
  public:
   Impl(FlowColumnMapping mapping, absl::CivilMonth period, const ProductResolver& products,
@@ -154,18 +150,7 @@ class FlowFileReader::Impl final : private tabular::CsvHandler {
     if (finished_) return;
     rows_ = rows;
     errors_ = errors;
-    // The byte order mark itself may arrive split across chunks.
-    while (!bom_checked_ && !chunk.empty()) {
-      bom_prefix_.push_back(chunk.front());
-      chunk.remove_prefix(1);
-      if (!absl::StartsWith(kUtf8Bom, bom_prefix_)) {
-        bom_checked_ = true;
-        reader_.Consume(bom_prefix_, *this);
-      } else if (bom_prefix_.size() == kUtf8Bom.size()) {
-        bom_checked_ = true;
-      }
-    }
-    if (!chunk.empty()) reader_.Consume(chunk, *this);
+    bom_.Feed(chunk, [&](absl::string_view bytes) { reader_.Consume(bytes, *this); });
   }
 
   void Finish(std::vector<v1::FlowRow>* rows, std::vector<FlowRowError>* errors) {
@@ -173,7 +158,7 @@ class FlowFileReader::Impl final : private tabular::CsvHandler {
     finished_ = true;
     rows_ = rows;
     errors_ = errors;
-    if (!bom_checked_) reader_.Consume(bom_prefix_, *this);
+    bom_.Finish([&](absl::string_view bytes) { reader_.Consume(bytes, *this); });
     reader_.End(*this);
     if (!have_header_) {
       Error(1, "",
@@ -244,8 +229,7 @@ class FlowFileReader::Impl final : private tabular::CsvHandler {
   std::vector<v1::FlowRow>* rows_ = nullptr;  // during Feed and Finish
   std::vector<FlowRowError>* errors_ = nullptr;
   bool finished_ = false;
-  bool bom_checked_ = false;
-  std::string bom_prefix_;
+  tabular::BomSkipper bom_;
   bool have_header_ = false;
   bool header_ok_ = false;
   int64_t header_line_ = 0;
@@ -343,11 +327,11 @@ void FlowFileReader::Impl::Row(int64_t line, absl::Span<const std::string> field
       const FlowField column = from_amount ? FlowField::kAmount : FlowField::kUnitPrice;
       Error(line, header(column),
             absl::StrCat(
-                from_amount ? "the unit price " : "", FormatYuan(*price), " is ",
+                from_amount ? "the unit price " : "", YuanDigits(*price), " is ",
                 below ? "below " : "above ",
                 below ? options_.min_price_percent_of_list : options_.max_price_percent_of_list,
-                "% of the list price ", FormatYuan(product->list_price_fen), " of ", product->id,
-                " (allowed ", FormatYuan(low), "..", FormatYuan(high), ")"));
+                "% of the list price ", YuanDigits(product->list_price_fen), " of ", product->id,
+                " (allowed ", YuanDigits(low), "..", YuanDigits(high), ")"));
     }
   }
 
@@ -381,7 +365,7 @@ std::optional<int64_t> FlowFileReader::Impl::UnitPrice(int64_t line,
       Error(line, price_header, absl::StrCat("'", price_text, "' must be above 0"));
     } else if (*fen > kMaxUnitPriceFen) {
       Error(line, price_header,
-            absl::StrCat("'", price_text, "' is beyond ", FormatYuan(kMaxUnitPriceFen),
+            absl::StrCat("'", price_text, "' is beyond ", YuanDigits(kMaxUnitPriceFen),
                          " yuan a pack"));
     } else {
       price = *fen;
@@ -403,10 +387,10 @@ std::optional<int64_t> FlowFileReader::Impl::UnitPrice(int64_t line,
     const int64_t expected = *price * q;  // within 10^16: see kMaxPacksPerRow
     if (std::abs(*amount - expected) > std::abs(q)) {
       Error(line, amount_header,
-            absl::StrCat(amount_header, " ", FormatYuan(*amount), " does not agree with ",
-                         price_header, " ", FormatYuan(*price), " x ",
-                         columns_.Header(FlowField::kQuantity), " ", q, " = ", FormatYuan(expected),
-                         " (they may differ by 1 fen a pack, ", FormatYuan(std::abs(q)), " here)"));
+            absl::StrCat(amount_header, " ", YuanDigits(*amount), " does not agree with ",
+                         price_header, " ", YuanDigits(*price), " x ",
+                         columns_.Header(FlowField::kQuantity), " ", q, " = ", YuanDigits(expected),
+                         " (they may differ by 1 fen a pack, ", YuanDigits(std::abs(q)), " here)"));
       return std::nullopt;
     }
     return price;
@@ -416,11 +400,11 @@ std::optional<int64_t> FlowFileReader::Impl::UnitPrice(int64_t line,
   const int64_t derived = ((2 * a + n) / (2 * n)) * ((*amount < 0) != (q < 0) ? -1 : 1);
   if (derived <= 0 || derived > kMaxUnitPriceFen) {
     Error(line, amount_header,
-          absl::StrCat(amount_header, " ", FormatYuan(*amount), " / ",
+          absl::StrCat(amount_header, " ", YuanDigits(*amount), " / ",
                        columns_.Header(FlowField::kQuantity), " ", q, " gives the unit price ",
-                       FormatYuan(derived),
+                       YuanDigits(derived),
                        derived <= 0 ? ", which must be above 0"
-                                    : absl::StrCat(", beyond ", FormatYuan(kMaxUnitPriceFen))));
+                                    : absl::StrCat(", beyond ", YuanDigits(kMaxUnitPriceFen))));
     return std::nullopt;
   }
   *from_amount = true;

@@ -83,9 +83,6 @@ absl::StatusOr<int64_t> ParseYuan(absl::string_view text, absl::string_view fiel
 // kMaxPacksPerRow, not 0. INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<int64_t> ParsePacks(absl::string_view text, absl::string_view field);
 
-// "12.50": fen written as yuan, for messages.
-std::string FormatYuan(int64_t fen);
-
 struct FlowReadOptions {
   // A unit price below min or above max percent of the product's list
   // price is refused (a typing error, or a price in the wrong unit).
