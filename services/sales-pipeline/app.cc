@@ -1,5 +1,6 @@
 #include "app.h"
 
+#include "api/channel_service.h"
 #include "api/sales_pipeline_service.h"
 #include "projections/known_customers_projection.h"
 
@@ -7,6 +8,7 @@ namespace pharmacrm::sales_pipeline {
 
 absl::Status Wire(runtime::ServiceHost& host) {
   host.EmplaceService<SalesPipelineService>(host);
+  host.EmplaceService<ChannelService>(host);
   AddKnownCustomersProjection(host);
   return absl::OkStatus();
 }

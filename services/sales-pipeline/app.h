@@ -8,8 +8,10 @@ namespace pharmacrm::sales_pipeline {
 
 inline const runtime::HostDefaults kDefaults{"sales-pipeline", 7052, 9102};
 
-// Serves SalesPipelineService (api/: LogVisit, GetCustomerActivity), which
-// publishes pharmacrm.sales.events.v1, and the known-customers projection
+// Serves SalesPipelineService (api/: LogVisit, GetCustomerActivity) and
+// ChannelService (api/: the product catalogue, distributor accounts,
+// sell-in, payments and receivables), which publish on
+// pharmacrm.sales.events.v1, and the known-customers projection
 // (projections/) of pharmacrm.customer.events.v1.
 absl::Status Wire(runtime::ServiceHost& host);
 

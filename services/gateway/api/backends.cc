@@ -54,6 +54,7 @@ Backends::Backends(const BackendAddresses& a, absl::Duration query_deadline,
   for (const auto& [service, address] :
        {std::pair{v1::CustomerMaster::service_full_name(), a.customer_master},
         std::pair{v1::SalesPipeline::service_full_name(), a.sales_pipeline},
+        std::pair{v1::SalesChannel::service_full_name(), a.sales_pipeline},
         std::pair{v1::Campaigns::service_full_name(), a.campaigns},
         std::pair{v1::ServiceDesk::service_full_name(), a.service_desk},
         std::pair{v1::ValueScoring::service_full_name(), a.value_scoring}}) {

@@ -1,0 +1,155 @@
+#include "storage/channel_repository.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "pharmacrm/runtime/projection.h"
+#include "pharmacrm/store/key.h"
+#include "storage/keys.h"
+
+namespace pharmacrm::sales_pipeline {
+namespace {
+
+template <typename T>
+absl::StatusOr<std::optional<T>> Parse(absl::StatusOr<std::optional<std::string>> bytes,
+                                       absl::string_view what) {
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  T record;
+  if (!record.ParseFromString(**bytes)) {
+    return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
+  }
+  return record;
+}
+
+// Every record of `T` under `prefix`, in key order.
+template <typename T>
+absl::StatusOr<std::vector<T>> ScanAll(const store::Store& store, const std::string& prefix,
+                                       absl::string_view what) {
+  std::vector<T> out;
+  bool bad = false;
+  RETURN_IF_ERROR(store.ScanPrefix(store::Family::kState, prefix,
+                                   [&](absl::string_view, absl::string_view value) {
+                                     T record;
+                                     if (!record.ParseFromArray(value.data(), value.size())) {
+                                       bad = true;
+                                       return false;
+                                     }
+                                     out.push_back(std::move(record));
+                                     return true;
+                                   }));
+  if (bad) return absl::DataLossError(absl::StrCat("a stored ", what, " does not parse"));
+  return out;
+}
+
+std::string Key(uint8_t space, absl::string_view a) {
+  return store::KeyBuilder(space).String(a).key();
+}
+
+std::string Key(uint8_t space, absl::string_view a, absl::string_view b) {
+  return store::KeyBuilder(space).String(a).String(b).key();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::Product>> ChannelRepository::Product(
+    absl::string_view product_id) const {
+  return Parse<v1::Product>(store_.Get(store::Family::kState, Key(kProduct, product_id)),
+                            "product");
+}
+
+absl::StatusOr<std::optional<v1::Product>> ChannelRepository::ProductVersion(
+    absl::string_view product_id, int64_t version) const {
+  return Parse<v1::Product>(
+      store_.Get(store::Family::kState,
+                 store::KeyBuilder(kProductVersion).String(product_id).Int64(version).key()),
+      "product version");
+}
+
+absl::StatusOr<std::vector<v1::Product>> ChannelRepository::Products(absl::string_view after,
+                                                                     size_t limit) const {
+  std::vector<v1::Product> out;
+  bool bad = false;
+  const std::string prefix = store::KeyBuilder(kProduct).key();
+  RETURN_IF_ERROR(store_.ScanPrefix(
+      store::Family::kState, prefix, [&](absl::string_view, absl::string_view value) {
+        v1::Product product;
+        if (!product.ParseFromArray(value.data(), value.size())) {
+          bad = true;
+          return false;
+        }
+        if (!after.empty() && product.id() <= after) return true;
+        out.push_back(std::move(product));
+        return out.size() < limit;
+      }));
+  if (bad) return absl::DataLossError("a stored product does not parse");
+  return out;
+}
+
+void ChannelRepository::PutProduct(store::Batch& batch, const v1::Product& product) const {
+  const std::string bytes = product.SerializeAsString();
+  batch.Put(store::Family::kState, Key(kProduct, product.id()), bytes);
+  batch.Put(store::Family::kState,
+            store::KeyBuilder(kProductVersion).String(product.id()).Int64(product.version()).key(),
+            bytes);
+}
+
+absl::StatusOr<std::optional<v1::DistributorAccount>> ChannelRepository::Account(
+    absl::string_view distributor_id) const {
+  return Parse<v1::DistributorAccount>(
+      store_.Get(store::Family::kState, Key(kAccount, distributor_id)), "distributor account");
+}
+
+void ChannelRepository::PutAccount(store::Batch& batch,
+                                   const v1::DistributorAccount& account) const {
+  batch.Put(store::Family::kState, Key(kAccount, account.distributor_id()),
+            account.SerializeAsString());
+}
+
+absl::StatusOr<std::optional<v1::Customer>> ChannelRepository::KnownCustomer(
+    absl::string_view customer_id) const {
+  return Parse<v1::Customer>(
+      store_.Get(store::Family::kState, runtime::CustomerKey(kKnownCustomer, customer_id)),
+      "known customer");
+}
+
+absl::StatusOr<std::vector<v1::Invoice>> ChannelRepository::Invoices(
+    absl::string_view distributor_id) const {
+  return ScanAll<v1::Invoice>(store_, Key(kInvoice, distributor_id), "invoice");
+}
+
+absl::StatusOr<std::vector<v1::Payment>> ChannelRepository::Payments(
+    absl::string_view distributor_id) const {
+  return ScanAll<v1::Payment>(store_, Key(kPayment, distributor_id), "payment");
+}
+
+absl::StatusOr<std::vector<std::string>> ChannelRepository::InvoicedDistributors() const {
+  std::vector<std::string> out;
+  RETURN_IF_ERROR(store_.ScanPrefix(
+      store::Family::kState, store::KeyBuilder(kInvoice).key(),
+      [&](absl::string_view key, absl::string_view) {
+        store::KeyReader reader(key);
+        (void)reader.KeySpace();
+        absl::StatusOr<std::string> id = reader.String();
+        if (id.ok() && (out.empty() || out.back() != *id)) out.push_back(*std::move(id));
+        return true;
+      }));
+  return out;
+}
+
+void ChannelRepository::PutShipment(store::Batch& batch, const v1::Shipment& shipment) const {
+  batch.Put(store::Family::kState, Key(kShipment, shipment.distributor_id(), shipment.id()),
+            shipment.SerializeAsString());
+}
+
+void ChannelRepository::PutInvoice(store::Batch& batch, const v1::Invoice& invoice) const {
+  batch.Put(store::Family::kState, Key(kInvoice, invoice.distributor_id(), invoice.id()),
+            invoice.SerializeAsString());
+}
+
+void ChannelRepository::PutPayment(store::Batch& batch, const v1::Payment& payment) const {
+  batch.Put(store::Family::kState, Key(kPayment, payment.distributor_id(), payment.id()),
+            payment.SerializeAsString());
+}
+
+}  // namespace pharmacrm::sales_pipeline

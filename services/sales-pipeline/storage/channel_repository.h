@@ -1,0 +1,56 @@
+// Every key and every read and write of the distributor channel's records
+// (storage/keys.h): products and their versions, distributor accounts,
+// shipments, invoices and payments. Writes go into the caller's batch, so
+// a command's records, outbox and idempotency record commit together.
+// Thread-safe (the store is); callers serialise changes to one aggregate.
+#ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_CHANNEL_REPOSITORY_H_
+#define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_CHANNEL_REPOSITORY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "pharmacrm/store/store.h"
+#include "pharmacrm/v1/channel.pb.h"
+#include "pharmacrm/v1/customer_master.pb.h"
+
+namespace pharmacrm::sales_pipeline {
+
+class ChannelRepository {
+ public:
+  explicit ChannelRepository(store::Store& store) : store_(store) {}
+
+  // nullopt when absent; an error only when the store fails or a record
+  // does not parse.
+  absl::StatusOr<std::optional<v1::Product>> Product(absl::string_view product_id) const;
+  absl::StatusOr<std::optional<v1::Product>> ProductVersion(absl::string_view product_id,
+                                                            int64_t version) const;
+  // Up to `limit` current products with ids after `after`, in id order.
+  absl::StatusOr<std::vector<v1::Product>> Products(absl::string_view after, size_t limit) const;
+  // Writes the product as current and as its version.
+  void PutProduct(store::Batch& batch, const v1::Product& product) const;
+
+  absl::StatusOr<std::optional<v1::DistributorAccount>> Account(
+      absl::string_view distributor_id) const;
+  void PutAccount(store::Batch& batch, const v1::DistributorAccount& account) const;
+
+  // The customer as the known-customers projection keeps it.
+  absl::StatusOr<std::optional<v1::Customer>> KnownCustomer(absl::string_view customer_id) const;
+
+  absl::StatusOr<std::vector<v1::Invoice>> Invoices(absl::string_view distributor_id) const;
+  absl::StatusOr<std::vector<v1::Payment>> Payments(absl::string_view distributor_id) const;
+  // Distributors with at least one invoice, in id order.
+  absl::StatusOr<std::vector<std::string>> InvoicedDistributors() const;
+  void PutShipment(store::Batch& batch, const v1::Shipment& shipment) const;
+  void PutInvoice(store::Batch& batch, const v1::Invoice& invoice) const;
+  void PutPayment(store::Batch& batch, const v1::Payment& payment) const;
+
+ private:
+  store::Store& store_;
+};
+
+}  // namespace pharmacrm::sales_pipeline
+
+#endif  // PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_CHANNEL_REPOSITORY_H_
