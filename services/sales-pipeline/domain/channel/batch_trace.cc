@@ -34,6 +34,10 @@ BatchTrace::BatchTrace(const ChannelData& data) : data_(data) {
   AddSubDistributorSales();
   AssignProvenance();
   PropagateAuthorisation();
+  holdings_by_holder_.resize(holder_ids_.size());
+  for (size_t h = 0; h < holdings_.size(); ++h) {
+    holdings_by_holder_[holdings_[h].holder].push_back(static_cast<int32_t>(h));
+  }
 }
 
 const v1::FlowRow& BatchTrace::Row(RowRef ref) const {
@@ -59,6 +63,15 @@ int32_t BatchTrace::HoldingOf(int32_t holder, int32_t lot) const {
   if (holder < 0 || lot < 0) return -1;
   auto it = holding_index_.find(HoldingKey(holder, lot));
   return it == holding_index_.end() ? -1 : it->second;
+}
+
+const std::vector<int32_t>& BatchTrace::HoldingsOfHolder(int32_t holder) const {
+  static const auto* const kNone = new std::vector<int32_t>();
+  return holder < 0 ? *kNone : holdings_by_holder_[holder];
+}
+
+std::pair<absl::string_view, absl::string_view> BatchTrace::LotOfHolding(int32_t holding) const {
+  return lot_names_[holdings_[holding].lot];
 }
 
 BatchTrace::Authorisation BatchTrace::AuthorisationOf(int32_t holding) const {
@@ -138,7 +151,8 @@ int32_t BatchTrace::InternHolder(absl::string_view party_id) {
 
 int32_t BatchTrace::InternLot(absl::string_view product_id, absl::string_view batch_no) {
   auto [it, inserted] = lots_.try_emplace(std::make_pair(product_id, batch_no),
-                                          static_cast<int32_t>(lots_.size()));
+                                          static_cast<int32_t>(lot_names_.size()));
+  if (inserted) lot_names_.emplace_back(product_id, batch_no);
   return it->second;
 }
 

@@ -80,6 +80,10 @@ class BatchTrace {
   int32_t ProvinceOf(absl::string_view province) const;
   // The holding of `lot` by `holder`, or -1 when it has none.
   int32_t HoldingOf(int32_t holder, int32_t lot) const;
+  // All holdings of `holder`, and the (product, batch) of a holding: to
+  // index one holder's goods when scanning its rows.
+  const std::vector<int32_t>& HoldingsOfHolder(int32_t holder) const;
+  std::pair<absl::string_view, absl::string_view> LotOfHolding(int32_t holding) const;
 
   Authorisation AuthorisationOf(int32_t holding) const;
   // For a kRestricted holding: whether `province` (ProvinceOf) is among
@@ -137,10 +141,12 @@ class BatchTrace {
   std::vector<absl::string_view> holder_ids_;
   absl::flat_hash_map<absl::string_view, int32_t> holders_;
   absl::flat_hash_map<std::pair<absl::string_view, absl::string_view>, int32_t> lots_;
+  std::vector<std::pair<absl::string_view, absl::string_view>> lot_names_;
   std::vector<absl::string_view> province_names_;
   absl::flat_hash_map<absl::string_view, int32_t> provinces_;
   absl::flat_hash_map<uint64_t, int32_t> holding_index_;
   std::vector<Holding> holdings_;
+  std::vector<std::vector<int32_t>> holdings_by_holder_;
   std::vector<Edge> edges_;          // sorted by `from`
   std::vector<int32_t> edges_from_;  // edges of holding h: [edges_from_[h], edges_from_[h + 1])
 };

@@ -18,6 +18,56 @@
 namespace pharmacrm::sales_pipeline::channel {
 namespace {
 
+// Hash and equality of a pair of strings, owned or viewed: tables keyed
+// by copies (short ids and province names stay inline in the table, so a
+// look-up does not chase pointers into the records) and looked up with
+// views of a row's fields.
+struct LotHash {
+  using is_transparent = void;
+  size_t operator()(std::pair<absl::string_view, absl::string_view> k) const {
+    return absl::Hash<std::pair<absl::string_view, absl::string_view>>()(k);
+  }
+  size_t operator()(const std::pair<std::string, std::string>& k) const {
+    return (*this)(std::make_pair(absl::string_view(k.first), absl::string_view(k.second)));
+  }
+};
+struct LotEq {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return absl::string_view(a.first) == absl::string_view(b.first) &&
+           absl::string_view(a.second) == absl::string_view(b.second);
+  }
+};
+using StringPair = std::pair<std::string, std::string>;
+
+// The day of a sale date: "YYYY-MM-DD" read here (most rows, and the
+// scan runs over every row), any other form by ParseDate.
+bool SaleDay(absl::string_view text, absl::CivilDay* day) {
+  auto digits = [&](size_t from, size_t n, int* value) {
+    *value = 0;
+    for (size_t i = from; i < from + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      *value = *value * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int y = 0, m = 0, d = 0;
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-' && digits(0, 4, &y) &&
+      digits(5, 2, &m) && digits(8, 2, &d)) {
+    const absl::CivilDay parsed(y, m, d);
+    if (parsed.month() != m || parsed.day() != d || parsed < kFirstDay || parsed > kLastDay) {
+      return false;
+    }
+    *day = parsed;
+    return true;
+  }
+  absl::StatusOr<absl::CivilDay> parsed = ParseDate(text, "sale_date");
+  if (!parsed.ok()) return false;
+  *day = *parsed;
+  return true;
+}
+
 // Floor prices by (product, province), each province's listings by
 // effective date.
 class FloorPrices {
@@ -32,8 +82,7 @@ class FloorPrices {
         }
         const int64_t floor = listing.floor_price_fen() != 0 ? listing.floor_price_fen()
                                                               : listing.bid_price_fen();
-        listings_[std::make_pair(absl::string_view(id), absl::string_view(listing.province()))]
-            .push_back({from, floor});
+        listings_[StringPair(id, listing.province())].push_back({from, floor});
       }
     }
     for (auto& [key, listings] : listings_) {
@@ -47,10 +96,10 @@ class FloorPrices {
              absl::string_view sale_date) const {
     auto it = listings_.find(std::make_pair(product_id, province));
     if (it == listings_.end()) return 0;
-    absl::StatusOr<absl::CivilDay> day = ParseDate(sale_date, "sale_date");
-    if (!day.ok()) return 0;
+    absl::CivilDay day;
+    if (!SaleDay(sale_date, &day)) return 0;
     const std::vector<Listing>& listings = it->second;
-    auto after = std::upper_bound(listings.begin(), listings.end(), *day,
+    auto after = std::upper_bound(listings.begin(), listings.end(), day,
                                   [](absl::CivilDay d, const Listing& l) { return d < l.from; });
     if (after == listings.begin()) return 0;
     return std::prev(after)->floor;
@@ -61,9 +110,16 @@ class FloorPrices {
     absl::CivilDay from;
     int64_t floor = 0;
   };
-  absl::flat_hash_map<std::pair<absl::string_view, absl::string_view>, std::vector<Listing>>
-      listings_;
+  absl::flat_hash_map<StringPair, std::vector<Listing>, LotHash, LotEq> listings_;
 };
+
+struct SellerLot {
+  int32_t holding = -1;
+  BatchTrace::Authorisation authorisation = BatchTrace::Authorisation::kUntraced;
+};
+// One seller's holdings by (product, batch): its rows are scanned
+// together, so each row's look-up stays in one small table.
+using SellerLots = absl::flat_hash_map<StringPair, SellerLot, LotHash, LotEq>;
 
 struct HitKey {
   v1::FindingKind kind;
@@ -125,10 +181,11 @@ void Summarise(const ChannelData& data, const BatchTrace& trace, const Hit& hit,
                                       f.authorised_provinces().end());
   switch (f.kind()) {
     case v1::FINDING_KIND_CROSS_REGION: {
-      const std::vector<v1::EvidenceStep> chain = trace.Provenance(hit.holding);
-      const std::vector<std::string> root_area(chain.front().authorised_provinces().begin(),
-                                               chain.front().authorised_provinces().end());
-      const std::string consignee(DisplayName(data, chain.front().buyer_id()));
+      // The evidence opens with the chain; its first step is the shipment.
+      const v1::EvidenceStep& shipment = f.evidence(0);
+      const std::vector<std::string> root_area(shipment.authorised_provinces().begin(),
+                                               shipment.authorised_provinces().end());
+      const std::string consignee(DisplayName(data, shipment.buyer_id()));
       std::vector<std::string> path;
       for (const std::string& holder : trace.HolderPath(hit.holding)) {
         path.emplace_back(DisplayName(data, holder));
@@ -189,6 +246,7 @@ class Detector {
     const BatchTrace::Period& period = *trace_.periods()[p];
     const std::string& seller = period.first.distributor_id;
     const int32_t holder = trace_.HolderOf(seller);
+    if (holder != lots_holder_) IndexSellerLots(holder);
     const v1::DistributorAccount* account = FindAccount(data_, seller);
     const bool check_area =
         rules_.out_of_area && account != nullptr && account->authorised_provinces_size() > 0;
@@ -199,10 +257,11 @@ class Detector {
       const absl::string_view province = TerminalProvince(data_, row);
       if (province.empty()) continue;
       const RowRef ref{p, static_cast<int32_t>(r)};
-      const int32_t holding =
-          trace_.HoldingOf(holder, trace_.LotOf(row.product_id(), row.batch_no()));
-      const BatchTrace::Authorisation authorisation =
-          holding < 0 ? BatchTrace::Authorisation::kUntraced : trace_.AuthorisationOf(holding);
+      auto lot = seller_lots_.find(std::make_pair(absl::string_view(row.product_id()),
+                                                  absl::string_view(row.batch_no())));
+      const SellerLot held = lot == seller_lots_.end() ? SellerLot() : lot->second;
+      const int32_t holding = held.holding;
+      const BatchTrace::Authorisation authorisation = held.authorisation;
       if (authorisation == BatchTrace::Authorisation::kRestricted) {
         if (rules_.cross_region && !trace_.Authorises(holding, trace_.ProvinceOf(province))) {
           Add(v1::FINDING_KIND_CROSS_REGION, ref, row, province, holding);
@@ -222,6 +281,16 @@ class Detector {
           }
         }
       }
+    }
+  }
+
+  void IndexSellerLots(int32_t holder) {
+    seller_lots_.clear();
+    lots_holder_ = holder;
+    for (int32_t holding : trace_.HoldingsOfHolder(holder)) {
+      const auto [product, batch] = trace_.LotOfHolding(holding);
+      seller_lots_[StringPair(product, batch)] =
+          SellerLot{holding, trace_.AuthorisationOf(holding)};
     }
   }
 
@@ -284,6 +353,8 @@ class Detector {
   BatchTrace trace_;
   FloorPrices floors_;
   absl::flat_hash_map<HitKey, Hit> hits_;
+  SellerLots seller_lots_;
+  int32_t lots_holder_ = -2;  // whose holdings seller_lots_ holds
 };
 
 }  // namespace

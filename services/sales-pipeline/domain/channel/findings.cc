@@ -60,13 +60,23 @@ v1::EvidenceStep FlowRowStep(const ChannelData& data, absl::string_view seller,
 }
 
 void SortFindings(std::vector<v1::Finding>* findings) {
-  auto key = [](const v1::Finding& f) {
-    return std::make_tuple(absl::string_view(f.month()), absl::string_view(f.distributor_id()),
-                           absl::string_view(f.product_id()), absl::string_view(f.batch_no()),
-                           static_cast<int>(f.kind()), absl::string_view(f.province()));
-  };
-  std::sort(findings->begin(), findings->end(),
-            [&](const v1::Finding& a, const v1::Finding& b) { return key(a) < key(b); });
+  // Keys are read once and an order of indexes sorted: comparing protos'
+  // fields in the sort would chase their strings at every comparison.
+  using Key = std::tuple<absl::string_view, absl::string_view, absl::string_view,
+                         absl::string_view, int, absl::string_view>;
+  std::vector<std::pair<Key, size_t>> order;
+  order.reserve(findings->size());
+  for (size_t i = 0; i < findings->size(); ++i) {
+    const v1::Finding& f = (*findings)[i];
+    order.emplace_back(Key(f.month(), f.distributor_id(), f.product_id(), f.batch_no(),
+                           static_cast<int>(f.kind()), f.province()),
+                       i);
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<v1::Finding> sorted;
+  sorted.reserve(findings->size());
+  for (const auto& [key, i] : order) sorted.push_back(std::move((*findings)[i]));
+  *findings = std::move(sorted);
 }
 
 }  // namespace pharmacrm::sales_pipeline::channel
