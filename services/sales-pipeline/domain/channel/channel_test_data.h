@@ -158,6 +158,43 @@ inline ChannelData Cast() {
   return data;
 }
 
+// The stock scenario (March 2026, product P001):
+//   华北医药 reports 50 packs of B2401 on 2026-02-28; gets 200 (SH-1,
+//   03-02); sells 120 to 石家庄一院 (#1), 30 to its sub-distributor 冀南商业
+//   (#2), takes 10 back from 石家庄一院 (#3), sells 8 to a buyer not yet
+//   matched (#4); returns 5 to the maker (SR-1, 03-25); reports 90 on
+//   2026-03-31 where the books say 50 + 200 − 148 − 5 = 97.
+//   冀南商业 sells 25 of its 30 to 保定大药房 (#1) and reports nothing.
+//   鲁南商业 gets 100 of B2402 (SH-4, 03-03), sends no flow file for March
+//   and reports 40 on 2026-03-31.
+inline ChannelData StockScenario() {
+  const absl::CivilMonth march(2026, 3);
+  const v1::CustomerKind hospital = v1::CUSTOMER_KIND_HOSPITAL;
+  ChannelData data = Cast();
+  data.stock_reports.push_back(Report(kHuabei, "2026-02-28", {{"B2401", 50}}));
+  data.shipments.push_back(Shipment("SH-1", kHuabei, "2026-03-02", {Line("P001", "B2401", 200)}));
+  AddRow(&data, kHuabei, march,
+         Row(1, "2026-03-05", kShijiazhuangHospital, hospital, kHebei, "P001", "B2401", 120, 13000));
+  AddRow(&data, kHuabei, march,
+         Row(2, "2026-03-06", kJinan, v1::CUSTOMER_KIND_DISTRIBUTOR, kHebei, "P001", "B2401", 30,
+             11500));
+  AddRow(&data, kHuabei, march,
+         Row(3, "2026-03-20", kShijiazhuangHospital, hospital, kHebei, "P001", "B2401", -10, 13000));
+  v1::FlowRow unmatched = Row(4, "2026-03-28", "", v1::CUSTOMER_KIND_UNSPECIFIED, "", "P001",
+                              "B2401", 8, 13500);
+  unmatched.set_terminal_name("石家庄市某诊所");
+  AddRow(&data, kHuabei, march, unmatched);
+  data.shipments.push_back(
+      Shipment("SR-1", kHuabei, "2026-03-25", {Line("P001", "B2401", 5)}, /*is_return=*/true));
+  data.stock_reports.push_back(Report(kHuabei, "2026-03-31", {{"B2401", 90}}));
+  AddRow(&data, kJinan, march,
+         Row(1, "2026-03-15", kBaodingPharmacy, v1::CUSTOMER_KIND_PHARMACY, kHebei, "P001", "B2401",
+             25, 14000));
+  data.shipments.push_back(Shipment("SH-4", kLunan, "2026-03-03", {Line("P001", "B2402", 100)}));
+  data.stock_reports.push_back(Report(kLunan, "2026-03-31", {{"B2402", 40}}));
+  return data;
+}
+
 }  // namespace pharmacrm::sales_pipeline::channel::testdata
 
 #endif  // PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_CHANNEL_CHANNEL_TEST_DATA_H_
