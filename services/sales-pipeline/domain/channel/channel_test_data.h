@@ -28,7 +28,7 @@ namespace pharmacrm::sales_pipeline::channel::testdata {
 inline constexpr char kHuabei[] = "D-HB";
 inline constexpr char kJinan[] = "D-JN";
 inline constexpr char kLunan[] = "D-SD";
-inline constexpr char kShijiazhuangHospital[] = "H-SJZ";
+inline constexpr char kSjzHospital[] = "H-SJZ";
 inline constexpr char kJinanHospital[] = "H-JN";
 inline constexpr char kBaodingPharmacy[] = "P-BD";
 inline constexpr char kHebei[] = "河北省";
@@ -147,12 +147,12 @@ inline ChannelData Cast() {
   data.products["P001"] = Atorvastatin();
   const std::pair<const char*, const char*> provinces[] = {
       {kHuabei, kHebei},  {kJinan, kHebei},          {kLunan, kShandong},
-      {kShijiazhuangHospital, kHebei}, {kJinanHospital, kShandong}, {kBaodingPharmacy, kHebei}};
+      {kSjzHospital, kHebei}, {kJinanHospital, kShandong}, {kBaodingPharmacy, kHebei}};
   for (const auto& [id, province] : provinces) data.customer_provinces[id] = province;
   data.customer_names[kHuabei] = "华北医药";
   data.customer_names[kJinan] = "冀南商业";
   data.customer_names[kLunan] = "鲁南商业";
-  data.customer_names[kShijiazhuangHospital] = "石家庄一院";
+  data.customer_names[kSjzHospital] = "石家庄一院";
   data.customer_names[kJinanHospital] = "济南中心医院";
   data.customer_names[kBaodingPharmacy] = "保定大药房";
   return data;
@@ -174,12 +174,12 @@ inline ChannelData StockScenario() {
   data.stock_reports.push_back(Report(kHuabei, "2026-02-28", {{"B2401", 50}}));
   data.shipments.push_back(Shipment("SH-1", kHuabei, "2026-03-02", {Line("P001", "B2401", 200)}));
   AddRow(&data, kHuabei, march,
-         Row(1, "2026-03-05", kShijiazhuangHospital, hospital, kHebei, "P001", "B2401", 120, 13000));
+         Row(1, "2026-03-05", kSjzHospital, hospital, kHebei, "P001", "B2401", 120, 13000));
   AddRow(&data, kHuabei, march,
          Row(2, "2026-03-06", kJinan, v1::CUSTOMER_KIND_DISTRIBUTOR, kHebei, "P001", "B2401", 30,
              11500));
   AddRow(&data, kHuabei, march,
-         Row(3, "2026-03-20", kShijiazhuangHospital, hospital, kHebei, "P001", "B2401", -10, 13000));
+         Row(3, "2026-03-20", kSjzHospital, hospital, kHebei, "P001", "B2401", -10, 13000));
   v1::FlowRow unmatched = Row(4, "2026-03-28", "", v1::CUSTOMER_KIND_UNSPECIFIED, "", "P001",
                               "B2401", 8, 13500);
   unmatched.set_terminal_name("石家庄市某诊所");

@@ -77,7 +77,8 @@ class FloorPrices {
       for (const v1::ProvinceListing& listing : product.listings()) {
         absl::CivilDay from = kFirstDay;
         if (!listing.effective_from().empty()) {
-          absl::StatusOr<absl::CivilDay> day = ParseDate(listing.effective_from(), "effective_from");
+          absl::StatusOr<absl::CivilDay> day =
+              ParseDate(listing.effective_from(), "effective_from");
           if (day.ok()) from = *day;
         }
         const int64_t floor = listing.floor_price_fen() != 0 ? listing.floor_price_fen()

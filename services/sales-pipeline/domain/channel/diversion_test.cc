@@ -117,7 +117,7 @@ TEST(Diversion, LawfulSubDistributorSaleInsideTheRegion) {
   AddRow(&data, kHuabei, kMarch,
          Row(3, "2026-03-05", kJinan, kSubDistributor, kHebei, "P001", "B2401", 150, 11500));
   AddRow(&data, kJinan, kMarch,
-         Row(1, "2026-03-12", kShijiazhuangHospital, kHospital, kHebei, "P001", "B2401", 80, 13000));
+         Row(1, "2026-03-12", kSjzHospital, kHospital, kHebei, "P001", "B2401", 80, 13000));
   AddRow(&data, kJinan, kMarch,
          Row(2, "2026-03-15", kBaodingPharmacy, kPharmacy, kHebei, "P001", "B2401", 40, 14000));
 
@@ -146,7 +146,7 @@ TEST(Diversion, LowPriceSale) {
   ChannelData data = ShippedToHuabei();
   // ¥90.00 in 河北省, whose floor in March is ¥110.00.
   AddRow(&data, kHuabei, kMarch,
-         Row(7, "2026-03-25", kShijiazhuangHospital, kHospital, kHebei, "P001", "B2401", 100, 9000));
+         Row(7, "2026-03-25", kSjzHospital, kHospital, kHebei, "P001", "B2401", 100, 9000));
   // At the floor: no finding. Price 0: not reported, no check.
   AddRow(&data, kHuabei, kMarch,
          Row(8, "2026-03-26", kBaodingPharmacy, kPharmacy, kHebei, "P001", "B2401", 10, 11000));
@@ -174,11 +174,18 @@ TEST(Diversion, LowPriceSale) {
 
 TEST(Diversion, FloorPriceIsTheListingInForceAtTheSaleDate) {
   ChannelData data = ShippedToHuabei();
-  // ¥115.00: above March's floor (¥110.00), below April's (¥120.00).
+  const absl::CivilMonth april(2026, 4);
+  // ¥115.00: above March's floor (¥110.00), below April's (¥120.00), also
+  // with the date written as spreadsheets do; a date that is no date is not
+  // checked.
   AddRow(&data, kHuabei, kMarch,
-         Row(1, "2026-03-31", kShijiazhuangHospital, kHospital, kHebei, "P001", "B2401", 10, 11500));
-  AddRow(&data, kHuabei, absl::CivilMonth(2026, 4),
-         Row(1, "2026-04-01", kShijiazhuangHospital, kHospital, kHebei, "P001", "B2401", 10, 11500));
+         Row(1, "2026-03-31", kSjzHospital, kHospital, kHebei, "P001", "B2401", 10, 11500));
+  AddRow(&data, kHuabei, april,
+         Row(1, "2026-04-01", kSjzHospital, kHospital, kHebei, "P001", "B2401", 10, 11500));
+  AddRow(&data, kHuabei, april,
+         Row(2, "2026/4/2", kSjzHospital, kHospital, kHebei, "P001", "B2401", 10, 11500));
+  AddRow(&data, kHuabei, april,
+         Row(3, "2026-04-31", kSjzHospital, kHospital, kHebei, "P001", "B2401", 10, 11500));
   // A floor of 0 falls back to the bid price (¥150.00).
   (*data.products["P001"].mutable_listings(2)).set_floor_price_fen(0);
   AddRow(&data, kLunan, kMarch,
@@ -189,11 +196,12 @@ TEST(Diversion, FloorPriceIsTheListingInForceAtTheSaleDate) {
 
   std::vector<v1::Finding> findings = DetectDiversion(data, DiversionRules());
 
-  std::vector<std::string> low;
+  std::vector<std::vector<std::string>> low;
   for (const v1::Finding& f : findings) {
-    if (f.kind() == v1::FINDING_KIND_LOW_PRICE) low.push_back(Refs(f).back());
+    if (f.kind() == v1::FINDING_KIND_LOW_PRICE) low.push_back(Refs(f));
   }
-  EXPECT_THAT(low, ElementsAre("D-SD/2026-03#1", "D-HB/2026-04#1"));
+  EXPECT_THAT(low, ElementsAre(ElementsAre("D-SD/2026-03#1"),
+                               ElementsAre("D-HB/2026-04#1", "D-HB/2026-04#2")));
 }
 
 TEST(Diversion, OutOfAreaSaleOfUntracedGoods) {
@@ -201,7 +209,7 @@ TEST(Diversion, OutOfAreaSaleOfUntracedGoods) {
   // carries into 河北省.
   ChannelData data = Cast();
   AddRow(&data, kLunan, kMarch,
-         Row(11, "2026-03-08", kShijiazhuangHospital, kHospital, kHebei, "P001", "B2399", 30,
+         Row(11, "2026-03-08", kSjzHospital, kHospital, kHebei, "P001", "B2399", 30,
              13000));
 
   std::vector<v1::Finding> findings = DetectDiversion(data, DiversionRules());

@@ -18,10 +18,12 @@
 //               kind CUSTOMER_KIND_DISTRIBUTOR (from its parent
 //               distributor), in the flow file of the month; a negative
 //               such row (goods it sent back up) lowers it.
-//   flow_out    the sum of the quantities of its own flow rows of the month
-//               with a product: sales minus sales returns from buyers
-//               (rows with quantity < 0). Rows whose buyer is not resolved
-//               count: the goods left the warehouse either way.
+//   flow_out    the sum of the quantities of the rows with a product in
+//               its flow file of the month: sales minus sales returns from
+//               buyers (rows with quantity < 0). Rows whose buyer is not
+//               resolved count: the goods left the warehouse either way.
+//               A flow file counts in the month it is filed under
+//               (FlowKey.month), whatever its rows' sale dates.
 //   returns     lines of is_return shipments from the distributor to the
 //               maker shipped in the month.
 //   computed_closing  opening + sell_in − flow_out − returns.

@@ -54,7 +54,8 @@ TEST(Reconciliation, AGapAndItsCauses) {
   EXPECT_EQ(r.gap(), 15);  // 200 − 5 − 140 − (90 − 50)
   EXPECT_THAT(Causes(r), ElementsAre("KIND_UNMATCHED_TERMINALS 8", "KIND_RETURNS 5",
                                      "KIND_STOCK_REPORT_ERROR 7"));
-  EXPECT_EQ(r.causes(0).detail(), "8 packs are in flow rows whose buyer is not matched to a customer");
+  EXPECT_EQ(r.causes(0).detail(),
+            "8 packs are in flow rows whose buyer is not matched to a customer");
   EXPECT_EQ(r.causes(0).detail_zh(), "8盒流向的购货客户尚未匹配");
   EXPECT_EQ(r.causes(2).detail(),
             "The stock report says 90 packs where sell-in, flow and returns leave 97");
