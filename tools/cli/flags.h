@@ -15,5 +15,9 @@ ABSL_DECLARE_FLAG(std::string, what);
 ABSL_DECLARE_FLAG(std::string, source);
 ABSL_DECLARE_FLAG(std::string, request_id);
 ABSL_DECLARE_FLAG(bool, progress);
+ABSL_DECLARE_FLAG(std::string, sales_pipeline);
+ABSL_DECLARE_FLAG(std::string, distributor);
+ABSL_DECLARE_FLAG(std::string, month);
+ABSL_DECLARE_FLAG(std::string, mapping);
 
 #endif  // PHARMACRM_TOOLS_CLI_FLAGS_H_

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -12,15 +10,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "encoding.h"
+#include "input.h"
+#include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/rpc/status.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 
 namespace pharmacrm::cli {
 namespace {
-constexpr size_t kChunkBytes = 256 * 1024;
-
 std::string Thousands(int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n), out;
   for (size_t i = 0; i < digits.size(); ++i) {
@@ -29,29 +26,6 @@ std::string Thousands(int64_t n) {
   }
   return n < 0 ? "-" + out : out;
 }
-// Reads `file` through a converter to find a byte that is not text in
-// `encoding` before anything is sent; stops as soon as the input is known
-// to be UTF-8 (passed through, and checked by the server row by row).
-// Leaves `file` at its start.
-absl::Status CheckEncoding(std::ifstream& file, InputEncoding encoding) {
-  if (encoding == InputEncoding::kUtf8) return absl::OkStatus();
-  ToUtf8Converter converter(encoding);
-  std::vector<char> buffer(kChunkBytes);
-  absl::Status status;
-  while (status.ok() && converter.encoding() != InputEncoding::kUtf8) {
-    file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    std::streamsize n = file.gcount();
-    if (n <= 0) {
-      status = converter.Finish().status();
-      break;
-    }
-    status = converter.Convert(absl::string_view(buffer.data(), static_cast<size_t>(n))).status();
-  }
-  file.clear();
-  file.seekg(0);
-  return status;
-}
-
 }  // namespace
 
 std::string ProgressLine(const v1::ImportProgress& p, int64_t bytes_sent, int64_t total_bytes,
@@ -72,7 +46,7 @@ std::string ProgressLine(const v1::ImportProgress& p, int64_t bytes_sent, int64_
 absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
   if (options.what != "customers" && options.what != "metrics") {
     return absl::InvalidArgumentError(
-        absl::StrCat("--what: '", options.what, "' is not customers or metrics"));
+        absl::StrCat("--what: '", options.what, "' is not customers, metrics or flow"));
   }
   v1::ImportFormat format = v1::IMPORT_FORMAT_UNSPECIFIED;
   std::string f = options.format;
@@ -85,20 +59,9 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
   if (format == v1::IMPORT_FORMAT_UNSPECIFIED) {
     return absl::InvalidArgumentError(absl::StrCat("--format: '", f, "' is not csv or jsonl"));
   }
-  absl::StatusOr<InputEncoding> encoding = ParseInputEncoding(options.encoding);
-  if (!encoding.ok()) return encoding.status();
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  int64_t total = 0;
-  if (options.file != "-") {
-    file.open(options.file, std::ios::binary | std::ios::ate);
-    if (!file) return absl::NotFoundError(absl::StrCat("--file: cannot read ", options.file));
-    total = static_cast<int64_t>(file.tellg());
-    file.seekg(0);
-    in = &file;
-    if (absl::Status s = CheckEncoding(file, *encoding); !s.ok()) return s;
-  }
-  ToUtf8Converter converter(*encoding);
+  ASSIGN_OR_RETURN(std::unique_ptr<ImportInput> input,
+                   ImportInput::Open(options.file, options.encoding));
+  const int64_t total = input->total_bytes();
   std::string request_id = options.request_id;
   if (request_id.empty()) {
     request_id = absl::StrCat("import-", options.file == "-" ? "stdin" : options.file, "-", total, "-",
@@ -124,18 +87,12 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
       }
     }
   });
-  std::vector<char> buffer(kChunkBytes);
   absl::Status conversion;
   bool first = true;
   while (true) {
-    in->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const std::streamsize n = in->gcount();
-    const bool end = n <= 0;
-    // At the end, what the converter held back (a character cut by the
-    // last read) is converted, or reported if it is not a whole one.
-    absl::StatusOr<std::string> utf8 =
-        end ? converter.Finish()
-            : converter.Convert(absl::string_view(buffer.data(), static_cast<size_t>(n)));
+    bool end = false;
+    int64_t n = 0;
+    absl::StatusOr<std::string> utf8 = input->Next(&end, &n);
     if (!utf8.ok()) {
       conversion = utf8.status();
       context.TryCancel();
@@ -151,7 +108,7 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
     }
     chunk.set_data(*std::move(utf8));
     if (!stream->Write(chunk)) break;  // The server ended the call; Finish says why.
-    sent += std::max<std::streamsize>(n, 0);
+    sent += n;
     if (end) break;
   }
   stream->WritesDone();

@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "flags.h"
 #include "help.h"
+#include "flow_command.h"
 #include "import_command.h"
 
 namespace {
@@ -52,7 +53,53 @@ int MaybeHelp(int argc, char** argv) {
   return 0;
 }
 
+int RunFlowImportCommand() {
+  pharmacrm::cli::FlowImportOptions options;
+  options.server = absl::GetFlag(FLAGS_sales_pipeline);
+  options.file = absl::GetFlag(FLAGS_file);
+  options.encoding = absl::GetFlag(FLAGS_encoding);
+  options.distributor_id = absl::GetFlag(FLAGS_distributor);
+  options.month = absl::GetFlag(FLAGS_month);
+  options.mapping_file = absl::GetFlag(FLAGS_mapping);
+  options.request_id = absl::GetFlag(FLAGS_request_id);
+  options.progress = absl::GetFlag(FLAGS_progress);
+  absl::StatusOr<pharmacrm::v1::ImportFlowSummary> result = pharmacrm::cli::RunFlowImport(options);
+  if (!result.ok()) {
+    std::fprintf(stderr, "import failed / 导入失败: %s\n", std::string(result.status().message()).c_str());
+    return 1;
+  }
+  const auto& s = *result;
+  std::printf("%s %s version %lld: rows %lld, accepted %lld (matched %lld, waiting for a customer %lld), "
+              "rejected %lld; %lld packs, %.2f yuan\n"
+              "共 %lld 行，导入 %lld（匹配 %lld，待匹配 %lld），拒绝 %lld\n",
+              s.period().distributor_id().c_str(), s.period().month().c_str(),
+              static_cast<long long>(s.period().version()), static_cast<long long>(s.rows_read()),
+              static_cast<long long>(s.accepted()), static_cast<long long>(s.matched()),
+              static_cast<long long>(s.unresolved()), static_cast<long long>(s.rejected()),
+              static_cast<long long>(s.period().quantity()), s.period().amount_fen() / 100.0,
+              static_cast<long long>(s.rows_read()), static_cast<long long>(s.accepted()),
+              static_cast<long long>(s.matched()), static_cast<long long>(s.unresolved()),
+              static_cast<long long>(s.rejected()));
+  if (s.period().version() > 1) {
+    std::printf("replaced version %lld: %lld rows, %lld packs / 替换了上一版本\n",
+                static_cast<long long>(s.period().version() - 1),
+                static_cast<long long>(s.period().previous_row_count()),
+                static_cast<long long>(s.period().previous_quantity()));
+  }
+  int shown = 0;
+  for (const auto& e : s.errors()) {
+    if (shown++ == 20) {
+      std::printf("... %d more (see the summary's errors)\n", s.errors_size() - 20);
+      break;
+    }
+    std::printf("line %lld %s: %s\n", static_cast<long long>(e.line()), e.field().c_str(),
+                e.reason().c_str());
+  }
+  return 0;
+}
+
 int RunImportCommand() {
+  if (absl::GetFlag(FLAGS_what) == "flow") return RunFlowImportCommand();
   pharmacrm::cli::ImportOptions options;
   options.server = absl::GetFlag(FLAGS_server);
   options.file = absl::GetFlag(FLAGS_file);

@@ -1,7 +1,8 @@
 // gRPC edge of the distributor channel (proto/pharmacrm/v1/channel_service.proto),
 // one class in a file per aggregate: api/products.cc (catalogue),
 // api/accounts.cc (distributor terms and credit holds), api/receivables.cc
-// (shipments, payments, receivables, due dates). The rules are pure
+// (shipments, payments, receivables, due dates), api/flow.cc (flow files
+// and the terminal worklist). The rules are pure
 // functions of domain/channel/; keys are storage/channel_repository's.
 // Every command runs once per request id (runtime::ExecuteOnce) under the
 // lock of its aggregate: a product's id, or the distributor's id for its
@@ -12,10 +13,12 @@
 #define PHARMACRM_SERVICES_SALES_PIPELINE_API_CHANNEL_SERVICE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/message.h"
+#include "pharmacrm/matching/pinyin.h"
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
 #include "pharmacrm/store/store.h"
@@ -26,7 +29,9 @@ namespace pharmacrm::sales_pipeline {
 
 class ChannelService final : public v1::SalesChannel::Service {
  public:
-  explicit ChannelService(runtime::ServiceHost& host) : host_(host), repo_(host.store()) {}
+  // `pinyin` (for matching flow terminals) must outlive the service.
+  ChannelService(runtime::ServiceHost& host, const matching::PinyinConverter& pinyin)
+      : host_(host), pinyin_(pinyin), repo_(host.store()) {}
 
   grpc::Status UpsertProduct(grpc::ServerContext* context, const v1::UpsertProductRequest* request,
                              v1::Product* response) override;
@@ -50,9 +55,24 @@ class ChannelService final : public v1::SalesChannel::Service {
   grpc::Status GetReceivables(grpc::ServerContext* context,
                               const v1::GetReceivablesRequest* request,
                               v1::ReceivablesSummary* response) override;
+  grpc::Status ImportFlow(grpc::ServerContext* context, grpc::ServerReader<v1::FlowChunk>* reader,
+                          v1::ImportFlowSummary* response) override;
+  grpc::Status GetFlowPeriod(grpc::ServerContext* context, const v1::GetFlowPeriodRequest* request,
+                             v1::FlowPeriod* response) override;
+  grpc::Status ListTerminalTasks(grpc::ServerContext* context,
+                                 const v1::ListTerminalTasksRequest* request,
+                                 v1::ListTerminalTasksResponse* response) override;
+  grpc::Status ResolveTerminalTask(grpc::ServerContext* context,
+                                   const v1::ResolveTerminalTaskRequest* request,
+                                   v1::TerminalTask* response) override;
   grpc::Status AnnounceDueInvoices(grpc::ServerContext* context,
                                    const v1::AnnounceDueInvoicesRequest* request,
                                    v1::AnnounceDueInvoicesResponse* response) override;
+
+  // The body of ImportFlow once the stream is read: `header` is the first
+  // chunk (without its data), `file` the whole file (api/flow.cc).
+  absl::Status LoadFlow(const v1::FlowChunk& header, const std::string& file,
+                        const std::string& actor, v1::ImportFlowSummary* response);
 
  private:
   absl::Status Upsert(const v1::UpsertProductRequest& request, const std::string& actor,
@@ -67,6 +87,14 @@ class ChannelService final : public v1::SalesChannel::Service {
                    v1::Payment* response);
   absl::Status Receivables(const v1::GetReceivablesRequest& request,
                            v1::ReceivablesSummary* response);
+  absl::Status ResolveTask(const v1::ResolveTerminalTaskRequest& request, const std::string& actor,
+                           v1::TerminalTask* response);
+  // Publishes FlowPeriodLoaded with the sales facts of `rows` into `batch`.
+  v1::FlowPeriodLoaded PeriodLoaded(const v1::DistributorAccount& account,
+                                    const v1::FlowPeriod& period,
+                                    const std::vector<v1::Product>& products,
+                                    const std::vector<v1::FlowRow>& rows, store::Batch& batch,
+                                    const std::string& actor, const std::string& request_id);
   absl::Status AnnounceDue(const v1::AnnounceDueInvoicesRequest& request,
                            const std::string& actor, v1::AnnounceDueInvoicesResponse* response);
   // One distributor's due dates and automatic hold as of `today`, into
@@ -91,6 +119,7 @@ class ChannelService final : public v1::SalesChannel::Service {
   absl::CivilDay Today() const;
 
   runtime::ServiceHost& host_;
+  const matching::PinyinConverter& pinyin_;
   ChannelRepository repo_;
   runtime::StripedLocks locks_;
 };

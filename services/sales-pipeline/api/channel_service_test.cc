@@ -33,7 +33,11 @@ class ChannelServiceTest : public testing::Test {
     auto store = store::Store::Open({dir_.string(), /*sync_writes=*/false});
     ASSERT_TRUE(store.ok()) << store.status();
     host_ = runtime::ServiceHost::CreateForTest("sales-pipeline", std::move(*store), {&clock_});
-    service_ = &host_->EmplaceService<ChannelService>(*host_);
+    absl::StatusOr<std::unique_ptr<matching::PinyinConverter>> pinyin =
+        matching::PinyinConverter::Create();
+    ASSERT_TRUE(pinyin.ok()) << pinyin.status();
+    const matching::PinyinConverter& converter = host_->Keep(*std::move(pinyin));
+    service_ = &host_->EmplaceService<ChannelService>(*host_, converter);
     Known("D1", v1::CUSTOMER_KIND_DISTRIBUTOR);
     Known("H1", v1::CUSTOMER_KIND_DOCTOR);
     ASSERT_TRUE(Upsert(ExampleProduct(), "r-p1").ok());

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "pharmacrm/runtime/projection.h"
 #include "pharmacrm/store/key.h"
@@ -48,6 +49,23 @@ std::string Key(uint8_t space, absl::string_view a) {
 
 std::string Key(uint8_t space, absl::string_view a, absl::string_view b) {
   return store::KeyBuilder(space).String(a).String(b).key();
+}
+
+std::string RowKey(uint8_t space, absl::string_view distributor_id, absl::string_view month,
+                   int64_t line) {
+  return store::KeyBuilder(space).String(distributor_id).String(month).Int64(line).key();
+}
+
+// "<distributor>/<month>#<line>" split; false when `id` is not of that form.
+bool SplitTaskId(absl::string_view id, std::string* distributor_id, std::string* month,
+                 int64_t* line) {
+  const size_t hash = id.rfind('#');
+  if (hash == absl::string_view::npos) return false;
+  const size_t slash = id.rfind('/', hash);
+  if (slash == absl::string_view::npos || slash == 0) return false;
+  *distributor_id = std::string(id.substr(0, slash));
+  *month = std::string(id.substr(slash + 1, hash - slash - 1));
+  return absl::SimpleAtoi(id.substr(hash + 1), line) && *line > 0;
 }
 
 }  // namespace
@@ -150,6 +168,92 @@ void ChannelRepository::PutInvoice(store::Batch& batch, const v1::Invoice& invoi
 void ChannelRepository::PutPayment(store::Batch& batch, const v1::Payment& payment) const {
   batch.Put(store::Family::kState, Key(kPayment, payment.distributor_id(), payment.id()),
             payment.SerializeAsString());
+}
+
+absl::StatusOr<std::vector<v1::Customer>> ChannelRepository::KnownCustomers() const {
+  return ScanAll<v1::Customer>(store_, store::KeyBuilder(kKnownCustomer).key(), "known customer");
+}
+
+absl::StatusOr<std::optional<v1::FlowPeriod>> ChannelRepository::FlowPeriod(
+    absl::string_view distributor_id, absl::string_view month) const {
+  return Parse<v1::FlowPeriod>(
+      store_.Get(store::Family::kState, Key(kFlowPeriod, distributor_id, month)), "flow period");
+}
+
+void ChannelRepository::PutFlowPeriod(store::Batch& batch, const v1::FlowPeriod& period) const {
+  batch.Put(store::Family::kState, Key(kFlowPeriod, period.distributor_id(), period.month()),
+            period.SerializeAsString());
+}
+
+absl::StatusOr<std::vector<v1::FlowRow>> ChannelRepository::FlowRows(
+    absl::string_view distributor_id, absl::string_view month) const {
+  return ScanAll<v1::FlowRow>(store_, Key(kFlowRow, distributor_id, month), "flow row");
+}
+
+absl::Status ChannelRepository::DeleteFlowRows(store::Batch& batch,
+                                               absl::string_view distributor_id,
+                                               absl::string_view month) const {
+  return store_.ScanPrefix(store::Family::kState, Key(kFlowRow, distributor_id, month),
+                           [&](absl::string_view key, absl::string_view) {
+                             batch.Delete(store::Family::kState, key);
+                             return true;
+                           });
+}
+
+void ChannelRepository::PutFlowRow(store::Batch& batch, absl::string_view distributor_id,
+                                   absl::string_view month, const v1::FlowRow& row) const {
+  batch.Put(store::Family::kState, RowKey(kFlowRow, distributor_id, month, row.line()),
+            row.SerializeAsString());
+}
+
+absl::StatusOr<std::optional<v1::TerminalTask>> ChannelRepository::TerminalTask(
+    absl::string_view task_id) const {
+  std::string distributor_id, month;
+  int64_t line = 0;
+  if (!SplitTaskId(task_id, &distributor_id, &month, &line)) return std::nullopt;
+  return Parse<v1::TerminalTask>(
+      store_.Get(store::Family::kState, RowKey(kTerminalTask, distributor_id, month, line)),
+      "terminal task");
+}
+
+absl::StatusOr<std::vector<v1::TerminalTask>> ChannelRepository::PeriodTasks(
+    absl::string_view distributor_id, absl::string_view month) const {
+  return ScanAll<v1::TerminalTask>(store_, Key(kTerminalTask, distributor_id, month),
+                                   "terminal task");
+}
+
+absl::StatusOr<std::vector<v1::TerminalTask>> ChannelRepository::TerminalTasks(
+    absl::string_view distributor_id, absl::string_view after_id, size_t limit,
+    const std::function<bool(const v1::TerminalTask&)>& keep) const {
+  const std::string prefix = distributor_id.empty() ? store::KeyBuilder(kTerminalTask).key()
+                                                    : Key(kTerminalTask, distributor_id);
+  std::string after_key;
+  std::string after_distributor, after_month;
+  int64_t after_line = 0;
+  if (SplitTaskId(after_id, &after_distributor, &after_month, &after_line)) {
+    after_key = RowKey(kTerminalTask, after_distributor, after_month, after_line);
+  }
+  std::vector<v1::TerminalTask> out;
+  bool bad = false;
+  RETURN_IF_ERROR(store_.ScanPrefix(
+      store::Family::kState, prefix, [&](absl::string_view key, absl::string_view value) {
+        if (!after_key.empty() && key <= after_key) return true;
+        v1::TerminalTask task;
+        if (!task.ParseFromArray(value.data(), value.size())) {
+          bad = true;
+          return false;
+        }
+        if (keep(task)) out.push_back(std::move(task));
+        return out.size() < limit;
+      }));
+  if (bad) return absl::DataLossError("a stored terminal task does not parse");
+  return out;
+}
+
+void ChannelRepository::PutTerminalTask(store::Batch& batch, const v1::TerminalTask& task) const {
+  batch.Put(store::Family::kState,
+            RowKey(kTerminalTask, task.distributor_id(), task.month(), task.row().line()),
+            task.SerializeAsString());
 }
 
 }  // namespace pharmacrm::sales_pipeline

@@ -6,6 +6,7 @@
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_CHANNEL_REPOSITORY_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_CHANNEL_REPOSITORY_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,34 @@ class ChannelRepository {
   void PutShipment(store::Batch& batch, const v1::Shipment& shipment) const;
   void PutInvoice(store::Batch& batch, const v1::Invoice& invoice) const;
   void PutPayment(store::Batch& batch, const v1::Payment& payment) const;
+
+  // Every customer the known-customers projection keeps, in id order.
+  absl::StatusOr<std::vector<v1::Customer>> KnownCustomers() const;
+
+  absl::StatusOr<std::optional<v1::FlowPeriod>> FlowPeriod(absl::string_view distributor_id,
+                                                           absl::string_view month) const;
+  void PutFlowPeriod(store::Batch& batch, const v1::FlowPeriod& period) const;
+  absl::StatusOr<std::vector<v1::FlowRow>> FlowRows(absl::string_view distributor_id,
+                                                    absl::string_view month) const;
+  // Deletes every row of the period (a reload replaces them).
+  absl::Status DeleteFlowRows(store::Batch& batch, absl::string_view distributor_id,
+                              absl::string_view month) const;
+  void PutFlowRow(store::Batch& batch, absl::string_view distributor_id, absl::string_view month,
+                  const v1::FlowRow& row) const;
+
+  // A task by its id ("<distributor>/<month>#<line>"); nullopt when absent
+  // or the id is not of that form.
+  absl::StatusOr<std::optional<v1::TerminalTask>> TerminalTask(absl::string_view task_id) const;
+  // Tasks of one period, in line order.
+  absl::StatusOr<std::vector<v1::TerminalTask>> PeriodTasks(absl::string_view distributor_id,
+                                                            absl::string_view month) const;
+  // Up to `limit` tasks (of one distributor, or all when empty) whose
+  // storage position is after `after_id` ("" : from the first), in
+  // distributor, month and line order, filtered by `keep`.
+  absl::StatusOr<std::vector<v1::TerminalTask>> TerminalTasks(
+      absl::string_view distributor_id, absl::string_view after_id, size_t limit,
+      const std::function<bool(const v1::TerminalTask&)>& keep) const;
+  void PutTerminalTask(store::Batch& batch, const v1::TerminalTask& task) const;
 
  private:
   store::Store& store_;

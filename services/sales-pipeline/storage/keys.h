@@ -9,6 +9,9 @@
 //   kShipment       String(distributor_id) String(shipment_id) -> v1::Shipment
 //   kInvoice        String(distributor_id) String(invoice_id)  -> v1::Invoice
 //   kPayment        String(distributor_id) String(payment_id)  -> v1::Payment
+//   kFlowPeriod     String(distributor_id) String(month) -> v1::FlowPeriod
+//   kFlowRow        String(distributor_id) String(month) Int64(line) -> v1::FlowRow
+//   kTerminalTask   String(distributor_id) String(month) Int64(line) -> v1::TerminalTask
 //
 // Channel records live in storage/channel_repository, the one place that
 // builds their keys.
@@ -29,6 +32,9 @@ enum KeySpace : uint8_t {
   kShipment = 7,
   kInvoice = 8,
   kPayment = 9,
+  kFlowPeriod = 10,
+  kFlowRow = 11,
+  kTerminalTask = 12,
 };
 
 }  // namespace pharmacrm::sales_pipeline

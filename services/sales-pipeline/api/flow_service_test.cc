@@ -1,0 +1,204 @@
+// ChannelService's flow loading over a real RocksDB store: a distributor's
+// file read against the catalogue, buyers matched to known customers,
+// unmatched ones filed for a data steward and applied when resolved, a
+// reload replacing the period with the old totals kept, retries with one
+// effect, and bad input named with nothing stored.
+#include <filesystem>
+#include <random>
+
+#include "api/channel_service.h"
+#include "gtest/gtest.h"
+#include "pharmacrm/core/clock.h"
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/rpc/status.h"
+#include "pharmacrm/runtime/projection.h"
+#include "storage/keys.h"
+
+namespace pharmacrm::sales_pipeline {
+namespace {
+
+// 2026-04-02 10:00 in Beijing.
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 4, 2, 2, 0, 0), absl::UTCTimeZone());
+
+constexpr char kFile[] =
+    "销售日期,客户名称,地址,产品名称,规格,批号,数量,单价\n"
+    "2026-03-02,北京协和医院,北京市东城区帅府园1号,阿托伐他汀钙片,20mg*7片,B2506,120,45.80\n"
+    "2026-03-09,北京協和醫院,北京市东城区帅府园1号,立达,20MG*7片,B2506,30,45.80\n"
+    "2026-03-16,北京朝阳医院,北京市朝阳区工体南路8号,阿托伐他汀钙片,20mg*7片,B2506,0,45.80\n"
+    "2026-03-23,天津市某某诊所,天津市和平区某路1号,阿托伐他汀钙片,20mg*7片,B2506,10,45.80\n";
+
+class FlowServiceTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pcrm-flow-" + std::to_string(std::random_device{}()));
+    auto store = store::Store::Open({dir_.string(), /*sync_writes=*/false});
+    ASSERT_TRUE(store.ok()) << store.status();
+    host_ = runtime::ServiceHost::CreateForTest("sales-pipeline", std::move(*store), {&clock_});
+    absl::StatusOr<std::unique_ptr<matching::PinyinConverter>> pinyin =
+        matching::PinyinConverter::Create();
+    ASSERT_TRUE(pinyin.ok()) << pinyin.status();
+    const matching::PinyinConverter& converter = host_->Keep(*std::move(pinyin));
+    service_ = &host_->EmplaceService<ChannelService>(*host_, converter);
+    Known("D1", v1::CUSTOMER_KIND_DISTRIBUTOR, "华北医药有限公司", "北京市", "北京市西城区");
+    Known("H-PUMC", v1::CUSTOMER_KIND_HOSPITAL, "北京协和医院", "北京市",
+          "北京市东城区帅府园1号");
+    Known("H-CY", v1::CUSTOMER_KIND_HOSPITAL, "首都医科大学附属北京朝阳医院", "北京市",
+          "北京市朝阳区工体南路8号");
+    v1::UpsertProductRequest product;
+    product.set_request_id("r-p1");
+    v1::Product* p = product.mutable_product();
+    p->set_id("P001");
+    p->set_generic_name("阿托伐他汀钙片");
+    p->set_brand_name("立达");
+    p->set_specification("20mg*7片");
+    p->set_pack_size(7);
+    p->set_list_price_fen(4580);
+    v1::ChannelPrice* price = p->add_channel_prices();
+    price->set_channel("tier1");
+    price->set_supply_price_fen(3000);
+    v1::ProductBatch* batch = p->add_batches();
+    batch->set_batch_no("B2506");
+    batch->set_manufactured_on("2025-06-10");
+    batch->set_expires_on("2027-06-09");
+    grpc::ServerContext context;
+    v1::Product stored;
+    ASSERT_TRUE(service_->UpsertProduct(&context, &product, &stored).ok());
+    v1::SetDistributorAccountRequest account;
+    account.set_request_id("r-a1");
+    account.set_distributor_id("D1");
+    account.set_channel("tier1");
+    account.add_authorised_provinces("北京市");
+    v1::DistributorAccount set;
+    ASSERT_TRUE(service_->SetDistributorAccount(&context, &account, &set).ok());
+  }
+  void TearDown() override {
+    host_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Known(const std::string& id, v1::CustomerKind kind, const std::string& name,
+             const std::string& province, const std::string& address) {
+    v1::Customer customer;
+    customer.set_id(id);
+    customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
+    customer.mutable_profile()->set_kind(kind);
+    customer.mutable_profile()->set_name(name);
+    customer.mutable_profile()->set_province(province);
+    customer.mutable_profile()->set_address(address);
+    store::Batch batch;
+    batch.Put(store::Family::kState, runtime::CustomerKey(kKnownCustomer, id),
+              customer.SerializeAsString());
+    ASSERT_TRUE(host_->store().Write(std::move(batch)).ok());
+  }
+
+  absl::StatusOr<v1::ImportFlowSummary> Load(const std::string& request_id,
+                                             const std::string& file,
+                                             const std::string& month = "2026-03",
+                                             const std::string& distributor = "D1") {
+    v1::FlowChunk header;
+    header.set_request_id(request_id);
+    header.set_distributor_id(distributor);
+    header.set_month(month);
+    header.set_file_name("march.csv");
+    v1::ImportFlowSummary summary;
+    RETURN_IF_ERROR(service_->LoadFlow(header, file, "steward", &summary));
+    return summary;
+  }
+  std::vector<v1::TerminalTask> Tasks() {
+    grpc::ServerContext context;
+    v1::ListTerminalTasksRequest request;
+    v1::ListTerminalTasksResponse response;
+    EXPECT_TRUE(service_->ListTerminalTasks(&context, &request, &response).ok());
+    return {response.tasks().begin(), response.tasks().end()};
+  }
+
+  core::FakeClock clock_{kNow};
+  std::filesystem::path dir_;
+  std::unique_ptr<runtime::ServiceHost> host_;
+  ChannelService* service_ = nullptr;
+};
+
+TEST_F(FlowServiceTest, AFileIsReadMatchedAndItsBadRowsNamed) {
+  absl::StatusOr<v1::ImportFlowSummary> summary = Load("r-f1", kFile);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->rows_read(), 4);
+  EXPECT_EQ(summary->accepted(), 3);
+  EXPECT_EQ(summary->rejected(), 1);  // quantity 0
+  ASSERT_EQ(summary->errors_size(), 1);
+  EXPECT_EQ(summary->errors(0).line(), 4);
+  EXPECT_EQ(summary->errors(0).field(), "数量");
+  // 协和 written in simplified and in traditional characters is one hospital;
+  // the clinic is no customer here.
+  EXPECT_EQ(summary->matched(), 2);
+  EXPECT_EQ(summary->unresolved(), 1);
+  EXPECT_EQ(summary->period().row_count(), 3);
+  EXPECT_EQ(summary->period().quantity(), 160);
+  EXPECT_EQ(summary->period().version(), 1);
+  EXPECT_EQ(summary->facts(), 1);  // H-PUMC × P001
+  std::vector<v1::TerminalTask> tasks = Tasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].id(), "D1/2026-03#5");
+  EXPECT_EQ(tasks[0].row().terminal_name(), "天津市某某诊所");
+}
+
+TEST_F(FlowServiceTest, AResolvedTaskCountsAndAReloadReplacesThePeriod) {
+  ASSERT_TRUE(Load("r-f1", kFile).ok());
+  Known("C-TJ", v1::CUSTOMER_KIND_PHARMACY, "某某诊所", "天津市", "天津市和平区某路1号");
+  grpc::ServerContext context;
+  v1::ResolveTerminalTaskRequest resolve;
+  resolve.set_request_id("r-t1");
+  resolve.set_task_id("D1/2026-03#5");
+  resolve.set_customer_id("C-TJ");
+  v1::TerminalTask task;
+  ASSERT_TRUE(service_->ResolveTerminalTask(&context, &resolve, &task).ok());
+  EXPECT_EQ(task.state(), v1::TERMINAL_TASK_STATE_RESOLVED);
+  EXPECT_EQ(task.row().terminal_id(), "C-TJ");
+  EXPECT_EQ(task.row().terminal_province(), "天津市");
+  EXPECT_TRUE(Tasks().empty());
+  // Resolving again is refused naming the task.
+  resolve.set_request_id("r-t2");
+  absl::Status again = rpc::FromGrpcStatus(service_->ResolveTerminalTask(&context, &resolve, &task));
+  EXPECT_EQ(core::FieldOf(again), "task_id");
+
+  // The distributor sends March again, without the clinic's row.
+  std::string fixed(kFile);
+  fixed.erase(fixed.rfind("2026-03-23"));
+  absl::StatusOr<v1::ImportFlowSummary> reload = Load("r-f2", fixed);
+  ASSERT_TRUE(reload.ok()) << reload.status();
+  EXPECT_EQ(reload->period().version(), 2);
+  EXPECT_EQ(reload->period().previous_row_count(), 3);
+  EXPECT_EQ(reload->period().previous_quantity(), 160);
+  EXPECT_EQ(reload->period().quantity(), 150);
+  // The same request again answers the same and loads nothing more.
+  absl::StatusOr<v1::ImportFlowSummary> retried = Load("r-f2", fixed);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(retried->period().version(), 2);
+  // The same request id with another file is refused.
+  EXPECT_EQ(Load("r-f2", kFile).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(FlowServiceTest, BadLoadsNameTheFieldAndStoreNothing) {
+  EXPECT_EQ(core::FieldOf(Load("r-b1", kFile, "2026-13").status()), "month");
+  EXPECT_EQ(core::FieldOf(Load("r-b2", kFile, "2026-05").status()), "month");  // future
+  EXPECT_EQ(core::FieldOf(Load("r-b3", kFile, "2026-03", "D9").status()), "distributor_id");
+  v1::FlowChunk header;
+  header.set_request_id("r-b4");
+  header.set_distributor_id("D1");
+  header.set_month("2026-03");
+  header.set_column_mapping("no equals sign here");
+  v1::ImportFlowSummary summary;
+  absl::Status bad_mapping = service_->LoadFlow(header, kFile, "steward", &summary);
+  EXPECT_EQ(core::FieldOf(bad_mapping).value_or("").rfind("column_mapping", 0), 0u)
+      << bad_mapping;
+  grpc::ServerContext context;
+  v1::GetFlowPeriodRequest get;
+  get.set_distributor_id("D1");
+  get.set_month("2026-03");
+  v1::FlowPeriod period;
+  EXPECT_EQ(service_->GetFlowPeriod(&context, &get, &period).error_code(), grpc::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace pharmacrm::sales_pipeline

@@ -1,0 +1,64 @@
+#include "input.h"
+
+#include <iostream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace pharmacrm::cli {
+namespace {
+
+// Reads `file` through a converter to find a byte that is not text in
+// `encoding` before anything is sent; stops as soon as the input is known
+// to be UTF-8 (passed through, and checked by the server row by row).
+// Leaves `file` at its start.
+absl::Status CheckEncoding(std::ifstream& file, InputEncoding encoding) {
+  if (encoding == InputEncoding::kUtf8) return absl::OkStatus();
+  ToUtf8Converter converter(encoding);
+  std::vector<char> buffer(256 * 1024);
+  absl::Status status;
+  while (status.ok() && converter.encoding() != InputEncoding::kUtf8) {
+    file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    std::streamsize n = file.gcount();
+    if (n <= 0) {
+      status = converter.Finish().status();
+      break;
+    }
+    status = converter.Convert(absl::string_view(buffer.data(), static_cast<size_t>(n))).status();
+  }
+  file.clear();
+  file.seekg(0);
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ImportInput>> ImportInput::Open(const std::string& file,
+                                                               absl::string_view encoding) {
+  absl::StatusOr<InputEncoding> parsed = ParseInputEncoding(encoding);
+  if (!parsed.ok()) return parsed.status();
+  std::unique_ptr<ImportInput> input(new ImportInput(*parsed));
+  input->in_ = &std::cin;
+  if (file != "-") {
+    input->file_.open(file, std::ios::binary | std::ios::ate);
+    if (!input->file_) return absl::NotFoundError(absl::StrCat("--file: cannot read ", file));
+    input->total_ = static_cast<int64_t>(input->file_.tellg());
+    input->file_.seekg(0);
+    input->in_ = &input->file_;
+    if (absl::Status s = CheckEncoding(input->file_, *parsed); !s.ok()) return s;
+  }
+  return input;
+}
+
+absl::StatusOr<std::string> ImportInput::Next(bool* end, int64_t* input_bytes) {
+  in_->read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  const std::streamsize n = in_->gcount();
+  *end = n <= 0;
+  *input_bytes = n > 0 ? n : 0;
+  // At the end, what the converter held back (a character cut by the last
+  // read) is converted, or reported if it is not a whole one.
+  if (*end) return converter_.Finish();
+  return converter_.Convert(absl::string_view(buffer_.data(), static_cast<size_t>(n)));
+}
+
+}  // namespace pharmacrm::cli

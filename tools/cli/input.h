@@ -1,0 +1,50 @@
+// The file an import sends: read in chunks (a file or standard input) and
+// converted to UTF-8 on the way (encoding.h). Shared by every import
+// command.
+#ifndef PHARMACRM_TOOLS_CLI_INPUT_H_
+#define PHARMACRM_TOOLS_CLI_INPUT_H_
+
+#include <cstdint>
+#include <fstream>
+#include <istream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "encoding.h"
+
+namespace pharmacrm::cli {
+
+class ImportInput {
+ public:
+  // `file`: a path, or "-" for standard input. `encoding`: auto, utf-8 or
+  // gb18030. A file not in UTF-8 is read through once first, so a byte
+  // that is not text in its encoding stops the import before anything is
+  // sent (the error names the byte offset and line). Errors name the flag
+  // (--file, --encoding).
+  static absl::StatusOr<std::unique_ptr<ImportInput>> Open(const std::string& file,
+                                                           absl::string_view encoding);
+
+  // Size of the file in bytes; 0 for standard input.
+  int64_t total_bytes() const { return total_; }
+  // The next chunk as UTF-8 and how many bytes of the input it took; at
+  // the end, *end is set and the chunk holds what the converter held back
+  // (often nothing).
+  absl::StatusOr<std::string> Next(bool* end, int64_t* input_bytes);
+
+ private:
+  ImportInput(InputEncoding encoding) : converter_(encoding), buffer_(kChunkBytes) {}
+  static constexpr size_t kChunkBytes = 256 * 1024;
+
+  std::ifstream file_;
+  std::istream* in_ = nullptr;
+  int64_t total_ = 0;
+  ToUtf8Converter converter_;
+  std::vector<char> buffer_;
+};
+
+}  // namespace pharmacrm::cli
+
+#endif  // PHARMACRM_TOOLS_CLI_INPUT_H_
