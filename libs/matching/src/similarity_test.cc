@@ -1,4 +1,4 @@
-#include "domain/matching/similarity.h"
+#include "pharmacrm/matching/similarity.h"
 
 #include <algorithm>
 #include <string>
@@ -8,7 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 using ::testing::AllOf;
@@ -400,4 +400,4 @@ TEST(BlockingKeys, UnrelatedRecordsShareNone) {
 }
 
 }  // namespace
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching

@@ -3,15 +3,15 @@
 // blocking keys that decide which pairs get compared at all. Pure: no I/O.
 //
 // Thread safety: every function here is pure and may be called concurrently.
-#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_MATCHING_SIMILARITY_H_
-#define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_MATCHING_SIMILARITY_H_
+#ifndef PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_SIMILARITY_H_
+#define PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_SIMILARITY_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 
 // Jaro-Winkler similarity in [0, 1] over Unicode code points of UTF-8 text
 // (so "张伟" has length 2, not 6). Prefix scale 0.1 over at most 4 code
@@ -109,6 +109,10 @@ inline constexpr double kNameOnlyCap = 0.7;
 // at one hospital, names 0.67 alike, score at most 0.44; unrelated names at
 // one address or hospital score about 0).
 
+// A pair scoring at least this is a likely duplicate: the default lower
+// bound of customer-master's duplicate candidates and scans.
+inline constexpr double kLikelyDuplicateScore = 0.6;
+
 // Scores how likely `a` and `b` describe the same customer, with one reason
 // per signal that took part and per cap that lowered the score:
 //  - different kinds: 0 (reason "kind");
@@ -150,6 +154,6 @@ double MatchScore(const MatchView& a, const MatchView& b);
 //    survive any change to the name.
 std::vector<std::string> BlockingKeys(const MatchView& in);
 
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching
 
-#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_MATCHING_SIMILARITY_H_
+#endif  // PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_SIMILARITY_H_

@@ -1,4 +1,4 @@
-#include "domain/matching/similarity.h"
+#include "pharmacrm/matching/similarity.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "unicode/utf8.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 constexpr double kWinklerPrefixScale = 0.1;
@@ -354,4 +354,4 @@ std::vector<std::string> BlockingKeys(const MatchView& in) {
   return keys;
 }
 
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching
