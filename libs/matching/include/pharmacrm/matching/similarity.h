@@ -6,6 +6,7 @@
 #ifndef PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_SIMILARITY_H_
 #define PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_SIMILARITY_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -110,7 +111,8 @@ inline constexpr double kNameOnlyCap = 0.7;
 // one address or hospital score about 0).
 
 // A pair scoring at least this is a likely duplicate: the default lower
-// bound of customer-master's duplicate candidates and scans.
+// bound of customer-master's duplicate candidates and scans, and of the
+// candidates that make a flow terminal ambiguous (terminal_resolver.h).
 inline constexpr double kLikelyDuplicateScore = 0.6;
 
 // Scores how likely `a` and `b` describe the same customer, with one reason
@@ -134,6 +136,34 @@ MatchResult ScorePair(const MatchView& a, const MatchView& b);
 // ScorePair(a, b).score, without building the reasons (several times
 // faster; for scans that score many pairs and explain few).
 double MatchScore(const MatchView& a, const MatchView& b);
+
+// A record decoded once for scoring against many others (the code points
+// of its name, its pinyin syllables and its address's bigrams): ScorePair
+// and MatchScore of two PreparedMatch give exactly the answers of the
+// MatchViews they were made from, without decoding either side again. Views
+// the strings `view` views, which must outlive it unchanged.
+class PreparedMatch {
+ public:
+  explicit PreparedMatch(const MatchView& view);
+  PreparedMatch(PreparedMatch&&) noexcept;
+  PreparedMatch& operator=(PreparedMatch&&) noexcept;
+  ~PreparedMatch();
+
+  const MatchView& view() const { return view_; }
+  // Nothing decoded depends on the kind, so one record may be compared as
+  // any kind (a flow terminal, whose kind is not known).
+  void set_kind(absl::string_view kind) { view_.kind = kind; }
+
+  struct Decoded;  // similarity.cc
+  const Decoded& decoded() const { return *decoded_; }
+
+ private:
+  MatchView view_;
+  std::unique_ptr<Decoded> decoded_;
+};
+
+MatchResult ScorePair(const PreparedMatch& a, const PreparedMatch& b);
+double MatchScore(const PreparedMatch& a, const PreparedMatch& b);
 
 // Blocking keys: only records sharing at least one key are compared with
 // ScorePair, so 1M records need far fewer than 1M² comparisons. Every key
