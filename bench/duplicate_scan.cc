@@ -29,13 +29,13 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "domain/search/customer_index.h"
 #include "domain/customers/customer_rules.h"
-#include "domain/matching/matching.h"
-#include "domain/search/pinyin.h"
 #include "domain/customers/profile_normalization.h"
+#include "domain/matching/matching.h"
+#include "domain/search/customer_index.h"
 #include "domain/search/search.h"
 #include "generator.h"
+#include "pharmacrm/matching/pinyin.h"
 #include "search_queries.h"
 
 ABSL_FLAG(int64_t, records, 100000, "About this many records (the demo mix, scaled)");
@@ -78,7 +78,7 @@ size_t HeapBytes(const std::string& s) {
 
 // Estimated bytes of one MatchRecord with its shared_ptr control block.
 size_t MatchRecordBytes(const customer_master::MatchRecord& m) {
-  const customer_master::MatchView in = m.input();
+  const matching::MatchView in = m.input();
   size_t bytes = (sizeof(customer_master::MatchRecord) + 16 + 15) / 16 * 16 + HeapBytes(m.id);
   const size_t strings = in.name.size() + in.name_pinyin.size() + in.address.size() +
                          in.phone.size() + in.code.size() + in.hospital_id.size();
@@ -107,7 +107,7 @@ int Run() {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     return 1;
   }
-  auto pinyin = customer_master::PinyinConverter::Create();
+  auto pinyin = matching::PinyinConverter::Create();
   if (!pinyin.ok()) {
     std::fprintf(stderr, "%s\n", std::string(pinyin.status().message()).c_str());
     return 1;
@@ -139,7 +139,7 @@ int Run() {
         index.Upsert(c);
         if (absl::GetFlag(FLAGS_block_stats)) {
           for (const auto& k :
-               customer_master::BlockingKeys(customer_master::MatchInputFor(c, **pinyin))) {
+               matching::BlockingKeys(customer_master::MatchInputFor(c, **pinyin))) {
             ++key_counts[k];
           }
         }

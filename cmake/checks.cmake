@@ -81,5 +81,6 @@ set(PHARMACRM_CONCURRENCY_TESTS
     http_test                   # server threads, many concurrent clients
     bus_test                    # relay and consumer threads on the mock cluster
     customer_master_domain_test # index sorted while a writer renames, scans on 1-4 threads
+    matching_test               # pinyin and Simplified-folding tables filled by racing threads
     merge_race_test             # customer-master's handlers racing a merge, in its process
 )

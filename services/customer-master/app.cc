@@ -16,6 +16,8 @@ ABSL_FLAG(std::string, completeness_rules, "",
 
 namespace pharmacrm::customer_master {
 
+using ::pharmacrm::matching::PinyinConverter;
+
 absl::StatusOr<v1::CompletenessRules> LoadRules() {
   std::string path = absl::GetFlag(FLAGS_completeness_rules);
   std::string text = kDefaultCompletenessRules;

@@ -27,8 +27,8 @@
 #include "absl/synchronization/mutex.h"
 #include "domain/import/metrics_import.h"
 #include "domain/search/customer_index.h"
-#include "domain/search/pinyin.h"
 #include "pharmacrm/bus/envelope.h"
+#include "pharmacrm/matching/pinyin.h"
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
@@ -63,7 +63,7 @@ class IndexSorter {
 class CustomerMasterService final : public v1::CustomerMaster::Service {
  public:
   // `pinyin` must outlive the service.
-  CustomerMasterService(runtime::ServiceHost& host, const PinyinConverter& pinyin,
+  CustomerMasterService(runtime::ServiceHost& host, const matching::PinyinConverter& pinyin,
                         v1::CompletenessRules rules)
       : host_(host), repo_(host.store()), pinyin_(pinyin), rules_(std::move(rules)),
         index_(pinyin) {}
@@ -285,7 +285,7 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
 
   runtime::ServiceHost& host_;
   CustomerRepository repo_;  // Every key and every read and write of the state.
-  const PinyinConverter& pinyin_;
+  const matching::PinyinConverter& pinyin_;
   const v1::CompletenessRules rules_;
   runtime::StripedLocks locks_;
   // Search, region and blocking-key index: updated by Committed after each

@@ -16,13 +16,17 @@
 #include "domain/matching/duplicate_scan.h"
 #include "domain/matching/matching.h"
 #include "domain/matching/merge.h"
-#include "domain/matching/similarity.h"
 #include "pharmacrm/core/log.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/core/time.h"
+#include "pharmacrm/matching/similarity.h"
 #include "pharmacrm/rpc/server.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::BlockingKeys;
+using ::pharmacrm::matching::MatchReason;
+
 namespace {
 
 using internal::MultiLock;

@@ -5,11 +5,21 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "domain/customers/normalize.h"
-#include "domain/customers/regions.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/matching/normalize.h"
+#include "pharmacrm/matching/regions.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::CanonicalProvinceName;
+using ::pharmacrm::matching::NormalizePhone;
+using ::pharmacrm::matching::NormalizePostcode;
+using ::pharmacrm::matching::NormalizeSocialCreditCode;
+using ::pharmacrm::matching::NormalizeText;
+using ::pharmacrm::matching::ParseAddress;
+using ::pharmacrm::matching::ParsedAddress;
+using ::pharmacrm::matching::ProvinceForDivisionCode;
+
 namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;

@@ -12,11 +12,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "domain/customers/normalize.h"
 #include "google/protobuf/message.h"
+#include "pharmacrm/matching/normalize.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 
 namespace pharmacrm::customer_master::import_internal {
+
+using ::pharmacrm::matching::NormalizeText;
+
 namespace {
 
 using google::protobuf::Descriptor;

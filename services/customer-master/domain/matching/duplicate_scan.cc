@@ -9,6 +9,10 @@
 #include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::MatchScore;
+using ::pharmacrm::matching::ScorePair;
+
 namespace {
 
 struct Candidate {

@@ -1,5 +1,5 @@
 // Duplicate detection over a whole data set: every pair of records that
-// share a blocking key (similarity.h) is scored once, and the likely
+// share a blocking key (pharmacrm/matching/similarity.h) is scored once, and the likely
 // duplicates come back best first with their reasons. Pure: the caller
 // hands over the records and the blocks; no I/O.
 #ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_MATCHING_DUPLICATE_SCAN_H_
@@ -11,12 +11,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "domain/matching/similarity.h"
+#include "pharmacrm/matching/similarity.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 
 namespace pharmacrm::customer_master {
 
-inline constexpr double kDefaultScanMinScore = 0.6;
+inline constexpr double kDefaultScanMinScore = matching::kLikelyDuplicateScore;
 inline constexpr int kDefaultScanLimit = 1000;
 inline constexpr int kMaxScanLimit = 10000;
 // Blocks with more members are not compared pair by pair: comparisons grow
@@ -28,7 +28,7 @@ inline constexpr int kMaxScanLimit = 10000;
 // with the next kScanWindow - 1, so that records spelled alike and at one
 // address, the likely duplicates of a large block, are compared while the
 // comparisons grow with its size only. Members also meet through their
-// other, narrower keys (similarity.h, BlockingKeys).
+// other, narrower keys (BlockingKeys).
 inline constexpr size_t kMaxScanBlockSize = 200;
 inline constexpr size_t kScanWindow = 10;
 
@@ -40,7 +40,7 @@ absl::Status ValidateScanDuplicates(const v1::ScanDuplicatesRequest& request);
 // the scan.
 struct ScanRecord {
   absl::string_view id;
-  MatchView input;
+  matching::MatchView input;
 };
 
 struct ScanOptions {
@@ -54,7 +54,7 @@ struct ScanOptions {
 struct ScoredPair {
   uint32_t first = 0;  // Index into the records; records[first].id < records[second].id.
   uint32_t second = 0;
-  MatchResult match;  // ScorePair of the two, with its reasons.
+  matching::MatchResult match;  // ScorePair of the two, with its reasons.
 };
 
 struct ScanResult {

@@ -11,6 +11,12 @@
 #include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::BlockingKeys;
+using ::pharmacrm::matching::MatchInput;
+using ::pharmacrm::matching::MatchReason;
+using ::pharmacrm::matching::ScorePair;
+
 namespace {
 
 MatchInput Doctor(const std::string& name, const std::string& pinyin, const std::string& hospital,

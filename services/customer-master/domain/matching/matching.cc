@@ -2,21 +2,20 @@
 
 #include <algorithm>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/matching/regions.h"
 
 namespace pharmacrm::customer_master {
 
+using ::pharmacrm::matching::MatchInput;
+using ::pharmacrm::matching::MatchReason;
+using ::pharmacrm::matching::MatchResult;
+using ::pharmacrm::matching::PinyinConverter;
+using ::pharmacrm::matching::ScorePair;
+
 std::string FullAddress(const v1::CustomerProfile& p) {
-  absl::string_view rest = p.address();
-  std::string out;
-  for (const std::string* part : {&p.province(), &p.city(), &p.district()}) {
-    out += *part;
-    if (!part->empty() && absl::StartsWith(rest, *part)) rest.remove_prefix(part->size());
-  }
-  out.append(rest.data(), rest.size());
-  return out;
+  return matching::FullAddress(p.province(), p.city(), p.district(), p.address());
 }
 
 MatchInput MatchInputFor(const v1::Customer& c, const PinyinConverter& pinyin) {
@@ -47,7 +46,8 @@ std::vector<v1::DuplicateCandidate> RankCandidates(const v1::Customer& subject,
                                                    const std::vector<v1::Customer>& candidates,
                                                    const v1::FindDuplicateCandidatesRequest& request,
                                                    const PinyinConverter& pinyin) {
-  double min_score = request.min_score() == 0 ? 0.6 : request.min_score();
+  double min_score =
+      request.min_score() == 0 ? matching::kLikelyDuplicateScore : request.min_score();
   size_t limit = request.limit() == 0 ? 20 : static_cast<size_t>(request.limit());
   MatchInput a = MatchInputFor(subject, pinyin);
   std::vector<v1::DuplicateCandidate> out;

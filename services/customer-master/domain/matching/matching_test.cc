@@ -4,6 +4,13 @@
 #include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::MatchInput;
+using ::pharmacrm::matching::MatchReason;
+using ::pharmacrm::matching::MatchResult;
+using ::pharmacrm::matching::PinyinConverter;
+using ::pharmacrm::matching::ScorePair;
+
 namespace {
 
 const PinyinConverter& Pinyin() {

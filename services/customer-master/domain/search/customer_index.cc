@@ -13,12 +13,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "domain/matching/matching.h"
-#include "domain/customers/normalize.h"
-#include "domain/matching/similarity.h"
 #include "domain/search/customer_index_internal.h"
 #include "pharmacrm/core/ids.h"
+#include "pharmacrm/matching/normalize.h"
+#include "pharmacrm/matching/similarity.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::BlockingKeys;
+using ::pharmacrm::matching::FoldToSimplified;
+using ::pharmacrm::matching::MatchInput;
+using ::pharmacrm::matching::MatchView;
+using ::pharmacrm::matching::NormalizeText;
+using ::pharmacrm::matching::PinyinConverter;
 
 using internal::CodePointStarts;
 using internal::DecodeRecord;

@@ -41,9 +41,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "domain/matching/duplicate_scan.h"
-#include "domain/search/pinyin.h"
 #include "domain/search/search.h"
-#include "domain/matching/similarity.h"
+#include "pharmacrm/matching/pinyin.h"
+#include "pharmacrm/matching/similarity.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/customer_master_storage.pb.h"
 
@@ -57,7 +57,7 @@ struct NameForms {
   std::vector<uint16_t> starts;  // Offsets in `pinyin` where a syllable starts.
   std::string initials;          // One letter or digit per syllable ("bjxh").
 };
-NameForms FormsForName(absl::string_view name, const PinyinConverter& pinyin);
+NameForms FormsForName(absl::string_view name, const matching::PinyinConverter& pinyin);
 
 // The same forms, viewed in whatever holds them (NameForms, or the index's
 // packed name records).
@@ -82,8 +82,8 @@ inline bool FormsMatch(const NameForms& forms, const SearchTerm& term) {
 // one allocation.
 struct MatchRecord {
   // `input` is MatchInputFor (domain/matching/matching.h) of the customer.
-  MatchRecord(std::string id, v1::CustomerKind kind, const MatchInput& input);
-  MatchView input() const;
+  MatchRecord(std::string id, v1::CustomerKind kind, const matching::MatchInput& input);
+  matching::MatchView input() const;
 
   std::string id;
   v1::CustomerKind kind = v1::CUSTOMER_KIND_UNSPECIFIED;
@@ -103,7 +103,7 @@ class CustomerIndex {
   // Posting lists longer than `sorted_list_min` are kept in sort-key order
   // once a search reads them (see Search); shorter ones are read whole.
   static constexpr size_t kDefaultSortedListMin = 4096;
-  explicit CustomerIndex(const PinyinConverter& pinyin,
+  explicit CustomerIndex(const matching::PinyinConverter& pinyin,
                          size_t sorted_list_min = kDefaultSortedListMin)
       : pinyin_(pinyin), sorted_list_min_(sorted_list_min) {}
   CustomerIndex(const CustomerIndex&) = delete;
@@ -156,7 +156,7 @@ class CustomerIndex {
   std::vector<std::string> IdsInRegion(v1::CustomerKind kind, absl::string_view province,
                                        absl::string_view city, size_t max, bool* truncated) const;
 
-  // Ids of customers with the blocking key (domain/matching/similarity.h).
+  // Ids of customers with the blocking key (pharmacrm/matching/similarity.h).
   std::vector<std::string> IdsWithBlockKey(absl::string_view key, size_t max,
                                            bool* truncated) const;
 
@@ -275,7 +275,7 @@ class CustomerIndex {
   using PostingList = absl::InlinedVector<uint32_t, 4>;
   const PostingList* Postings(uint64_t key) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
-  const PinyinConverter& pinyin_;
+  const matching::PinyinConverter& pinyin_;
   mutable absl::Mutex mu_;
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
   std::vector<Hot> hot_ ABSL_GUARDED_BY(mu_);                        // One per slot.

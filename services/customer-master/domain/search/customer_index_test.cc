@@ -8,11 +8,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/matching/matching.h"
-#include "domain/matching/similarity.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/matching/similarity.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::BlockingKeys;
+using ::pharmacrm::matching::PinyinConverter;
+
 namespace {
 
 const PinyinConverter& Pinyin() {

@@ -6,10 +6,15 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "domain/customers/normalize.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/matching/normalize.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::FoldToSimplified;
+using ::pharmacrm::matching::NormalizeText;
+using ::pharmacrm::matching::PinyinConverter;
+
 namespace {
 
 bool HasNonAscii(absl::string_view s) {

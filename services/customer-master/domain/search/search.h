@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "domain/search/pinyin.h"
+#include "pharmacrm/matching/pinyin.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 
 namespace pharmacrm::customer_master {
@@ -85,10 +85,10 @@ class SearchEntry {
 };
 
 // The SearchEntry of `customer`.
-SearchEntry SearchEntryFor(const v1::Customer& customer, const PinyinConverter& pinyin);
+SearchEntry SearchEntryFor(const v1::Customer& customer, const matching::PinyinConverter& pinyin);
 // SearchEntryFor(customer, pinyin).sort_key(): compact pinyin of the name,
 // the name and the id, each after a \x01.
-std::string SortKey(const v1::Customer& customer, const PinyinConverter& pinyin);
+std::string SortKey(const v1::Customer& customer, const matching::PinyinConverter& pinyin);
 
 // True if the entry passes the request's filters (kind, province, city,
 // grade; inactive customers only with include_inactive).

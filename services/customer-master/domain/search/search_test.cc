@@ -4,6 +4,9 @@
 #include "pharmacrm/core/status.h"
 
 namespace pharmacrm::customer_master {
+
+using ::pharmacrm::matching::PinyinConverter;
+
 namespace {
 
 const PinyinConverter& Pinyin() {

@@ -1,7 +1,7 @@
 // Hanyu Pinyin of customer names and addresses, for search and duplicate
 // detection. Pure: no I/O.
-#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_PINYIN_H_
-#define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_PINYIN_H_
+#ifndef PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_PINYIN_H_
+#define PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_PINYIN_H_
 
 #include <atomic>
 #include <cstdint>
@@ -22,7 +22,7 @@ U_NAMESPACE_BEGIN
 class Transliterator;
 U_NAMESPACE_END
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 
 // Converts UTF-8 text to toneless lower-case ASCII pinyin with ICU's
 // "Han-Latin; Latin-ASCII; Lower" transliteration:
@@ -113,6 +113,6 @@ class PinyinConverter {
   const std::vector<ContextRule> context_rules_;
 };
 
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching
 
-#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_SEARCH_PINYIN_H_
+#endif  // PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_PINYIN_H_

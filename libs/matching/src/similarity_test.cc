@@ -1,4 +1,4 @@
-#include "domain/matching/similarity.h"
+#include "pharmacrm/matching/similarity.h"
 
 #include <algorithm>
 #include <string>
@@ -8,7 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 using ::testing::AllOf;
@@ -345,6 +345,46 @@ TEST(MatchScore, IsScorePairsScoreWithoutReasons) {
   }
 }
 
+// Prepared records give exactly the answers of the views they were made
+// of, with pinyin tokens that pack (syllables) and that do not (a long
+// Latin word), and for a record compared as another kind.
+TEST(PreparedMatch, SameAnswersAsTheViews) {
+  const std::vector<MatchInput> inputs = {
+      Pumch(),
+      Hospital("北京协和医院东院", "bei jing xie he yi yuan dong yuan", "帅府园", "010-1"),
+      Hospital("北京協和醫院", "bei jing xie he yi yuan", "北京市東城區帥府園一號"),
+      Hospital("协和医院", "xie he yi yuan", "", "", "12100000400000658Y"),
+      Hospital("Peking Union Pharmaceutical Hospital", "peking union pharmaceutical hospital",
+               "Dongcheng Beijing"),
+      Hospital("Peking Union Hospital", "peking union hospital", "Dongcheng"),
+      Hospital("", "", "北京市", "010-69156114", "91110000633713502K"),
+      Doctor("张伟", "zhang wei", "h-1"),
+      Doctor("章伟", "zhang wei", "h-1", "13812345678"),
+      Doctor("张文", "zhang wen", "h-2", "13812345678"),
+      MatchInput{}};
+  for (const MatchInput& a : inputs) {
+    const PreparedMatch pa(a);
+    for (const MatchInput& b : inputs) {
+      PreparedMatch pb(b);
+      const MatchResult expected = ScorePair(a, b);
+      const MatchResult prepared = ScorePair(pa, pb);
+      EXPECT_EQ(prepared.score, expected.score) << a.name << " / " << b.name;
+      EXPECT_EQ(MatchScore(pa, pb), expected.score) << a.name << " / " << b.name;
+      ASSERT_EQ(prepared.reasons.size(), expected.reasons.size()) << a.name << " / " << b.name;
+      for (size_t i = 0; i < expected.reasons.size(); ++i) {
+        EXPECT_EQ(prepared.reasons[i].signal, expected.reasons[i].signal);
+        EXPECT_EQ(prepared.reasons[i].score, expected.reasons[i].score);
+        EXPECT_EQ(prepared.reasons[i].detail, expected.reasons[i].detail);
+      }
+      // Another kind: only the kind differs.
+      pb.set_kind(a.kind);
+      MatchInput b_as_a = b;
+      b_as_a.kind = a.kind;
+      EXPECT_EQ(MatchScore(pa, pb), MatchScore(a, b_as_a)) << a.name << " / " << b.name;
+    }
+  }
+}
+
 TEST(BlockingKeys, KeysOfADoctor) {
   EXPECT_THAT(BlockingKeys(Doctor("张伟", "zhang wei", "h-1", "13812345678")),
               ElementsAre("CUSTOMER_KIND_DOCTOR|pinyin|zhangwei",
@@ -400,4 +440,4 @@ TEST(BlockingKeys, UnrelatedRecordsShareNone) {
 }
 
 }  // namespace
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching

@@ -1,4 +1,4 @@
-#include "domain/search/pinyin.h"
+#include "pharmacrm/matching/pinyin.h"
 
 #include <cstdint>
 #include <memory>
@@ -11,7 +11,7 @@
 #include "unicode/translit.h"
 #include "unicode/unistr.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 const PinyinConverter& Converter() {
@@ -221,4 +221,4 @@ TEST(PinyinConverter, ConcurrentUseGivesSameResults) {
 }
 
 }  // namespace
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching

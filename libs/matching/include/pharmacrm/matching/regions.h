@@ -1,15 +1,15 @@
 // China's province-level divisions and a rule-based split of free-text
 // Chinese addresses into province / city / district / detail. The tables are
 // compiled in; there are no data files. Pure: no I/O.
-#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMERS_REGIONS_H_
-#define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMERS_REGIONS_H_
+#ifndef PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_REGIONS_H_
+#define PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_REGIONS_H_
 
 #include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 
 struct ParsedAddress {
   std::string province;       // Full name ("广东省"); empty if not recognised.
@@ -73,6 +73,15 @@ std::optional<std::string> CanonicalProvinceName(absl::string_view name);
 // level, has none). Used to cross-check a social credit code's characters 3-8.
 std::optional<std::string> ProvinceForDivisionCode(absl::string_view six_digit_code);
 
-}  // namespace pharmacrm::customer_master
+// The address from the province down, as matching compares addresses:
+// province, city and district, each unless `address` already starts with it
+// (an address kept whole, "云南省昆明市官渡区中山路354号", beside the same
+// parts split out), then `address`. So the whole form and the split form
+// ("中山路354号" with its parts) of one address come out equal. Parts are
+// taken as given (no normalisation).
+std::string FullAddress(absl::string_view province, absl::string_view city,
+                        absl::string_view district, absl::string_view address);
 
-#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMERS_REGIONS_H_
+}  // namespace pharmacrm::matching
+
+#endif  // PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_REGIONS_H_

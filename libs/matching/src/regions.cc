@@ -1,18 +1,18 @@
-#include "domain/customers/regions.h"
+#include "pharmacrm/matching/regions.h"
 
 #include <array>
 #include <cstdint>
 #include <string>
 
 #include "absl/strings/match.h"
-#include "absl/types/span.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "domain/customers/normalize.h"
+#include "absl/types/span.h"
+#include "pharmacrm/matching/normalize.h"
 #include "unicode/uscript.h"
 #include "unicode/utf8.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 struct Province {
@@ -249,4 +249,16 @@ std::optional<std::string> ProvinceForDivisionCode(absl::string_view six_digit_c
   return std::string(p->full_name);
 }
 
-}  // namespace pharmacrm::customer_master
+std::string FullAddress(absl::string_view province, absl::string_view city,
+                        absl::string_view district, absl::string_view address) {
+  absl::string_view rest = address;
+  std::string out;
+  for (absl::string_view part : {province, city, district}) {
+    out.append(part.data(), part.size());
+    if (!part.empty() && absl::StartsWith(rest, part)) rest.remove_prefix(part.size());
+  }
+  out.append(rest.data(), rest.size());
+  return out;
+}
+
+}  // namespace pharmacrm::matching

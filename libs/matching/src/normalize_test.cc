@@ -1,4 +1,4 @@
-#include "domain/customers/normalize.h"
+#include "pharmacrm/matching/normalize.h"
 
 #include <array>
 #include <atomic>
@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 constexpr absl::string_view kField = "profile.phone";
@@ -371,4 +371,4 @@ TEST(FoldToSimplified, SameAnswersFromManyThreads) {
 }
 
 }  // namespace
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching

@@ -1,4 +1,4 @@
-#include "domain/customers/regions.h"
+#include "pharmacrm/matching/regions.h"
 
 #include <iterator>
 #include <optional>
@@ -6,10 +6,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "domain/customers/normalize.h"
 #include "gtest/gtest.h"
+#include "pharmacrm/matching/normalize.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 
 // Lets failures print the whole split.
 void PrintTo(const ParsedAddress& a, std::ostream* os) {
@@ -232,4 +232,4 @@ TEST(ProvinceForDivisionCode, CrossChecksSocialCreditCodeRegion) {
 }
 
 }  // namespace
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching

@@ -3,15 +3,16 @@
 // blocking keys that decide which pairs get compared at all. Pure: no I/O.
 //
 // Thread safety: every function here is pure and may be called concurrently.
-#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_MATCHING_SIMILARITY_H_
-#define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_MATCHING_SIMILARITY_H_
+#ifndef PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_SIMILARITY_H_
+#define PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_SIMILARITY_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 
 // Jaro-Winkler similarity in [0, 1] over Unicode code points of UTF-8 text
 // (so "张伟" has length 2, not 6). Prefix scale 0.1 over at most 4 code
@@ -109,6 +110,11 @@ inline constexpr double kNameOnlyCap = 0.7;
 // at one hospital, names 0.67 alike, score at most 0.44; unrelated names at
 // one address or hospital score about 0).
 
+// A pair scoring at least this is a likely duplicate: the default lower
+// bound of customer-master's duplicate candidates and scans, and of the
+// candidates that make a flow terminal ambiguous (terminal_resolver.h).
+inline constexpr double kLikelyDuplicateScore = 0.6;
+
 // Scores how likely `a` and `b` describe the same customer, with one reason
 // per signal that took part and per cap that lowered the score:
 //  - different kinds: 0 (reason "kind");
@@ -131,6 +137,34 @@ MatchResult ScorePair(const MatchView& a, const MatchView& b);
 // faster; for scans that score many pairs and explain few).
 double MatchScore(const MatchView& a, const MatchView& b);
 
+// A record decoded once for scoring against many others (the code points
+// of its name, its pinyin syllables and its address's bigrams): ScorePair
+// and MatchScore of two PreparedMatch give exactly the answers of the
+// MatchViews they were made from, without decoding either side again. Views
+// the strings `view` views, which must outlive it unchanged.
+class PreparedMatch {
+ public:
+  explicit PreparedMatch(const MatchView& view);
+  PreparedMatch(PreparedMatch&&) noexcept;
+  PreparedMatch& operator=(PreparedMatch&&) noexcept;
+  ~PreparedMatch();
+
+  const MatchView& view() const { return view_; }
+  // Nothing decoded depends on the kind, so one record may be compared as
+  // any kind (a flow terminal, whose kind is not known).
+  void set_kind(absl::string_view kind) { view_.kind = kind; }
+
+  struct Decoded;  // similarity.cc
+  const Decoded& decoded() const { return *decoded_; }
+
+ private:
+  MatchView view_;
+  std::unique_ptr<Decoded> decoded_;
+};
+
+MatchResult ScorePair(const PreparedMatch& a, const PreparedMatch& b);
+double MatchScore(const PreparedMatch& a, const PreparedMatch& b);
+
 // Blocking keys: only records sharing at least one key are compared with
 // ScorePair, so 1M records need far fewer than 1M² comparisons. Every key
 // starts with the kind, since different kinds never match. Empty fields give
@@ -150,6 +184,6 @@ double MatchScore(const MatchView& a, const MatchView& b);
 //    survive any change to the name.
 std::vector<std::string> BlockingKeys(const MatchView& in);
 
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching
 
-#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_MATCHING_SIMILARITY_H_
+#endif  // PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_SIMILARITY_H_

@@ -1,4 +1,4 @@
-#include "domain/customers/normalize.h"
+#include "pharmacrm/matching/normalize.h"
 
 #include <atomic>
 #include <cstdio>
@@ -22,7 +22,7 @@
 #include "unicode/unistr.h"
 #include "unicode/utf16.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 constexpr absl::string_view kCreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -427,4 +427,4 @@ absl::Status ValidateSocialCreditCode(absl::string_view code, absl::string_view 
   return NormalizeSocialCreditCode(code, field).status();
 }
 
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching

@@ -4,8 +4,8 @@
 // Every function takes UTF-8. Errors are INVALID_ARGUMENT built with
 // core::FieldError, so the message reads "<field>: <what is wrong>" and the
 // status carries `field` as its field payload.
-#ifndef PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMERS_NORMALIZE_H_
-#define PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMERS_NORMALIZE_H_
+#ifndef PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_NORMALIZE_H_
+#define PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_NORMALIZE_H_
 
 #include <string>
 
@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 
 // Canonical form of free text (names, addresses, departments):
 //  - invalid UTF-8 sequences become U+FFFD (never an error);
@@ -84,6 +84,6 @@ absl::StatusOr<std::string> NormalizeSocialCreditCode(absl::string_view code,
 // OK iff NormalizeSocialCreditCode(code, field) succeeds; same errors.
 absl::Status ValidateSocialCreditCode(absl::string_view code, absl::string_view field);
 
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching
 
-#endif  // PHARMACRM_SERVICES_CUSTOMER_MASTER_DOMAIN_CUSTOMERS_NORMALIZE_H_
+#endif  // PHARMACRM_LIBS_MATCHING_INCLUDE_PHARMACRM_MATCHING_NORMALIZE_H_

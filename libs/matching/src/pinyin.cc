@@ -1,4 +1,4 @@
-#include "domain/search/pinyin.h"
+#include "pharmacrm/matching/pinyin.h"
 
 #include <algorithm>
 #include <limits>
@@ -15,7 +15,7 @@
 #include "unicode/uscript.h"
 #include "unicode/utf8.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 constexpr absl::string_view kTransliteratorId = "Han-Latin; Latin-ASCII; Lower";
@@ -321,4 +321,4 @@ const PinyinConverter::ContextRule* PinyinConverter::FindContextRule(int32_t lea
   return nullptr;
 }
 
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching

@@ -1,4 +1,4 @@
-#include "domain/matching/similarity.h"
+#include "pharmacrm/matching/similarity.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "unicode/utf8.h"
 
-namespace pharmacrm::customer_master {
+namespace pharmacrm::matching {
 namespace {
 
 constexpr double kWinklerPrefixScale = 0.1;
@@ -24,6 +24,8 @@ constexpr char32_t kReplacementCharacter = 0xFFFD;
 // the stack unless the text is unusually long.
 constexpr size_t kInlineSymbols = 64;
 using CodePointSeq = absl::InlinedVector<char32_t, kInlineSymbols>;
+using GramSet = absl::InlinedVector<uint64_t, kInlineSymbols>;
+using SyllableSeq = absl::InlinedVector<absl::string_view, 16>;
 
 CodePointSeq CodePoints(absl::string_view utf8) {
   CodePointSeq out;
@@ -89,8 +91,8 @@ double JaroWinklerOf(const Sequence& a, const Sequence& b) {
 
 // The distinct bigrams of `s`, ascending: a sorted array of a few dozen
 // keys is cheaper to build and intersect than a hash set.
-absl::InlinedVector<uint64_t, kInlineSymbols> Bigrams(const CodePointSeq& s) {
-  absl::InlinedVector<uint64_t, kInlineSymbols> grams;
+GramSet Bigrams(const CodePointSeq& s) {
+  GramSet grams;
   // A lone code point is keyed with 0x110000 in the high half, which no
   // real pair (first code point <= 0x10FFFF) has.
   if (s.size() == 1) {
@@ -109,8 +111,8 @@ absl::InlinedVector<uint64_t, kInlineSymbols> Bigrams(const CodePointSeq& s) {
 std::string Score2(double score) { return absl::StrFormat("%.2f", score); }
 
 // Space-separated syllables of FullPinyin output.
-absl::InlinedVector<absl::string_view, 16> Syllables(absl::string_view pinyin) {
-  absl::InlinedVector<absl::string_view, 16> out;
+SyllableSeq Syllables(absl::string_view pinyin) {
+  SyllableSeq out;
   size_t start = 0;
   while (start < pinyin.size()) {
     size_t end = pinyin.find(' ', start);
@@ -137,6 +139,23 @@ std::string LeadingInitials(absl::string_view pinyin) {
   return initials;
 }
 
+// Jaccard index of two sets of bigrams (Bigrams).
+double GramJaccard(const GramSet& ga, const GramSet& gb) {
+  size_t common = 0;
+  for (size_t i = 0, j = 0; i < ga.size() && j < gb.size();) {
+    if (ga[i] < gb[j]) {
+      ++i;
+    } else if (gb[j] < ga[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(ga.size() + gb.size() - common);
+}
+
 struct Mean {
   double weighted_sum = 0;
   double total_weight = 0;
@@ -160,30 +179,94 @@ double BigramJaccard(absl::string_view a, absl::string_view b) {
   const CodePointSeq cb = CodePoints(b);
   if (ca.empty() && cb.empty()) return 1.0;
   if (ca.empty() || cb.empty()) return 0.0;
-  const auto ga = Bigrams(ca);
-  const auto gb = Bigrams(cb);
-  size_t common = 0;
-  for (size_t i = 0, j = 0; i < ga.size() && j < gb.size();) {
-    if (ga[i] < gb[j]) {
-      ++i;
-    } else if (gb[j] < ga[i]) {
-      ++j;
-    } else {
-      ++common;
-      ++i;
-      ++j;
-    }
-  }
-  return static_cast<double>(common) / static_cast<double>(ga.size() + gb.size() - common);
+  return GramJaccard(Bigrams(ca), Bigrams(cb));
 }
 
 namespace {
 
+// Syllables of up to 8 bytes packed into one integer each (zero-padded), so
+// that equal syllables are equal integers. False if one is longer or has a
+// zero byte (FullPinyin's never have).
+using PackedSyllables = absl::InlinedVector<uint64_t, 16>;
+
+bool Pack(const SyllableSeq& syllables, PackedSyllables* packed) {
+  for (absl::string_view syllable : syllables) {
+    if (syllable.size() > sizeof(uint64_t)) return false;
+    uint64_t p = 0;
+    for (size_t i = 0; i < syllable.size(); ++i) {
+      if (syllable[i] == '\0') return false;
+      p |= uint64_t{static_cast<unsigned char>(syllable[i])} << (8 * i);
+    }
+    packed->push_back(p);
+  }
+  return true;
+}
+
+}  // namespace
+
+struct PreparedMatch::Decoded {
+  CodePointSeq name;
+  SyllableSeq syllables;
+  PackedSyllables packed;  // Of `syllables`, if `packable`.
+  bool packable = false;
+  GramSet address;
+};
+
+PreparedMatch::PreparedMatch(const MatchView& view)
+    : view_(view),
+      decoded_(new Decoded{CodePoints(view.name), Syllables(view.name_pinyin), {}, false,
+                           Bigrams(CodePoints(view.address))}) {
+  decoded_->packable = Pack(decoded_->syllables, &decoded_->packed);
+}
+PreparedMatch::PreparedMatch(PreparedMatch&&) noexcept = default;
+PreparedMatch& PreparedMatch::operator=(PreparedMatch&&) noexcept = default;
+PreparedMatch::~PreparedMatch() = default;
+
+namespace {
+
+// One side of Score, decoded as the measures need it: on demand from a
+// MatchView (each part decoded at most once per pair), or taken from a
+// PreparedMatch (decoded once for many pairs).
+class ViewSide {
+ public:
+  explicit ViewSide(const MatchView& view) : view_(view) {}
+  const MatchView& view() const { return view_; }
+  CodePointSeq name() const { return CodePoints(view_.name); }
+  SyllableSeq syllables() const { return Syllables(view_.name_pinyin); }
+  GramSet address() const { return Bigrams(CodePoints(view_.address)); }
+  double SyllablesJaroWinkler(const ViewSide& other) const {
+    return JaroWinklerOf(syllables(), other.syllables());
+  }
+
+ private:
+  const MatchView& view_;
+};
+
+class PreparedSide {
+ public:
+  explicit PreparedSide(const PreparedMatch& prepared) : prepared_(prepared) {}
+  const MatchView& view() const { return prepared_.view(); }
+  const CodePointSeq& name() const { return prepared_.decoded().name; }
+  const GramSet& address() const { return prepared_.decoded().address; }
+  // Jaro-Winkler of the syllables, by their packed form when both have one.
+  double SyllablesJaroWinkler(const PreparedSide& other) const {
+    const PreparedMatch::Decoded& a = prepared_.decoded();
+    const PreparedMatch::Decoded& b = other.prepared_.decoded();
+    if (a.packable && b.packable) return JaroWinklerOf(a.packed, b.packed);
+    return JaroWinklerOf(a.syllables, b.syllables);
+  }
+
+ private:
+  const PreparedMatch& prepared_;
+};
+
 // ScorePair's arithmetic, with the explanations only when kExplain: a scan
 // over a whole data set scores far more pairs than it reports, and the
 // detail texts cost more than the scoring.
-template <bool kExplain>
-MatchResult Score(const MatchView& a, const MatchView& b) {
+template <bool kExplain, typename Side>
+MatchResult Score(const Side& side_a, const Side& side_b) {
+  const MatchView& a = side_a.view();
+  const MatchView& b = side_b.view();
   MatchResult result{0.0, {}};
   // `detail` is called only when explaining.
   auto reason = [&](absl::string_view signal, double score, auto detail) {
@@ -191,7 +274,7 @@ MatchResult Score(const MatchView& a, const MatchView& b) {
   };
   // Caps are collected first and explained only if they lower the score, so
   // that a steward reads about the limits that actually mattered.
-  std::vector<std::pair<double, std::string>> caps;
+  absl::InlinedVector<std::pair<double, std::string>, 4> caps;
   auto cap = [&caps](double limit, auto detail) {
     if constexpr (kExplain) {
       caps.emplace_back(limit, detail());
@@ -225,12 +308,11 @@ MatchResult Score(const MatchView& a, const MatchView& b) {
   const bool names = !a.name.empty() && !b.name.empty();
   const bool pinyins = !a.name_pinyin.empty() && !b.name_pinyin.empty();
   if (names || pinyins) {
-    const double by_characters = names ? JaroWinkler(a.name, b.name) : 0.0;
+    const double by_characters = names ? JaroWinklerOf(side_a.name(), side_b.name()) : 0.0;
     // Whole syllables, not letters: letter-level similarity of pinyin is
     // high for unrelated names ("zhang wei" / "zhang wen" 0.96, "zhang wei" /
     // "wang fang" 0.63), while input-method typos keep every syllable.
-    const double by_pinyin =
-        pinyins ? JaroWinklerOf(Syllables(a.name_pinyin), Syllables(b.name_pinyin)) : 0.0;
+    const double by_pinyin = pinyins ? side_a.SyllablesJaroWinkler(side_b) : 0.0;
     const double discounted_pinyin = kPinyinDiscount * by_pinyin;
     const double score = std::max(by_characters, discounted_pinyin);
     mean.Add(kNameWeight, score);
@@ -262,7 +344,8 @@ MatchResult Score(const MatchView& a, const MatchView& b) {
   }
 
   if (!a.address.empty() && !b.address.empty()) {
-    const double score = BigramJaccard(a.address, b.address);
+    // Non-empty text has at least one code point (BigramJaccard).
+    const double score = GramJaccard(side_a.address(), side_b.address());
     mean.Add(kAddressWeight, score);
     reason("address", score, [&] {
       return a.address == b.address
@@ -332,9 +415,21 @@ MatchResult Score(const MatchView& a, const MatchView& b) {
 
 }  // namespace
 
-MatchResult ScorePair(const MatchView& a, const MatchView& b) { return Score<true>(a, b); }
+MatchResult ScorePair(const MatchView& a, const MatchView& b) {
+  return Score<true>(ViewSide(a), ViewSide(b));
+}
 
-double MatchScore(const MatchView& a, const MatchView& b) { return Score<false>(a, b).score; }
+double MatchScore(const MatchView& a, const MatchView& b) {
+  return Score<false>(ViewSide(a), ViewSide(b)).score;
+}
+
+MatchResult ScorePair(const PreparedMatch& a, const PreparedMatch& b) {
+  return Score<true>(PreparedSide(a), PreparedSide(b));
+}
+
+double MatchScore(const PreparedMatch& a, const PreparedMatch& b) {
+  return Score<false>(PreparedSide(a), PreparedSide(b)).score;
+}
 
 std::vector<std::string> BlockingKeys(const MatchView& in) {
   std::vector<std::string> keys;
@@ -354,4 +449,4 @@ std::vector<std::string> BlockingKeys(const MatchView& in) {
   return keys;
 }
 
-}  // namespace pharmacrm::customer_master
+}  // namespace pharmacrm::matching
