@@ -39,8 +39,9 @@ TerminalMatcher::TerminalMatcher(const std::vector<v1::Customer>& customers,
 TerminalMatcher::~TerminalMatcher() = default;
 
 std::optional<v1::TerminalTask> TerminalMatcher::Resolve(v1::FlowRow& row) {
-  matching::TerminalResolution resolution =
+  const std::shared_ptr<const matching::TerminalResolution> answer =
       resolver_->Resolve(row.terminal_code(), row.terminal_name(), row.terminal_address());
+  const matching::TerminalResolution& resolution = *answer;
   if (const auto* matched = std::get_if<matching::Matched>(&resolution)) {
     auto it = by_id_.find(matched->customer_id);
     if (it != by_id_.end()) {

@@ -22,20 +22,6 @@ std::string FindingId(v1::FindingKind kind, absl::string_view distributor_id,
   return absl::StrFormat("F-%016x", fingerprint.value());
 }
 
-std::string FormatYuan(int64_t fen) {
-  // Unsigned, so the most negative int64 still has a magnitude.
-  const uint64_t magnitude =
-      fen < 0 ? ~static_cast<uint64_t>(fen) + 1 : static_cast<uint64_t>(fen);
-  std::string digits = absl::StrCat(magnitude / 100);
-  std::string grouped;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back(',');
-    grouped.push_back(digits[i]);
-  }
-  return absl::StrFormat("%s¥%s.%02d", fen < 0 ? "-" : "", grouped,
-                         static_cast<int>(magnitude % 100));
-}
-
 std::string JoinProvinces(const std::vector<std::string>& provinces,
                           absl::string_view separator) {
   return absl::StrJoin(provinces, separator);

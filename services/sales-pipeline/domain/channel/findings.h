@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "domain/channel/channel_data.h"
+#include "domain/channel/money.h"
 #include "pharmacrm/v1/channel.pb.h"
 
 namespace pharmacrm::sales_pipeline::channel {
@@ -24,10 +25,6 @@ namespace pharmacrm::sales_pipeline::channel {
 std::string FindingId(v1::FindingKind kind, absl::string_view distributor_id,
                       absl::string_view product_id, absl::string_view batch_no,
                       absl::string_view month, absl::string_view province);
-
-// "¥14,400.00": yuan with thousands separators and two decimals; "-¥5.00"
-// below zero.
-std::string FormatYuan(int64_t fen);
 
 // Provinces joined by `separator` ("河北省, 天津市" or "河北省、天津市");
 // "" for none.
