@@ -111,11 +111,13 @@ fi
 VENV="${REPO_ROOT}/.cache/venv"
 OPENAPI_VALIDATOR_VERSION=0.8.4
 VENV_STAMP="${VENV}/.stamp-openapi-spec-validator-${OPENAPI_VALIDATOR_VERSION}"
-if [[ -f "${VENV_STAMP}" && -x "${VENV}/bin/openapi-spec-validator" ]]; then
+# Runs, not just exists: a venv moved or copied from another folder keeps
+# scripts whose first line names the old folder's python.
+if [[ -f "${VENV_STAMP}" ]] && "${VENV}/bin/openapi-spec-validator" --help >/dev/null 2>&1; then
   log "openapi-spec-validator ${OPENAPI_VALIDATOR_VERSION}: present in ${VENV}"
 else
   log "openapi-spec-validator ${OPENAPI_VALIDATOR_VERSION}: installing into ${VENV}"
-  rm -f "${VENV}"/.stamp-openapi-spec-validator-*
+  rm -rf "${VENV}"
   python3 -m venv "${VENV}"
   "${VENV}/bin/pip" install -q --disable-pip-version-check \
     "openapi-spec-validator==${OPENAPI_VALIDATOR_VERSION}"

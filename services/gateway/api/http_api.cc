@@ -109,6 +109,7 @@ http::Response Route(Backends& backends, const HttpApi& api, const HttpApiOption
 
 absl::StatusOr<std::unique_ptr<HttpApi>> LoadHttpApi() {
   ASSIGN_OR_RETURN(DescriptorSet set, LoadDescriptorSet(v1::DescriptorSetBytes()));
+
   // Comments live only in the set's own pool; messages are made and parsed
   // with the compiled-in (generated) descriptors of the same services.
   std::vector<const google::protobuf::ServiceDescriptor*> described =
