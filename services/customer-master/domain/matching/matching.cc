@@ -8,19 +8,13 @@
 
 namespace pharmacrm::customer_master {
 
-using ::pharmacrm::matching::MatchInput;
-using ::pharmacrm::matching::MatchReason;
-using ::pharmacrm::matching::MatchResult;
-using ::pharmacrm::matching::PinyinConverter;
-using ::pharmacrm::matching::ScorePair;
-
 std::string FullAddress(const v1::CustomerProfile& p) {
   return matching::FullAddress(p.province(), p.city(), p.district(), p.address());
 }
 
-MatchInput MatchInputFor(const v1::Customer& c, const PinyinConverter& pinyin) {
+matching::MatchInput MatchInputFor(const v1::Customer& c, const matching::PinyinConverter& pinyin) {
   const v1::CustomerProfile& p = c.profile();
-  MatchInput in;
+  matching::MatchInput in;
   in.kind = v1::CustomerKind_Name(p.kind());
   in.name = p.name();
   in.name_pinyin = pinyin.FullPinyin(p.name());
@@ -45,23 +39,23 @@ absl::Status ValidateFindDuplicates(const v1::FindDuplicateCandidatesRequest& r)
 std::vector<v1::DuplicateCandidate> RankCandidates(const v1::Customer& subject,
                                                    const std::vector<v1::Customer>& candidates,
                                                    const v1::FindDuplicateCandidatesRequest& request,
-                                                   const PinyinConverter& pinyin) {
+                                                   const matching::PinyinConverter& pinyin) {
   double min_score =
       request.min_score() == 0 ? matching::kLikelyDuplicateScore : request.min_score();
   size_t limit = request.limit() == 0 ? 20 : static_cast<size_t>(request.limit());
-  MatchInput a = MatchInputFor(subject, pinyin);
+  matching::MatchInput a = MatchInputFor(subject, pinyin);
   std::vector<v1::DuplicateCandidate> out;
   for (const v1::Customer& c : candidates) {
     if (c.id() == subject.id() || c.status() == v1::CUSTOMER_STATUS_INACTIVE ||
         c.status() == v1::CUSTOMER_STATUS_MERGED) {
       continue;
     }
-    MatchResult m = ScorePair(a, MatchInputFor(c, pinyin));
+    matching::MatchResult m = matching::ScorePair(a, MatchInputFor(c, pinyin));
     if (m.score < min_score) continue;
     v1::DuplicateCandidate d;
     *d.mutable_customer() = c;
     d.set_score(m.score);
-    for (const MatchReason& r : m.reasons) {
+    for (const matching::MatchReason& r : m.reasons) {
       v1::MatchSignal* s = d.add_reasons();
       s->set_signal(r.signal);
       s->set_score(r.score);
