@@ -40,38 +40,27 @@ absl::StatusOr<v1::ImportFlowSummary> RunFlowImport(const FlowImportOptions& opt
   v1::ImportFlowSummary summary;
   auto stream = stub->ImportFlow(&context, &summary);
   const absl::Time start = absl::Now();
-  int64_t sent = 0;
-  absl::Status conversion;
-  bool first = true;
-  while (true) {
-    bool end = false;
-    int64_t n = 0;
-    absl::StatusOr<std::string> utf8 = input->Next(&end, &n);
-    if (!utf8.ok()) {
-      conversion = utf8.status();
-      context.TryCancel();
-      break;
-    }
-    if (end && utf8->empty() && !first) break;
-    v1::FlowChunk chunk;
-    if (first) {
-      chunk.set_request_id(request_id);
-      chunk.set_distributor_id(options.distributor_id);
-      chunk.set_month(options.month);
-      chunk.set_file_name(options.file);
-      chunk.set_column_mapping(mapping);
-      first = false;
-    }
-    chunk.set_data(*std::move(utf8));
-    if (!stream->Write(chunk)) break;  // The server ended the call; Finish says why.
-    sent += n;
-    if (options.progress) {
-      std::fprintf(stderr, "\rsent %lld of %lld bytes  %.1fs", static_cast<long long>(sent),
-                   static_cast<long long>(input->total_bytes()),
-                   absl::ToDoubleSeconds(absl::Now() - start));
-    }
-    if (end) break;
-  }
+  absl::Status conversion = input->SendAll(
+      [&](std::string data, bool first) {
+        v1::FlowChunk chunk;
+        if (first) {
+          chunk.set_request_id(request_id);
+          chunk.set_distributor_id(options.distributor_id);
+          chunk.set_month(options.month);
+          chunk.set_file_name(options.file);
+          chunk.set_column_mapping(mapping);
+        }
+        chunk.set_data(std::move(data));
+        return stream->Write(chunk);
+      },
+      [&](int64_t bytes) {
+        if (options.progress) {
+          std::fprintf(stderr, "\rsent %lld of %lld bytes  %.1fs", static_cast<long long>(bytes),
+                       static_cast<long long>(input->total_bytes()),
+                       absl::ToDoubleSeconds(absl::Now() - start));
+        }
+      });
+  if (!conversion.ok()) context.TryCancel();
   stream->WritesDone();
   grpc::Status status = stream->Finish();
   if (options.progress) std::fprintf(stderr, "\n");

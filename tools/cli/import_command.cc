@@ -87,30 +87,19 @@ absl::StatusOr<v1::ImportProgress> RunImport(const ImportOptions& options) {
       }
     }
   });
-  absl::Status conversion;
-  bool first = true;
-  while (true) {
-    bool end = false;
-    int64_t n = 0;
-    absl::StatusOr<std::string> utf8 = input->Next(&end, &n);
-    if (!utf8.ok()) {
-      conversion = utf8.status();
-      context.TryCancel();
-      break;
-    }
-    if (end && utf8->empty() && !first) break;
-    v1::ImportChunk chunk;
-    if (first) {
-      chunk.set_request_id(request_id);
-      chunk.set_format(format);
-      chunk.set_source(options.source);
-      first = false;
-    }
-    chunk.set_data(*std::move(utf8));
-    if (!stream->Write(chunk)) break;  // The server ended the call; Finish says why.
-    sent += n;
-    if (end) break;
-  }
+  absl::Status conversion = input->SendAll(
+      [&](std::string data, bool first) {
+        v1::ImportChunk chunk;
+        if (first) {
+          chunk.set_request_id(request_id);
+          chunk.set_format(format);
+          chunk.set_source(options.source);
+        }
+        chunk.set_data(std::move(data));
+        return stream->Write(chunk);
+      },
+      [&](int64_t bytes) { sent = bytes; });
+  if (!conversion.ok()) context.TryCancel();
   stream->WritesDone();
   reader.join();
   grpc::Status status = stream->Finish();

@@ -61,4 +61,20 @@ absl::StatusOr<std::string> ImportInput::Next(bool* end, int64_t* input_bytes) {
   return converter_.Convert(absl::string_view(buffer_.data(), static_cast<size_t>(n)));
 }
 
+absl::Status ImportInput::SendAll(absl::FunctionRef<bool(std::string, bool)> write,
+                                  absl::FunctionRef<void(int64_t)> sent) {
+  int64_t total = 0;
+  for (bool first = true;; first = false) {
+    bool end = false;
+    int64_t n = 0;
+    absl::StatusOr<std::string> utf8 = Next(&end, &n);
+    if (!utf8.ok()) return utf8.status();
+    if (end && utf8->empty() && !first) return absl::OkStatus();
+    if (!write(*std::move(utf8), first)) return absl::OkStatus();
+    total += n;
+    sent(total);
+    if (end) return absl::OkStatus();
+  }
+}
+
 }  // namespace pharmacrm::cli

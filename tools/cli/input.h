@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "encoding.h"
@@ -33,6 +34,14 @@ class ImportInput {
   // the end, *end is set and the chunk holds what the converter held back
   // (often nothing).
   absl::StatusOr<std::string> Next(bool* end, int64_t* input_bytes);
+
+  // Sends the whole input through `write` (a chunk as UTF-8, and whether it
+  // is the first; at least one chunk, maybe empty), calling `sent` with the
+  // input bytes sent so far after each. Stops early when `write` returns
+  // false (the server ended the call: its status says why). Returns the
+  // conversion error, if any: the caller then cancels the call.
+  absl::Status SendAll(absl::FunctionRef<bool(std::string chunk, bool first)> write,
+                       absl::FunctionRef<void(int64_t bytes)> sent);
 
  private:
   ImportInput(InputEncoding encoding) : converter_(encoding), buffer_(kChunkBytes) {}

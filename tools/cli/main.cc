@@ -53,6 +53,20 @@ int MaybeHelp(int argc, char** argv) {
   return 0;
 }
 
+// The first 20 row errors of an import's summary, one a line.
+template <typename Errors>
+void PrintRowErrors(const Errors& errors) {
+  int shown = 0;
+  for (const auto& e : errors) {
+    if (shown++ == 20) {
+      std::printf("... %d more (see the summary's errors)\n", errors.size() - 20);
+      break;
+    }
+    std::printf("line %lld %s: %s\n", static_cast<long long>(e.line()), e.field().c_str(),
+                e.reason().c_str());
+  }
+}
+
 int RunFlowImportCommand() {
   pharmacrm::cli::FlowImportOptions options;
   options.server = absl::GetFlag(FLAGS_sales_pipeline);
@@ -86,15 +100,7 @@ int RunFlowImportCommand() {
                 static_cast<long long>(s.period().previous_row_count()),
                 static_cast<long long>(s.period().previous_quantity()));
   }
-  int shown = 0;
-  for (const auto& e : s.errors()) {
-    if (shown++ == 20) {
-      std::printf("... %d more (see the summary's errors)\n", s.errors_size() - 20);
-      break;
-    }
-    std::printf("line %lld %s: %s\n", static_cast<long long>(e.line()), e.field().c_str(),
-                e.reason().c_str());
-  }
+  PrintRowErrors(s.errors());
   return 0;
 }
 
@@ -122,15 +128,7 @@ int RunImportCommand() {
               p.rows_per_second(), static_cast<long long>(p.rows_read()),
               static_cast<long long>(p.accepted()), static_cast<long long>(p.rejected()),
               static_cast<long long>(p.duplicates()));
-  int shown = 0;
-  for (const auto& e : p.errors()) {
-    if (shown++ == 20) {
-      std::printf("... %d more (see the summary's errors)\n", p.errors_size() - 20);
-      break;
-    }
-    std::printf("line %lld %s: %s\n", static_cast<long long>(e.line()), e.field().c_str(),
-                e.reason().c_str());
-  }
+  PrintRowErrors(p.errors());
   return 0;
 }
 

@@ -18,6 +18,13 @@ TEST(IsValidUtf8, AcceptsUtf8AndRefusesWhatIsNot) {
   EXPECT_FALSE(IsValidUtf8("abcdefgh\xE5\x8C"));          // cut short after the fast path
 }
 
+TEST(AppendUtf8, WritesEachLength) {
+  std::string out;
+  for (uint32_t cp : {0x41u, 0xE9u, 0x534Fu, 0x1F48Au}) AppendUtf8(cp, &out);
+  EXPECT_EQ(out, "A\xC3\xA9\xE5\x8D\x8F\xF0\x9F\x92\x8A");
+  EXPECT_TRUE(IsValidUtf8(out));
+}
+
 std::string Skip(const std::string& input, size_t chunk) {
   BomSkipper skipper;
   std::string out;

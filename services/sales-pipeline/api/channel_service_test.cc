@@ -4,9 +4,7 @@
 // nothing stored.
 #include "api/channel_service.h"
 
-#include <filesystem>
-#include <random>
-
+#include "api/channel_test_host.h"
 #include "domain/channel/test_records.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/clock.h"
@@ -25,19 +23,12 @@ using channel::examples::ExampleProduct;
 const absl::Time kNow =
     absl::FromCivil(absl::CivilSecond(2026, 3, 2, 2, 0, 0), absl::UTCTimeZone());
 
-class ChannelServiceTest : public testing::Test {
+class ChannelServiceTest : public ChannelTestHost {
  protected:
+  ChannelServiceTest() : ChannelTestHost(kNow) {}
+
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("pcrm-channel-" + std::to_string(std::random_device{}()));
-    auto store = store::Store::Open({dir_.string(), /*sync_writes=*/false});
-    ASSERT_TRUE(store.ok()) << store.status();
-    host_ = runtime::ServiceHost::CreateForTest("sales-pipeline", std::move(*store), {&clock_});
-    absl::StatusOr<std::unique_ptr<matching::PinyinConverter>> pinyin =
-        matching::PinyinConverter::Create();
-    ASSERT_TRUE(pinyin.ok()) << pinyin.status();
-    const matching::PinyinConverter& converter = host_->Keep(*std::move(pinyin));
-    service_ = &host_->EmplaceService<ChannelService>(*host_, converter);
+    ChannelTestHost::SetUp();
     Known("D1", v1::CUSTOMER_KIND_DISTRIBUTOR);
     Known("H1", v1::CUSTOMER_KIND_DOCTOR);
     ASSERT_TRUE(Upsert(ExampleProduct(), "r-p1").ok());
@@ -49,22 +40,6 @@ class ChannelServiceTest : public testing::Test {
     account.set_credit_limit_fen(10'000'000);  // ¥100,000.00
     account.set_payment_days(30);
     ASSERT_TRUE(SetAccount(account).ok());
-  }
-  void TearDown() override {
-    host_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  // The customer as the known-customers projection would have stored it.
-  void Known(const std::string& id, v1::CustomerKind kind) {
-    v1::Customer customer;
-    customer.set_id(id);
-    customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
-    customer.mutable_profile()->set_kind(kind);
-    store::Batch batch;
-    batch.Put(store::Family::kState, runtime::CustomerKey(kKnownCustomer, id),
-              customer.SerializeAsString());
-    ASSERT_TRUE(host_->store().Write(std::move(batch)).ok());
   }
 
   template <typename Req, typename Resp, typename Rpc>
@@ -124,11 +99,6 @@ class ChannelServiceTest : public testing::Test {
     absl::StatusOr<std::vector<store::OutboxEntry>> entries = host_->store().ReadOutbox(10'000);
     return entries.ok() ? entries->size() : 0;
   }
-
-  core::FakeClock clock_{kNow};
-  std::filesystem::path dir_;
-  std::unique_ptr<runtime::ServiceHost> host_;
-  ChannelService* service_ = nullptr;
 };
 
 TEST_F(ChannelServiceTest, AProductChangeIsANewVersionWithTheOldOneKept) {

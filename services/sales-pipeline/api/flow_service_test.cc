@@ -3,10 +3,8 @@
 // unmatched ones filed for a data steward and applied when resolved, a
 // reload replacing the period with the old totals kept, retries with one
 // effect, and bad input named with nothing stored.
-#include <filesystem>
-#include <random>
-
 #include "api/channel_service.h"
+#include "api/channel_test_host.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/clock.h"
 #include "pharmacrm/core/status.h"
@@ -28,19 +26,12 @@ constexpr char kFile[] =
     "2026-03-16,北京朝阳医院,北京市朝阳区工体南路8号,阿托伐他汀钙片,20mg*7片,B2506,0,45.80\n"
     "2026-03-23,天津市某某诊所,天津市和平区某路1号,阿托伐他汀钙片,20mg*7片,B2506,10,45.80\n";
 
-class FlowServiceTest : public testing::Test {
+class FlowServiceTest : public ChannelTestHost {
  protected:
+  FlowServiceTest() : ChannelTestHost(kNow) {}
+
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("pcrm-flow-" + std::to_string(std::random_device{}()));
-    auto store = store::Store::Open({dir_.string(), /*sync_writes=*/false});
-    ASSERT_TRUE(store.ok()) << store.status();
-    host_ = runtime::ServiceHost::CreateForTest("sales-pipeline", std::move(*store), {&clock_});
-    absl::StatusOr<std::unique_ptr<matching::PinyinConverter>> pinyin =
-        matching::PinyinConverter::Create();
-    ASSERT_TRUE(pinyin.ok()) << pinyin.status();
-    const matching::PinyinConverter& converter = host_->Keep(*std::move(pinyin));
-    service_ = &host_->EmplaceService<ChannelService>(*host_, converter);
+    ChannelTestHost::SetUp();
     Known("D1", v1::CUSTOMER_KIND_DISTRIBUTOR, "华北医药有限公司", "北京市", "北京市西城区");
     Known("H-PUMC", v1::CUSTOMER_KIND_HOSPITAL, "北京协和医院", "北京市",
           "北京市东城区帅府园1号");
@@ -73,25 +64,6 @@ class FlowServiceTest : public testing::Test {
     v1::DistributorAccount set;
     ASSERT_TRUE(service_->SetDistributorAccount(&context, &account, &set).ok());
   }
-  void TearDown() override {
-    host_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Known(const std::string& id, v1::CustomerKind kind, const std::string& name,
-             const std::string& province, const std::string& address) {
-    v1::Customer customer;
-    customer.set_id(id);
-    customer.set_status(v1::CUSTOMER_STATUS_ACTIVE);
-    customer.mutable_profile()->set_kind(kind);
-    customer.mutable_profile()->set_name(name);
-    customer.mutable_profile()->set_province(province);
-    customer.mutable_profile()->set_address(address);
-    store::Batch batch;
-    batch.Put(store::Family::kState, runtime::CustomerKey(kKnownCustomer, id),
-              customer.SerializeAsString());
-    ASSERT_TRUE(host_->store().Write(std::move(batch)).ok());
-  }
 
   absl::StatusOr<v1::ImportFlowSummary> Load(const std::string& request_id,
                                              const std::string& file,
@@ -113,11 +85,6 @@ class FlowServiceTest : public testing::Test {
     EXPECT_TRUE(service_->ListTerminalTasks(&context, &request, &response).ok());
     return {response.tasks().begin(), response.tasks().end()};
   }
-
-  core::FakeClock clock_{kNow};
-  std::filesystem::path dir_;
-  std::unique_ptr<runtime::ServiceHost> host_;
-  ChannelService* service_ = nullptr;
 };
 
 TEST_F(FlowServiceTest, AFileIsReadMatchedAndItsBadRowsNamed) {

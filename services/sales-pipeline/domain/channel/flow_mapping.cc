@@ -84,24 +84,6 @@ bool IsSpace(uint32_t cp) {
          cp == 0x3000 || cp == 0x00A0 || cp == 0xFEFF;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 absl::Status LineError(int line, absl::string_view description) {
   return core::FieldError(absl::StrCat("line ", line), description);
 }
@@ -313,7 +295,7 @@ std::string FoldText(absl::string_view text) {
     if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFF01 - 0x21;
     if (cp == 0x00D7 || cp == 0x2715) cp = '*';
     if (cp < 0x80) cp = static_cast<unsigned char>(absl::ascii_tolower(static_cast<char>(cp)));
-    AppendUtf8(cp, &out);
+    tabular::AppendUtf8(cp, &out);
   }
   return out;
 }

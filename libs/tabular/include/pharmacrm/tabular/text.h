@@ -2,6 +2,7 @@
 #ifndef PHARMACRM_LIBS_TABULAR_INCLUDE_PHARMACRM_TABULAR_TEXT_H_
 #define PHARMACRM_LIBS_TABULAR_INCLUDE_PHARMACRM_TABULAR_TEXT_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -16,6 +17,9 @@ inline constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // points above U+10FFFF). Imports reject what is not, rather than letting
 // ICU turn a GBK file silently into U+FFFD.
 bool IsValidUtf8(absl::string_view s);
+
+// Appends code point `cp` (at most U+10FFFF, not a surrogate) in UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
 
 // Drops a leading UTF-8 byte order mark from an input handed over in
 // chunks split anywhere (the mark itself may be split). Not thread-safe.
