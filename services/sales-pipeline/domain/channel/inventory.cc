@@ -134,10 +134,11 @@ class Ledger {
           reports.months[static_cast<size_t>(month - from_)] = d.report;
         }
       }
-      auto add_lines = [&](const v1::StockReport* report) {
+      // A copy of the binding: clang 14 cannot capture structured bindings.
+      auto add_lines = [&, distributor_id = distributor](const v1::StockReport* report) {
         if (report == nullptr) return;
         for (const v1::StockLine& line : report->lines()) {
-          tracks_.try_emplace(BatchKey(distributor, line.product_id(), line.batch_no()),
+          tracks_.try_emplace(BatchKey(distributor_id, line.product_id(), line.batch_no()),
                               static_cast<size_t>(to_ - first_ + 1));
         }
       };
