@@ -33,8 +33,9 @@ DemoRecord Generation::NewDistributor(DemoRng& rng, const std::string& external_
                                                      "药业有限公司", "医药商业有限公司"};
       const absl::string_view prefix =
           rng.Chance(0.7) ? CityOf(candidate).short_name : ProvinceOf(candidate).short_name;
-      name = absl::StrCat(prefix, Pick(rng, tables::DistributorWords()),
-                          Pick(rng, std::span<const absl::string_view>(kForms)));
+      const absl::string_view form = Pick(rng, std::span<const absl::string_view>(kForms));
+      const absl::string_view word = Pick(rng, tables::DistributorWords());
+      name = absl::StrCat(prefix, word, form);
     }
     if (attempt >= 40) name = absl::StrCat(name, DistrictOf(candidate), "分公司");
     if (attempt >= 60) name = absl::StrCat(name, attempt);

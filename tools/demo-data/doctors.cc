@@ -70,8 +70,9 @@ DemoRecord Generation::NewDoctor(DemoRng& rng, const std::string& external_id) {
   v1::DoctorDetails& d = *p.mutable_doctor();
   v1::PersonDetails& person = *d.mutable_person();
   person.set_gender(gender);
-  person.set_birth_date(
-      Date(birth_year, static_cast<int>(rng.Between(1, 12)), static_cast<int>(rng.Between(1, 28))));
+  const int birth_day = static_cast<int>(rng.Between(1, 28));
+  const int birth_month = static_cast<int>(rng.Between(1, 12));
+  person.set_birth_date(Date(birth_year, birth_month, birth_day));
   if (rng.Chance(0.7)) {
     if (age < 28 && rng.Chance(0.7)) {
       person.set_marital_status(v1::MARITAL_STATUS_SINGLE);

@@ -44,7 +44,8 @@ std::string OrganisationCode(DemoRng& rng) {
     body = "MA";  // Registered since 2015.
     while (body.size() < 8) body.push_back(kCreditAlphabet[rng.Below(kCreditAlphabet.size())]);
   } else {
-    body = absl::StrCat(rng.Between(1, 9), Digits(rng, 7));
+    const std::string rest = Digits(rng, 7);
+    body = absl::StrCat(rng.Between(1, 9), rest);
   }
   int sum = 0;
   for (size_t i = 0; i < 8; ++i) {
@@ -110,7 +111,8 @@ std::string AddressPrefix(const Place& p) {
 }
 
 std::string StreetAddress(DemoRng& rng) {
-  return absl::StrCat(Pick(rng, tables::Roads()), rng.Between(1, 399), "号");
+  const int64_t number = rng.Between(1, 399);
+  return absl::StrCat(Pick(rng, tables::Roads()), number, "号");
 }
 
 absl::string_view RoadStem(DemoRng& rng) {
@@ -127,11 +129,13 @@ std::string CityPrefix(const Place& p) {
 // --- Phones, codes ----------------------------------------------------------
 
 std::string Landline(DemoRng& rng, const Place& p) {
-  return absl::StrCat(CityOf(p).city->area_code, "-", rng.Between(2, 8), Digits(rng, 7));
+  const std::string rest = Digits(rng, 7);
+  return absl::StrCat(CityOf(p).city->area_code, "-", rng.Between(2, 8), rest);
 }
 
 std::string Mobile(DemoRng& rng) {
-  return absl::StrCat(Pick(rng, tables::MobilePrefixes()), Digits(rng, 8));
+  const std::string rest = Digits(rng, 8);
+  return absl::StrCat(Pick(rng, tables::MobilePrefixes()), rest);
 }
 
 std::string Postcode(DemoRng& rng, const Place& p) {
@@ -150,7 +154,8 @@ std::string SocialCreditCode(DemoRng& rng, absl::string_view kind, const Place& 
 
 void FillBank(DemoRng& rng, const Place& p, v1::BankAccount* bank) {
   bank->set_bank_name(BankBranch(rng, p));
-  bank->set_account_number(absl::StrCat(rng.Between(1, 9), Digits(rng, 18)));
+  const std::string rest = Digits(rng, 18);
+  bank->set_account_number(absl::StrCat(rng.Between(1, 9), rest));
 }
 
 // --- People ----------------------------------------------------------------
@@ -161,8 +166,9 @@ std::string PersonName(DemoRng& rng, v1::Gender gender) {
   const auto given =
       gender == v1::GENDER_FEMALE ? tables::FemaleGivenChars() : tables::MaleGivenChars();
   if (rng.Chance(0.3)) return absl::StrCat(tables::Surnames()[s].text, Pick(rng, given));
-  return absl::StrCat(tables::Surnames()[s].text, Pick(rng, tables::GivenFirstChars()),
-                      Pick(rng, given));
+  const absl::string_view second = Pick(rng, given);
+  const absl::string_view first = Pick(rng, tables::GivenFirstChars());
+  return absl::StrCat(tables::Surnames()[s].text, first, second);
 }
 
 v1::Gender RandomGender(DemoRng& rng, double male_share) {
@@ -189,8 +195,12 @@ std::string NativePlace(DemoRng& rng) {
 }
 
 std::string HomeAddress(DemoRng& rng, const Place& p) {
-  return absl::StrCat(AddressPrefix(p), StreetAddress(rng), rng.Between(1, 30), "栋",
-                      rng.Between(1, 4), "单元", rng.Between(1, 32), "0", rng.Between(1, 6));
+  const int64_t room = rng.Between(1, 6);
+  const int64_t floor = rng.Between(1, 32);
+  const int64_t unit = rng.Between(1, 4);
+  const int64_t building = rng.Between(1, 30);
+  const std::string street = StreetAddress(rng);
+  return absl::StrCat(AddressPrefix(p), street, building, "栋", unit, "单元", floor, "0", room);
 }
 
 // --- Reference lookups ----------------------------------------------------

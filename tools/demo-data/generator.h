@@ -116,6 +116,11 @@ bool IsValidSocialCreditCode(absl::string_view code);
 
 // xoshiro256** seeded through splitmix64: small, fast and the same on every
 // platform (unlike the distributions of <random>). Exposed for tests.
+// Every draw of one call's arguments is made in a statement of its own:
+// C++ leaves the order of arguments unspecified (GCC takes them last to
+// first, clang first to last), and the data must not depend on the
+// compiler. Where one call once drew several, the statements keep GCC's
+// order, the one the pinned fingerprints were made with.
 class DemoRng {
  public:
   explicit DemoRng(uint64_t seed);

@@ -36,9 +36,10 @@ DemoRecord NewContact(DemoRng& rng, const std::string& external_id, const Pharma
   c.set_pharmacy_id(pharmacy.external_id);
   v1::PersonDetails& person = *c.mutable_person();
   person.set_gender(gender);
-  person.set_birth_date(Date(kLastPeriodYear - static_cast<int>(rng.Between(22, 55)),
-                             static_cast<int>(rng.Between(1, 12)),
-                             static_cast<int>(rng.Between(1, 28))));
+  const int birth_day = static_cast<int>(rng.Between(1, 28));
+  const int birth_month = static_cast<int>(rng.Between(1, 12));
+  const int age = static_cast<int>(rng.Between(22, 55));
+  person.set_birth_date(Date(kLastPeriodYear - age, birth_month, birth_day));
   static constexpr int kEducationWeights[] = {25, 45, 28, 2, 0};
   person.set_education(static_cast<v1::Education>(1 + PickIndex(rng, kEducationWeights)));
   person.set_position(std::string(kTitles[t]));

@@ -117,8 +117,8 @@ std::string Date(int year, int month, int day) {
 std::string RandomDate(DemoRng& rng, int first_year, int last_year) {
   const int year = static_cast<int>(rng.Between(first_year, last_year));
   const int last_month = year >= kLastPeriodYear ? kLastPeriodMonth : 12;
-  return Date(year, static_cast<int>(rng.Between(1, last_month)),
-              static_cast<int>(rng.Between(1, 28)));
+  const int day = static_cast<int>(rng.Between(1, 28));
+  return Date(year, static_cast<int>(rng.Between(1, last_month)), day);
 }
 
 }  // namespace internal
