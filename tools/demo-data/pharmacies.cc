@@ -106,8 +106,9 @@ DemoRecord Generation::NewPharmacy(DemoRng& rng, const std::string& external_id,
   p.set_province(std::string(ProvinceOf(place).full_name));
   p.set_city(CityPrefix(place));
   p.set_district(std::string(DistrictOf(place)));
-  p.set_address(
-      absl::StrCat(AddressPrefix(place), StreetAddress(rng), rng.Chance(0.3) ? "一楼" : ""));
+  const bool ground_floor = rng.Chance(0.3);
+  const std::string street = StreetAddress(rng);
+  p.set_address(absl::StrCat(AddressPrefix(place), street, ground_floor ? "一楼" : ""));
   p.set_phone(Landline(rng, place));
 
   v1::PharmacyDetails& d = *p.mutable_pharmacy();
