@@ -28,10 +28,6 @@ constexpr size_t kMaxReportedErrors = 1000;
 constexpr int32_t kDefaultTaskPage = 100;
 constexpr int32_t kMaxTaskPage = 500;
 
-std::string TaskId(absl::string_view distributor_id, absl::string_view month, int64_t line) {
-  return absl::StrCat(distributor_id, "/", month, "#", line);
-}
-
 // Rows with at least one error (a row's bad cells are reported together).
 int64_t CountRows(const std::vector<channel::FlowRowError>& errors) {
   int64_t rows = 0;
@@ -119,7 +115,8 @@ absl::Status ChannelService::LoadFlow(const v1::FlowChunk& header, const std::st
   for (v1::FlowRow& row : rows) {
     std::optional<v1::TerminalTask> task = matcher.Resolve(row);
     if (!task) continue;
-    task->set_id(TaskId(account.distributor_id(), month_text, row.line()));
+    task->set_id(
+        ChannelRepository::TerminalTaskId(account.distributor_id(), month_text, row.line()));
     task->set_distributor_id(account.distributor_id());
     task->set_month(month_text);
     task->set_state(v1::TERMINAL_TASK_STATE_OPEN);

@@ -56,7 +56,7 @@ std::string RowKey(uint8_t space, absl::string_view distributor_id, absl::string
   return store::KeyBuilder(space).String(distributor_id).String(month).Int64(line).key();
 }
 
-// "<distributor>/<month>#<line>" split; false when `id` is not of that form.
+// A TerminalTaskId split; false when `id` is not of that form.
 bool SplitTaskId(absl::string_view id, std::string* distributor_id, std::string* month,
                  int64_t* line) {
   const size_t hash = id.rfind('#');
@@ -204,6 +204,11 @@ void ChannelRepository::PutFlowRow(store::Batch& batch, absl::string_view distri
                                    absl::string_view month, const v1::FlowRow& row) const {
   batch.Put(store::Family::kState, RowKey(kFlowRow, distributor_id, month, row.line()),
             row.SerializeAsString());
+}
+
+std::string ChannelRepository::TerminalTaskId(absl::string_view distributor_id,
+                                              absl::string_view month, int64_t line) {
+  return absl::StrCat(distributor_id, "/", month, "#", line);
 }
 
 absl::StatusOr<std::optional<v1::TerminalTask>> ChannelRepository::TerminalTask(

@@ -62,7 +62,10 @@ class ChannelRepository {
   void PutFlowRow(store::Batch& batch, absl::string_view distributor_id, absl::string_view month,
                   const v1::FlowRow& row) const;
 
-  // A task by its id ("<distributor>/<month>#<line>"); nullopt when absent
+  // The id of the task of a period's row: "<distributor>/<month>#<line>".
+  static std::string TerminalTaskId(absl::string_view distributor_id, absl::string_view month,
+                                    int64_t line);
+  // A task by its id (TerminalTaskId); nullopt when absent
   // or the id is not of that form.
   absl::StatusOr<std::optional<v1::TerminalTask>> TerminalTask(absl::string_view task_id) const;
   // Tasks of one period, in line order.
