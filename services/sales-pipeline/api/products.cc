@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/channel_service.h"
+#include "api/publish.h"
 #include "domain/channel/catalogue.h"
 #include "domain/channel/dates.h"
 #include "pharmacrm/bus/envelope.h"
@@ -43,20 +44,8 @@ void ChannelService::Publish(store::Batch& batch, absl::string_view aggregate_ki
                              const std::string& key, const std::string& actor,
                              const std::string& request_id,
                              const google::protobuf::Message& event) {
-  const absl::Time now = host_.clock().Now();
-  bus::EventMeta meta;
-  meta.event_id = host_.ids().Next();
-  meta.source = host_.service();
-  meta.aggregate_kind = std::string(aggregate_kind);
-  meta.aggregate_id = aggregate_id;
-  meta.aggregate_version = version;
-  meta.customer_id = key;
-  meta.occurred_at = now;
-  meta.recorded_at = now;
-  meta.actor = actor;
-  meta.correlation_id = core::CurrentCorrelationId();
-  meta.causation_id = request_id;
-  batch.AppendOutbox(bus::MakeOutboxRecord(bus::kSalesTopic, bus::MakeEnvelope(meta, event)));
+  PublishSalesEvent(host_, batch, aggregate_kind, aggregate_id, version, key, actor, request_id,
+                    event);
 }
 
 grpc::Status ChannelService::UpsertProduct(grpc::ServerContext* context,

@@ -7,41 +7,10 @@
 #include "pharmacrm/runtime/projection.h"
 #include "pharmacrm/store/key.h"
 #include "storage/keys.h"
+#include "storage/records.h"
 
 namespace pharmacrm::sales_pipeline {
 namespace {
-
-template <typename T>
-absl::StatusOr<std::optional<T>> Parse(absl::StatusOr<std::optional<std::string>> bytes,
-                                       absl::string_view what) {
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
-  T record;
-  if (!record.ParseFromString(**bytes)) {
-    return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
-  }
-  return record;
-}
-
-// Every record of `T` under `prefix`, in key order.
-template <typename T>
-absl::StatusOr<std::vector<T>> ScanAll(const store::Store& store, const std::string& prefix,
-                                       absl::string_view what) {
-  std::vector<T> out;
-  bool bad = false;
-  RETURN_IF_ERROR(store.ScanPrefix(store::Family::kState, prefix,
-                                   [&](absl::string_view, absl::string_view value) {
-                                     T record;
-                                     if (!record.ParseFromArray(value.data(), value.size())) {
-                                       bad = true;
-                                       return false;
-                                     }
-                                     out.push_back(std::move(record));
-                                     return true;
-                                   }));
-  if (bad) return absl::DataLossError(absl::StrCat("a stored ", what, " does not parse"));
-  return out;
-}
 
 std::string Key(uint8_t space, absl::string_view a) {
   return store::KeyBuilder(space).String(a).key();
@@ -72,13 +41,13 @@ bool SplitTaskId(absl::string_view id, std::string* distributor_id, std::string*
 
 absl::StatusOr<std::optional<v1::Product>> ChannelRepository::Product(
     absl::string_view product_id) const {
-  return Parse<v1::Product>(store_.Get(store::Family::kState, Key(kProduct, product_id)),
+  return ParseRecord<v1::Product>(store_.Get(store::Family::kState, Key(kProduct, product_id)),
                             "product");
 }
 
 absl::StatusOr<std::optional<v1::Product>> ChannelRepository::ProductVersion(
     absl::string_view product_id, int64_t version) const {
-  return Parse<v1::Product>(
+  return ParseRecord<v1::Product>(
       store_.Get(store::Family::kState,
                  store::KeyBuilder(kProductVersion).String(product_id).Int64(version).key()),
       "product version");
@@ -114,7 +83,7 @@ void ChannelRepository::PutProduct(store::Batch& batch, const v1::Product& produ
 
 absl::StatusOr<std::optional<v1::DistributorAccount>> ChannelRepository::Account(
     absl::string_view distributor_id) const {
-  return Parse<v1::DistributorAccount>(
+  return ParseRecord<v1::DistributorAccount>(
       store_.Get(store::Family::kState, Key(kAccount, distributor_id)), "distributor account");
 }
 
@@ -124,21 +93,38 @@ void ChannelRepository::PutAccount(store::Batch& batch,
             account.SerializeAsString());
 }
 
+absl::StatusOr<std::vector<v1::DistributorAccount>> ChannelRepository::Accounts() const {
+  return ScanRecords<v1::DistributorAccount>(store_, store::KeyBuilder(kAccount).key(),
+                                             "distributor account");
+}
+
+absl::StatusOr<std::vector<v1::Product>> ChannelRepository::AllProducts() const {
+  return ScanRecords<v1::Product>(store_, store::KeyBuilder(kProduct).key(), "product");
+}
+
+absl::StatusOr<std::vector<v1::Shipment>> ChannelRepository::Shipments() const {
+  return ScanRecords<v1::Shipment>(store_, store::KeyBuilder(kShipment).key(), "shipment");
+}
+
+absl::StatusOr<std::vector<v1::FlowPeriod>> ChannelRepository::FlowPeriods() const {
+  return ScanRecords<v1::FlowPeriod>(store_, store::KeyBuilder(kFlowPeriod).key(), "flow period");
+}
+
 absl::StatusOr<std::optional<v1::Customer>> ChannelRepository::KnownCustomer(
     absl::string_view customer_id) const {
-  return Parse<v1::Customer>(
+  return ParseRecord<v1::Customer>(
       store_.Get(store::Family::kState, runtime::CustomerKey(kKnownCustomer, customer_id)),
       "known customer");
 }
 
 absl::StatusOr<std::vector<v1::Invoice>> ChannelRepository::Invoices(
     absl::string_view distributor_id) const {
-  return ScanAll<v1::Invoice>(store_, Key(kInvoice, distributor_id), "invoice");
+  return ScanRecords<v1::Invoice>(store_, Key(kInvoice, distributor_id), "invoice");
 }
 
 absl::StatusOr<std::vector<v1::Payment>> ChannelRepository::Payments(
     absl::string_view distributor_id) const {
-  return ScanAll<v1::Payment>(store_, Key(kPayment, distributor_id), "payment");
+  return ScanRecords<v1::Payment>(store_, Key(kPayment, distributor_id), "payment");
 }
 
 absl::StatusOr<std::vector<std::string>> ChannelRepository::InvoicedDistributors() const {
@@ -171,12 +157,12 @@ void ChannelRepository::PutPayment(store::Batch& batch, const v1::Payment& payme
 }
 
 absl::StatusOr<std::vector<v1::Customer>> ChannelRepository::KnownCustomers() const {
-  return ScanAll<v1::Customer>(store_, store::KeyBuilder(kKnownCustomer).key(), "known customer");
+  return ScanRecords<v1::Customer>(store_, store::KeyBuilder(kKnownCustomer).key(), "known customer");
 }
 
 absl::StatusOr<std::optional<v1::FlowPeriod>> ChannelRepository::FlowPeriod(
     absl::string_view distributor_id, absl::string_view month) const {
-  return Parse<v1::FlowPeriod>(
+  return ParseRecord<v1::FlowPeriod>(
       store_.Get(store::Family::kState, Key(kFlowPeriod, distributor_id, month)), "flow period");
 }
 
@@ -187,7 +173,7 @@ void ChannelRepository::PutFlowPeriod(store::Batch& batch, const v1::FlowPeriod&
 
 absl::StatusOr<std::vector<v1::FlowRow>> ChannelRepository::FlowRows(
     absl::string_view distributor_id, absl::string_view month) const {
-  return ScanAll<v1::FlowRow>(store_, Key(kFlowRow, distributor_id, month), "flow row");
+  return ScanRecords<v1::FlowRow>(store_, Key(kFlowRow, distributor_id, month), "flow row");
 }
 
 absl::Status ChannelRepository::DeleteFlowRows(store::Batch& batch,
@@ -216,14 +202,14 @@ absl::StatusOr<std::optional<v1::TerminalTask>> ChannelRepository::TerminalTask(
   std::string distributor_id, month;
   int64_t line = 0;
   if (!SplitTaskId(task_id, &distributor_id, &month, &line)) return std::nullopt;
-  return Parse<v1::TerminalTask>(
+  return ParseRecord<v1::TerminalTask>(
       store_.Get(store::Family::kState, RowKey(kTerminalTask, distributor_id, month, line)),
       "terminal task");
 }
 
 absl::StatusOr<std::vector<v1::TerminalTask>> ChannelRepository::PeriodTasks(
     absl::string_view distributor_id, absl::string_view month) const {
-  return ScanAll<v1::TerminalTask>(store_, Key(kTerminalTask, distributor_id, month),
+  return ScanRecords<v1::TerminalTask>(store_, Key(kTerminalTask, distributor_id, month),
                                    "terminal task");
 }
 

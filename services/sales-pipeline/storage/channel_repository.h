@@ -36,6 +36,10 @@ class ChannelRepository {
   absl::StatusOr<std::optional<v1::DistributorAccount>> Account(
       absl::string_view distributor_id) const;
   void PutAccount(store::Batch& batch, const v1::DistributorAccount& account) const;
+  // Every account, in distributor id order.
+  absl::StatusOr<std::vector<v1::DistributorAccount>> Accounts() const;
+  // Every current product, in id order.
+  absl::StatusOr<std::vector<v1::Product>> AllProducts() const;
 
   // The customer as the known-customers projection keeps it.
   absl::StatusOr<std::optional<v1::Customer>> KnownCustomer(absl::string_view customer_id) const;
@@ -45,6 +49,8 @@ class ChannelRepository {
   // Distributors with at least one invoice, in id order.
   absl::StatusOr<std::vector<std::string>> InvoicedDistributors() const;
   void PutShipment(store::Batch& batch, const v1::Shipment& shipment) const;
+  // Every shipment (returns included), by distributor and shipment id.
+  absl::StatusOr<std::vector<v1::Shipment>> Shipments() const;
   void PutInvoice(store::Batch& batch, const v1::Invoice& invoice) const;
   void PutPayment(store::Batch& batch, const v1::Payment& payment) const;
 
@@ -54,6 +60,8 @@ class ChannelRepository {
   absl::StatusOr<std::optional<v1::FlowPeriod>> FlowPeriod(absl::string_view distributor_id,
                                                            absl::string_view month) const;
   void PutFlowPeriod(store::Batch& batch, const v1::FlowPeriod& period) const;
+  // Every loaded period, by distributor and month.
+  absl::StatusOr<std::vector<v1::FlowPeriod>> FlowPeriods() const;
   absl::StatusOr<std::vector<v1::FlowRow>> FlowRows(absl::string_view distributor_id,
                                                     absl::string_view month) const;
   // Deletes every row of the period (a reload replaces them).

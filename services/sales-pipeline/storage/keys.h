@@ -12,9 +12,19 @@
 //   kFlowPeriod     String(distributor_id) String(month) -> v1::FlowPeriod
 //   kFlowRow        String(distributor_id) String(month) Int64(line) -> v1::FlowRow
 //   kTerminalTask   String(distributor_id) String(month) Int64(line) -> v1::TerminalTask
+//   kStockReport    String(distributor_id) String(as_of) -> v1::StockReport
+//   kFinding        String(finding_id)             -> v1::Finding
+//   kDistributorFinding String(distributor_id) String(finding_id) -> "" (index of kFinding)
+//   kStockPosition  String(distributor_id) String(month) String(product_id) String(batch_no)
+//                   -> v1::StockPosition (as the last checks run computed it)
+//   kReconciliation String(distributor_id) String(product_id) String(month)
+//                   -> v1::Reconciliation (as the last checks run computed it)
+//   kSalesFact      String(customer_id) String(month) String(product_id) String(distributor_id)
+//                   Int64(source) -> v1::SalesFact
+//   kChecksState    (nothing more)                 -> v1::ChannelChecksState
 //
-// Channel records live in storage/channel_repository, the one place that
-// builds their keys.
+// Channel records live in storage/channel_repository (4-12) and
+// storage/control_repository (13-19), the one place that builds each key.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 
@@ -35,6 +45,13 @@ enum KeySpace : uint8_t {
   kFlowPeriod = 10,
   kFlowRow = 11,
   kTerminalTask = 12,
+  kStockReport = 13,
+  kFinding = 14,
+  kDistributorFinding = 15,
+  kStockPosition = 16,
+  kReconciliation = 17,
+  kSalesFact = 18,
+  kChecksState = 19,
 };
 
 }  // namespace pharmacrm::sales_pipeline

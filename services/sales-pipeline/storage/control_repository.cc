@@ -1,0 +1,207 @@
+#include "storage/control_repository.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "pharmacrm/store/key.h"
+#include "storage/keys.h"
+#include "storage/records.h"
+
+namespace pharmacrm::sales_pipeline {
+namespace {
+
+std::string PositionKey(const v1::StockPosition& p) {
+  return store::KeyBuilder(kStockPosition)
+      .String(p.distributor_id())
+      .String(p.month())
+      .String(p.product_id())
+      .String(p.batch_no())
+      .key();
+}
+
+std::string ReconciliationKey(const v1::Reconciliation& r) {
+  return store::KeyBuilder(kReconciliation)
+      .String(r.distributor_id())
+      .String(r.product_id())
+      .String(r.month())
+      .key();
+}
+
+std::string FactKey(const v1::SalesFact& f) {
+  return store::KeyBuilder(kSalesFact)
+      .String(f.customer_id())
+      .String(f.month())
+      .String(f.product_id())
+      .String(f.distributor_id())
+      .Int64(f.source())
+      .key();
+}
+
+// Adds to `changes` the writes and deletes that turn what is stored under
+// `prefix` into `wanted` (key -> bytes).
+absl::Status Replace(const store::Store& store, store::Batch& batch, const std::string& prefix,
+                     absl::flat_hash_map<std::string, std::string> wanted, int64_t* changes) {
+  RETURN_IF_ERROR(store.ScanPrefix(store::Family::kState, prefix,
+                                   [&](absl::string_view key, absl::string_view value) {
+                                     auto it = wanted.find(key);
+                                     if (it == wanted.end()) {
+                                       batch.Delete(store::Family::kState, key);
+                                       ++*changes;
+                                     } else {
+                                       if (it->second != value) {
+                                         batch.Put(store::Family::kState, key, it->second);
+                                         ++*changes;
+                                       }
+                                       wanted.erase(it);
+                                     }
+                                     return true;
+                                   }));
+  for (const auto& [key, bytes] : wanted) {
+    batch.Put(store::Family::kState, key, bytes);
+    ++*changes;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::StockReport>> ControlRepository::StockReport(
+    absl::string_view distributor_id, absl::string_view as_of) const {
+  return ParseRecord<v1::StockReport>(
+      store_.Get(store::Family::kState,
+                 store::KeyBuilder(kStockReport).String(distributor_id).String(as_of).key()),
+      "stock report");
+}
+
+absl::StatusOr<std::vector<v1::StockReport>> ControlRepository::StockReports() const {
+  return ScanRecords<v1::StockReport>(store_, store::KeyBuilder(kStockReport).key(),
+                                      "stock report");
+}
+
+void ControlRepository::PutStockReport(store::Batch& batch, const v1::StockReport& report) const {
+  batch.Put(store::Family::kState,
+            store::KeyBuilder(kStockReport)
+                .String(report.distributor_id())
+                .String(report.as_of())
+                .key(),
+            report.SerializeAsString());
+}
+
+absl::StatusOr<std::optional<v1::Finding>> ControlRepository::Finding(
+    absl::string_view finding_id) const {
+  return ParseRecord<v1::Finding>(
+      store_.Get(store::Family::kState, store::KeyBuilder(kFinding).String(finding_id).key()),
+      "finding");
+}
+
+absl::StatusOr<std::vector<v1::Finding>> ControlRepository::Findings() const {
+  return ScanRecords<v1::Finding>(store_, store::KeyBuilder(kFinding).key(), "finding");
+}
+
+absl::StatusOr<std::vector<v1::Finding>> ControlRepository::DistributorFindings(
+    absl::string_view distributor_id) const {
+  std::vector<std::string> ids;
+  RETURN_IF_ERROR(store_.ScanPrefix(
+      store::Family::kState, store::KeyBuilder(kDistributorFinding).String(distributor_id).key(),
+      [&](absl::string_view key, absl::string_view) {
+        store::KeyReader reader(key);
+        (void)reader.KeySpace();
+        (void)reader.String();
+        absl::StatusOr<std::string> id = reader.String();
+        if (id.ok()) ids.push_back(*std::move(id));
+        return true;
+      }));
+  std::vector<v1::Finding> out;
+  out.reserve(ids.size());
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(std::optional<v1::Finding> finding, Finding(id));
+    if (finding.has_value()) out.push_back(*std::move(finding));
+  }
+  return out;
+}
+
+void ControlRepository::PutFinding(store::Batch& batch, const v1::Finding& finding) const {
+  batch.Put(store::Family::kState, store::KeyBuilder(kFinding).String(finding.id()).key(),
+            finding.SerializeAsString());
+  batch.Put(store::Family::kState,
+            store::KeyBuilder(kDistributorFinding)
+                .String(finding.distributor_id())
+                .String(finding.id())
+                .key(),
+            "");
+}
+
+absl::StatusOr<std::vector<v1::StockPosition>> ControlRepository::Positions(
+    absl::string_view distributor_id, absl::string_view month) const {
+  return ScanRecords<v1::StockPosition>(
+      store_, store::KeyBuilder(kStockPosition).String(distributor_id).String(month).key(),
+      "stock position");
+}
+
+absl::StatusOr<std::vector<v1::Reconciliation>> ControlRepository::Reconciliations(
+    absl::string_view distributor_id) const {
+  return ScanRecords<v1::Reconciliation>(
+      store_, store::KeyBuilder(kReconciliation).String(distributor_id).key(), "reconciliation");
+}
+
+absl::StatusOr<int64_t> ControlRepository::ReplaceChecked(
+    store::Batch& batch, const std::vector<v1::StockPosition>& positions,
+    const std::vector<v1::Reconciliation>& reconciliations) const {
+  int64_t changes = 0;
+  absl::flat_hash_map<std::string, std::string> wanted;
+  wanted.reserve(positions.size());
+  for (const v1::StockPosition& p : positions) wanted[PositionKey(p)] = p.SerializeAsString();
+  RETURN_IF_ERROR(Replace(store_, batch, store::KeyBuilder(kStockPosition).key(),
+                          std::move(wanted), &changes));
+  wanted = {};
+  wanted.reserve(reconciliations.size());
+  for (const v1::Reconciliation& r : reconciliations) {
+    wanted[ReconciliationKey(r)] = r.SerializeAsString();
+  }
+  RETURN_IF_ERROR(Replace(store_, batch, store::KeyBuilder(kReconciliation).key(),
+                          std::move(wanted), &changes));
+  return changes;
+}
+
+absl::StatusOr<std::vector<v1::SalesFact>> ControlRepository::CustomerFacts(
+    absl::string_view customer_id, absl::string_view from_month,
+    absl::string_view to_month) const {
+  ASSIGN_OR_RETURN(std::vector<v1::SalesFact> all,
+                   ScanRecords<v1::SalesFact>(
+                       store_, store::KeyBuilder(kSalesFact).String(customer_id).key(),
+                       "sales fact"));
+  std::vector<v1::SalesFact> out;
+  for (v1::SalesFact& fact : all) {
+    if (fact.month() >= from_month && fact.month() <= to_month) out.push_back(std::move(fact));
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::SalesFact>> ControlRepository::Fact(
+    const v1::SalesFact& key) const {
+  return ParseRecord<v1::SalesFact>(store_.Get(store::Family::kState, FactKey(key)), "sales fact");
+}
+
+void ControlRepository::PutFact(store::Batch& batch, const v1::SalesFact& fact) const {
+  batch.Put(store::Family::kState, FactKey(fact), fact.SerializeAsString());
+}
+
+void ControlRepository::DeleteFact(store::Batch& batch, const v1::SalesFact& key) const {
+  batch.Delete(store::Family::kState, FactKey(key));
+}
+
+absl::StatusOr<v1::ChannelChecksState> ControlRepository::ChecksState() const {
+  ASSIGN_OR_RETURN(std::optional<v1::ChannelChecksState> state,
+                   ParseRecord<v1::ChannelChecksState>(
+                       store_.Get(store::Family::kState, store::KeyBuilder(kChecksState).key()),
+                       "channel checks state"));
+  return state.value_or(v1::ChannelChecksState());
+}
+
+void ControlRepository::PutChecksState(store::Batch& batch,
+                                       const v1::ChannelChecksState& state) const {
+  batch.Put(store::Family::kState, store::KeyBuilder(kChecksState).key(),
+            state.SerializeAsString());
+}
+
+}  // namespace pharmacrm::sales_pipeline

@@ -1,0 +1,55 @@
+// Reading stored protobuf records: one in, or all under a prefix. Shared by
+// the repositories of storage/.
+#ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_RECORDS_H_
+#define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_RECORDS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/store/store.h"
+
+namespace pharmacrm::sales_pipeline {
+
+// The record in `bytes` (a store::Get answer); nullopt when absent,
+// DATA_LOSS naming `what` when it does not parse.
+template <typename T>
+absl::StatusOr<std::optional<T>> ParseRecord(absl::StatusOr<std::optional<std::string>> bytes,
+                                             absl::string_view what) {
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  T record;
+  if (!record.ParseFromString(**bytes)) {
+    return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
+  }
+  return record;
+}
+
+// Every record of `T` under `prefix` in the state family, in key order.
+template <typename T>
+absl::StatusOr<std::vector<T>> ScanRecords(const store::Store& store, const std::string& prefix,
+                                           absl::string_view what) {
+  std::vector<T> out;
+  bool bad = false;
+  RETURN_IF_ERROR(store.ScanPrefix(store::Family::kState, prefix,
+                                   [&](absl::string_view, absl::string_view value) {
+                                     T record;
+                                     if (!record.ParseFromArray(value.data(), value.size())) {
+                                       bad = true;
+                                       return false;
+                                     }
+                                     out.push_back(std::move(record));
+                                     return true;
+                                   }));
+  if (bad) return absl::DataLossError(absl::StrCat("a stored ", what, " does not parse"));
+  return out;
+}
+
+}  // namespace pharmacrm::sales_pipeline
+
+#endif  // PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_RECORDS_H_
