@@ -27,6 +27,9 @@ absl::Status ValidateAccountRequest(const v1::SetDistributorAccountRequest& r) {
   if (r.payment_days() < 0 || r.payment_days() > kMaxPaymentDays) {
     return core::FieldError("payment_days", absl::StrCat("must be 0..", kMaxPaymentDays));
   }
+  if (r.key_account_manager().size() > 200) {
+    return core::FieldError("key_account_manager", "at most 200 bytes");
+  }
   if (r.authorised_provinces().empty()) {
     return core::FieldError("authorised_provinces",
                             "name at least one province the distributor may sell in");
@@ -50,14 +53,7 @@ absl::Status ValidateAccountRequest(const v1::SetDistributorAccountRequest& r) {
 
 absl::StatusOr<v1::DistributorAccount> ChannelService::RequireAccount(
     const std::string& distributor_id, absl::string_view field) const {
-  if (distributor_id.empty()) return core::FieldError(field, "must be set");
-  ASSIGN_OR_RETURN(std::optional<v1::DistributorAccount> account, repo_.Account(distributor_id));
-  if (!account) {
-    return core::FieldStatus(absl::StatusCode::kNotFound, field,
-                             absl::StrCat("'", distributor_id,
-                                          "' has no distributor account: set one first"));
-  }
-  return *std::move(account);
+  return repo_.RequireAccount(distributor_id, field);
 }
 
 grpc::Status ChannelService::SetDistributorAccount(grpc::ServerContext* context,
@@ -105,6 +101,7 @@ absl::Status ChannelService::SetAccount(const v1::SetDistributorAccountRequest& 
         account.set_payment_days(request.payment_days());
         account.mutable_authorised_sub_distributors()->CopyFrom(
             request.authorised_sub_distributors());
+        account.set_key_account_manager(request.key_account_manager());
         account.set_version(account.version() + 1);
         *account.mutable_updated_at() = core::ToTimestamp(host_.clock().Now());
         repo_.PutAccount(batch, account);

@@ -24,6 +24,7 @@
 #include "pharmacrm/store/store.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "storage/channel_repository.h"
+#include "storage/control_repository.h"
 
 namespace pharmacrm::sales_pipeline {
 
@@ -31,7 +32,7 @@ class ChannelService final : public v1::SalesChannel::Service {
  public:
   // `pinyin` (for matching flow terminals) must outlive the service.
   ChannelService(runtime::ServiceHost& host, const matching::PinyinConverter& pinyin)
-      : host_(host), pinyin_(pinyin), repo_(host.store()) {}
+      : host_(host), pinyin_(pinyin), repo_(host.store()), control_(host.store()) {}
 
   grpc::Status UpsertProduct(grpc::ServerContext* context, const v1::UpsertProductRequest* request,
                              v1::Product* response) override;
@@ -89,8 +90,9 @@ class ChannelService final : public v1::SalesChannel::Service {
                            v1::ReceivablesSummary* response);
   absl::Status ResolveTask(const v1::ResolveTerminalTaskRequest& request, const std::string& actor,
                            v1::TerminalTask* response);
-  // Publishes FlowPeriodLoaded with the sales facts of `rows` into `batch`.
-  v1::FlowPeriodLoaded PeriodLoaded(const v1::DistributorAccount& account,
+  // Publishes FlowPeriodLoaded with the sales facts of `rows` into `batch`,
+  // and makes them the period's stored facts.
+  absl::StatusOr<v1::FlowPeriodLoaded> PeriodLoaded(const v1::DistributorAccount& account,
                                     const v1::FlowPeriod& period,
                                     const std::vector<v1::Product>& products,
                                     const std::vector<v1::FlowRow>& rows, store::Batch& batch,
@@ -121,6 +123,7 @@ class ChannelService final : public v1::SalesChannel::Service {
   runtime::ServiceHost& host_;
   const matching::PinyinConverter& pinyin_;
   ChannelRepository repo_;
+  ControlRepository control_;  // Sales facts.
   runtime::StripedLocks locks_;
 };
 

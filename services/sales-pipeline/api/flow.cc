@@ -41,7 +41,7 @@ int64_t CountRows(const std::vector<channel::FlowRowError>& errors) {
 
 }  // namespace
 
-v1::FlowPeriodLoaded ChannelService::PeriodLoaded(const v1::DistributorAccount& account,
+absl::StatusOr<v1::FlowPeriodLoaded> ChannelService::PeriodLoaded(const v1::DistributorAccount& account,
                                                   const v1::FlowPeriod& period,
                                                   const std::vector<v1::Product>& products,
                                                   const std::vector<v1::FlowRow>& rows,
@@ -63,6 +63,8 @@ v1::FlowPeriodLoaded ChannelService::PeriodLoaded(const v1::DistributorAccount& 
   v1::FlowPeriodLoaded event;
   *event.mutable_period() = period;
   for (v1::SalesFact& fact : facts.facts) *event.add_facts() = std::move(fact);
+  RETURN_IF_ERROR(control_.ReplacePeriodFacts(batch, period.distributor_id(), period.month(),
+                                              event.facts()));
   Publish(batch, "flow_period", absl::StrCat(period.distributor_id(), "/", period.month()),
           period.version(), account.distributor_id(), actor, request_id, event);
   return event;
@@ -165,8 +167,9 @@ absl::Status ChannelService::LoadFlow(const v1::FlowChunk& header, const std::st
         }
         repo_.PutFlowPeriod(batch, period);
 
-        const v1::FlowPeriodLoaded event =
-            PeriodLoaded(account, period, products, rows, batch, actor, header.request_id());
+        ASSIGN_OR_RETURN(
+            const v1::FlowPeriodLoaded event,
+            PeriodLoaded(account, period, products, rows, batch, actor, header.request_id()));
 
         *response->mutable_period() = period;
         response->set_rows_read(static_cast<int64_t>(rows.size()) + CountRows(errors));
@@ -290,7 +293,9 @@ absl::Status ChannelService::ResolveTask(const v1::ResolveTerminalTaskRequest& r
         if (period) {
           period->set_unresolved_rows(std::max<int64_t>(0, period->unresolved_rows() - 1));
           repo_.PutFlowPeriod(batch, *period);
-          PeriodLoaded(account, *period, products, rows, batch, actor, request.request_id());
+          RETURN_IF_ERROR(
+              PeriodLoaded(account, *period, products, rows, batch, actor, request.request_id())
+                  .status());
         }
         *response = *std::move(task);
         return absl::OkStatus();

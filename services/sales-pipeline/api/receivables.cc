@@ -8,9 +8,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/channel_service.h"
+#include "domain/channel/catalogue.h"
 #include "domain/channel/credit.h"
 #include "domain/channel/dates.h"
 #include "domain/channel/receivables.h"
+#include "domain/channel/sales_facts.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
@@ -89,6 +91,18 @@ absl::Status ChannelService::Ship(const v1::RecordShipmentRequest& request,
         channel::ApplyCredits(invoices);
         PutChanged(repo_, batch, before, invoices);
         repo_.PutShipment(batch, shipment);
+        // The distributor's sell-in facts of the month, this shipment added.
+        absl::StatusOr<absl::CivilDay> shipped = channel::ParseDate(shipment.ship_date(), "ship_date");
+        if (shipped.ok()) {
+          RETURN_IF_ERROR(control_.AddFacts(
+              batch, channel::SellInFacts({shipment}, absl::CivilMonth(*shipped),
+                                          [&](absl::string_view, absl::string_view product_id) {
+                                            const v1::Product* product = lookup(product_id);
+                                            if (product == nullptr) return int64_t{0};
+                                            return channel::SupplyPrice(*product, account.channel())
+                                                .value_or(0);
+                                          })));
+        }
         v1::ShipmentRecorded event;
         *event.mutable_shipment() = shipment;
         for (const v1::Invoice& invoice : invoices) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "pharmacrm/core/status.h"
 #include "pharmacrm/runtime/projection.h"
 #include "pharmacrm/store/key.h"
 #include "storage/keys.h"
@@ -91,6 +92,18 @@ void ChannelRepository::PutAccount(store::Batch& batch,
                                    const v1::DistributorAccount& account) const {
   batch.Put(store::Family::kState, Key(kAccount, account.distributor_id()),
             account.SerializeAsString());
+}
+
+absl::StatusOr<v1::DistributorAccount> ChannelRepository::RequireAccount(
+    absl::string_view distributor_id, absl::string_view field) const {
+  if (distributor_id.empty()) return core::FieldError(field, "must be set");
+  ASSIGN_OR_RETURN(std::optional<v1::DistributorAccount> account, Account(distributor_id));
+  if (!account) {
+    return core::FieldStatus(absl::StatusCode::kNotFound, field,
+                             absl::StrCat("'", distributor_id,
+                                          "' has no distributor account: set one first"));
+  }
+  return *std::move(account);
 }
 
 absl::StatusOr<std::vector<v1::DistributorAccount>> ChannelRepository::Accounts() const {

@@ -36,6 +36,10 @@ class ChannelRepository {
   absl::StatusOr<std::optional<v1::DistributorAccount>> Account(
       absl::string_view distributor_id) const;
   void PutAccount(store::Batch& batch, const v1::DistributorAccount& account) const;
+  // The account; INVALID_ARGUMENT naming `field` when the id is empty,
+  // NOT_FOUND naming it when there is no account.
+  absl::StatusOr<v1::DistributorAccount> RequireAccount(absl::string_view distributor_id,
+                                                        absl::string_view field) const;
   // Every account, in distributor id order.
   absl::StatusOr<std::vector<v1::DistributorAccount>> Accounts() const;
   // Every current product, in id order.

@@ -177,17 +177,48 @@ absl::StatusOr<std::vector<v1::SalesFact>> ControlRepository::CustomerFacts(
   return out;
 }
 
-absl::StatusOr<std::optional<v1::SalesFact>> ControlRepository::Fact(
-    const v1::SalesFact& key) const {
-  return ParseRecord<v1::SalesFact>(store_.Get(store::Family::kState, FactKey(key)), "sales fact");
+absl::Status ControlRepository::ReplacePeriodFacts(
+    store::Batch& batch, absl::string_view distributor_id, absl::string_view month,
+    const google::protobuf::RepeatedPtrField<v1::SalesFact>& facts) const {
+  const std::string list_key =
+      store::KeyBuilder(kPeriodFacts).String(distributor_id).String(month).key();
+  ASSIGN_OR_RETURN(std::optional<v1::FlowPeriodLoaded> previous,
+                   ParseRecord<v1::FlowPeriodLoaded>(Read(batch, list_key), "period facts"));
+  if (previous) {
+    for (const v1::SalesFact& fact : previous->facts()) {
+      batch.Delete(store::Family::kState, FactKey(fact));
+    }
+  }
+  v1::FlowPeriodLoaded list;
+  for (const v1::SalesFact& fact : facts) {
+    batch.Put(store::Family::kState, FactKey(fact), fact.SerializeAsString());
+    *list.add_facts() = fact;
+  }
+  batch.Put(store::Family::kState, list_key, list.SerializeAsString());
+  return absl::OkStatus();
 }
 
-void ControlRepository::PutFact(store::Batch& batch, const v1::SalesFact& fact) const {
-  batch.Put(store::Family::kState, FactKey(fact), fact.SerializeAsString());
+absl::Status ControlRepository::AddFacts(store::Batch& batch,
+                                         const std::vector<v1::SalesFact>& facts) const {
+  for (const v1::SalesFact& fact : facts) {
+    const std::string key = FactKey(fact);
+    ASSIGN_OR_RETURN(std::optional<v1::SalesFact> stored,
+                     ParseRecord<v1::SalesFact>(Read(batch, key), "sales fact"));
+    v1::SalesFact sum = fact;
+    if (stored) {
+      sum.set_quantity(stored->quantity() + fact.quantity());
+      sum.set_amount_fen(stored->amount_fen() + fact.amount_fen());
+    }
+    batch.Put(store::Family::kState, key, sum.SerializeAsString());
+  }
+  return absl::OkStatus();
 }
 
-void ControlRepository::DeleteFact(store::Batch& batch, const v1::SalesFact& key) const {
-  batch.Delete(store::Family::kState, FactKey(key));
+absl::StatusOr<std::optional<std::string>> ControlRepository::Read(const store::Batch& batch,
+                                                                   const std::string& key) const {
+  std::optional<std::optional<std::string>> pending = batch.Pending(store::Family::kState, key);
+  if (pending.has_value()) return *pending;
+  return store_.Get(store::Family::kState, key);
 }
 
 absl::StatusOr<v1::ChannelChecksState> ControlRepository::ChecksState() const {
@@ -195,13 +226,31 @@ absl::StatusOr<v1::ChannelChecksState> ControlRepository::ChecksState() const {
                    ParseRecord<v1::ChannelChecksState>(
                        store_.Get(store::Family::kState, store::KeyBuilder(kChecksState).key()),
                        "channel checks state"));
-  return state.value_or(v1::ChannelChecksState());
+  ASSIGN_OR_RETURN(
+      std::optional<v1::ChannelChecksState> requested,
+      ParseRecord<v1::ChannelChecksState>(
+          store_.Get(store::Family::kState, store::KeyBuilder(kChecksRequested).key()),
+          "channel checks request"));
+  v1::ChannelChecksState out = state.value_or(v1::ChannelChecksState());
+  out.set_requested(requested ? requested->requested() : 0);
+  return out;
 }
 
 void ControlRepository::PutChecksState(store::Batch& batch,
                                        const v1::ChannelChecksState& state) const {
-  batch.Put(store::Family::kState, store::KeyBuilder(kChecksState).key(),
-            state.SerializeAsString());
+  v1::ChannelChecksState run = state;
+  run.clear_requested();
+  batch.Put(store::Family::kState, store::KeyBuilder(kChecksState).key(), run.SerializeAsString());
+}
+
+absl::Status ControlRepository::RequestChecks(store::Batch& batch) const {
+  const std::string key = store::KeyBuilder(kChecksRequested).key();
+  ASSIGN_OR_RETURN(std::optional<v1::ChannelChecksState> current,
+                   ParseRecord<v1::ChannelChecksState>(Read(batch, key), "channel checks request"));
+  v1::ChannelChecksState next;
+  next.set_requested((current ? current->requested() : 0) + 1);
+  batch.Put(store::Family::kState, key, next.SerializeAsString());
+  return absl::OkStatus();
 }
 
 }  // namespace pharmacrm::sales_pipeline

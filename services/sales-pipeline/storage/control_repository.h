@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "pharmacrm/store/store.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "pharmacrm/v1/channel.pb.h"
 #include "pharmacrm/v1/sales_pipeline_storage.pb.h"
 
@@ -55,15 +56,29 @@ class ControlRepository {
   absl::StatusOr<std::vector<v1::SalesFact>> CustomerFacts(absl::string_view customer_id,
                                                            absl::string_view from_month,
                                                            absl::string_view to_month) const;
-  absl::StatusOr<std::optional<v1::SalesFact>> Fact(const v1::SalesFact& key) const;
-  void PutFact(store::Batch& batch, const v1::SalesFact& fact) const;
-  void DeleteFact(store::Batch& batch, const v1::SalesFact& key) const;
+  // Makes `facts` the facts of a distributor's flow period: deletes those
+  // of its previous load, writes these, and keeps their list.
+  absl::Status ReplacePeriodFacts(store::Batch& batch, absl::string_view distributor_id,
+                                  absl::string_view month,
+                                  const google::protobuf::RepeatedPtrField<v1::SalesFact>& facts)
+      const;
+  // Adds each fact's quantity and amount to the stored fact of its key
+  // (reading what `batch` already holds): sell-in, shipment by shipment.
+  absl::Status AddFacts(store::Batch& batch, const std::vector<v1::SalesFact>& facts) const;
 
-  // Default (all zero) when never written.
+  // The last run (checked, checked_at, last) with the requested count
+  // (ChecksRequested); all zero when never written.
   absl::StatusOr<v1::ChannelChecksState> ChecksState() const;
+  // Writes the run's fields (not requested).
   void PutChecksState(store::Batch& batch, const v1::ChannelChecksState& state) const;
+  // Adds one to the requested count, reading what `batch` already holds.
+  absl::Status RequestChecks(store::Batch& batch) const;
 
  private:
+  // What `key` holds once `batch` is written.
+  absl::StatusOr<std::optional<std::string>> Read(const store::Batch& batch,
+                                                  const std::string& key) const;
+
   store::Store& store_;
 };
 

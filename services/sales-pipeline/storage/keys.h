@@ -21,10 +21,13 @@
 //                   -> v1::Reconciliation (as the last checks run computed it)
 //   kSalesFact      String(customer_id) String(month) String(product_id) String(distributor_id)
 //                   Int64(source) -> v1::SalesFact
-//   kChecksState    (nothing more)                 -> v1::ChannelChecksState
+//   kChecksState    (nothing more)                 -> v1::ChannelChecksState (the runs)
+//   kChecksRequested (nothing more)                -> v1::ChannelChecksState (requested only)
+//   kPeriodFacts    String(distributor_id) String(month) -> v1::FlowPeriodLoaded (the facts of
+//                   the period's last load, to delete when it is replaced)
 //
 // Channel records live in storage/channel_repository (4-12) and
-// storage/control_repository (13-19), the one place that builds each key.
+// storage/control_repository (13-21), the one place that builds each key.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 
@@ -52,6 +55,8 @@ enum KeySpace : uint8_t {
   kReconciliation = 17,
   kSalesFact = 18,
   kChecksState = 19,
+  kChecksRequested = 20,
+  kPeriodFacts = 21,
 };
 
 }  // namespace pharmacrm::sales_pipeline

@@ -6,6 +6,7 @@
 #include "domain/channel/dates.h"
 #include "domain/channel/findings.h"
 #include "domain/channel/reconciliation.h"
+#include "pharmacrm/core/payload.h"
 
 namespace pharmacrm::sales_pipeline::channel {
 
@@ -49,6 +50,14 @@ ChecksResult RunChecks(const ChannelData& data, const ChecksRules& rules) {
   SortFindings(&out.findings);
   out.reconciliations = Reconcile(data, out.positions, from, to);
   return out;
+}
+
+bool TriggersChecks(const google::protobuf::Any& payload) {
+  return core::PayloadIs<v1::FlowPeriodLoaded>(payload) ||
+         core::PayloadIs<v1::StockReported>(payload) ||
+         core::PayloadIs<v1::ShipmentRecorded>(payload) ||
+         core::PayloadIs<v1::DistributorAccountChanged>(payload) ||
+         core::PayloadIs<v1::ProductChanged>(payload);
 }
 
 }  // namespace pharmacrm::sales_pipeline::channel

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "google/protobuf/any.pb.h"
 #include "domain/channel/channel_data.h"
 #include "domain/channel/diversion.h"
 #include "domain/channel/inventory.h"
@@ -42,6 +43,12 @@ std::optional<std::pair<absl::CivilMonth, absl::CivilMonth>> ChannelMonths(
     const ChannelData& data);
 
 ChecksResult RunChecks(const ChannelData& data, const ChecksRules& rules);
+
+// Whether an event of the sales topic can change what the checks find:
+// FlowPeriodLoaded, StockReported, ShipmentRecorded,
+// DistributorAccountChanged, ProductChanged. (The checks' own events, and
+// visits, payments and due dates, do not.)
+bool TriggersChecks(const google::protobuf::Any& payload);
 
 }  // namespace pharmacrm::sales_pipeline::channel
 

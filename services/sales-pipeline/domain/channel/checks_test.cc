@@ -51,5 +51,24 @@ TEST(RunChecks, RunsEveryRuleOverTheWholeSpan) {
   }
 }
 
+TEST(TriggersChecks, TheEventsThatCanChangeAFinding) {
+  google::protobuf::Any any;
+  any.PackFrom(v1::FlowPeriodLoaded());
+  EXPECT_TRUE(TriggersChecks(any));
+  any.PackFrom(v1::StockReported());
+  EXPECT_TRUE(TriggersChecks(any));
+  any.PackFrom(v1::ShipmentRecorded());
+  EXPECT_TRUE(TriggersChecks(any));
+  any.PackFrom(v1::DistributorAccountChanged());
+  EXPECT_TRUE(TriggersChecks(any));
+  any.PackFrom(v1::ProductChanged());
+  EXPECT_TRUE(TriggersChecks(any));
+  // Its own findings would make it run for ever.
+  any.PackFrom(v1::FindingRaised());
+  EXPECT_FALSE(TriggersChecks(any));
+  any.PackFrom(v1::PaymentRecorded());
+  EXPECT_FALSE(TriggersChecks(any));
+}
+
 }  // namespace
 }  // namespace pharmacrm::sales_pipeline::channel

@@ -27,6 +27,7 @@ v1::Finding Carried(const v1::Finding& stored, v1::Finding fresh) {
   fresh.set_owner(stored.owner());
   *fresh.mutable_history() = stored.history();
   *fresh.mutable_detected_at() = stored.detected_at();
+  fresh.set_version(stored.version());
   return fresh;
 }
 
@@ -66,6 +67,7 @@ FindingUpdates MergeFindings(const std::vector<v1::Finding>& stored,
       finding.set_owner(owner(finding));
       *finding.mutable_detected_at() = core::ToTimestamp(now);
       finding.clear_history();
+      finding.set_version(1);
       AddChange(finding, v1::FINDING_STATE_OPEN, "raised by the checks / 检查发现", kChecksActor,
                 now);
       out.raised.push_back(std::move(finding));
@@ -75,8 +77,10 @@ FindingUpdates MergeFindings(const std::vector<v1::Finding>& stored,
     v1::Finding after = Carried(before, std::move(finding));
     if (WithdrawnByChecks(before)) {
       AddChange(after, v1::FINDING_STATE_OPEN, kShownAgainReason, kChecksActor, now);
+      after.set_version(before.version() + 1);
       out.state_changed.push_back(std::move(after));
     } else if (after.SerializeAsString() != before.SerializeAsString()) {
+      after.set_version(before.version() + 1);
       out.updated.push_back(std::move(after));
     }
   }
@@ -84,6 +88,7 @@ FindingUpdates MergeFindings(const std::vector<v1::Finding>& stored,
     if (seen.contains(finding.id()) || finding.state() != v1::FINDING_STATE_OPEN) continue;
     v1::Finding withdrawn = finding;
     AddChange(withdrawn, v1::FINDING_STATE_DISMISSED, kWithdrawnReason, kChecksActor, now);
+    withdrawn.set_version(finding.version() + 1);
     out.state_changed.push_back(std::move(withdrawn));
     ++out.withdrawn;
   }
@@ -121,6 +126,7 @@ absl::StatusOr<v1::Finding> DecideFinding(v1::Finding finding, v1::FindingState 
                                                       FindingStateName(state)));
   }
   AddChange(finding, state, reason, actor, now);
+  finding.set_version(finding.version() + 1);
   return finding;
 }
 

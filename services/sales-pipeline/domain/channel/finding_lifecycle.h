@@ -6,7 +6,8 @@
 // stable id, findings.h) with those stored:
 //   - raised: an id not stored. State OPEN, owner from `owner` (the
 //     distributor's key account manager, or the default owner),
-//     detected_at `now`, history one OPEN entry by kChecksActor.
+//     detected_at `now`, history one OPEN entry by kChecksActor, version 1.
+//   Every change below adds 1 to the version.
 //   - updated: a stored id whose figures changed (anything but state,
 //     owner, history and detected_at, which are kept). Its state stays.
 //   - state_changed:

@@ -57,6 +57,7 @@ TEST(MergeFindings, NewFiguresUpdateAndKeepStateOwnerAndDetection) {
   EXPECT_EQ(u.updated[0].owner(), "kam-of-D1");
   EXPECT_EQ(u.updated[0].detected_at().seconds(), absl::ToUnixSeconds(kMonday));
   EXPECT_EQ(u.updated[0].history_size(), 2);
+  EXPECT_EQ(u.updated[0].version(), 3);  // Raised, confirmed, updated.
   EXPECT_EQ(u.open, 0);
 }
 
