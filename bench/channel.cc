@@ -60,6 +60,7 @@ ABSL_FLAG(int, recon_rows_per_product, 5, "recon: flow rows a product has in a m
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress when written to a file
   using namespace pharmacrm::bench;  // NOLINT
   std::printf("bench/channel: runs %d, scale %g, seed %llu, %s\n", absl::GetFlag(FLAGS_runs),
               absl::GetFlag(FLAGS_scale),

@@ -120,12 +120,11 @@ int DaysIn(absl::CivilMonth month) {
 
 const std::vector<std::string>& BenchProvinces() {
   static const std::vector<std::string>* const kProvinces = new std::vector<std::string>{
-      "北京市",         "天津市",   "河北省",         "山西省",         "内蒙古自治区",
-      "辽宁省",         "吉林省",   "黑龙江省",       "上海市",         "江苏省",
-      "浙江省",         "安徽省",   "福建省",         "江西省",         "山东省",
-      "河南省",         "湖北省",   "湖南省",         "广东省",         "广西壮族自治区",
-      "海南省",         "重庆市",   "四川省",         "贵州省",         "云南省",
-      "西藏自治区",     "陕西省",   "甘肃省",         "青海省",         "宁夏回族自治区",
+      "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省",
+      "吉林省", "黑龙江省", "上海市", "江苏省", "浙江省", "安徽省",
+      "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省",
+      "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省",
+      "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区",
       "新疆维吾尔自治区"};
   return *kProvinces;
 }
@@ -456,7 +455,8 @@ ChannelData MakeDiversionData(const DiversionOptions& o, PlantedFindings* plante
         const int64_t percent = Between(rng, 75, 95);
         int64_t price = list * percent / 100;
         const std::string& pname = provinces[static_cast<size_t>(province)];
-        const std::string& tid = terminal_ids[static_cast<size_t>(province)][static_cast<size_t>(k)];
+        const std::string& tid =
+            terminal_ids[static_cast<size_t>(province)][static_cast<size_t>(k)];
         const std::string& tname =
             terminal_names[static_cast<size_t>(province)][static_cast<size_t>(k)];
         if (what == kNormal) {

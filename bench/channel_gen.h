@@ -39,7 +39,8 @@ struct FlowFile {
   absl::CivilMonth month;               // the file's period
   std::vector<v1::Customer> customers;  // known to sales-pipeline, all active
   std::vector<v1::Product> products;    // the catalogue
-  std::string csv;                      // header 销售日期,客户名称,客户地址,产品名称,规格,批号,数量,单价
+  // The file; header 销售日期,客户名称,客户地址,产品名称,规格,批号,数量,单价.
+  std::string csv;
   int64_t rows = 0;                     // data rows written
   int64_t bad_rows = 0;                 // of them, naming a product not in the catalogue
   int64_t distinct_terminals = 0;       // distinct (name, address) written
@@ -84,7 +85,7 @@ struct ReconOptions {
   int distributors = 500;
   int products = 20;
   int months = 24;  // ending 2026-10
-  int batches = 3;  // live batches per product at a time; a new one every 8 months
+  int batches = 6;  // batches of each product over the months, a new one every months/batches
   int rows_per_product = 5;  // flow rows per product in a distributor's monthly file
   double stock_error_rate = 0.002;   // positions whose report is off
   double missing_file_rate = 0.002;  // distributor-months without a flow file

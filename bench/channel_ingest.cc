@@ -187,8 +187,8 @@ void BenchIngest() {
   const double n = static_cast<double>(f.rows);
 
   Table table({"run", "CSV split (ceiling)", "read + map", "matcher built", "resolve",
-               "**ingestion**", "/ ceiling", "/ ceiling (CPU)", "+ totals, facts", "+ RocksDB write", "all",
-               "CPU (ingestion)", "peak RSS added", "with RocksDB"});
+               "**ingestion**", "/ ceiling", "/ ceiling (CPU)", "+ totals, facts",
+               "+ RocksDB write", "all", "CPU (ingestion)", "peak RSS added", "with RocksDB"});
   std::vector<double> ceilings, rates, ratios, cpu_ratios, with_facts, with_store, cpus;
   std::vector<double> peaks, store_peaks;
   IngestRun last;

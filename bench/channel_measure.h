@@ -107,7 +107,9 @@ inline std::string Thousands(double value) {
   }
   return out;
 }
-inline std::string Fixed(double v, int decimals = 2) { return absl::StrFormat("%.*f", decimals, v); }
+inline std::string Fixed(double v, int decimals = 2) {
+  return absl::StrFormat("%.*f", decimals, v);
+}
 inline std::string MiB(int64_t bytes) { return absl::StrFormat("%.0f MiB", bytes / kMiB); }
 
 inline bool all_checks_ok = true;
@@ -142,8 +144,8 @@ class Table {
 };
 
 inline int64_t Scaled(int64_t n, int64_t at_least = 1) {
-  return std::max<int64_t>(at_least,
-                           static_cast<int64_t>(static_cast<double>(n) * absl::GetFlag(FLAGS_scale)));
+  const double scaled = static_cast<double>(n) * absl::GetFlag(FLAGS_scale);
+  return std::max<int64_t>(at_least, static_cast<int64_t>(scaled));
 }
 
 void BenchIngest();

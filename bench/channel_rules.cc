@@ -93,7 +93,8 @@ void BenchDiversion() {
               made.wall, Thousands(static_cast<double>(data.flows.size())).c_str(),
               Thousands(static_cast<double>(data.shipments.size())).c_str(),
               MiB(rss_data).c_str(), static_cast<double>(rss_data) / static_cast<double>(n),
-              MiB(peak_data).c_str(), Thousands(static_cast<double>(planted.offending_rows)).c_str());
+              MiB(peak_data).c_str(),
+              Thousands(static_cast<double>(planted.offending_rows)).c_str());
 
   Table table({"run", "pass summing by lot (ceiling)", "**DetectDiversion**", "rows/s",
                "/ ceiling", "/ ceiling (CPU)", "CPU", "findings", "peak RSS added"});
@@ -120,7 +121,8 @@ void BenchDiversion() {
     table.Add({absl::StrCat(run),
                absl::StrCat(Fixed(pass.wall), " s (", lots, " lots, Σ ", sum, ")"),
                absl::StrCat("**", Fixed(detect.wall), " s**"),
-               Thousands(static_cast<double>(n) / detect.wall), Fixed(detect.wall / pass.wall, 1), Fixed(cpu_ratios.back(), 1),
+               Thousands(static_cast<double>(n) / detect.wall), Fixed(detect.wall / pass.wall, 1),
+               Fixed(cpu_ratios.back(), 1),
                absl::StrCat(Fixed(detect.cpu), " s"), Thousands(findings.size()), MiB(peak)});
   }
   table.Add({"**median**", absl::StrCat(Fixed(Median(ceilings)), " s"),
@@ -191,11 +193,12 @@ void BenchRecon() {
     differences = {};
     Settle();
     const int64_t before = Rss();
-    const Sample compute = Time(
-        [&] { positions = channel::ComputePositions(data, e.from, e.to, channel::InventoryRules()); });
-    const Sample reconcile = Time([&] { recs = channel::Reconcile(data, positions, e.from, e.to); });
-    const Sample diffs =
-        Time([&] { differences = channel::StockDifferences(positions, channel::InventoryRules()); });
+    const channel::InventoryRules rules;
+    const Sample compute =
+        Time([&] { positions = channel::ComputePositions(data, e.from, e.to, rules); });
+    const Sample reconcile =
+        Time([&] { recs = channel::Reconcile(data, positions, e.from, e.to); });
+    const Sample diffs = Time([&] { differences = channel::StockDifferences(positions, rules); });
     const int64_t peak = PeakRss() - before;
     const double all = compute.wall + reconcile.wall + diffs.wall;
     ceilings.push_back(pass.wall);
