@@ -70,6 +70,10 @@ class ChannelService final : public v1::SalesChannel::Service {
                                    const v1::AnnounceDueInvoicesRequest* request,
                                    v1::AnnounceDueInvoicesResponse* response) override;
 
+  // A domain error about a field of `record` renamed as the request names
+  // it ("lines[2].quantity" -> "shipment.lines[2].quantity").
+  static absl::Status Under(absl::string_view record, const absl::Status& status);
+
   // The body of ImportFlow once the stream is read: `header` is the first
   // chunk (without its data), `file` the whole file (api/flow.cc).
   absl::Status LoadFlow(const v1::FlowChunk& header, const std::string& file,
@@ -114,9 +118,6 @@ class ChannelService final : public v1::SalesChannel::Service {
                const std::string& aggregate_id, int64_t version, const std::string& key,
                const std::string& actor, const std::string& request_id,
                const google::protobuf::Message& event);
-  // A domain error about a field of `record` renamed as the request names
-  // it ("lines[2].quantity" -> "shipment.lines[2].quantity").
-  static absl::Status Under(absl::string_view record, const absl::Status& status);
   // Today in China Standard Time by the host's clock.
   absl::CivilDay Today() const;
 

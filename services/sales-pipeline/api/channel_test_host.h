@@ -1,6 +1,7 @@
-// Test support: a ChannelService over a real RocksDB store in a fresh
-// temporary folder, with a FakeClock and a pinyin converter, and customers
-// put where the known-customers projection would have put them.
+// Test support: a ChannelService and a ChannelControlService (with its
+// ChannelChecks, whose worker is not started) over a real RocksDB store in
+// a fresh temporary folder, with a FakeClock and a pinyin converter, and
+// customers put where the known-customers projection would have put them.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_API_CHANNEL_TEST_HOST_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_API_CHANNEL_TEST_HOST_H_
 
@@ -9,6 +10,8 @@
 #include <random>
 #include <string>
 
+#include "api/channel_checks.h"
+#include "api/channel_control_service.h"
 #include "api/channel_service.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/clock.h"
@@ -33,6 +36,8 @@ class ChannelTestHost : public testing::Test {
     ASSERT_TRUE(pinyin.ok()) << pinyin.status();
     const matching::PinyinConverter& converter = host_->Keep(*std::move(pinyin));
     service_ = &host_->EmplaceService<ChannelService>(*host_, converter);
+    checks_ = &host_->Keep(std::make_unique<ChannelChecks>(*host_));  // No worker: tests run it.
+    control_ = &host_->EmplaceService<ChannelControlService>(*host_, *checks_);
   }
   void TearDown() override {
     host_.reset();
@@ -59,6 +64,8 @@ class ChannelTestHost : public testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<runtime::ServiceHost> host_;
   ChannelService* service_ = nullptr;
+  ChannelChecks* checks_ = nullptr;
+  ChannelControlService* control_ = nullptr;
 };
 
 }  // namespace pharmacrm::sales_pipeline

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/channel_control_service.h"
+#include "api/channel_service.h"
 #include "api/publish.h"
 #include "domain/channel/dates.h"
 #include "domain/channel/finding_lifecycle.h"
@@ -59,12 +60,7 @@ absl::Status ChannelControlService::Report(const v1::ReportStockRequest& request
         };
         absl::Status valid = channel::ValidateStockReport(request.report(), lookup, Today());
         RETURN_IF_ERROR(lookup_error);
-        if (!valid.ok()) {
-          std::optional<std::string> field = core::FieldOf(valid);
-          return core::FieldStatus(valid.code(),
-                                   absl::StrCat("report", field ? "." + *field : ""),
-                                   valid.message());
-        }
+        RETURN_IF_ERROR(ChannelService::Under("report", valid));
         v1::StockReport report = channel::NormalizeStockReport(request.report());
         *report.mutable_recorded_at() = core::ToTimestamp(host_.clock().Now());
         report.set_recorded_by(actor);
