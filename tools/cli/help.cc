@@ -12,8 +12,8 @@ const std::vector<CommandHelp>& Commands() {
       {"import",
        "pharmacrm import [--what=customers|metrics] --file=FILE [--format=csv|jsonl] "
        "[--encoding=auto|utf-8|gb18030] [--server=host:port]\n"
-       "       pharmacrm import --what=flow --distributor=ID --month=YYYY-MM --file=FILE.csv|FILE.xlsx "
-       "[--mapping=FILE] [--encoding=...] [--sales_pipeline=host:port]",
+       "       pharmacrm import --what=flow --distributor=ID --month=YYYY-MM "
+       "--file=FILE.csv|FILE.xlsx [--mapping=FILE] [--encoding=...] [--sales_pipeline=host:port]",
        "Stream a CSV or JSON Lines file of customers (or monthly metrics) to customer-master, "
        "or a distributor's monthly flow file (CSV or Excel .xlsx) to sales-pipeline, and print "
        "the import summary.",

@@ -34,9 +34,9 @@ class ImportInput {
   // sent (the error names the byte offset and line). A workbook is told by
   // its first bytes: for a file here, for standard input at its first
   // chunk (Next). Errors name the flag (--file, --encoding).
-  static absl::StatusOr<std::unique_ptr<ImportInput>> Open(const std::string& file,
-                                                           absl::string_view encoding,
-                                                           Workbooks workbooks = Workbooks::kRefuse);
+  static absl::StatusOr<std::unique_ptr<ImportInput>> Open(
+      const std::string& file, absl::string_view encoding,
+      Workbooks workbooks = Workbooks::kRefuse);
 
   // Size of the file in bytes; 0 for standard input.
   int64_t total_bytes() const { return total_; }

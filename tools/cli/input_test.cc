@@ -73,7 +73,8 @@ TEST(ImportInput, RefusesAWorkbookWhereTheImportReadsCsvOnly) {
   const std::string path = TempFile("customers.xlsx", Workbook());
   absl::StatusOr<std::unique_ptr<ImportInput>> input = ImportInput::Open(path, "auto");
   EXPECT_EQ(input.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(input.status().message()), HasSubstr("--file: this is an Excel workbook"));
+  EXPECT_THAT(std::string(input.status().message()),
+              HasSubstr("--file: this is an Excel workbook"));
 }
 
 TEST(ImportInput, TellsAWorkbookOnStandardInputByItsFirstChunk) {

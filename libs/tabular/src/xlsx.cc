@@ -86,8 +86,8 @@ class PartReader {
     zip_stat_init(&stat);
     if (zip_stat_index(zip, *index, 0, &stat) == 0 && (stat.valid & ZIP_STAT_SIZE) != 0 &&
         stat.size > max_bytes) {
-      return PartError(part, absl::StrCat(stat.size, " bytes uncompressed, over the limit of ",
-                                          MiB(max_bytes)));
+      return PartError(
+          part, absl::StrCat(stat.size, " bytes uncompressed, over the limit of ", MiB(max_bytes)));
     }
     zip_file_t* file = zip_fopen_index(zip, *index, 0);
     if (file == nullptr) {
@@ -116,8 +116,8 @@ class PartReader {
     }
     if (!inflate_error_.empty()) return Error(absl::StrCat("cannot be inflated: ", inflate_error_));
     if (result < 0 || !xml_error_.empty()) {
-      return Error(absl::StrCat("not well-formed XML: ",
-                                xml_error_.empty() ? "unreadable" : xml_error_));
+      return Error(
+          absl::StrCat("not well-formed XML: ", xml_error_.empty() ? "unreadable" : xml_error_));
     }
     if (result == 0) return false;
     if (type() == XML_READER_TYPE_DOCUMENT_TYPE) {
@@ -146,7 +146,8 @@ class PartReader {
 
   // The element's attribute without namespace, or nullopt.
   std::optional<std::string> Attr(const char* attribute) const {
-    xmlChar* value = xmlTextReaderGetAttribute(reader_, reinterpret_cast<const xmlChar*>(attribute));
+    xmlChar* value =
+        xmlTextReaderGetAttribute(reader_, reinterpret_cast<const xmlChar*>(attribute));
     if (value == nullptr) return std::nullopt;
     std::string out(View(value));
     xmlFree(value);
@@ -246,8 +247,8 @@ std::string ResolveTarget(absl::string_view folder, absl::string_view target) {
 // none when the part has none.
 absl::StatusOr<std::vector<Relationship>> ReadRelationships(zip_t* zip, absl::string_view source,
                                                             size_t max_bytes) {
-  const std::string part = absl::StrCat(Folder(source), "_rels/",
-                                        source.substr(Folder(source).size()), ".rels");
+  const std::string part =
+      absl::StrCat(Folder(source), "_rels/", source.substr(Folder(source).size()), ".rels");
   std::vector<Relationship> rels;
   if (!Locate(zip, part)) return rels;
   absl::StatusOr<std::unique_ptr<PartReader>> reader = PartReader::Open(zip, part, max_bytes);
@@ -429,7 +430,8 @@ std::optional<int64_t> ReferenceColumn(absl::string_view reference) {
   for (; i < reference.size() && absl::ascii_isalpha(static_cast<unsigned char>(reference[i]));
        ++i) {
     if (i == 3) return std::nullopt;
-    column = column * 26 + (absl::ascii_toupper(static_cast<unsigned char>(reference[i])) - 'A' + 1);
+    column =
+        column * 26 + (absl::ascii_toupper(static_cast<unsigned char>(reference[i])) - 'A' + 1);
   }
   if (i == 0) return std::nullopt;
   for (size_t j = i; j < reference.size(); ++j) {
@@ -510,8 +512,8 @@ class SheetReader {
       }
     }
     if (line > limits_.max_rows) {
-      return xml_.Error(absl::StrCat("row ", line, " is beyond the limit of ", limits_.max_rows,
-                                     " rows"));
+      return xml_.Error(
+          absl::StrCat("row ", line, " is beyond the limit of ", limits_.max_rows, " rows"));
     }
     line_ = line;
     for (size_t i = 0; i < used_; ++i) cells_[i].clear();
@@ -586,8 +588,7 @@ class SheetReader {
       cell = *std::move(date);
     } else if (type_ == "n") {
       if (value_.empty()) return absl::OkStatus();
-      const NumberKind kind =
-          style_ < styles_.size() ? styles_[style_] : NumberKind::kNumber;
+      const NumberKind kind = style_ < styles_.size() ? styles_[style_] : NumberKind::kNumber;
       std::optional<std::string> text = xlsx_internal::SerialText(value_, kind, date1904_);
       if (!text) return CellError(absl::StrCat("'", value_, "' is not a number"));
       cell = *std::move(text);

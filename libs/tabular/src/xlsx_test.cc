@@ -14,9 +14,9 @@
 namespace pharmacrm::tabular {
 namespace {
 
+using testing::BuildXlsx;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using testing::BuildXlsx;
 using testing::TestWorkbook;
 using testing::Worksheet;
 using testing::ZipFiles;
@@ -24,7 +24,8 @@ using testing::ZipFiles;
 // "line: cell|cell|..." a row, for comparing whole sheets.
 std::string Dump(const std::vector<XlsxRow>& rows) {
   std::string out;
-  for (const XlsxRow& row : rows) absl::StrAppend(&out, row.line, ": ", absl::StrJoin(row.cells, "|"), "\n");
+  for (const XlsxRow& row : rows)
+    absl::StrAppend(&out, row.line, ": ", absl::StrJoin(row.cells, "|"), "\n");
   return out;
 }
 
@@ -72,7 +73,8 @@ TEST(ReadXlsx, ReadsEveryKindOfCell) {
       "流向",
       Worksheet(
           // The header: shared strings and an inline string.
-          "<row r=\"1\" spans=\"1:4\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+          "<row r=\"1\" spans=\"1:4\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" "
+          "t=\"s\"><v>1</v></c>"
           "<c r=\"C1\" t=\"inlineStr\"><is><t>数量</t></is></c></row>"
           // Rich text, numbers, a date (14) with a formula, a gap at C.
           "<row r=\"2\"><c r=\"A2\" s=\"1\"><f>DATE(2026,3,2)</f><v>46083</v></c>"
@@ -81,12 +83,14 @@ TEST(ReadXlsx, ReadsEveryKindOfCell) {
           // with a time, a time, a boolean, an error, a formula's text.
           "<row r=\"4\"><c r=\"A4\" s=\"2\"><v>46090</v></c><c r=\"B4\" s=\"3\"><v>46090.5</v></c>"
           "<c r=\"C4\" s=\"5\"><v>0.25</v></c><c r=\"D4\" t=\"b\"><v>1</v></c>"
-          "<c r=\"E4\" t=\"e\"><v>#N/A</v></c><c r=\"F4\" t=\"str\"><f>A1&amp;\"x\"</f><v>销售日期x</v></c>"
+          "<c r=\"E4\" t=\"e\"><v>#N/A</v></c><c r=\"F4\" "
+          "t=\"str\"><f>A1&amp;\"x\"</f><v>销售日期x</v></c>"
           "</row>"
           // Phonetic guides left out, spaces kept, an empty shared string,
           // a styled empty cell and a number styled with a quoted "d".
           "<row r=\"5\"><c r=\"A5\" t=\"s\"><v>3</v></c><c r=\"B5\" t=\"s\"><v>4</v></c>"
-          "<c r=\"C5\" t=\"s\"><v>5</v></c><c r=\"D5\" s=\"6\"><v>3</v></c><c r=\"E5\" s=\"1\"/></row>"
+          "<c r=\"C5\" t=\"s\"><v>5</v></c><c r=\"D5\" s=\"6\"><v>3</v></c><c r=\"E5\" "
+          "s=\"1\"/></row>"
           // Rows without text are not handed over.
           "<row r=\"6\"><c r=\"A6\" s=\"1\"/><c r=\"B6\" t=\"inlineStr\"><is><t></t></is></c></row>"
           "<row r=\"7\"/>"
@@ -112,7 +116,8 @@ TEST(ReadXlsx, ReadsDatesOfThe1904System) {
 
 TEST(ReadXlsx, ReadsTheFirstWorksheetOrTheOneNamed) {
   TestWorkbook book;
-  book.sheets.emplace_back("汇总", Worksheet("<row r=\"1\"><c t=\"inlineStr\"><is><t>sum</t></is></c></row>"));
+  book.sheets.emplace_back(
+      "汇总", Worksheet("<row r=\"1\"><c t=\"inlineStr\"><is><t>sum</t></is></c></row>"));
   book.sheets.emplace_back("流向", Worksheet("<row r=\"3\"><c r=\"B3\"><v>7</v></c></row>"));
   const std::string bytes = BuildXlsx(book);
   EXPECT_EQ(DumpOrError(bytes), "1: sum\n");
@@ -132,31 +137,44 @@ TEST(ReadXlsx, FollowsTheRelationshipsAsWritten) {
   const std::string rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
   const std::string bytes = ZipFiles({
       {"xl/workbook.xml",
-       absl::StrCat("<x:workbook xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-                    "xmlns:r=\"", rels, "\"><x:sheets>"
-                    "<x:sheet name=\"Chart1\" sheetId=\"2\" r:id=\"c1\"/>"
-                    "<x:sheet name=\"Data\" sheetId=\"1\" r:id=\"s1\"/></x:sheets></x:workbook>")},
+       absl::StrCat(
+           "<x:workbook xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+           "xmlns:r=\"",
+           rels,
+           "\"><x:sheets>"
+           "<x:sheet name=\"Chart1\" sheetId=\"2\" r:id=\"c1\"/>"
+           "<x:sheet name=\"Data\" sheetId=\"1\" r:id=\"s1\"/></x:sheets></x:workbook>")},
       {"xl/_rels/workbook.xml.rels",
-       absl::StrCat("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-                    "<Relationship Id=\"c1\" Type=\"", rels, "/chartsheet\" Target=\"/xl/chartsheets/sheet1.xml\"/>"
-                    "<Relationship Id=\"s1\" Type=\"", rels, "/worksheet\" Target=\"/xl/worksheets/data.xml\"/>"
-                    "<Relationship Id=\"h\" Type=\"", rels, "/hyperlink\" Target=\"http://example.invalid\" TargetMode=\"External\"/>"
-                    "</Relationships>")},
+       absl::StrCat(
+           "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+           "<Relationship Id=\"c1\" Type=\"",
+           rels,
+           "/chartsheet\" Target=\"/xl/chartsheets/sheet1.xml\"/>"
+           "<Relationship Id=\"s1\" Type=\"",
+           rels,
+           "/worksheet\" Target=\"/xl/worksheets/data.xml\"/>"
+           "<Relationship Id=\"h\" Type=\"",
+           rels,
+           "/hyperlink\" Target=\"http://example.invalid\" TargetMode=\"External\"/>"
+           "</Relationships>")},
       {"xl/worksheets/data.xml",
-       "<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:sheetData>"
+       "<x:worksheet "
+       "xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:sheetData>"
        "<x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>ok</x:t></x:is></x:c></x:row>"
        "</x:sheetData></x:worksheet>"},
   });
   EXPECT_EQ(DumpOrError(bytes), "1: ok\n");
   XlsxOptions chart;
   chart.sheet = "Chart1";
-  EXPECT_EQ(DumpOrError(bytes, chart), "xl/workbook.xml: sheet 'Chart1' is not a worksheet (a chart?)");
+  EXPECT_EQ(DumpOrError(bytes, chart),
+            "xl/workbook.xml: sheet 'Chart1' is not a worksheet (a chart?)");
 }
 
 TEST(ReadXlsx, RefusesWhatIsNoWorkbook) {
   // Not a zip at all, a zip signature followed by garbage, a truncated
   // workbook.
-  EXPECT_THAT(DumpOrError("销售日期,数量\n"), StartsWith("not a readable .xlsx workbook (zip archive): "));
+  EXPECT_THAT(DumpOrError("销售日期,数量\n"),
+              StartsWith("not a readable .xlsx workbook (zip archive): "));
   EXPECT_THAT(DumpOrError(absl::StrCat(kZipSignature, std::string(200, 'x'))),
               StartsWith("not a readable .xlsx workbook (zip archive): "));
   TestWorkbook book;
@@ -190,24 +208,29 @@ TEST(ReadXlsx, RefusesBadXmlNamingThePart) {
 TEST(ReadXlsx, RefusesBadCellsNamingThem) {
   TestWorkbook book;
   book.shared_strings = "<si><t>a</t></si><si><t>b</t></si>";
-  book.sheets.emplace_back("Sheet1", Worksheet("<row r=\"1\"><c r=\"B1\" t=\"s\"><v>5</v></c></row>"));
+  book.sheets.emplace_back("Sheet1",
+                           Worksheet("<row r=\"1\"><c r=\"B1\" t=\"s\"><v>5</v></c></row>"));
   EXPECT_EQ(DumpOrError(BuildXlsx(book)),
             "xl/worksheets/sheet1.xml: cell B1: shared string '5' of 2 is not there");
   book.sheets[0].second = Worksheet("<row r=\"1\"><c r=\"C1\"><v>12abc</v></c></row>");
-  EXPECT_EQ(DumpOrError(BuildXlsx(book)), "xl/worksheets/sheet1.xml: cell C1: '12abc' is not a number");
+  EXPECT_EQ(DumpOrError(BuildXlsx(book)),
+            "xl/worksheets/sheet1.xml: cell C1: '12abc' is not a number");
   book.sheets[0].second = Worksheet("<row r=\"5\"/><row r=\"3\"/>");
   EXPECT_EQ(DumpOrError(BuildXlsx(book)), "xl/worksheets/sheet1.xml: row 3 comes after row 5");
-  book.sheets[0].second = Worksheet("<row r=\"1\"><c r=\"C1\"><v>1</v></c><c r=\"B1\"><v>1</v></c></row>");
+  book.sheets[0].second =
+      Worksheet("<row r=\"1\"><c r=\"C1\"><v>1</v></c><c r=\"B1\"><v>1</v></c></row>");
   EXPECT_EQ(DumpOrError(BuildXlsx(book)), "xl/worksheets/sheet1.xml: cell B1 comes after cell C1");
   book.sheets[0].second = Worksheet("<row r=\"1\"><c r=\"1A\"><v>1</v></c></row>");
-  EXPECT_EQ(DumpOrError(BuildXlsx(book)), "xl/worksheets/sheet1.xml: cell reference '1A' is not valid");
+  EXPECT_EQ(DumpOrError(BuildXlsx(book)),
+            "xl/worksheets/sheet1.xml: cell reference '1A' is not valid");
 }
 
 TEST(ReadXlsx, KeepsToItsLimits) {
   TestWorkbook book;
   std::string rows;
   for (int r = 1; r <= 200; ++r) {
-    absl::StrAppend(&rows, "<row r=\"", r, "\"><c t=\"inlineStr\"><is><t>row ", r, "</t></is></c></row>");
+    absl::StrAppend(&rows, "<row r=\"", r, "\"><c t=\"inlineStr\"><is><t>row ", r,
+                    "</t></is></c></row>");
   }
   book.sheets.emplace_back("Sheet1", Worksheet(rows));
   const std::string bytes = BuildXlsx(book);
@@ -244,7 +267,8 @@ TEST(ReadXlsx, KeepsToItsLimits) {
 TEST(ReadXlsx, CountsTheBytesAPartInflatesTo) {
   TestWorkbook book;
   std::string rows;
-  for (int r = 1; r <= 200; ++r) absl::StrAppend(&rows, "<row r=\"", r, "\"><c><v>", r, "</v></c></row>");
+  for (int r = 1; r <= 200; ++r)
+    absl::StrAppend(&rows, "<row r=\"", r, "\"><c><v>", r, "</v></c></row>");
   book.sheets.emplace_back("Sheet1", Worksheet(rows));
   std::string bytes = BuildXlsx(book);
   const std::string name = "xl/worksheets/sheet1.xml";

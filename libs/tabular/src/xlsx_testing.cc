@@ -10,8 +10,7 @@
 namespace pharmacrm::tabular::testing {
 namespace {
 
-constexpr absl::string_view kMain =
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+constexpr absl::string_view kMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 constexpr absl::string_view kRelationships =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 constexpr absl::string_view kPackageRelationships =
@@ -64,16 +63,16 @@ std::string Worksheet(absl::string_view rows) {
 }
 
 std::string BuildXlsx(const TestWorkbook& workbook) {
-  const std::string declaration =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
-  std::string types = absl::StrCat(
-      declaration,
-      "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-      "<Default Extension=\"rels\" "
-      "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-      "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-      "<Override PartName=\"/xl/workbook.xml\" "
-      "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>");
+  const std::string declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+  std::string types =
+      absl::StrCat(declaration,
+                   "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+                   "<Default Extension=\"rels\" "
+                   "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+                   "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+                   "<Override PartName=\"/xl/workbook.xml\" "
+                   "ContentType=\"application/"
+                   "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>");
   std::string sheets, rels;
   std::vector<std::pair<std::string, std::string>> parts;
   for (size_t i = 0; i < workbook.sheets.size(); ++i) {

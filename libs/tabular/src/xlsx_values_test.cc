@@ -50,8 +50,8 @@ TEST(FormatCodeKind, FindsDateTokensOutsideQuotesAndBrackets) {
   EXPECT_EQ(FormatCodeKind("0.00_);[Red](0.00)"), NumberKind::kNumber);
   EXPECT_EQ(FormatCodeKind("#,##0.00\"元\""), NumberKind::kNumber);
   EXPECT_EQ(FormatCodeKind("0.00\" days\""), NumberKind::kNumber);  // quoted d
-  EXPECT_EQ(FormatCodeKind("0\\d"), NumberKind::kNumber);            // escaped d
-  EXPECT_EQ(FormatCodeKind("[Red]0.00"), NumberKind::kNumber);       // bracketed d
+  EXPECT_EQ(FormatCodeKind("0\\d"), NumberKind::kNumber);           // escaped d
+  EXPECT_EQ(FormatCodeKind("[Red]0.00"), NumberKind::kNumber);      // bracketed d
   EXPECT_EQ(FormatCodeKind("0.00E+00"), NumberKind::kNumber);
   EXPECT_EQ(FormatCodeKind("0;\"d\"yyyy"), NumberKind::kNumber);  // first section only
   EXPECT_EQ(FormatCodeKind("\"unterminated"), NumberKind::kNumber);

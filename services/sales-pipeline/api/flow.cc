@@ -107,8 +107,8 @@ absl::Status ChannelService::LoadFlow(const v1::FlowChunk& header, const std::st
   channel::CatalogueResolver catalogue(products);
   std::vector<v1::FlowRow> rows;
   std::vector<channel::FlowRowError> errors;
-  if (absl::Status read = channel::ReadFlowFile(file, *std::move(mapping), month, catalogue, {},
-                                                &rows, &errors);
+  if (absl::Status read =
+          channel::ReadFlowFile(file, *std::move(mapping), month, catalogue, {}, &rows, &errors);
       !read.ok()) {
     return core::FieldError("data", read.message());
   }

@@ -155,11 +155,26 @@ std::string Workbook() {
   book.styles =
       "<cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\" applyNumberFormat=\"1\"/>"
       "</cellXfs>";
-  const std::vector<std::string> strings = {
-      "销售日期", "客户名称", "地址", "产品名称", "规格", "批号", "数量", "单价",
-      "北京协和医院", "北京協和醫院", "北京朝阳医院", "天津市某某诊所", "北京市东城区帅府园1号",
-      "北京市朝阳区工体南路8号", "天津市和平区某路1号", "阿托伐他汀钙片", "立达", "20mg*7片",
-      "20MG*7片", "B2506"};
+  const std::vector<std::string> strings = {"销售日期",
+                                            "客户名称",
+                                            "地址",
+                                            "产品名称",
+                                            "规格",
+                                            "批号",
+                                            "数量",
+                                            "单价",
+                                            "北京协和医院",
+                                            "北京協和醫院",
+                                            "北京朝阳医院",
+                                            "天津市某某诊所",
+                                            "北京市东城区帅府园1号",
+                                            "北京市朝阳区工体南路8号",
+                                            "天津市和平区某路1号",
+                                            "阿托伐他汀钙片",
+                                            "立达",
+                                            "20mg*7片",
+                                            "20MG*7片",
+                                            "B2506"};
   auto s = [&](absl::string_view text) {
     for (size_t i = 0; i < strings.size(); ++i) {
       if (strings[i] == text) return absl::StrCat("<c t=\"s\"><v>", i, "</v></c>");
@@ -167,12 +182,14 @@ std::string Workbook() {
     ADD_FAILURE() << text;
     return std::string();
   };
-  for (const std::string& text : strings) absl::StrAppend(&book.shared_strings, "<si><t>", text, "</t></si>");
+  for (const std::string& text : strings)
+    absl::StrAppend(&book.shared_strings, "<si><t>", text, "</t></si>");
   auto n = [](absl::string_view number, bool date = false) {
     return absl::StrCat("<c", date ? " s=\"1\"" : "", "><v>", number, "</v></c>");
   };
-  std::string rows = absl::StrCat("<row r=\"1\">", s("销售日期"), s("客户名称"), s("地址"),
-                                  s("产品名称"), s("规格"), s("批号"), s("数量"), s("单价"), "</row>");
+  std::string rows =
+      absl::StrCat("<row r=\"1\">", s("销售日期"), s("客户名称"), s("地址"), s("产品名称"),
+                   s("规格"), s("批号"), s("数量"), s("单价"), "</row>");
   struct Row {
     const char* serial;
     const char* name;

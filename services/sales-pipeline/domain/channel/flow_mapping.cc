@@ -139,8 +139,8 @@ absl::StatusOr<FlowColumnMapping> ParseColumnMapping(absl::string_view text) {
     if (HeaderKey(key) == "sheet" || key == "工作表") {
       if (value.empty()) return LineError(line, "no sheet name given");
       if (!mapping.sheet.empty()) {
-        return LineError(line, absl::StrCat("a second sheet ('", value, "' after '",
-                                            mapping.sheet, "')"));
+        return LineError(
+            line, absl::StrCat("a second sheet ('", value, "' after '", mapping.sheet, "')"));
       }
       mapping.sheet = std::string(value);
       continue;

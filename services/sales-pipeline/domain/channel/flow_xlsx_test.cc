@@ -15,15 +15,15 @@
 namespace pharmacrm::sales_pipeline::channel {
 namespace {
 
-using ::testing::HasSubstr;
+using tabular::testing::BuildXlsx;
+using tabular::testing::TestWorkbook;
+using tabular::testing::Worksheet;
 using testing::Catalogue;
 using testing::Describe;
 using testing::Errors;
 using testing::FlowResult;
+using ::testing::HasSubstr;
 using testing::ReadFlow;
-using tabular::testing::BuildXlsx;
-using tabular::testing::TestWorkbook;
-using tabular::testing::Worksheet;
 
 struct FileResult {
   absl::Status status;
@@ -68,7 +68,7 @@ constexpr absl::string_view kSharedStrings =
     "<si><t>产品名称</t></si><si><t>规格</t></si><si><t>批号</t></si>"
     "<si><r><t>北京</t></r><r><rPr><b/></rPr><t>协和医院</t></r></si>"  // 6, rich text
     "<si><t>阿托伐他汀钙片</t></si><si><t>20mg*7片</t></si><si><t>B2602011</t></si>"  // 7..9
-    "<si><t>北京同仁堂王府井药店</t></si><si><t>立普妥</t></si>";                      // 10, 11
+    "<si><t>北京同仁堂王府井药店</t></si><si><t>立普妥</t></si>";                     // 10, 11
 
 std::string S(absl::string_view ref, int index) {
   return absl::StrCat("<c r=\"", ref, "\" t=\"s\"><v>", index, "</v></c>");
@@ -77,8 +77,8 @@ std::string T(absl::string_view ref, absl::string_view text) {
   return absl::StrCat("<c r=\"", ref, "\" t=\"inlineStr\"><is><t>", text, "</t></is></c>");
 }
 std::string N(absl::string_view ref, absl::string_view number, int style = 0) {
-  return absl::StrCat("<c r=\"", ref, "\"", style ? absl::StrCat(" s=\"", style, "\"") : "",
-                      "><v>", number, "</v></c>");
+  return absl::StrCat("<c r=\"", ref, "\"", style ? absl::StrCat(" s=\"", style, "\"") : "", "><v>",
+                      number, "</v></c>");
 }
 
 // The same file saved by Excel: dates as date-formatted serials (built-in,
@@ -145,14 +145,15 @@ TEST(ReadFlowFile, AWorkbookReadsAsTheCsvItWouldBeSavedAs) {
 
 TEST(ReadFlowFile, ReadsTheSheetTheMappingNamesAndIgnoresCellsBeyondTheHeader) {
   TestWorkbook book;
-  book.sheets.emplace_back("说明", Worksheet(absl::StrCat("<row r=\"1\">", T("A1", "华北医药 3月流向"), "</row>")));
+  book.sheets.emplace_back(
+      "说明", Worksheet(absl::StrCat("<row r=\"1\">", T("A1", "华北医药 3月流向"), "</row>")));
   book.sheets.emplace_back(
       "销售流向",
-      Worksheet(absl::StrCat(
-          "<row r=\"3\">", T("B3", "日期"), T("C3", "购货单位"), T("D3", "品名"), T("E3", "规格"),
-          T("F3", "发货数量"), T("G3", "金额"), "</row>",  //
-          "<row r=\"4\">", T("B4", "2026-03-05"), T("C4", "北京市海淀医院"), T("D4", "络活喜"),
-          T("E4", "5mg*28片"), N("F4", "3"), N("G4", "175"), T("J4", "补货"), "</row>")));
+      Worksheet(absl::StrCat("<row r=\"3\">", T("B3", "日期"), T("C3", "购货单位"), T("D3", "品名"),
+                             T("E3", "规格"), T("F3", "发货数量"), T("G3", "金额"), "</row>",  //
+                             "<row r=\"4\">", T("B4", "2026-03-05"), T("C4", "北京市海淀医院"),
+                             T("D4", "络活喜"), T("E4", "5mg*28片"), N("F4", "3"), N("G4", "175"),
+                             T("J4", "补货"), "</row>")));
   const std::string workbook = BuildXlsx(book);
   absl::StatusOr<FlowColumnMapping> mapping =
       ParseColumnMapping("sheet=销售流向\n数量=发货数量\noptional=batch_no\n");
