@@ -39,6 +39,7 @@ PACKAGES=(
   golang-github-gogo-googleapis-dev
   grpc-proto
   libicu-dev
+  libzip-dev libxml2-dev
   libjemalloc-dev
   python3-yaml python3-venv
   nlohmann-json3-dev

@@ -27,8 +27,9 @@ absl::StatusOr<v1::ImportFlowSummary> RunFlowImport(const FlowImportOptions& opt
     text << in.rdbuf();
     mapping = text.str();
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<ImportInput> input,
-                   ImportInput::Open(options.file, options.encoding));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<ImportInput> input,
+      ImportInput::Open(options.file, options.encoding, ImportInput::Workbooks::kSend));
   std::string request_id = options.request_id;
   if (request_id.empty()) {
     request_id = absl::StrCat("flow-", options.distributor_id, "-", options.month, "-",

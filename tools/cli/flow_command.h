@@ -1,6 +1,8 @@
-// `pharmacrm import --what=flow`: streams a distributor's flow file (流向,
-// CSV as the distributor sends it, UTF-8 or GB18030) for one month to
-// sales-pipeline's ImportFlow, with the distributor's column mapping.
+// `pharmacrm import --what=flow`: streams a distributor's flow file (流向)
+// as the distributor sends it for one month to sales-pipeline's
+// ImportFlow, with the distributor's column mapping: CSV (UTF-8, or
+// GB18030 converted to UTF-8) or an Excel .xlsx workbook, sent untouched
+// (the service tells it by its first bytes).
 #ifndef PHARMACRM_TOOLS_CLI_FLOW_COMMAND_H_
 #define PHARMACRM_TOOLS_CLI_FLOW_COMMAND_H_
 

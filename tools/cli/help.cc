@@ -12,22 +12,23 @@ const std::vector<CommandHelp>& Commands() {
       {"import",
        "pharmacrm import [--what=customers|metrics] --file=FILE [--format=csv|jsonl] "
        "[--encoding=auto|utf-8|gb18030] [--server=host:port]\n"
-       "       pharmacrm import --what=flow --distributor=ID --month=YYYY-MM --file=FILE "
-       "[--mapping=FILE] [--encoding=...] [--sales_pipeline=host:port]",
+       "       pharmacrm import --what=flow --distributor=ID --month=YYYY-MM "
+       "--file=FILE.csv|FILE.xlsx [--mapping=FILE] [--encoding=...] [--sales_pipeline=host:port]",
        "Stream a CSV or JSON Lines file of customers (or monthly metrics) to customer-master, "
-       "or a distributor's monthly flow file to sales-pipeline, and print the import summary.",
-       "将客户（或月度指标）CSV / JSON Lines 文件导入客户主数据服务，或将经销商的月度流向文件导入"
-       "销售管理服务，并显示导入结果。",
+       "or a distributor's monthly flow file (CSV or Excel .xlsx) to sales-pipeline, and print "
+       "the import summary.",
+       "将客户（或月度指标）CSV / JSON Lines 文件导入客户主数据服务，或将经销商的月度流向文件"
+       "（CSV 或 Excel .xlsx）导入销售管理服务，并显示导入结果。",
        {
            {&absl::GetFlagReflectionHandle(FLAGS_file), "要导入的文件；- 表示标准输入"},
-           {&absl::GetFlagReflectionHandle(FLAGS_what), "customers 导入客户（CSV 或 JSON Lines），metrics 导入月度指标（JSON Lines），flow 导入经销商流向（CSV）"},
+           {&absl::GetFlagReflectionHandle(FLAGS_what), "customers 导入客户（CSV 或 JSON Lines），metrics 导入月度指标（JSON Lines），flow 导入经销商流向（CSV 或 Excel .xlsx：第一个工作表，或映射文件中 sheet= 指定的工作表）"},
            {&absl::GetFlagReflectionHandle(FLAGS_distributor), "流向所属经销商的客户编号"},
            {&absl::GetFlagReflectionHandle(FLAGS_month), "流向文件所报告的月份，YYYY-MM"},
-           {&absl::GetFlagReflectionHandle(FLAGS_mapping), "经销商的列映射文件，每行一个 字段=表头"},
+           {&absl::GetFlagReflectionHandle(FLAGS_mapping), "经销商的列映射文件，每行一个 字段=表头（sheet=工作表名 选择 .xlsx 的工作表）"},
            {&absl::GetFlagReflectionHandle(FLAGS_sales_pipeline), "销售管理服务的 gRPC 地址（flow）"},
            {&absl::GetFlagReflectionHandle(FLAGS_format), "csv 或 jsonl（默认按文件扩展名判断，否则为 jsonl）"},
            {&absl::GetFlagReflectionHandle(FLAGS_encoding), "auto、utf-8 或 gb18030（GBK，中文 Excel 保存 CSV 所用编码）；"
-                        "auto：能按 UTF-8 读取则为 UTF-8，否则按 GB18030"},
+                        "auto：能按 UTF-8 读取则为 UTF-8，否则按 GB18030；.xlsx 工作簿原样发送，不转换"},
            {&absl::GetFlagReflectionHandle(FLAGS_server), "客户主数据服务的 gRPC 地址"},
            {&absl::GetFlagReflectionHandle(FLAGS_source), "数据来源系统名称（记入变更历史）"},
            {&absl::GetFlagReflectionHandle(FLAGS_request_id), "幂等键：相同的键返回第一次导入的结果"},

@@ -39,6 +39,16 @@ TEST(CommandHelpText, ImportShowsItsFlagsWithDescriptionsAndDefaults) {
   EXPECT_EQ(FindCommand("frobnicate"), nullptr);
 }
 
+TEST(CommandHelpText, ImportSaysFlowFilesMayBeExcelWorkbooks) {
+  const std::string help = CommandHelpText(*FindCommand("import"));
+  EXPECT_THAT(help, HasSubstr("--file=FILE.csv|FILE.xlsx"));
+  EXPECT_THAT(help, HasSubstr("flow file (CSV or Excel .xlsx)"));
+  EXPECT_THAT(help, HasSubstr("（CSV 或 Excel .xlsx）"));
+  EXPECT_THAT(help, HasSubstr("an .xlsx workbook is sent as it is"));  // --encoding
+  EXPECT_THAT(help, HasSubstr(".xlsx 工作簿原样发送"));
+  EXPECT_THAT(help, HasSubstr("sheet=NAME"));  // --mapping
+}
+
 // Every flag defined in tools/cli is listed under some command.
 TEST(Commands, ListExactlyTheToolsFlags) {
   std::set<std::string> listed;

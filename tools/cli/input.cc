@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "pharmacrm/tabular/xlsx.h"
 
 namespace pharmacrm::cli {
 namespace {
@@ -34,10 +35,11 @@ absl::Status CheckEncoding(std::ifstream& file, InputEncoding encoding) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ImportInput>> ImportInput::Open(const std::string& file,
-                                                               absl::string_view encoding) {
+                                                               absl::string_view encoding,
+                                                               Workbooks workbooks) {
   absl::StatusOr<InputEncoding> parsed = ParseInputEncoding(encoding);
   if (!parsed.ok()) return parsed.status();
-  std::unique_ptr<ImportInput> input(new ImportInput(*parsed));
+  std::unique_ptr<ImportInput> input(new ImportInput(*parsed, workbooks));
   input->in_ = &std::cin;
   if (file != "-") {
     input->file_.open(file, std::ios::binary | std::ios::ate);
@@ -45,9 +47,28 @@ absl::StatusOr<std::unique_ptr<ImportInput>> ImportInput::Open(const std::string
     input->total_ = static_cast<int64_t>(input->file_.tellg());
     input->file_.seekg(0);
     input->in_ = &input->file_;
+    char first[4] = {};
+    input->file_.read(first, sizeof first);
+    const absl::string_view head(first, static_cast<size_t>(input->file_.gcount()));
+    input->file_.clear();
+    input->file_.seekg(0);
+    if (absl::Status s = input->CheckWorkbook(head); !s.ok()) return s;
+    if (input->workbook_) return input;
     if (absl::Status s = CheckEncoding(input->file_, *parsed); !s.ok()) return s;
   }
   return input;
+}
+
+absl::Status ImportInput::CheckWorkbook(absl::string_view first_bytes) {
+  checked_ = true;
+  if (!tabular::IsZip(first_bytes)) return absl::OkStatus();
+  if (workbooks_ == Workbooks::kRefuse) {
+    return absl::InvalidArgumentError(
+        "--file: this is an Excel workbook (.xlsx, a zip archive), which this import does not "
+        "read: save the sheet as CSV (CSV UTF-8) and import that");
+  }
+  workbook_ = true;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> ImportInput::Next(bool* end, int64_t* input_bytes) {
@@ -55,6 +76,11 @@ absl::StatusOr<std::string> ImportInput::Next(bool* end, int64_t* input_bytes) {
   const std::streamsize n = in_->gcount();
   *end = n <= 0;
   *input_bytes = n > 0 ? n : 0;
+  const absl::string_view chunk(buffer_.data(), static_cast<size_t>(*input_bytes));
+  if (!checked_) {
+    if (absl::Status s = CheckWorkbook(chunk); !s.ok()) return s;
+  }
+  if (workbook_) return std::string(chunk);
   // At the end, what the converter held back (a character cut by the last
   // read) is converted, or reported if it is not a whole one.
   if (*end) return converter_.Finish();

@@ -101,14 +101,17 @@ absl::Status ChannelService::LoadFlow(const v1::FlowChunk& header, const std::st
                    RequireAccount(header.distributor_id(), "distributor_id"));
   const std::string month_text = channel::FormatMonth(month);
 
-  // Read the file against the catalogue.
+  // Read the file (CSV, or an .xlsx workbook told by its first bytes)
+  // against the catalogue. A workbook that cannot be read stores nothing.
   ASSIGN_OR_RETURN(std::vector<v1::Product> products, repo_.Products("", SIZE_MAX));
   channel::CatalogueResolver catalogue(products);
-  channel::FlowFileReader flow(*std::move(mapping), month, catalogue);
   std::vector<v1::FlowRow> rows;
   std::vector<channel::FlowRowError> errors;
-  flow.Feed(file, &rows, &errors);
-  flow.Finish(&rows, &errors);
+  if (absl::Status read =
+          channel::ReadFlowFile(file, *std::move(mapping), month, catalogue, {}, &rows, &errors);
+      !read.ok()) {
+    return core::FieldError("data", read.message());
+  }
 
   // Match the buyers to customers.
   ASSIGN_OR_RETURN(std::vector<v1::Customer> customers, repo_.KnownCustomers());

@@ -3,6 +3,7 @@
 // unmatched ones filed for a data steward and applied when resolved, a
 // reload replacing the period with the old totals kept, retries with one
 // effect, and bad input named with nothing stored.
+#include "absl/strings/str_cat.h"
 #include "api/channel_service.h"
 #include "api/channel_test_host.h"
 #include "gtest/gtest.h"
@@ -10,6 +11,7 @@
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/status.h"
 #include "pharmacrm/runtime/projection.h"
+#include "pharmacrm/tabular/xlsx_testing.h"
 #include "storage/keys.h"
 
 namespace pharmacrm::sales_pipeline {
@@ -144,6 +146,109 @@ TEST_F(FlowServiceTest, AResolvedTaskCountsAndAReloadReplacesThePeriod) {
   EXPECT_EQ(retried->period().version(), 2);
   // The same request id with another file is refused.
   EXPECT_EQ(Load("r-f2", kFile).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// kFile as the distributor's Excel workbook: the dates date-formatted
+// serials, the figures numbers, the names shared strings.
+std::string Workbook() {
+  tabular::testing::TestWorkbook book;
+  book.styles =
+      "<cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\" applyNumberFormat=\"1\"/>"
+      "</cellXfs>";
+  const std::vector<std::string> strings = {"销售日期",
+                                            "客户名称",
+                                            "地址",
+                                            "产品名称",
+                                            "规格",
+                                            "批号",
+                                            "数量",
+                                            "单价",
+                                            "北京协和医院",
+                                            "北京協和醫院",
+                                            "北京朝阳医院",
+                                            "天津市某某诊所",
+                                            "北京市东城区帅府园1号",
+                                            "北京市朝阳区工体南路8号",
+                                            "天津市和平区某路1号",
+                                            "阿托伐他汀钙片",
+                                            "立达",
+                                            "20mg*7片",
+                                            "20MG*7片",
+                                            "B2506"};
+  auto s = [&](absl::string_view text) {
+    for (size_t i = 0; i < strings.size(); ++i) {
+      if (strings[i] == text) return absl::StrCat("<c t=\"s\"><v>", i, "</v></c>");
+    }
+    ADD_FAILURE() << text;
+    return std::string();
+  };
+  for (const std::string& text : strings)
+    absl::StrAppend(&book.shared_strings, "<si><t>", text, "</t></si>");
+  auto n = [](absl::string_view number, bool date = false) {
+    return absl::StrCat("<c", date ? " s=\"1\"" : "", "><v>", number, "</v></c>");
+  };
+  std::string rows =
+      absl::StrCat("<row r=\"1\">", s("销售日期"), s("客户名称"), s("地址"), s("产品名称"),
+                   s("规格"), s("批号"), s("数量"), s("单价"), "</row>");
+  struct Row {
+    const char* serial;
+    const char* name;
+    const char* address;
+    const char* product;
+    const char* spec;
+    const char* quantity;
+  };
+  const Row data[] = {
+      {"46083", "北京协和医院", "北京市东城区帅府园1号", "阿托伐他汀钙片", "20mg*7片", "120"},
+      {"46090", "北京協和醫院", "北京市东城区帅府园1号", "立达", "20MG*7片", "30"},
+      {"46097", "北京朝阳医院", "北京市朝阳区工体南路8号", "阿托伐他汀钙片", "20mg*7片", "0"},
+      {"46104", "天津市某某诊所", "天津市和平区某路1号", "阿托伐他汀钙片", "20mg*7片", "10"},
+  };
+  for (const Row& row : data) {
+    absl::StrAppend(&rows, "<row>", n(row.serial, true), s(row.name), s(row.address),
+                    s(row.product), s(row.spec), s("B2506"), n(row.quantity),
+                    n("45.799999999999997"), "</row>");
+  }
+  book.sheets.emplace_back("流向", tabular::testing::Worksheet(rows));
+  return tabular::testing::BuildXlsx(book);
+}
+
+TEST_F(FlowServiceTest, AnExcelWorkbookLoadsAsItsCsvDoes) {
+  absl::StatusOr<v1::ImportFlowSummary> csv = Load("r-c1", kFile);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  absl::StatusOr<v1::ImportFlowSummary> xlsx = Load("r-x1", Workbook());
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
+  EXPECT_EQ(xlsx->rows_read(), csv->rows_read());
+  EXPECT_EQ(xlsx->accepted(), 3);
+  EXPECT_EQ(xlsx->matched(), csv->matched());
+  EXPECT_EQ(xlsx->unresolved(), csv->unresolved());
+  ASSERT_EQ(xlsx->errors_size(), 1);
+  EXPECT_EQ(xlsx->errors(0).line(), 4);  // the sheet's row
+  EXPECT_EQ(xlsx->errors(0).field(), "数量");
+  EXPECT_EQ(xlsx->period().version(), 2);  // it replaced the CSV's load
+  EXPECT_EQ(xlsx->period().row_count(), csv->period().row_count());
+  EXPECT_EQ(xlsx->period().quantity(), csv->period().quantity());
+  EXPECT_EQ(xlsx->period().amount_fen(), csv->period().amount_fen());
+  EXPECT_EQ(xlsx->period().previous_amount_fen(), csv->period().amount_fen());
+  EXPECT_EQ(xlsx->facts(), csv->facts());
+  std::vector<v1::TerminalTask> tasks = Tasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].id(), "D1/2026-03#5");
+  EXPECT_EQ(tasks[0].row().sale_date(), "2026-03-23");
+
+  // A workbook that cannot be read is refused naming the data, and the
+  // period stays as it was.
+  const std::string workbook = Workbook();
+  absl::Status cut = Load("r-x2", workbook.substr(0, workbook.size() / 2)).status();
+  EXPECT_EQ(cut.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(core::FieldOf(cut), "data") << cut;
+  grpc::ServerContext context;
+  v1::GetFlowPeriodRequest get;
+  get.set_distributor_id("D1");
+  get.set_month("2026-03");
+  v1::FlowPeriod period;
+  ASSERT_TRUE(service_->GetFlowPeriod(&context, &get, &period).ok());
+  EXPECT_EQ(period.version(), 2);
 }
 
 TEST_F(FlowServiceTest, BadLoadsNameTheFieldAndStoreNothing) {

@@ -136,6 +136,15 @@ absl::StatusOr<FlowColumnMapping> ParseColumnMapping(absl::string_view text) {
     }
     const absl::string_view key = TrimCell(entry.substr(0, eq));
     const absl::string_view value = TrimCell(entry.substr(eq + eq_len));
+    if (HeaderKey(key) == "sheet" || key == "工作表") {
+      if (value.empty()) return LineError(line, "no sheet name given");
+      if (!mapping.sheet.empty()) {
+        return LineError(
+            line, absl::StrCat("a second sheet ('", value, "' after '", mapping.sheet, "')"));
+      }
+      mapping.sheet = std::string(value);
+      continue;
+    }
     if (HeaderKey(key) == "optional") {
       for (absl::string_view part : absl::StrSplit(value, absl::ByAnyChar(",;"))) {
         part = TrimCell(part);

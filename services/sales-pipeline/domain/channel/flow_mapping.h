@@ -73,6 +73,9 @@ struct FlowColumnMapping {
   std::array<std::vector<std::string>, kFlowFieldCount> headers;
   // Rows may leave 批号 empty, and the file may have no batch column.
   bool batch_no_optional = false;
+  // The worksheet of an .xlsx file holding the flow, as named on its tab;
+  // "" for the first worksheet. CSV files have no sheets: ignored.
+  std::string sheet;
 };
 
 // Reads a mapping from its text form, one entry a line:
@@ -81,6 +84,7 @@ struct FlowColumnMapping {
 //   销售日期=出库日期
 //   数量=发货数量
 //   optional=batch_no
+//   sheet=销售流向
 //
 //  - `<field>=<header>`: the file's column `<header>` is `<field>`. The
 //    field is its standard name or one of its built-in aliases (compared by
@@ -90,11 +94,14 @@ struct FlowColumnMapping {
 //    Only batch_no can be made optional: terminal_code, terminal_address,
 //    specification, unit_price and amount are optional anyway, the others
 //    are never;
+//  - `sheet=<name>` (or `工作表=<name>`): in an .xlsx file, the worksheet
+//    named <name> on its tab (kept as written, trimmed) holds the flow,
+//    not the first one;
 //  - lines end at LF (a CR before it is dropped); blank lines and lines
 //    starting with "#" are skipped; every part is trimmed (TrimCell).
 // INVALID_ARGUMENT naming "line N" (1-based) for the first bad line: no
-// "=", an unknown field, an empty header, invalid UTF-8, or a header
-// already given to another field.
+// "=", an unknown field, an empty header or sheet name, a second sheet,
+// invalid UTF-8, or a header already given to another field.
 absl::StatusOr<FlowColumnMapping> ParseColumnMapping(absl::string_view text);
 
 // A header row resolved: the column of each field.

@@ -15,10 +15,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "domain/channel/dates.h"
-#include "pharmacrm/core/status.h"
 #include "domain/channel/money.h"
+#include "pharmacrm/core/status.h"
 #include "pharmacrm/tabular/csv.h"
 #include "pharmacrm/tabular/text.h"
+#include "pharmacrm/tabular/xlsx.h"
 
 namespace pharmacrm::sales_pipeline::channel {
 namespace {
@@ -139,64 +140,54 @@ absl::StatusOr<int64_t> ParsePacks(absl::string_view text, absl::string_view fie
   return negative ? -packs : packs;
 }
 
-class FlowFileReader::Impl final : private tabular::CsvHandler {
+class FlowRecordReader::Impl {
  public:
   Impl(FlowColumnMapping mapping, absl::CivilMonth period, const ProductResolver& products,
-       FlowReadOptions options)
-      : mapping_(std::move(mapping)), period_(period), products_(products), options_(options) {}
+       FlowReadOptions options, Width width)
+      : mapping_(std::move(mapping)),
+        period_(period),
+        products_(products),
+        options_(options),
+        width_(width) {}
 
-  void Feed(absl::string_view chunk, std::vector<v1::FlowRow>* rows,
-            std::vector<FlowRowError>* errors) {
-    if (finished_) return;
-    rows_ = rows;
-    errors_ = errors;
-    bom_.Feed(chunk, [&](absl::string_view bytes) { reader_.Consume(bytes, *this); });
-  }
-
-  void Finish(std::vector<v1::FlowRow>* rows, std::vector<FlowRowError>* errors) {
-    if (finished_) return;
-    finished_ = true;
-    rows_ = rows;
-    errors_ = errors;
-    bom_.Finish([&](absl::string_view bytes) { reader_.Consume(bytes, *this); });
-    reader_.End(*this);
-    if (!have_header_) {
-      Error(1, "",
-            "no header line: the first line must name the columns (销售日期, 客户名称, "
-            "产品名称, 规格, 批号, 数量, 单价, ...)");
-    }
-  }
-
- private:
-  void Error(int64_t line, std::string field, std::string reason) {
-    errors_->push_back(FlowRowError{line, std::move(field), std::move(reason)});
-  }
-
-  void Record(int64_t line, absl::Span<const std::string> fields) override {
+  void Record(int64_t line, absl::Span<const std::string> fields, std::vector<v1::FlowRow>* rows,
+              std::vector<FlowRowError>* errors) {
     if (std::all_of(fields.begin(), fields.end(),
                     [](const std::string& f) { return TrimCell(f).empty(); })) {
       return;
     }
+    rows_ = rows;
+    errors_ = errors;
     have_header_ ? Row(line, fields) : Header(line, fields);
   }
 
-  void TooLong(int64_t line) override {
-    const tabular::CsvLimits limits;
-    Error(line, "",
-          absl::StrCat("longer than ", limits.max_record_bytes, " bytes or ", limits.max_fields,
-                       " fields (an unterminated quote?)"));
+  void Unreadable(int64_t line, std::optional<size_t> column, std::string reason,
+                  std::vector<FlowRowError>* errors) {
+    errors_ = errors;
+    std::string field;
+    if (header_ok_ && column && *column < columns_.headers.size()) {
+      field = columns_.headers[*column];
+    }
+    Error(line, std::move(field), std::move(reason));
     if (!have_header_) {
       have_header_ = true;
       header_line_ = line;
     }
   }
 
-  void Unterminated(int64_t line, size_t field_index, int64_t quote_line) override {
-    std::string field;
-    if (header_ok_ && field_index < columns_.headers.size()) field = columns_.headers[field_index];
-    Error(line, std::move(field),
-          absl::StrCat("unterminated quoted field (the quote opened on line ", quote_line, ")"));
-    have_header_ = true;
+  void Finish(std::vector<FlowRowError>* errors) {
+    errors_ = errors;
+    if (!have_header_) {
+      Error(1, "",
+            "no header line: the first line must name the columns (销售日期, 客户名称, "
+            "产品名称, 规格, 批号, 数量, 单价, ...)");
+      have_header_ = true;
+    }
+  }
+
+ private:
+  void Error(int64_t line, std::string field, std::string reason) {
+    errors_->push_back(FlowRowError{line, std::move(field), std::move(reason)});
   }
 
   void Header(int64_t line, absl::Span<const std::string> fields) {
@@ -211,8 +202,11 @@ class FlowFileReader::Impl final : private tabular::CsvHandler {
     header_ok_ = problems.empty();
   }
 
+  // The cell of field `f`, trimmed; empty when the file has no such column
+  // or (a worksheet's row) the row ends before it.
   absl::string_view Cell(absl::Span<const std::string> fields, FlowField f) const {
-    return columns_.Has(f) ? TrimCell(fields[columns_.Index(f)]) : absl::string_view();
+    if (!columns_.Has(f) || static_cast<size_t>(columns_.Index(f)) >= fields.size()) return {};
+    return TrimCell(fields[columns_.Index(f)]);
   }
 
   void Row(int64_t line, absl::Span<const std::string> fields);
@@ -225,30 +219,28 @@ class FlowFileReader::Impl final : private tabular::CsvHandler {
   const absl::CivilMonth period_;
   const ProductResolver& products_;
   const FlowReadOptions options_;
-  tabular::CsvReader reader_;
-  std::vector<v1::FlowRow>* rows_ = nullptr;  // during Feed and Finish
+  const Width width_;
+  std::vector<v1::FlowRow>* rows_ = nullptr;  // during a call
   std::vector<FlowRowError>* errors_ = nullptr;
-  bool finished_ = false;
-  tabular::BomSkipper bom_;
   bool have_header_ = false;
   bool header_ok_ = false;
   int64_t header_line_ = 0;
   FlowColumns columns_;
 };
 
-void FlowFileReader::Impl::Row(int64_t line, absl::Span<const std::string> fields) {
+void FlowRecordReader::Impl::Row(int64_t line, absl::Span<const std::string> fields) {
   if (!header_ok_) {
     Error(line, "", absl::StrCat("not read: the header on line ", header_line_, " is invalid"));
     return;
   }
-  if (fields.size() != columns_.headers.size()) {
+  if (width_ == Width::kExact && fields.size() != columns_.headers.size()) {
     Error(line, "",
           absl::StrCat("has ", fields.size(), " fields, but the header has ",
                        columns_.headers.size()));
     return;
   }
   for (FlowField f : AllFlowFields()) {
-    if (columns_.Has(f) && !IsValidUtf8(fields[columns_.Index(f)])) {
+    if (!IsValidUtf8(Cell(fields, f))) {
       Error(line, columns_.Header(f), std::string(kNotUtf8));
       return;
     }
@@ -338,10 +330,10 @@ void FlowFileReader::Impl::Row(int64_t line, absl::Span<const std::string> field
   if (errors_->size() == errors_before) rows_->push_back(std::move(row));
 }
 
-std::optional<int64_t> FlowFileReader::Impl::UnitPrice(int64_t line,
-                                                       absl::Span<const std::string> fields,
-                                                       std::optional<int64_t> quantity,
-                                                       bool* from_amount) {
+std::optional<int64_t> FlowRecordReader::Impl::UnitPrice(int64_t line,
+                                                         absl::Span<const std::string> fields,
+                                                         std::optional<int64_t> quantity,
+                                                         bool* from_amount) {
   const std::string& price_header = columns_.Header(FlowField::kUnitPrice);
   const std::string& amount_header = columns_.Header(FlowField::kAmount);
   const absl::string_view price_text = Cell(fields, FlowField::kUnitPrice);
@@ -411,6 +403,79 @@ std::optional<int64_t> FlowFileReader::Impl::UnitPrice(int64_t line,
   return derived;
 }
 
+FlowRecordReader::FlowRecordReader(FlowColumnMapping mapping, absl::CivilMonth period,
+                                   const ProductResolver& products, FlowReadOptions options,
+                                   Width width)
+    : impl_(std::make_unique<Impl>(std::move(mapping), period, products, options, width)) {}
+FlowRecordReader::~FlowRecordReader() = default;
+FlowRecordReader::FlowRecordReader(FlowRecordReader&&) noexcept = default;
+FlowRecordReader& FlowRecordReader::operator=(FlowRecordReader&&) noexcept = default;
+
+void FlowRecordReader::Record(int64_t line, absl::Span<const std::string> cells,
+                              std::vector<v1::FlowRow>* rows, std::vector<FlowRowError>* errors) {
+  impl_->Record(line, cells, rows, errors);
+}
+
+void FlowRecordReader::Unreadable(int64_t line, std::optional<size_t> column, std::string reason,
+                                  std::vector<FlowRowError>* errors) {
+  impl_->Unreadable(line, column, std::move(reason), errors);
+}
+
+void FlowRecordReader::Finish(std::vector<FlowRowError>* errors) { impl_->Finish(errors); }
+
+// CSV records through the record rules.
+class FlowFileReader::Impl final : private tabular::CsvHandler {
+ public:
+  Impl(FlowColumnMapping mapping, absl::CivilMonth period, const ProductResolver& products,
+       FlowReadOptions options)
+      : records_(std::move(mapping), period, products, options, FlowRecordReader::Width::kExact) {}
+
+  void Feed(absl::string_view chunk, std::vector<v1::FlowRow>* rows,
+            std::vector<FlowRowError>* errors) {
+    if (finished_) return;
+    rows_ = rows;
+    errors_ = errors;
+    bom_.Feed(chunk, [&](absl::string_view bytes) { reader_.Consume(bytes, *this); });
+  }
+
+  void Finish(std::vector<v1::FlowRow>* rows, std::vector<FlowRowError>* errors) {
+    if (finished_) return;
+    finished_ = true;
+    rows_ = rows;
+    errors_ = errors;
+    bom_.Finish([&](absl::string_view bytes) { reader_.Consume(bytes, *this); });
+    reader_.End(*this);
+    records_.Finish(errors);
+  }
+
+ private:
+  void Record(int64_t line, absl::Span<const std::string> fields) override {
+    records_.Record(line, fields, rows_, errors_);
+  }
+
+  void TooLong(int64_t line) override {
+    const tabular::CsvLimits limits;
+    records_.Unreadable(line, std::nullopt,
+                        absl::StrCat("longer than ", limits.max_record_bytes, " bytes or ",
+                                     limits.max_fields, " fields (an unterminated quote?)"),
+                        errors_);
+  }
+
+  void Unterminated(int64_t line, size_t field_index, int64_t quote_line) override {
+    records_.Unreadable(
+        line, field_index,
+        absl::StrCat("unterminated quoted field (the quote opened on line ", quote_line, ")"),
+        errors_);
+  }
+
+  FlowRecordReader records_;
+  tabular::CsvReader reader_;
+  tabular::BomSkipper bom_;
+  std::vector<v1::FlowRow>* rows_ = nullptr;  // during Feed and Finish
+  std::vector<FlowRowError>* errors_ = nullptr;
+  bool finished_ = false;
+};
+
 FlowFileReader::FlowFileReader(FlowColumnMapping mapping, absl::CivilMonth period,
                                const ProductResolver& products, FlowReadOptions options)
     : impl_(std::make_unique<Impl>(std::move(mapping), period, products, options)) {}
@@ -425,6 +490,29 @@ void FlowFileReader::Feed(absl::string_view chunk, std::vector<v1::FlowRow>* row
 
 void FlowFileReader::Finish(std::vector<v1::FlowRow>* rows, std::vector<FlowRowError>* errors) {
   impl_->Finish(rows, errors);
+}
+
+absl::Status ReadFlowFile(absl::string_view file, FlowColumnMapping mapping,
+                          absl::CivilMonth period, const ProductResolver& products,
+                          FlowReadOptions options, std::vector<v1::FlowRow>* rows,
+                          std::vector<FlowRowError>* errors) {
+  if (!tabular::IsZip(file)) {
+    FlowFileReader reader(std::move(mapping), period, products, options);
+    reader.Feed(file, rows, errors);
+    reader.Finish(rows, errors);
+    return absl::OkStatus();
+  }
+  tabular::XlsxOptions xlsx;
+  xlsx.sheet = mapping.sheet;
+  FlowRecordReader records(std::move(mapping), period, products, options,
+                           FlowRecordReader::Width::kRagged);
+  absl::Status status =
+      tabular::ReadXlsx(file, xlsx, [&](int64_t line, absl::Span<const std::string> cells) {
+        records.Record(line, cells, rows, errors);
+      });
+  if (!status.ok()) return status;
+  records.Finish(errors);
+  return absl::OkStatus();
 }
 
 FlowTotals Summarise(const std::vector<v1::FlowRow>& rows) {

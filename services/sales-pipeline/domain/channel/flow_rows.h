@@ -1,22 +1,35 @@
-// Reading one distributor's flow (流向) file for one month: CSV bytes become
-// v1::FlowRow records, one per row, and every bad row becomes errors with
-// its line, the column and the reason. Good rows are kept even when others
-// are bad. Pure: no I/O; the caller reads the file (converting GBK with
-// --encoding=gb18030 first) and hands it over in chunks.
+// Reading one distributor's flow (流向) file for one month: the file's
+// records become v1::FlowRow records, one per row, and every bad row
+// becomes errors with its line, the column and the reason. Good rows are
+// kept even when others are bad. Pure: no I/O; the caller reads the file
+// (converting GBK with --encoding=gb18030 first) and hands it over.
 //
-// The file:
-//  - UTF-8 (a leading byte order mark is skipped), split into records by
-//    tabular::CsvReader (RFC 4180 as Excel writes it, see csv.h) within its
-//    default limits: a record over 1 MiB or 4096 fields is rejected without
-//    being kept in memory;
+// The file is CSV or an Excel .xlsx workbook; both give records of cells
+// read by the same rules (FlowRecordReader):
+//  - CSV (FlowFileReader, in chunks): UTF-8 (a leading byte order mark is
+//    skipped), split into records by tabular::CsvReader (RFC 4180 as Excel
+//    writes it, see csv.h) within its default limits: a record over 1 MiB
+//    or 4096 fields is rejected without being kept in memory. A record's
+//    line is its first line in the file;
+//  - .xlsx (ReadFlowFile, the whole file, told apart by the zip signature
+//    "PK\x03\x04" at its start): the worksheet the mapping names
+//    (sheet=...), else the first, read by tabular::ReadXlsx (xlsx.h: shared
+//    and inline strings, numbers as Excel shows them, date-formatted cells
+//    as YYYY-MM-DD). A record's line is its row number in the sheet. A row
+//    may end before the header's last column (Excel leaves trailing empty
+//    cells out): the missing cells are empty; cells right of the header
+//    are ignored. A workbook that cannot be read at all is an error of the
+//    whole file, not of a row.
+//
+// The records:
 //  - the first non-blank record is the header, resolved by ResolveHeader
 //    (flow_mapping.h) against the distributor's FlowColumnMapping. Its
 //    problems are errors on the header's line, one per problem, and then
 //    every data row is rejected with "not read: the header on line N is
 //    invalid". A file without a header is an error on line 1;
 //  - a record whose cells are all empty (after TrimCell) is skipped;
-//    columns of no field are ignored; a row must have as many fields as the
-//    header.
+//    columns of no field are ignored; a CSV row must have as many fields as
+//    the header.
 //
 // A row, every cell trimmed (TrimCell); all its bad cells are reported
 // together, each naming the column's header as written:
@@ -46,7 +59,7 @@
 //    FlowReadOptions' percentages of it (bounds included), else an error on
 //    the unit price column (the amount column when the price came from it)
 //    with the price, the list price and the allowed range.
-// A good row fills FlowRow: line (the record's first line), sale_date
+// A good row fills FlowRow: line (the record's line), sale_date
 // ("YYYY-MM-DD"), the terminal and product fields as written (trimmed),
 // batch_no, quantity, unit_price_fen and product_id; terminal_id, kind and
 // province stay empty.
@@ -55,12 +68,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "domain/channel/flow_mapping.h"
 #include "domain/channel/flow_products.h"
 #include "pharmacrm/v1/channel.pb.h"
@@ -101,15 +117,50 @@ struct FlowRowError {
   std::string reason;
 };
 
-// Incremental reader of one flow file. Feed it the bytes in chunks of any
-// size, split anywhere (inside a UTF-8 character, a quoted field, a CRLF or
-// the byte order mark), then call Finish once; the rows and errors are the
-// same however the input was split. Rows and errors are appended to the
-// caller's vectors (never cleared), in input order. Every data row is
-// reported exactly once: as a FlowRow or as one or more FlowRowErrors.
+// The rules above applied to records of cells, whatever they were read
+// from. Rows and errors are appended to the caller's vectors (never
+// cleared), in input order. Every data record is reported exactly once: as
+// a FlowRow or as one or more FlowRowErrors.
 //
 // Not thread-safe: one reader per file. Movable, not copyable. `products`
 // must outlive the reader.
+class FlowRecordReader {
+ public:
+  enum class Width {
+    kExact,   // CSV: a row has as many cells as the header
+    kRagged,  // a worksheet: missing trailing cells are empty, cells beyond the header ignored
+  };
+
+  // `period`: the month the file reports; every sale_date must lie in it.
+  FlowRecordReader(FlowColumnMapping mapping, absl::CivilMonth period,
+                   const ProductResolver& products, FlowReadOptions options = {},
+                   Width width = Width::kExact);
+  ~FlowRecordReader();
+  FlowRecordReader(FlowRecordReader&&) noexcept;
+  FlowRecordReader& operator=(FlowRecordReader&&) noexcept;
+
+  // The record on `line`: the header while there is none, else a row.
+  // `rows` and `errors` must not be null.
+  void Record(int64_t line, absl::Span<const std::string> cells, std::vector<v1::FlowRow>* rows,
+              std::vector<FlowRowError>* errors);
+  // A record on `line` that could not be read (too long, an unterminated
+  // quote): an error naming the header of `column` (0-based) when there is
+  // one. Before the header, it stands for the header, so the rows after it
+  // are not read.
+  void Unreadable(int64_t line, std::optional<size_t> column, std::string reason,
+                  std::vector<FlowRowError>* errors);
+  // Ends the file: an error on line 1 when it had no header.
+  void Finish(std::vector<FlowRowError>* errors);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Incremental reader of one CSV flow file. Feed it the bytes in chunks of
+// any size, split anywhere (inside a UTF-8 character, a quoted field, a
+// CRLF or the byte order mark), then call Finish once; the rows and errors
+// are the same however the input was split. As FlowRecordReader otherwise.
 class FlowFileReader {
  public:
   // `period`: the month the file reports; every sale_date must lie in it.
@@ -133,6 +184,17 @@ class FlowFileReader {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Reads a whole flow file held in memory: an .xlsx workbook when it starts
+// with the zip signature, else CSV (FlowFileReader). The rows and errors
+// are those of the records, as above. INVALID_ARGUMENT, with a message
+// naming the workbook's part (e.g. "xl/worksheets/sheet1.xml: cell C5:
+// ..."), when the workbook cannot be read; the rows and errors so far are
+// then to be dropped.
+absl::Status ReadFlowFile(absl::string_view file, FlowColumnMapping mapping,
+                          absl::CivilMonth period, const ProductResolver& products,
+                          FlowReadOptions options, std::vector<v1::FlowRow>* rows,
+                          std::vector<FlowRowError>* errors);
 
 struct FlowTotals {
   int64_t row_count = 0;
