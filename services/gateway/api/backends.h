@@ -14,6 +14,7 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "pharmacrm/v1/campaigns.grpc.pb.h"
+#include "pharmacrm/v1/channel_control_service.grpc.pb.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 #include "pharmacrm/v1/gateway.pb.h"
@@ -36,7 +37,8 @@ class Backends {
   Backends(const BackendAddresses& addresses, absl::Duration query_deadline,
            absl::Duration command_deadline, int max_message_bytes);
 
-  // Asks the five services in parallel, each within the query deadline, and
+  // Asks the five services in parallel (sales-pipeline twice: activity and
+  // channel), each within the query deadline, and
   // merges (see MergeCustomer360). For a customer merged into another the
   // answer is the survivor's, with requested_id set to the id asked for.
   absl::StatusOr<v1::Customer360> GetCustomer360(const std::string& customer_id);
@@ -60,6 +62,7 @@ class Backends {
   absl::Duration command_deadline_;
   std::unique_ptr<v1::CustomerMaster::Stub> customer_master_;
   std::unique_ptr<v1::SalesPipeline::Stub> sales_pipeline_;
+  std::unique_ptr<v1::ChannelControl::Stub> channel_control_;  // On sales-pipeline.
   std::unique_ptr<v1::Campaigns::Stub> campaigns_;
   std::unique_ptr<v1::ServiceDesk::Stub> service_desk_;
   std::unique_ptr<v1::ValueScoring::Stub> value_scoring_;

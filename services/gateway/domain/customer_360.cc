@@ -35,6 +35,7 @@ absl::StatusOr<v1::Customer360> MergeCustomer360(absl::string_view customer_id, 
   Take(parts.contact_card, "contact_card", "service-desk", &v1::Customer360::mutable_contact_card,
        &out);
   Take(parts.value, "value", "value-scoring", &v1::Customer360::mutable_value, &out);
+  Take(parts.channel, "channel", "sales-pipeline", &v1::Customer360::mutable_channel, &out);
   out.set_complete(out.missing_parts_size() == 0);
   return out;
 }

@@ -19,6 +19,10 @@ Parts AllOk() {
   v1::CustomerValue v;
   v.set_visit_count(2);
   p.value = v;
+  v1::CustomerChannel ch;
+  ch.set_is_distributor(true);
+  ch.set_open_findings_total(2);
+  p.channel = ch;
   return p;
 }
 
@@ -29,6 +33,20 @@ TEST(MergeCustomer360, AllPartsMakeACompleteAnswer) {
   EXPECT_EQ(r->customer().id(), "c-1");
   EXPECT_EQ(r->activity().visit_count(), 2);
   EXPECT_EQ(r->missing_parts_size(), 0);
+  EXPECT_TRUE(r->channel().is_distributor());
+  EXPECT_EQ(r->channel().open_findings_total(), 2);
+}
+
+TEST(MergeCustomer360, TheChannelPartMissingIsNamedAsSalesPipelines) {
+  Parts p = AllOk();
+  p.channel = absl::UnavailableError("connection refused");
+  auto r = MergeCustomer360("c-1", std::move(p));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->complete());
+  ASSERT_EQ(r->missing_parts_size(), 1);
+  EXPECT_EQ(r->missing_parts(0).part(), "channel");
+  EXPECT_EQ(r->missing_parts(0).service(), "sales-pipeline");
+  EXPECT_FALSE(r->has_channel());
 }
 
 TEST(MergeCustomer360, ADownServiceYieldsAPartialAnswerNamingIt) {
