@@ -314,6 +314,26 @@ TEST_F(ControlServiceTest, ARequestedRunRunsOnceAndAWithdrawnFindingIsDismissed)
   }
 }
 
+TEST_F(ControlServiceTest, TheWorkerRunsARequestedRunByItselfAndStopsWithTheHost) {
+  ShipAndLoadMarch();
+  ControlRepository control(host_->store());
+  store::Batch batch;
+  ASSERT_TRUE(control.RequestChecks(batch).ok());
+  ASSERT_TRUE(host_->store().Write(std::move(batch)).ok());
+  checks_->StartWorker(absl::Milliseconds(10));
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  absl::StatusOr<v1::ChannelChecksState> state = control.ChecksState();
+  while (state.ok() && state->checked() < 1 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+    state = control.ChecksState();
+  }
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->checked(), 1);
+  EXPECT_EQ(state->last().flow_rows(), 2);
+  EXPECT_FALSE(Findings(v1::FINDING_STATE_OPEN).empty());
+  // TearDown destroys the host, which stops and joins the worker.
+}
+
 TEST_F(ControlServiceTest, QueriesNameTheirBadArguments) {
   v1::GetInventoryRequest inventory;
   inventory.set_distributor_id("D404");
