@@ -413,8 +413,8 @@ absl::Status Loader::ResolveWorklist() {
       }
     }
     if (party == nullptr) {
-      waiting.push_back(absl::StrCat(task.row().terminal_name(), " (", NameOf(task.distributor_id()),
-                                     " ", task.month(), ")"));
+      waiting.push_back(absl::StrCat(task.row().terminal_name(), " (",
+                                     NameOf(task.distributor_id()), " ", task.month(), ")"));
       continue;
     }
     absl::StatusOr<std::string> id = FindCustomer(*party);
@@ -441,7 +441,8 @@ absl::Status Loader::ReportStock() {
   int reported = 0;
   for (const v1::StockReport& report : stock_reports_) {
     v1::ReportStockRequest request;
-    request.set_request_id(Rid(absl::StrCat("stock-", report.distributor_id(), "-", report.as_of())));
+    request.set_request_id(
+        Rid(absl::StrCat("stock-", report.distributor_id(), "-", report.as_of())));
     *request.mutable_report() = report;
     request.mutable_report()->set_distributor_id(ids_[report.distributor_id()]);
     v1::StockReport reply;
@@ -533,7 +534,8 @@ absl::Status Loader::RunChecks() {
 
 absl::Status Loader::Run() {
   if (options_.dir.empty()) {
-    return absl::InvalidArgumentError("--dir: the directory pharmacrm-demo-data --what=channel wrote");
+    return absl::InvalidArgumentError(
+        "--dir: the directory pharmacrm-demo-data --what=channel wrote");
   }
   if (absl::Status s = ReadFiles(); !s.ok()) return s;
   Print(absl::StrCat("planted cases / 预置案例 (as of ", as_of_, "):"));

@@ -110,12 +110,15 @@ int RunChannelDemoCommand() {
   options.dir = absl::GetFlag(FLAGS_dir);
   options.server = absl::GetFlag(FLAGS_server);
   options.sales_pipeline = absl::GetFlag(FLAGS_sales_pipeline);
-  if (!absl::GetFlag(FLAGS_request_id).empty()) options.request_prefix = absl::GetFlag(FLAGS_request_id);
+  if (!absl::GetFlag(FLAGS_request_id).empty()) {
+    options.request_prefix = absl::GetFlag(FLAGS_request_id);
+  }
   options.wait = absl::Seconds(absl::GetFlag(FLAGS_wait_seconds));
   const absl::Status status = pharmacrm::cli::RunChannelDemo(options, stdout);
   std::fflush(stdout);
   if (!status.ok()) {
-    std::fprintf(stderr, "demo-channel failed / 渠道演示数据导入失败: %s\n", status.ToString().c_str());
+    std::fprintf(stderr, "demo-channel failed / 渠道演示数据导入失败: %s\n",
+                 status.ToString().c_str());
     return 1;
   }
   return 0;

@@ -30,7 +30,9 @@ using internal::kSubDistributorPercent;
 std::string DayText(absl::CivilDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
-std::string MonthText(absl::CivilMonth m) { return absl::StrFormat("%04d-%02d", m.year(), m.month()); }
+std::string MonthText(absl::CivilMonth m) {
+  return absl::StrFormat("%04d-%02d", m.year(), m.month());
+}
 
 absl::CivilDay ParseDay(const std::string& text) {
   absl::CivilDay d;
@@ -118,8 +120,6 @@ class ChannelBuilder {
   // of its largest holding (破损).
   void ReturnGoods(Distributor& d, int m);
   void FinishMonth(Distributor& d, int m, std::vector<Sale> sales);
-  void Pay();
-  void SetCreditLimits();
   v1::FlowRow RowTo(int buyer, int product, int64_t quantity, int64_t price_fen) const;
 
   const v1::Product& Product(int index) const { return demo_.products[index]; }
@@ -171,7 +171,8 @@ absl::Status ChannelBuilder::PickCast() {
     d.party = i;
     d.key = Party(i).key;
     for (int j = 0; j < static_cast<int>(demo_.parties.size()); ++j) {
-      if (Party(j).kind != v1::CUSTOMER_KIND_DISTRIBUTOR && Party(j).province == Party(i).province) {
+      if (Party(j).kind != v1::CUSTOMER_KIND_DISTRIBUTOR &&
+          Party(j).province == Party(i).province) {
         d.buyers.push_back(j);
       }
     }
@@ -298,8 +299,13 @@ absl::StatusOr<ChannelDemo> ChannelBuilder::Build() {
                      }
                      return x.month < y.month;
                    });
-  Pay();
-  SetCreditLimits();
+  std::vector<internal::PaymentTerms> terms;
+  for (int i = 0; i < static_cast<int>(distributors_.size()); ++i) {
+    const Distributor& d = distributors_[i];
+    terms.push_back({d.key, d.payment_days, d.slow_payer, i == de_});
+  }
+  demo_.payments = internal::DemoPayments(rng_, demo_.shipments, terms, demo_.as_of);
+  internal::SetCreditLimits(demo_.shipments, demo_.payments, &demo_.accounts);
   return std::move(demo_);
 }
 
@@ -617,7 +623,9 @@ void ChannelBuilder::SimulateMonth(int m) {
   std::map<int, int64_t> s_need;
   for (const Sale& o : orders[s_]) {
     for (int p : s.portfolio) {
-      if (Product(p).id() == o.row.product_id()) s_need[p] += std::max<int64_t>(0, o.row.quantity());
+      if (Product(p).id() == o.row.product_id()) {
+        s_need[p] += std::max<int64_t>(0, o.row.quantity());
+      }
     }
   }
   for (const PlannedRow& r : s.planted) {
@@ -693,7 +701,8 @@ void ChannelBuilder::SimulateMonth(int m) {
         const v1::FlowRow& row = sale.row;
         if (row.quantity() <= 0) continue;
         for (Pair& pair : d.pairs) {
-          if (Party(pair.buyer).key == row.terminal_id() && Product(pair.product).id() == row.product_id()) {
+          if (Party(pair.buyer).key == row.terminal_id() &&
+              Product(pair.product).id() == row.product_id()) {
             pair.last_batch = row.batch_no();
           }
         }
@@ -731,108 +740,11 @@ void ChannelBuilder::SimulateMonth(int m) {
   }
 }
 
-void ChannelBuilder::Pay() {
-  const absl::CivilDay as_of = ParseDay(demo_.as_of);
-  const absl::CivilDay late_from(2025, 10, 1);
-  for (Distributor& d : distributors_) {
-    const bool overdue = &d == &distributors_[de_];
-    int64_t credit = 0;  // credit notes not yet taken off a payment
-    std::vector<v1::Payment> payments;
-    for (const v1::Shipment& shipment : demo_.shipments) {
-      if (shipment.distributor_id() != d.key) continue;
-      if (shipment.is_return()) {
-        credit += shipment.amount_fen();
-        continue;
-      }
-      const absl::CivilDay shipped = ParseDay(shipment.ship_date());
-      const absl::CivilDay due = shipped + d.payment_days;
-      absl::CivilDay paid = due - rng_.Between(0, 7);
-      if (d.slow_payer) paid = due + rng_.Between(-3, 15);
-      if (overdue && shipped >= late_from) paid = due + 125;
-      if (paid > as_of) continue;
-      const int64_t taken = std::min(credit, shipment.amount_fen());
-      credit -= taken;
-      if (shipment.amount_fen() - taken <= 0) continue;
-      v1::Payment payment;
-      payment.set_distributor_id(d.key);
-      payment.set_received_on(DayText(paid));
-      payment.set_amount_fen(shipment.amount_fen() - taken);
-      payments.push_back(std::move(payment));
-    }
-    std::stable_sort(payments.begin(), payments.end(), [](const v1::Payment& x, const v1::Payment& y) {
-      return x.received_on() < y.received_on();
-    });
-    int n = 0;
-    for (v1::Payment& p : payments) {
-      p.set_id(absl::StrFormat("PAY-%s-%03d", d.key, ++n));
-      demo_.payments.push_back(std::move(p));
-    }
-  }
-  std::stable_sort(demo_.payments.begin(), demo_.payments.end(),
-                   [](const v1::Payment& x, const v1::Payment& y) {
-                     if (x.received_on() != y.received_on()) return x.received_on() < y.received_on();
-                     return x.id() < y.id();
-                   });
-}
-
-void ChannelBuilder::SetCreditLimits() {
-  for (v1::DistributorAccount& account : demo_.accounts) {
-    // The most it ever owes right after a shipment (payments of the ship
-    // date counted), plus a quarter, in ¥100,000.
-    int64_t most = 0;
-    for (const v1::Shipment& shipment : demo_.shipments) {
-      if (shipment.distributor_id() != account.distributor_id() || shipment.is_return()) continue;
-      int64_t open = 0;
-      for (const v1::Shipment& other : demo_.shipments) {
-        if (other.distributor_id() != account.distributor_id() ||
-            other.ship_date() > shipment.ship_date()) {
-          continue;
-        }
-        open += other.is_return() ? -other.amount_fen() : other.amount_fen();
-      }
-      for (const v1::Payment& p : demo_.payments) {
-        if (p.distributor_id() == account.distributor_id() &&
-            p.received_on() <= shipment.ship_date()) {
-          open -= p.amount_fen();
-        }
-      }
-      most = std::max(most, open);
-    }
-    constexpr int64_t kStep = 10'000'000;  // ¥100,000
-    account.set_credit_limit_fen(std::max<int64_t>(kStep, (most * 5 / 4 + kStep - 1) / kStep * kStep));
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<ChannelDemo> GenerateChannelDemo(const DemoSize& size, uint64_t seed) {
   if (absl::Status s = ValidateDemoSize(size); !s.ok()) return s;
   return ChannelBuilder(size, seed).Build();
-}
-
-std::string Yuan(int64_t fen) {
-  const int64_t magnitude = fen < 0 ? -fen : fen;
-  return absl::StrFormat("%s%d.%02d", fen < 0 ? "-" : "", magnitude / 100, magnitude % 100);
-}
-
-std::string FlowCsv(const ChannelFlowFile& file) {
-  std::string out = file.mapped
-                        ? "出库日期,单位名称,收货地址,商品名称,商品规格,批号,发货数量,单价,金额\r\n"
-                        : "销售日期,客户名称,地址,产品名称,规格,批号,数量,单价,金额\r\n";
-  for (const v1::FlowRow& row : file.rows) {
-    absl::StrAppend(&out, row.sale_date(), ",", CsvCell(row.terminal_name()), ",",
-                    CsvCell(row.terminal_address()), ",", CsvCell(row.product_name()), ",",
-                    CsvCell(row.specification()), ",", row.batch_no(), ",", row.quantity(), ",",
-                    Yuan(row.unit_price_fen()), ",", Yuan(row.quantity() * row.unit_price_fen()),
-                    "\r\n");
-  }
-  return out;
-}
-
-std::string FlowMappingText(const std::string& distributor_name) {
-  return absl::StrCat("# ", distributor_name,
-                      "\n销售日期=出库日期\n客户名称=单位名称\n地址=收货地址\n产品名称=商品名称\n"
-                      "规格=商品规格\n数量=发货数量\n");
 }
 
 }  // namespace pharmacrm::demo

@@ -168,7 +168,9 @@ TEST(ChannelDemoTest, Shape) {
     EXPECT_GT(p.listings_size(), 30);
   }
   int distributors = 0;
-  for (const ChannelParty& p : demo.parties) distributors += p.kind == v1::CUSTOMER_KIND_DISTRIBUTOR;
+  for (const ChannelParty& p : demo.parties) {
+    distributors += p.kind == v1::CUSTOMER_KIND_DISTRIBUTOR;
+  }
   EXPECT_EQ(demo.accounts.size(), static_cast<size_t>(distributors));
   EXPECT_EQ(demo.stock_reports.size(), demo.accounts.size() * 24);
   // Every account's distributor has a flow file every month but (d)'s one.
