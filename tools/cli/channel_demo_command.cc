@@ -521,11 +521,13 @@ absl::Status Loader::RunChecks() {
   for (const v1::Finding& f : findings) {
     std::string kind = v1::FindingKind_Name(f.kind());
     std::string severity = v1::Severity_Name(f.severity());
-    Print(absl::StrFormat("  [%s] %s %s: %s %s batch %s, %s%s, %d packs, %s", severity.substr(9),
+    // Stock differences carry no amount.
+    Print(absl::StrFormat("  [%s] %s %s: %s %s batch %s, %s%s, %d packs%s", severity.substr(9),
                           kind.substr(13), NameOf(f.distributor_id()), f.product_id(),
                           product_names[f.product_id()], f.batch_no(), f.month(),
                           f.province().empty() ? "" : absl::StrCat(", ", f.province()),
-                          f.quantity(), Money(f.amount_fen())));
+                          f.quantity(),
+                          f.amount_fen() == 0 ? "" : absl::StrCat(", ", Money(f.amount_fen()))));
     Print(absl::StrCat("      ", f.summary()));
     Print(absl::StrCat("      ", f.summary_zh()));
   }
