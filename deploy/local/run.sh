@@ -5,9 +5,10 @@
 #      PHARMACRM_KAFKA_BOOTSTRAP points to an external cluster;
 #   2. starts the five domain services and the gateway in the background;
 #   3. waits until every admin endpoint reports /readyz;
-#   4. loads a small demo data set (a hospital, a doctor, one visit, and a
-#      slice of the generated demo set through the bulk import) on the
-#      first run of a data dir;
+#   4. loads a small demo data set (a hospital, a doctor, one visit, a
+#      slice of the generated demo set through the bulk import, and its
+#      distributor channel through `pharmacrm demo-channel`, which prints
+#      what the channel checks found) on the first run of a data dir;
 #   5. prints the endpoints and stays in the foreground, supervising: a
 #      service that exits is started again after a delay that doubles from
 #      1 s up to 30 s (back to 1 s once it stayed up a minute), and each
@@ -422,6 +423,18 @@ load_demo() {
         --request_id=demo-small-metrics-v1 --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" \
         --progress=false \
     | sed 's/^/  [demo metrics] /' | head -n 4 || return 1
+  # The distributor channel of those customers (docs/SALES_CHANNEL.md, "Demo
+  # data"): 20 products, accounts, 24 months of sell-in, payments, flow files
+  # and stock reports with planted diversion, low-price, reconciliation and
+  # overdue cases. The loader waits until sales-pipeline has consumed the
+  # imported distributors, then prints the findings of the channel checks.
+  local channel_dir="${DATA_DIR}/demo-channel"
+  "${BIN_DIR}/pharmacrm-demo-data" --size=small --what=channel --out_dir="${channel_dir}" \
+    2>/dev/null || return 1
+  "${BIN_DIR}/pharmacrm" demo-channel --dir="${channel_dir}" \
+      --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" \
+      --sales_pipeline="${CONNECT_HOST}:$((GRPC_BASE + 2))" \
+    | sed 's/^/  [demo channel] /' || return 1
 }
 
 # The marker is written only after the whole demo set is in; a run that was
@@ -469,6 +482,7 @@ if [[ -n "${DOCTOR_ID}" ]]; then
   printf '  demo doctor id:    %s\n' "${DOCTOR_ID}"
   printf '  demo visit id:     %s\n' "${VISIT_ID}"
   printf '\n  try:  curl %s/customers/%s\n' "${API}" "${DOCTOR_ID}"
+  printf '        curl %s/findings   (the distributor channel findings)\n' "${API}"
 fi
 printf '\nPress Ctrl-C to stop.\n\n'
 

@@ -20,3 +20,8 @@ ABSL_FLAG(std::string, mapping, "",
 ABSL_FLAG(std::string, source, "", "Name of the system the data comes from (kept in history)");
 ABSL_FLAG(std::string, request_id, "", "Idempotency key: the same key returns the first summary");
 ABSL_FLAG(bool, progress, true, "Show a progress line on stderr");
+ABSL_FLAG(std::string, dir, "",
+          "demo-channel: the directory pharmacrm-demo-data --what=channel --out_dir wrote");
+ABSL_FLAG(int, wait_seconds, 60,
+          "demo-channel: how long to retry while a service is unavailable or sales-pipeline does "
+          "not know the demo distributors yet");

@@ -19,5 +19,7 @@ ABSL_DECLARE_FLAG(std::string, sales_pipeline);
 ABSL_DECLARE_FLAG(std::string, distributor);
 ABSL_DECLARE_FLAG(std::string, month);
 ABSL_DECLARE_FLAG(std::string, mapping);
+ABSL_DECLARE_FLAG(std::string, dir);
+ABSL_DECLARE_FLAG(int, wait_seconds);
 
 #endif  // PHARMACRM_TOOLS_CLI_FLAGS_H_

@@ -34,6 +34,21 @@ const std::vector<CommandHelp>& Commands() {
            {&absl::GetFlagReflectionHandle(FLAGS_request_id), "幂等键：相同的键返回第一次导入的结果"},
            {&absl::GetFlagReflectionHandle(FLAGS_progress), "在标准错误输出上显示进度"},
        }},
+      {"demo-channel",
+       "pharmacrm demo-channel --dir=DIR [--server=host:port] [--sales_pipeline=host:port] "
+       "[--request_id=PREFIX]",
+       "Load the demo distributor channel (pharmacrm-demo-data --what=channel) into a running "
+       "PharmaCRM whose customers hold the demo set: products, accounts, sell-in, payments, flow "
+       "files, stock reports; then run the channel checks and print the findings.",
+       "将演示渠道数据（pharmacrm-demo-data --what=channel）导入正在运行且已导入演示客户的 PharmaCRM："
+       "产品、经销商账户、发货、回款、流向、库存报告；然后运行渠道检查并显示发现的问题。",
+       {
+           {&absl::GetFlagReflectionHandle(FLAGS_dir), "pharmacrm-demo-data --what=channel 生成数据的目录"},
+           {&absl::GetFlagReflectionHandle(FLAGS_server), "客户主数据服务的 gRPC 地址"},
+           {&absl::GetFlagReflectionHandle(FLAGS_sales_pipeline), "销售管理服务的 gRPC 地址"},
+           {&absl::GetFlagReflectionHandle(FLAGS_request_id), "幂等键前缀（默认 demo-channel-v1）：重复运行不会重复导入"},
+           {&absl::GetFlagReflectionHandle(FLAGS_wait_seconds), "服务不可用或销售管理服务尚未收到演示经销商时的重试时长（秒）"},
+       }},
   };
   return *commands;
 }

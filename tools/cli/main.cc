@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "flags.h"
 #include "help.h"
+#include "channel_demo_command.h"
 #include "flow_command.h"
 #include "import_command.h"
 
@@ -104,6 +105,25 @@ int RunFlowImportCommand() {
   return 0;
 }
 
+int RunChannelDemoCommand() {
+  pharmacrm::cli::ChannelDemoOptions options;
+  options.dir = absl::GetFlag(FLAGS_dir);
+  options.server = absl::GetFlag(FLAGS_server);
+  options.sales_pipeline = absl::GetFlag(FLAGS_sales_pipeline);
+  if (!absl::GetFlag(FLAGS_request_id).empty()) {
+    options.request_prefix = absl::GetFlag(FLAGS_request_id);
+  }
+  options.wait = absl::Seconds(absl::GetFlag(FLAGS_wait_seconds));
+  const absl::Status status = pharmacrm::cli::RunChannelDemo(options, stdout);
+  std::fflush(stdout);
+  if (!status.ok()) {
+    std::fprintf(stderr, "demo-channel failed / 渠道演示数据导入失败: %s\n",
+                 status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
 int RunImportCommand() {
   if (absl::GetFlag(FLAGS_what) == "flow") return RunFlowImportCommand();
   pharmacrm::cli::ImportOptions options;
@@ -151,5 +171,6 @@ int main(int argc, char** argv) {
                  command.c_str(), args[2], command.c_str(), args[2]);
     return 2;
   }
+  if (command == "demo-channel") return RunChannelDemoCommand();
   return RunImportCommand();
 }

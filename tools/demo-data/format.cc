@@ -4,9 +4,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
+#include "channel.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace pharmacrm::demo {
@@ -281,6 +283,31 @@ std::string CsvCell(absl::string_view value) {
   }
   out.push_back('"');
   return out;
+}
+
+std::string Yuan(int64_t fen) {
+  const int64_t magnitude = fen < 0 ? -fen : fen;
+  return absl::StrFormat("%s%d.%02d", fen < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+}
+
+std::string FlowCsv(const ChannelFlowFile& file) {
+  std::string out = file.mapped
+                        ? "出库日期,单位名称,收货地址,商品名称,商品规格,批号,发货数量,单价,金额\r\n"
+                        : "销售日期,客户名称,地址,产品名称,规格,批号,数量,单价,金额\r\n";
+  for (const v1::FlowRow& row : file.rows) {
+    absl::StrAppend(&out, row.sale_date(), ",", CsvCell(row.terminal_name()), ",",
+                    CsvCell(row.terminal_address()), ",", CsvCell(row.product_name()), ",",
+                    CsvCell(row.specification()), ",", row.batch_no(), ",", row.quantity(), ",",
+                    Yuan(row.unit_price_fen()), ",", Yuan(row.quantity() * row.unit_price_fen()),
+                    "\r\n");
+  }
+  return out;
+}
+
+std::string FlowMappingText(const std::string& distributor_name) {
+  return absl::StrCat("# ", distributor_name,
+                      "\n销售日期=出库日期\n客户名称=单位名称\n地址=收货地址\n产品名称=商品名称\n"
+                      "规格=商品规格\n数量=发货数量\n");
 }
 
 }  // namespace pharmacrm::demo

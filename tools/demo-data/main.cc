@@ -3,6 +3,7 @@
 //
 //   pharmacrm-demo-data --size=small --format=csv --out=customers.csv
 //   pharmacrm-demo-data --what=metrics --months=12 --out=metrics.jsonl
+//   pharmacrm-demo-data --size=small --what=channel --out_dir=channel
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "channel.h"
+#include "channel_files.h"
 #include "format.h"
 #include "generator.h"
 
@@ -32,8 +35,11 @@ ABSL_FLAG(int, months, -1, "Months of metrics up to 2026-10, overriding --size")
 ABSL_FLAG(double, duplicate_rate, -1, "Share of deliberate duplicates (default 0.02)");
 ABSL_FLAG(double, dirty_rate, -1, "Share of records an import must reject (default 0.05)");
 ABSL_FLAG(std::string, format, "jsonl", "jsonl or csv");
-ABSL_FLAG(std::string, what, "customers", "customers or metrics");
+ABSL_FLAG(std::string, what, "customers",
+          "customers, metrics or channel (the distributor channel of the customers: products, "
+          "accounts, sell-in, payments, flow files, stock reports; written to --out_dir)");
 ABSL_FLAG(std::string, out, "", "Output file (default: standard output)");
+ABSL_FLAG(std::string, out_dir, "", "--what=channel: the directory the files are written to");
 
 namespace pharmacrm::demo {
 namespace {
@@ -109,6 +115,24 @@ absl::StatusOr<DemoSize> SizeFromFlags() {
   return size;
 }
 
+absl::Status WriteChannel(const DemoSize& size) {
+  const std::string dir = absl::GetFlag(FLAGS_out_dir);
+  if (dir.empty()) return absl::InvalidArgumentError("--what=channel needs --out_dir");
+  const uint64_t seed = absl::GetFlag(FLAGS_seed);
+  absl::StatusOr<ChannelDemo> demo = GenerateChannelDemo(size, seed);
+  if (!demo.ok()) return demo.status();
+  if (absl::Status s = WriteChannelDemo(*demo, dir); !s.ok()) return s;
+  int64_t rows = 0;
+  for (const ChannelFlowFile& f : demo->flows) rows += static_cast<int64_t>(f.rows.size());
+  absl::FPrintF(stderr,
+                "pharmacrm-demo-data: channel in %s: %d products, %d accounts, %d shipments, "
+                "%d payments, %d flow files (%d rows), %d stock reports, %s..%s, seed %d\n",
+                dir, demo->products.size(), demo->accounts.size(), demo->shipments.size(),
+                demo->payments.size(), demo->flows.size(), rows, demo->stock_reports.size(),
+                demo->months.front(), demo->months.back(), seed);
+  return absl::OkStatus();
+}
+
 absl::Status Run() {
   absl::StatusOr<DemoSize> size = SizeFromFlags();
   if (!size.ok()) return size.status();
@@ -118,10 +142,11 @@ absl::Status Run() {
     return absl::InvalidArgumentError(
         absl::StrCat("--format must be jsonl or csv, got \"", format, "\""));
   }
-  if (what != "customers" && what != "metrics") {
+  if (what != "customers" && what != "metrics" && what != "channel") {
     return absl::InvalidArgumentError(
-        absl::StrCat("--what must be customers or metrics, got \"", what, "\""));
+        absl::StrCat("--what must be customers, metrics or channel, got \"", what, "\""));
   }
+  if (what == "channel") return WriteChannel(*size);
   const bool csv = format == "csv";
   const uint64_t seed = absl::GetFlag(FLAGS_seed);
   absl::StatusOr<Output> out = Output::Open(absl::GetFlag(FLAGS_out));
