@@ -44,7 +44,7 @@ ChecksResult RunChecks(const ChannelData& data, const ChecksRules& rules) {
   if (!out.months) return out;
   const auto [from, to] = *out.months;
   out.positions = ComputePositions(data, from, to, rules.inventory);
-  std::vector<v1::Finding> stock = StockDifferences(out.positions, rules.inventory);
+  std::vector<v1::Finding> stock = StockDifferences(out.positions, rules.inventory, &data);
   out.findings.insert(out.findings.end(), std::make_move_iterator(stock.begin()),
                       std::make_move_iterator(stock.end()));
   SortFindings(&out.findings);

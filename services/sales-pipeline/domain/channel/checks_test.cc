@@ -1,6 +1,7 @@
 #include "domain/channel/checks.h"
 
 #include "domain/channel/channel_test_data.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace pharmacrm::sales_pipeline::channel {
@@ -30,6 +31,10 @@ TEST(RunChecks, RunsEveryRuleOverTheWholeSpan) {
     if (f.kind() == v1::FINDING_KIND_STOCK_DIFFERENCE) {
       ++differences;
       EXPECT_TRUE(f.distributor_id() == kHuabei || f.distributor_id() == kLunan);
+      // Named as a channel manager knows them, not by id.
+      EXPECT_TRUE(absl::StrContains(f.summary(), "华北医药") ||
+                  absl::StrContains(f.summary(), "鲁南商业"))
+          << f.summary();
     }
   }
   EXPECT_EQ(differences, 2);

@@ -259,7 +259,7 @@ std::vector<v1::StockPosition> ComputePositions(const ChannelData& data, absl::C
 }
 
 std::vector<v1::Finding> StockDifferences(const std::vector<v1::StockPosition>& positions,
-                                          const InventoryRules& rules) {
+                                          const InventoryRules& rules, const ChannelData* names) {
   std::vector<v1::Finding> findings;
   for (const v1::StockPosition& p : positions) {
     if (!p.has_reported()) continue;
@@ -284,13 +284,15 @@ std::vector<v1::Finding> StockDifferences(const std::vector<v1::StockPosition>& 
                                                             : v1::SEVERITY_LOW);
     *f.add_evidence() = StockStep(p, "computed", p.computed_closing());
     *f.add_evidence() = StockStep(p, "stock-report", p.reported_closing());
+    const absl::string_view who =
+        names == nullptr ? absl::string_view(p.distributor_id()) : DisplayName(*names, p.distributor_id());
     f.set_summary(absl::StrCat(
-        "Stock of ", p.product_id(), " batch ", p.batch_no(), " at ", p.distributor_id(),
+        "Stock of ", p.product_id(), " batch ", p.batch_no(), " at ", who,
         " at the end of ", p.month(), ": reported ", p.reported_closing(), " packs, computed ",
         p.computed_closing(), " (opening ", p.opening(), " + sell-in ", p.sell_in(),
         " − flow out ", p.flow_out(), " − returns ", p.returns(), "), difference ",
         Signed(p.difference()), " packs"));
-    f.set_summary_zh(absl::StrCat(p.distributor_id(), "于", p.month(), "月末", p.product_id(),
+    f.set_summary_zh(absl::StrCat(who, "于", p.month(), "月末", p.product_id(),
                                   "批号", p.batch_no(), "库存：上报", p.reported_closing(),
                                   "，计算", p.computed_closing(), "（期初", p.opening(), " + 进货",
                                   p.sell_in(), " − 流向", p.flow_out(), " − 退货", p.returns(),

@@ -60,7 +60,8 @@
 // "<distributor>/<month>/stock-report"), dated the month's last day.
 // Severity by |difference| ÷ max(|computed_closing|, 1): HIGH ≥
 // high_difference_ratio (0.5), MEDIUM ≥ medium_difference_ratio (0.1), else
-// LOW. Summaries name parties by id.
+// LOW. Summaries name the distributor by `names` (ChannelData.customer_names,
+// DisplayName) when given, else by id.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_CHANNEL_INVENTORY_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_CHANNEL_INVENTORY_H_
 
@@ -88,7 +89,8 @@ std::vector<v1::StockPosition> ComputePositions(const ChannelData& data, absl::C
                                                 absl::CivilMonth to, const InventoryRules& rules);
 
 std::vector<v1::Finding> StockDifferences(const std::vector<v1::StockPosition>& positions,
-                                          const InventoryRules& rules);
+                                          const InventoryRules& rules,
+                                          const ChannelData* names = nullptr);
 
 }  // namespace pharmacrm::sales_pipeline::channel
 
