@@ -70,6 +70,11 @@ class ChannelCrashTest : public testing::TestWithParam<const char*> {
         Connect();
         continue;
       }
+      if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+          status.error_code() == grpc::StatusCode::ALREADY_EXISTS ||
+          status.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
+        return status;  // The request itself is wrong: trying again cannot help.
+      }
       absl::SleepFor(absl::Milliseconds(200));
     }
     return status;
@@ -163,7 +168,7 @@ TEST_P(ChannelCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
   v1::ProductBatch* batch = p->add_batches();
   batch->set_batch_no("B2506");
   batch->set_manufactured_on("2025-06-10");
-  batch->set_expires_on("2099-06-09");
+  batch->set_expires_on("2030-06-09");
   ASSERT_TRUE(Retry([&] {
                 v1::Product out;
                 auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
