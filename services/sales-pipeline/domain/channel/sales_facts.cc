@@ -1,9 +1,10 @@
 #include "domain/channel/sales_facts.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
-#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "domain/channel/dates.h"
 #include "pharmacrm/v1/common.pb.h"
@@ -15,6 +16,20 @@ struct Sum {
   int64_t quantity = 0;
   int64_t amount_fen = 0;
 };
+
+// Sums by a pair of ids, gathered in a hash map (a row costs one hash and no
+// string comparison) and read back ordered by the pair once at the end.
+using SumKey = std::pair<absl::string_view, absl::string_view>;
+using Sums = absl::flat_hash_map<SumKey, Sum>;
+
+std::vector<const Sums::value_type*> Ordered(const Sums& sums) {
+  std::vector<const Sums::value_type*> ordered;
+  ordered.reserve(sums.size());
+  for (const Sums::value_type& entry : sums) ordered.push_back(&entry);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Sums::value_type* a, const Sums::value_type* b) { return a->first < b->first; });
+  return ordered;
+}
 
 v1::SalesFact Fact(const std::string& customer_id, const std::string& product_id,
                    const std::string& month, v1::SalesFactSource source,
@@ -36,7 +51,7 @@ FlowSalesFacts FlowFacts(absl::string_view distributor_id, absl::CivilMonth mont
                          const std::vector<v1::FlowRow>& rows, SupplyPriceLookup supply_price) {
   FlowSalesFacts result;
   absl::flat_hash_map<absl::string_view, int64_t> prices;  // by product, asked once each
-  absl::btree_map<std::pair<absl::string_view, absl::string_view>, Sum> sums;
+  Sums sums;
   for (const v1::FlowRow& row : rows) {
     if (row.terminal_id().empty() || row.product_id().empty()) {
       ++result.unresolved_rows;
@@ -57,7 +72,8 @@ FlowSalesFacts FlowFacts(absl::string_view distributor_id, absl::CivilMonth mont
   const std::string month_text = FormatMonth(month);
   const std::string distributor(distributor_id);
   result.facts.reserve(sums.size());
-  for (const auto& [key, sum] : sums) {
+  for (const Sums::value_type* entry : Ordered(sums)) {
+    const auto& [key, sum] = *entry;
     result.facts.push_back(Fact(std::string(key.first), std::string(key.second), month_text,
                                 v1::SALES_FACT_SOURCE_FLOW, distributor, sum));
   }
@@ -66,7 +82,7 @@ FlowSalesFacts FlowFacts(absl::string_view distributor_id, absl::CivilMonth mont
 
 std::vector<v1::SalesFact> SellInFacts(const std::vector<v1::Shipment>& shipments,
                                        absl::CivilMonth month, SupplyPriceLookup supply_price) {
-  absl::btree_map<std::pair<absl::string_view, absl::string_view>, Sum> sums;
+  Sums sums;
   for (const v1::Shipment& shipment : shipments) {
     absl::StatusOr<absl::CivilDay> day = ParseDate(shipment.ship_date(), "ship_date");
     if (!day.ok() || absl::CivilMonth(*day) != month) continue;
@@ -83,7 +99,8 @@ std::vector<v1::SalesFact> SellInFacts(const std::vector<v1::Shipment>& shipment
   const std::string month_text = FormatMonth(month);
   std::vector<v1::SalesFact> facts;
   facts.reserve(sums.size());
-  for (const auto& [key, sum] : sums) {
+  for (const Sums::value_type* entry : Ordered(sums)) {
+    const auto& [key, sum] = *entry;
     const std::string distributor(key.first);
     facts.push_back(Fact(distributor, std::string(key.second), month_text,
                          v1::SALES_FACT_SOURCE_SELL_IN, distributor, sum));
