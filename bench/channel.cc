@@ -50,6 +50,9 @@ ABSL_FLAG(int, customers, 20000, "ingest: hospitals and pharmacies, one in twent
 ABSL_FLAG(int64_t, flow_rows, 1000000, "ingest: rows of the flow file");
 ABSL_FLAG(bool, rocksdb, true, "ingest: also write rows, tasks and period to a fresh RocksDB");
 ABSL_FLAG(std::string, scratch, "/tmp", "ingest: folder for the RocksDB of each run");
+ABSL_FLAG(bool, digest, false,
+          "ingest: print a fingerprint of the rows, errors, tasks and facts (outside the "
+          "timings), to tell whether a change kept the results byte for byte");
 ABSL_FLAG(int64_t, diversion_rows, 10000000, "diversion: flow rows");
 ABSL_FLAG(int, diversion_distributors, 500, "diversion: distributors (a fifth sub-distributors)");
 ABSL_FLAG(int, recon_distributors, 500, "recon: distributors");

@@ -16,6 +16,7 @@
 #include "domain/channel/flow_products.h"
 #include "domain/channel/flow_rows.h"
 #include "domain/channel/sales_facts.h"
+#include "pharmacrm/core/hash.h"
 #include "pharmacrm/matching/pinyin.h"
 #include "pharmacrm/store/store.h"
 #include "pharmacrm/tabular/csv.h"
@@ -51,7 +52,33 @@ struct IngestRun {
   int64_t memory_peak = 0;   // peak RSS over the in-memory stages, above the start
   int64_t memory_after = 0;  // RSS after them (rows and tasks kept), above the start
   int64_t store_peak = 0;    // peak RSS including the RocksDB write, above the start
+  uint64_t digest = 0;       // of rows, errors, tasks and facts (--digest), else 0
 };
+
+// A fingerprint of everything the in-memory stages produced, in order.
+uint64_t Digest(const std::vector<v1::FlowRow>& rows,
+                const std::vector<channel::FlowRowError>& errors,
+                const std::vector<v1::TerminalTask>& tasks, const channel::FlowSalesFacts& facts,
+                const channel::FlowTotals& totals) {
+  core::Fingerprinter f;
+  std::string bytes;
+  auto add = [&](const google::protobuf::Message& m) {
+    bytes.clear();
+    m.SerializeToString(&bytes);
+    f.Add(absl::StrCat(bytes.size(), ":"));
+    f.Add(bytes);
+  };
+  for (const v1::FlowRow& row : rows) add(row);
+  for (const channel::FlowRowError& e : errors) {
+    f.Add(absl::StrCat(e.line, ":", e.field.size(), ":", e.field, e.reason.size(), ":", e.reason));
+  }
+  for (const v1::TerminalTask& task : tasks) add(task);
+  for (const v1::SalesFact& fact : facts.facts) add(fact);
+  f.Add(absl::StrCat(facts.unresolved_rows, ",", facts.unresolved_quantity, ",",
+                     facts.sub_distributor_rows, ",", facts.sub_distributor_quantity, ",",
+                     totals.row_count, ",", totals.quantity, ",", totals.amount_fen));
+  return f.value();
+}
 
 IngestRun Ingest(const FlowFile& f, const matching::PinyinConverter& pinyin,
                  const std::string& db_path) {
@@ -101,6 +128,7 @@ IngestRun Ingest(const FlowFile& f, const matching::PinyinConverter& pinyin,
   });
   r.memory_peak = PeakRss() - rss_before;
   r.memory_after = Rss() - rss_before;
+  if (absl::GetFlag(FLAGS_digest)) r.digest = Digest(rows, errors, tasks, facts, totals);
 
   if (!db_path.empty()) {
     std::filesystem::remove_all(db_path);
@@ -245,6 +273,10 @@ void BenchIngest() {
               Thousands(static_cast<double>(last.rejected)).c_str(),
               Thousands(static_cast<double>(last.facts_count)).c_str(),
               MiB(last.memory_after).c_str());
+  if (absl::GetFlag(FLAGS_digest)) {
+    std::printf("digest of rows, errors, tasks and facts: %016llx\n",
+                static_cast<unsigned long long>(last.digest));
+  }
   Check("ingest: rows rejected (unknown product)", last.rejected, f.bad_rows);
   Check("ingest: rows accepted", last.accepted, f.rows - f.bad_rows);
   Check("ingest: rows matched + tasks", last.matched + last.ambiguous + last.unmatched,

@@ -237,6 +237,9 @@ struct TerminalResolver::Index {
   };
 
   std::vector<Candidate> candidates;
+  // candidates[i].place, packed together: every candidate sharing a key is
+  // checked for another place, most are not scored.
+  std::vector<PlaceIds> places;
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_code;
   // Blocks larger than max_block_size are sorted by BlockOrder.
   absl::flat_hash_map<std::string, std::vector<Member>> by_key;
@@ -336,6 +339,7 @@ TerminalResolver::TerminalResolver(const std::vector<TerminalCandidate>& candida
       if (ids.empty() || ids.back() != at) ids.push_back(at);
     }
     if (kinds.insert(p.kind).second) index->kinds.push_back(p.kind);
+    index->places.push_back(p.place);
     index->candidates.push_back(std::move(p));
   }
 
@@ -486,11 +490,11 @@ TerminalResolution TerminalResolver::Compute(absl::string_view terminal_code,
   std::vector<Score> scores;
   scores.reserve(found.size());
   for (uint32_t i : found) {
-    const Index::Candidate& c = index.candidates[i];
-    if (OtherPlace(t.place, c.place)) {
+    if (OtherPlace(t.place, index.places[i])) {
       ++stats->other_place;
       continue;
     }
+    const Index::Candidate& c = index.candidates[i];
     ++stats->comparisons;
     Forms forms;
     FormPair pair;

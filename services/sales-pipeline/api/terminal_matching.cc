@@ -38,22 +38,19 @@ TerminalMatcher::TerminalMatcher(const std::vector<v1::Customer>& customers,
 
 TerminalMatcher::~TerminalMatcher() = default;
 
-std::optional<v1::TerminalTask> TerminalMatcher::Resolve(v1::FlowRow& row) {
-  const std::shared_ptr<const matching::TerminalResolution> answer =
-      resolver_->Resolve(row.terminal_code(), row.terminal_name(), row.terminal_address());
-  const matching::TerminalResolution& resolution = *answer;
+TerminalMatcher::Outcome TerminalMatcher::MakeOutcome(
+    std::shared_ptr<const matching::TerminalResolution> answer) const {
+  Outcome outcome;
+  outcome.answer = std::move(answer);
+  const matching::TerminalResolution& resolution = *outcome.answer;
   if (const auto* matched = std::get_if<matching::Matched>(&resolution)) {
     auto it = by_id_.find(matched->customer_id);
     if (it != by_id_.end()) {
-      const v1::Customer& customer = *it->second;
-      row.set_terminal_id(customer.id());
-      row.set_terminal_kind(customer.profile().kind());
-      row.set_terminal_province(customer.profile().province());
-      return std::nullopt;
+      outcome.customer = it->second;
+      return outcome;
     }
   }
-  v1::TerminalTask task;
-  *task.mutable_row() = row;
+  v1::TerminalTask& task = outcome.task;
   const std::vector<matching::ScoredCandidate>* scored = nullptr;
   if (const auto* ambiguous = std::get_if<matching::Ambiguous>(&resolution)) {
     task.set_ambiguous(true);
@@ -74,6 +71,24 @@ std::optional<v1::TerminalTask> TerminalMatcher::Resolve(v1::FlowRow& row) {
       }
     }
   }
+  return outcome;
+}
+
+std::optional<v1::TerminalTask> TerminalMatcher::Resolve(v1::FlowRow& row) {
+  std::shared_ptr<const matching::TerminalResolution> answer =
+      resolver_->Resolve(row.terminal_code(), row.terminal_name(), row.terminal_address());
+  auto [it, inserted] = outcomes_.try_emplace(answer.get());
+  if (inserted) it->second = MakeOutcome(std::move(answer));
+  const Outcome& outcome = it->second;
+  if (outcome.customer != nullptr) {
+    const v1::Customer& customer = *outcome.customer;
+    row.set_terminal_id(customer.id());
+    row.set_terminal_kind(customer.profile().kind());
+    row.set_terminal_province(customer.profile().province());
+    return std::nullopt;
+  }
+  std::optional<v1::TerminalTask> task(outcome.task);
+  *task->mutable_row() = row;
   return task;
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/numeric/int128.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -27,6 +28,8 @@ namespace {
 constexpr absl::string_view kNotUtf8 =
     "not valid UTF-8: the file is probably GBK; read it with --encoding=gb18030";
 constexpr int64_t kMaxAmountFen = kMaxPacksPerRow * kMaxUnitPriceFen;
+// Distinct products and dates a reader remembers; beyond, it asks again.
+constexpr size_t kMaxSeen = 10000;
 
 bool AllDigits(absl::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), absl::ascii_isdigit);
@@ -210,6 +213,9 @@ class FlowRecordReader::Impl {
   }
 
   void Row(int64_t line, absl::Span<const std::string> fields);
+  // products_.Resolve(name, specification), asked once per distinct pair.
+  const absl::StatusOr<ResolvedProduct>& ProductOf(absl::string_view name,
+                                                   absl::string_view specification);
   // The unit price in fen of a row, or nullopt after reporting why not;
   // `from_amount` tells whether it came from the amount column.
   std::optional<int64_t> UnitPrice(int64_t line, absl::Span<const std::string> fields,
@@ -226,6 +232,13 @@ class FlowRecordReader::Impl {
   bool header_ok_ = false;
   int64_t header_line_ = 0;
   FlowColumns columns_;
+  // Answers kept for the rest of the file (a file names few distinct
+  // products and dates): ProductResolver's by Key(name, specification),
+  // and the sale_date of a cell that was a good date inside the period.
+  absl::flat_hash_map<std::string, absl::StatusOr<ResolvedProduct>> products_seen_;
+  absl::flat_hash_map<std::string, std::string> dates_seen_;
+  std::string key_;  // reused by ProductOf
+  absl::StatusOr<ResolvedProduct> last_product_;  // ProductOf's answer once the map is full
 };
 
 void FlowRecordReader::Impl::Row(int64_t line, absl::Span<const std::string> fields) {
@@ -256,6 +269,8 @@ void FlowRecordReader::Impl::Row(int64_t line, absl::Span<const std::string> fie
 
   if (absl::string_view text = Cell(fields, FlowField::kSaleDate); text.empty()) {
     empty(FlowField::kSaleDate);
+  } else if (auto seen = dates_seen_.find(text); seen != dates_seen_.end()) {
+    row.set_sale_date(seen->second);
   } else if (absl::StatusOr<absl::CivilDay> day = ParseSaleDate(text, header(FlowField::kSaleDate));
              !day.ok()) {
     Error(line, header(FlowField::kSaleDate), Reason(day.status(), header(FlowField::kSaleDate)));
@@ -264,6 +279,7 @@ void FlowRecordReader::Impl::Row(int64_t line, absl::Span<const std::string> fie
           absl::StrCat("'", text, "' is outside the file's period ", FormatMonth(period_)));
   } else {
     row.set_sale_date(FormatDate(*day));
+    if (dates_seen_.size() < kMaxSeen) dates_seen_.emplace(text, row.sale_date());
   }
 
   row.set_terminal_name(std::string(Cell(fields, FlowField::kTerminalName)));
@@ -273,15 +289,15 @@ void FlowRecordReader::Impl::Row(int64_t line, absl::Span<const std::string> fie
 
   row.set_product_name(std::string(Cell(fields, FlowField::kProductName)));
   row.set_specification(std::string(Cell(fields, FlowField::kSpecification)));
-  std::optional<ResolvedProduct> product;
+  const ResolvedProduct* product = nullptr;
   if (row.product_name().empty()) {
     empty(FlowField::kProductName);
-  } else if (absl::StatusOr<ResolvedProduct> found =
-                 products_.Resolve(row.product_name(), row.specification());
+  } else if (const absl::StatusOr<ResolvedProduct>& found =
+                 ProductOf(row.product_name(), row.specification());
              !found.ok()) {
     Error(line, header(FlowField::kProductName), std::string(found.status().message()));
   } else {
-    product = *std::move(found);
+    product = &*found;
     row.set_product_id(product->id);
   }
 
@@ -328,6 +344,19 @@ void FlowRecordReader::Impl::Row(int64_t line, absl::Span<const std::string> fie
   }
 
   if (errors_->size() == errors_before) rows_->push_back(std::move(row));
+}
+
+const absl::StatusOr<ResolvedProduct>& FlowRecordReader::Impl::ProductOf(
+    absl::string_view name, absl::string_view specification) {
+  key_.clear();
+  absl::StrAppend(&key_, name.size(), ":", name, specification);
+  if (auto it = products_seen_.find(key_); it != products_seen_.end()) return it->second;
+  absl::StatusOr<ResolvedProduct> found = products_.Resolve(name, specification);
+  if (products_seen_.size() >= kMaxSeen) {
+    last_product_ = std::move(found);
+    return last_product_;
+  }
+  return products_seen_.emplace(key_, std::move(found)).first->second;
 }
 
 std::optional<int64_t> FlowRecordReader::Impl::UnitPrice(int64_t line,

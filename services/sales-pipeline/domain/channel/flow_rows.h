@@ -44,7 +44,9 @@
 //    happens later);
 //  - product_name: required; with the specification (optional) resolved
 //    by the ProductResolver; NOT_FOUND or ambiguous is an error on the
-//    product column with the resolver's message;
+//    product column with the resolver's message. The resolver is asked once
+//    per distinct (name, specification) of a file (up to 10,000 of them)
+//    and its answer reused for the other rows;
 //  - batch_no: required unless the mapping says batch_no_optional;
 //  - quantity: required; ParsePacks: a whole number of packs, not 0;
 //    negative is a sales return from the buyer;
