@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "api/example_product.h"
 #include "librdkafka/rdkafkacpp.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/v1/channel_control_service.grpc.pb.h"
@@ -154,21 +155,8 @@ TEST_P(ChannelCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
            "天津市南开区复康路24号");
   ASSERT_FALSE(d.empty());
 
-  v1::UpsertProductRequest product;
-  product.set_request_id("crash-product");
-  v1::Product* p = product.mutable_product();
-  p->set_id("PCRASH");
-  p->set_generic_name("崩溃测试他汀片");
-  p->set_specification("20mg*7片");
-  p->set_pack_size(7);
-  p->set_list_price_fen(4580);
-  v1::ChannelPrice* price = p->add_channel_prices();
-  price->set_channel("tier1");
-  price->set_supply_price_fen(3000);
-  v1::ProductBatch* batch = p->add_batches();
-  batch->set_batch_no("B2506");
-  batch->set_manufactured_on("2025-06-10");
-  batch->set_expires_on("2030-06-09");
+  const v1::UpsertProductRequest product = sales_pipeline::testing_data::ExampleProductRequest(
+      "crash-product", "PCRASH", "崩溃测试他汀片", "2030-06-09");
   ASSERT_TRUE(Retry([&] {
                 v1::Product out;
                 auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));

@@ -9,6 +9,7 @@
 
 #include "api/channel_control_service.h"
 #include "api/channel_test_host.h"
+#include "api/example_product.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/status.h"
@@ -40,21 +41,7 @@ class ControlServiceTest : public ChannelTestHost {
           "北京市东城区帅府园1号");
     Known("H-TJ", v1::CUSTOMER_KIND_HOSPITAL, "天津市第一中心医院", "天津市",
           "天津市南开区复康路24号");
-    v1::UpsertProductRequest product;
-    product.set_request_id("r-p1");
-    v1::Product* p = product.mutable_product();
-    p->set_id("P001");
-    p->set_generic_name("阿托伐他汀钙片");
-    p->set_specification("20mg*7片");
-    p->set_pack_size(7);
-    p->set_list_price_fen(4580);
-    v1::ChannelPrice* price = p->add_channel_prices();
-    price->set_channel("tier1");
-    price->set_supply_price_fen(3000);
-    v1::ProductBatch* batch = p->add_batches();
-    batch->set_batch_no("B2506");
-    batch->set_manufactured_on("2025-06-10");
-    batch->set_expires_on("2027-06-09");
+    const v1::UpsertProductRequest product = testing_data::ExampleProductRequest("r-p1");
     grpc::ServerContext context;
     v1::Product stored;
     ASSERT_TRUE(service_->UpsertProduct(&context, &product, &stored).ok());
@@ -98,6 +85,18 @@ class ControlServiceTest : public ChannelTestHost {
     v1::ImportFlowSummary summary;
     ASSERT_TRUE(service_->LoadFlow(header, kMarch, "steward", &summary).ok());
     ASSERT_EQ(summary.matched(), 2);
+  }
+
+  // March sent again without the Tianjin row.
+  void ReloadMarchWithoutTianjin() {
+    v1::FlowChunk header;
+    header.set_request_id("r-flow2");
+    header.set_distributor_id("D1");
+    header.set_month("2026-03");
+    std::string without(kMarch);
+    without.resize(without.find("2026-03-09"));
+    v1::ImportFlowSummary summary;
+    ASSERT_TRUE(service_->LoadFlow(header, without, "steward", &summary).ok());
   }
 
   absl::StatusOr<v1::StockReport> Report(const std::string& request_id, int64_t packs,
@@ -259,14 +258,7 @@ TEST_F(ControlServiceTest, SalesFactsAreKeptPerCustomerAndReplacedWithThePeriod)
   EXPECT_EQ(sell_in->quantity(), 200);
 
   // March again without the Tianjin row: its fact is gone.
-  v1::FlowChunk header;
-  header.set_request_id("r-flow2");
-  header.set_distributor_id("D1");
-  header.set_month("2026-03");
-  std::string without(kMarch);
-  without.resize(without.find("2026-03-09"));
-  v1::ImportFlowSummary summary;
-  ASSERT_TRUE(service_->LoadFlow(header, without, "steward", &summary).ok());
+  ReloadMarchWithoutTianjin();
   request.set_customer_id("H-TJ");
   tianjin = Call<v1::GetCustomerSalesRequest, v1::CustomerSales>(
       &ChannelControlService::GetCustomerSales, request);
@@ -298,14 +290,7 @@ TEST_F(ControlServiceTest, ARequestedRunRunsOnceAndAWithdrawnFindingIsDismissed)
 
   // The Tianjin row turns out to be a keying error: the file is sent again
   // without it, and the next run withdraws what rested on it.
-  v1::FlowChunk header;
-  header.set_request_id("r-flow2");
-  header.set_distributor_id("D1");
-  header.set_month("2026-03");
-  std::string without(kMarch);
-  without.resize(without.find("2026-03-09"));
-  v1::ImportFlowSummary summary;
-  ASSERT_TRUE(service_->LoadFlow(header, without, "steward", &summary).ok());
+  ReloadMarchWithoutTianjin();
   absl::StatusOr<v1::ChannelChecksSummary> after = RunChecks("r-run3");
   ASSERT_TRUE(after.ok());
   EXPECT_GE(after->findings_withdrawn(), 1);

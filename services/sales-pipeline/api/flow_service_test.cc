@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/channel_service.h"
 #include "api/channel_test_host.h"
+#include "api/example_product.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/clock.h"
 #include "pharmacrm/core/status.h"
@@ -39,22 +40,7 @@ class FlowServiceTest : public ChannelTestHost {
           "北京市东城区帅府园1号");
     Known("H-CY", v1::CUSTOMER_KIND_HOSPITAL, "首都医科大学附属北京朝阳医院", "北京市",
           "北京市朝阳区工体南路8号");
-    v1::UpsertProductRequest product;
-    product.set_request_id("r-p1");
-    v1::Product* p = product.mutable_product();
-    p->set_id("P001");
-    p->set_generic_name("阿托伐他汀钙片");
-    p->set_brand_name("立达");
-    p->set_specification("20mg*7片");
-    p->set_pack_size(7);
-    p->set_list_price_fen(4580);
-    v1::ChannelPrice* price = p->add_channel_prices();
-    price->set_channel("tier1");
-    price->set_supply_price_fen(3000);
-    v1::ProductBatch* batch = p->add_batches();
-    batch->set_batch_no("B2506");
-    batch->set_manufactured_on("2025-06-10");
-    batch->set_expires_on("2027-06-09");
+    const v1::UpsertProductRequest product = testing_data::ExampleProductRequest("r-p1");
     grpc::ServerContext context;
     v1::Product stored;
     ASSERT_TRUE(service_->UpsertProduct(&context, &product, &stored).ok());
