@@ -13,6 +13,7 @@
 #include "api/channel_checks.h"
 #include "api/channel_control_service.h"
 #include "api/channel_service.h"
+#include "api/example_product.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/clock.h"
 #include "pharmacrm/runtime/projection.h"
@@ -58,6 +59,31 @@ class ChannelTestHost : public testing::Test {
     batch.Put(store::Family::kState, runtime::CustomerKey(kKnownCustomer, id),
               customer.SerializeAsString());
     ASSERT_TRUE(host_->store().Write(std::move(batch)).ok());
+  }
+
+  // The Beijing channel both API tests start from: 华北医药 (D1, 北京市) and
+  // 北京协和医院 (H-PUMC) known, the example product (example_product.h)
+  // in the catalogue, and D1's account: tier1, authorised for 北京市, with
+  // these terms.
+  void SetUpBeijingChannel(int64_t credit_limit_fen = 0, int32_t payment_days = 0,
+                           const std::string& key_account_manager = "") {
+    Known("D1", v1::CUSTOMER_KIND_DISTRIBUTOR, "华北医药有限公司", "北京市", "北京市西城区");
+    Known("H-PUMC", v1::CUSTOMER_KIND_HOSPITAL, "北京协和医院", "北京市",
+          "北京市东城区帅府园1号");
+    const v1::UpsertProductRequest product = testing_data::ExampleProductRequest("r-p1");
+    grpc::ServerContext context;
+    v1::Product stored;
+    ASSERT_TRUE(service_->UpsertProduct(&context, &product, &stored).ok());
+    v1::SetDistributorAccountRequest account;
+    account.set_request_id("r-a1");
+    account.set_distributor_id("D1");
+    account.set_channel("tier1");
+    account.add_authorised_provinces("北京市");
+    account.set_credit_limit_fen(credit_limit_fen);
+    account.set_payment_days(payment_days);
+    account.set_key_account_manager(key_account_manager);
+    v1::DistributorAccount set;
+    ASSERT_TRUE(service_->SetDistributorAccount(&context, &account, &set).ok());
   }
 
   core::FakeClock clock_;

@@ -36,25 +36,9 @@ class ControlServiceTest : public ChannelTestHost {
 
   void SetUp() override {
     ChannelTestHost::SetUp();
-    Known("D1", v1::CUSTOMER_KIND_DISTRIBUTOR, "华北医药有限公司", "北京市", "北京市西城区");
-    Known("H-PUMC", v1::CUSTOMER_KIND_HOSPITAL, "北京协和医院", "北京市",
-          "北京市东城区帅府园1号");
+    SetUpBeijingChannel(/*credit_limit_fen=*/100'000'000, /*payment_days=*/30, "wang.li");
     Known("H-TJ", v1::CUSTOMER_KIND_HOSPITAL, "天津市第一中心医院", "天津市",
           "天津市南开区复康路24号");
-    const v1::UpsertProductRequest product = testing_data::ExampleProductRequest("r-p1");
-    grpc::ServerContext context;
-    v1::Product stored;
-    ASSERT_TRUE(service_->UpsertProduct(&context, &product, &stored).ok());
-    v1::SetDistributorAccountRequest account;
-    account.set_request_id("r-a1");
-    account.set_distributor_id("D1");
-    account.set_channel("tier1");
-    account.add_authorised_provinces("北京市");
-    account.set_credit_limit_fen(100'000'000);
-    account.set_payment_days(30);
-    account.set_key_account_manager("wang.li");
-    v1::DistributorAccount set;
-    ASSERT_TRUE(service_->SetDistributorAccount(&context, &account, &set).ok());
   }
 
   template <typename Req, typename Resp, typename Rpc>

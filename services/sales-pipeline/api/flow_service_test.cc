@@ -35,22 +35,9 @@ class FlowServiceTest : public ChannelTestHost {
 
   void SetUp() override {
     ChannelTestHost::SetUp();
-    Known("D1", v1::CUSTOMER_KIND_DISTRIBUTOR, "华北医药有限公司", "北京市", "北京市西城区");
-    Known("H-PUMC", v1::CUSTOMER_KIND_HOSPITAL, "北京协和医院", "北京市",
-          "北京市东城区帅府园1号");
+    SetUpBeijingChannel();
     Known("H-CY", v1::CUSTOMER_KIND_HOSPITAL, "首都医科大学附属北京朝阳医院", "北京市",
           "北京市朝阳区工体南路8号");
-    const v1::UpsertProductRequest product = testing_data::ExampleProductRequest("r-p1");
-    grpc::ServerContext context;
-    v1::Product stored;
-    ASSERT_TRUE(service_->UpsertProduct(&context, &product, &stored).ok());
-    v1::SetDistributorAccountRequest account;
-    account.set_request_id("r-a1");
-    account.set_distributor_id("D1");
-    account.set_channel("tier1");
-    account.add_authorised_provinces("北京市");
-    v1::DistributorAccount set;
-    ASSERT_TRUE(service_->SetDistributorAccount(&context, &account, &set).ok());
   }
 
   absl::StatusOr<v1::ImportFlowSummary> Load(const std::string& request_id,
