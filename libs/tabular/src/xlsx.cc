@@ -402,8 +402,8 @@ absl::StatusOr<std::vector<NumberKind>> ReadStyles(zip_t* zip, const std::string
       }
     } else if (in_cell_formats && xml.IsStart("xf")) {
       if (kinds.size() == 65'536) return xml.Error("more than 65536 cell formats");
-      int id = 0;
-      absl::SimpleAtoi(xml.Attr("numFmtId").value_or("0"), &id);
+      int id = 0;  // General when the attribute is missing or not a number.
+      if (!absl::SimpleAtoi(xml.Attr("numFmtId").value_or("0"), &id)) id = 0;
       auto it = std::find_if(custom.begin(), custom.end(),
                              [id](const std::pair<int, NumberKind>& f) { return f.first == id; });
       kinds.push_back(it != custom.end() ? it->second : xlsx_internal::BuiltinKind(id));

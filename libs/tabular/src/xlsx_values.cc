@@ -123,7 +123,7 @@ std::optional<std::string> SerialText(absl::string_view value, NumberKind kind, 
   std::optional<std::string> number = NumberText(value);
   if (!number || kind == NumberKind::kNumber) return number;
   double serial = 0;
-  absl::SimpleAtod(value, &serial);
+  if (!absl::SimpleAtod(value, &serial)) return number;  // NumberText read it; kept as written.
   const double whole = std::floor(serial);
   int64_t days = static_cast<int64_t>(whole);
   int64_t seconds = std::llround((serial - whole) * kSecondsPerDay);
