@@ -14,7 +14,36 @@ ABSL_FLAG(int, channel_checks_poll_ms, 500,
           "How often the channel checks worker looks for a requested run, in ms (also read from "
           "PHARMACRM_CHANNEL_CHECKS_POLL_MS)");
 
+ABSL_FLAG(int64_t, stock_tolerance_packs, 2,
+          "A reported stock that differs from the books by at most this many packs (or "
+          "--stock_tolerance_ratio of the books, whichever is larger) is counting noise, not a "
+          "finding");
+ABSL_FLAG(double, stock_tolerance_ratio, 0.01,
+          "The share of the computed stock a report may differ by without a finding (0..1)");
+ABSL_FLAG(int, near_expiry_days, 180,
+          "Stock whose batch expires within this many days after the month's end is near expiry");
+
 namespace pharmacrm::sales_pipeline {
+namespace {
+
+absl::StatusOr<channel::ChecksRules> ChecksRulesFromFlags() {
+  channel::ChecksRules rules;
+  rules.inventory.tolerance_packs = absl::GetFlag(FLAGS_stock_tolerance_packs);
+  rules.inventory.tolerance_ratio = absl::GetFlag(FLAGS_stock_tolerance_ratio);
+  rules.inventory.near_expiry_days = absl::GetFlag(FLAGS_near_expiry_days);
+  if (rules.inventory.tolerance_packs < 0 || rules.inventory.tolerance_packs > 1'000'000) {
+    return core::FieldError("stock_tolerance_packs", "must be 0..1000000");
+  }
+  if (!(rules.inventory.tolerance_ratio >= 0 && rules.inventory.tolerance_ratio <= 1)) {
+    return core::FieldError("stock_tolerance_ratio", "must be 0..1");
+  }
+  if (rules.inventory.near_expiry_days < 0 || rules.inventory.near_expiry_days > 3650) {
+    return core::FieldError("near_expiry_days", "must be 0..3650");
+  }
+  return rules;
+}
+
+}  // namespace
 
 absl::Status Wire(runtime::ServiceHost& host) {
   host.EmplaceService<SalesPipelineService>(host);
@@ -27,7 +56,8 @@ absl::Status Wire(runtime::ServiceHost& host) {
   if (poll_ms < 10 || poll_ms > 600'000) {
     return core::FieldError("channel_checks_poll_ms", "must be 10..600000");
   }
-  ChannelChecks& checks = host.Keep(std::make_unique<ChannelChecks>(host));
+  ASSIGN_OR_RETURN(channel::ChecksRules rules, ChecksRulesFromFlags());
+  ChannelChecks& checks = host.Keep(std::make_unique<ChannelChecks>(host, rules));
   checks.StartWorker(absl::Milliseconds(poll_ms));
   host.EmplaceService<ChannelControlService>(host, checks);
   AddKnownCustomersProjection(host);
