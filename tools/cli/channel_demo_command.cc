@@ -134,17 +134,6 @@ class Loader {
     }
   }
 
-  // False (and a note printed once) when ChannelControl is not served.
-  bool ControlAvailable(const grpc::Status& s, absl::string_view step) {
-    if (s.error_code() != grpc::StatusCode::UNIMPLEMENTED) return true;
-    control_available_ = false;
-    Print(absl::StrCat("ChannelControl is not available in this sales-pipeline (", step,
-                       ": UNIMPLEMENTED): stock reports, channel checks and findings are "
-                       "skipped; the rest is loaded"));
-    Print("ChannelControl 服务尚未提供（UNIMPLEMENTED）：跳过库存报告、渠道检查和问题清单，其余数据已导入");
-    return false;
-  }
-
   const ChannelDemoOptions& options_;
   std::FILE* out_;
   std::unique_ptr<v1::CustomerMaster::Stub> customers_;
@@ -162,7 +151,6 @@ class Loader {
   std::vector<FlowFile> flows_;
   std::map<std::string, std::string> ids_;    // key -> customer id
   std::map<std::string, std::string> names_;  // customer id -> name
-  bool control_available_ = true;
 };
 
 absl::Status Loader::ReadFiles() {
@@ -449,7 +437,6 @@ absl::Status Loader::ReportStock() {
     grpc::Status s = Retry(false, [&](grpc::ClientContext* c) {
       return control_->ReportStock(c, request, &reply);
     });
-    if (!ControlAvailable(s, "ReportStock")) return absl::OkStatus();
     if (!s.ok()) return rpc::FromGrpcStatus(s);
     ++reported;
   }
@@ -492,7 +479,6 @@ absl::Status Loader::RunChecks() {
   grpc::Status s = Retry(false, [&](grpc::ClientContext* c) {
     return control_->RunChannelChecks(c, request, &summary);
   });
-  if (!ControlAvailable(s, "RunChannelChecks")) return absl::OkStatus();
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   Print(absl::StrFormat(
       "channel checks %s..%s: %d flow rows, %d positions, %d reconciliations (%d with a gap), "
@@ -509,7 +495,6 @@ absl::Status Loader::RunChecks() {
     grpc::Status l = Retry(false, [&](grpc::ClientContext* c) {
       return control_->ListFindings(c, list, &response);
     });
-    if (!ControlAvailable(l, "ListFindings")) return absl::OkStatus();
     if (!l.ok()) return rpc::FromGrpcStatus(l);
     for (const v1::Finding& f : response.findings()) {
       if (names_.contains(f.distributor_id())) findings.push_back(f);
@@ -546,10 +531,9 @@ absl::Status Loader::Run() {
   }
   for (auto step : {&Loader::ResolveDistributors, &Loader::LoadProducts, &Loader::LoadAccounts,
                     &Loader::LoadSellInAndPayments, &Loader::LoadFlows, &Loader::ResolveWorklist,
-                    &Loader::ReportStock, &Loader::AnnounceDue}) {
+                    &Loader::ReportStock, &Loader::AnnounceDue, &Loader::RunChecks}) {
     if (absl::Status s = (this->*step)(); !s.ok()) return s;
   }
-  if (control_available_) return RunChecks();
   return absl::OkStatus();
 }
 

@@ -17,8 +17,8 @@
 //      AnnounceDueInvoices with as_of from channel.txt and the receivables
 //      of distributors overdue or on hold; ChannelControl:
 //      RunChannelChecks and every finding (ListFindings).
-// ChannelControl answering UNIMPLEMENTED (a sales-pipeline without it) is
-// reported once and its steps are skipped; the rest goes on.
+// Any call that fails (after the retries of an unavailable service or a
+// customer not yet consumed) ends the load with its status.
 //
 // Every command carries a request id derived from the prefix and the
 // record (products by id, shipments and payments by the generator's id,

@@ -314,16 +314,16 @@ TEST(ChannelDemoCommand, SendsCustomerIdsInDateOrderAndPrintsTheFindings) {
   EXPECT_THAT(out, HasSubstr("P001批号A250101 ... 销往山东省"));
 }
 
-TEST(ChannelDemoCommand, WithoutChannelControlSaysSoAndLoadsTheRest) {
+TEST(ChannelDemoCommand, ASalesPipelineWithoutChannelControlIsAnError) {
   Servers servers(false);
   absl::Status status;
   const std::string out = Load(servers, MakeDemoDir("channel-demo-2"), &status);
-  ASSERT_TRUE(status.ok()) << status << "\n" << out;
-  EXPECT_THAT(out, HasSubstr("ChannelControl is not available in this sales-pipeline "
-                             "(ReportStock: UNIMPLEMENTED)"));
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnimplemented) << status << "\n" << out;
   EXPECT_THAT(out, Not(HasSubstr("findings / 发现的问题")));
   ASSERT_FALSE(servers.log.calls.empty());
-  EXPECT_EQ(servers.log.calls.back(), "AnnounceDueInvoices demo-channel-v1-due-2026-10-31 2026-10-31");
+  // The sell-in and flow went in; the load stopped at the first stock report.
+  EXPECT_EQ(servers.log.calls.back(),
+            "ResolveTerminalTask demo-channel-v1-task-cust-hb/2026-10#2 cust-sjz");
 }
 
 TEST(ChannelDemoCommand, AMissingDistributorIsAnError) {
