@@ -47,19 +47,10 @@ absl::Status ChannelControlService::Report(const v1::ReportStockRequest& request
   return runtime::ExecuteOnce(
       host_.store(), "ReportStock", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
-        absl::Status lookup_error;
-        std::optional<v1::Product> held;
-        auto lookup = [&](absl::string_view id) -> const v1::Product* {
-          absl::StatusOr<std::optional<v1::Product>> read = channel_.Product(id);
-          if (!read.ok()) {
-            lookup_error = read.status();
-            return nullptr;
-          }
-          held = *std::move(read);
-          return held ? &*held : nullptr;
-        };
+        ProductReads products(channel_);
+        auto lookup = [&](absl::string_view id) { return products.Find(id); };
         absl::Status valid = channel::ValidateStockReport(request.report(), lookup, Today());
-        RETURN_IF_ERROR(lookup_error);
+        RETURN_IF_ERROR(products.status());
         RETURN_IF_ERROR(ChannelService::Under("report", valid));
         v1::StockReport report = channel::NormalizeStockReport(request.report());
         *report.mutable_recorded_at() = core::ToTimestamp(host_.clock().Now());

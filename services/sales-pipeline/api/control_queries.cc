@@ -81,13 +81,11 @@ absl::Status ChannelControlService::Inventory(const v1::GetInventoryRequest& req
   ASSIGN_OR_RETURN(std::vector<v1::StockPosition> positions,
                    control_.Positions(account.distributor_id(), month));
   for (v1::StockPosition& position : positions) {
-    response->set_closing_packs(response->closing_packs() + (position.has_reported()
-                                                                 ? position.reported_closing()
-                                                                 : position.computed_closing()));
+    const int64_t closing =
+        position.has_reported() ? position.reported_closing() : position.computed_closing();
+    response->set_closing_packs(response->closing_packs() + closing);
     if (position.near_expiry()) {
-      response->set_near_expiry_packs(response->near_expiry_packs() +
-                                      (position.has_reported() ? position.reported_closing()
-                                                               : position.computed_closing()));
+      response->set_near_expiry_packs(response->near_expiry_packs() + closing);
     }
     *response->add_positions() = std::move(position);
   }
@@ -149,8 +147,10 @@ absl::Status ChannelControlService::Findings(const v1::ListFindingsRequest& requ
   if (!v1::FindingKind_IsValid(request.kind())) {
     return core::FieldError("kind", "is not a finding kind");
   }
+  std::string month;  // As stored: YYYY-MM.
   if (!request.month().empty()) {
-    RETURN_IF_ERROR(channel::ParseMonth(request.month(), "month").status());
+    ASSIGN_OR_RETURN(absl::CivilMonth parsed, channel::ParseMonth(request.month(), "month"));
+    month = channel::FormatMonth(parsed);
   }
   std::vector<v1::Finding> all;
   if (request.distributor_id().empty()) {
@@ -166,10 +166,7 @@ absl::Status ChannelControlService::Findings(const v1::ListFindingsRequest& requ
     if (request.kind() != v1::FINDING_KIND_UNSPECIFIED && finding.kind() != request.kind()) {
       continue;
     }
-    if (!request.month().empty() &&
-        finding.month() != channel::FormatMonth(*channel::ParseMonth(request.month(), "month"))) {
-      continue;
-    }
+    if (!month.empty() && finding.month() != month) continue;
     kept.push_back(std::move(finding));
   }
   std::sort(kept.begin(), kept.end(), ListOrder);

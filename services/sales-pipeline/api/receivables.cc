@@ -1,6 +1,5 @@
 // ChannelService: sell-in and receivables (RecordShipment, RecordPayment,
 // GetReceivables, AnnounceDueInvoices).
-#include <map>
 #include <utility>
 #include <vector>
 
@@ -56,23 +55,14 @@ absl::Status ChannelService::Ship(const v1::RecordShipmentRequest& request,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::DistributorAccount account,
                          RequireAccount(distributor_id, "shipment.distributor_id"));
-        std::map<std::string, std::optional<v1::Product>, std::less<>> products;
-        absl::Status lookup_error;
-        auto lookup = [&](absl::string_view id) -> const v1::Product* {
-          auto it = products.find(id);
-          if (it == products.end()) {
-            absl::StatusOr<std::optional<v1::Product>> read = repo_.Product(id);
-            if (!read.ok()) lookup_error = read.status();
-            it = products.emplace(std::string(id), read.ok() ? *read : std::nullopt).first;
-          }
-          return it->second ? &*it->second : nullptr;
-        };
+        ProductReads products(repo_);
+        auto lookup = [&](absl::string_view id) { return products.Find(id); };
         absl::Status valid = channel::ValidateShipment(request.shipment(), lookup, Today());
-        RETURN_IF_ERROR(lookup_error);
+        RETURN_IF_ERROR(products.status());
         RETURN_IF_ERROR(ChannelService::Under("shipment", valid));
         absl::StatusOr<v1::Shipment> priced =
             channel::PriceShipment(request.shipment(), account, lookup);
-        RETURN_IF_ERROR(lookup_error);
+        RETURN_IF_ERROR(products.status());
         RETURN_IF_ERROR(ChannelService::Under("shipment", priced.status()));
         ASSIGN_OR_RETURN(std::vector<v1::Invoice> invoices, repo_.Invoices(distributor_id));
         const v1::CreditDecision decision =

@@ -40,6 +40,17 @@ bool SplitTaskId(absl::string_view id, std::string* distributor_id, std::string*
 
 }  // namespace
 
+const v1::Product* ProductReads::Find(absl::string_view product_id) {
+  auto it = products_.find(product_id);
+  if (it == products_.end()) {
+    absl::StatusOr<std::optional<v1::Product>> read = repo_.Product(product_id);
+    if (!read.ok()) status_ = read.status();
+    it = products_.emplace(std::string(product_id), read.ok() ? *std::move(read) : std::nullopt)
+             .first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
 absl::StatusOr<std::optional<v1::Product>> ChannelRepository::Product(
     absl::string_view product_id) const {
   return ParseRecord<v1::Product>(store_.Get(store::Family::kState, Key(kProduct, product_id)),

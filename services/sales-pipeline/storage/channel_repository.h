@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "pharmacrm/store/store.h"
@@ -18,6 +19,24 @@
 #include "pharmacrm/v1/customer_master.pb.h"
 
 namespace pharmacrm::sales_pipeline {
+
+class ChannelRepository;
+
+// The catalogue as a command's checks read it: each product read from the
+// store once, however many lines name it. Find answers nullptr for an
+// unknown product, and also when the store failed, which status() then
+// says. Not thread-safe; one per command.
+class ProductReads {
+ public:
+  explicit ProductReads(const ChannelRepository& repo) : repo_(repo) {}
+  const v1::Product* Find(absl::string_view product_id);
+  const absl::Status& status() const { return status_; }
+
+ private:
+  const ChannelRepository& repo_;
+  absl::flat_hash_map<std::string, std::optional<v1::Product>> products_;
+  absl::Status status_;
+};
 
 class ChannelRepository {
  public:

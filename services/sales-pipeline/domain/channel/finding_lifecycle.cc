@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "domain/channel/findings.h"
 #include "pharmacrm/core/status.h"
@@ -58,10 +59,10 @@ FindingUpdates MergeFindings(const std::vector<v1::Finding>& stored,
   absl::flat_hash_map<absl::string_view, const v1::Finding*> known;
   known.reserve(stored.size());
   for (const v1::Finding& finding : stored) known[finding.id()] = &finding;
-  absl::flat_hash_map<std::string, bool> seen;
+  absl::flat_hash_set<std::string> seen;
   FindingUpdates out;
   for (v1::Finding& finding : fresh) {
-    seen[finding.id()] = true;
+    seen.insert(finding.id());
     auto it = known.find(finding.id());
     if (it == known.end()) {
       finding.set_owner(owner(finding));
