@@ -53,6 +53,8 @@ ABSL_FLAG(std::string, scratch, "/tmp", "ingest: folder for the RocksDB of each 
 ABSL_FLAG(bool, digest, false,
           "ingest: print a fingerprint of the rows, errors, tasks and facts (outside the "
           "timings), to tell whether a change kept the results byte for byte");
+ABSL_FLAG(int, resolve_threads, 0,
+          "ingest: threads resolving terminals; 0: as the service (its cores, at most 4)");
 ABSL_FLAG(int64_t, diversion_rows, 10000000, "diversion: flow rows");
 ABSL_FLAG(int, diversion_distributors, 500, "diversion: distributors (a fifth sub-distributors)");
 ABSL_FLAG(int, recon_distributors, 500, "recon: distributors");

@@ -1,8 +1,8 @@
 // bench/channel, ingest: a flow file through the service's ImportFlow path
 // (api/flow.cc ChannelService::LoadFlow), in process.
+#include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +17,7 @@
 #include "domain/channel/flow_rows.h"
 #include "domain/channel/sales_facts.h"
 #include "pharmacrm/core/hash.h"
+#include "pharmacrm/core/parallel.h"
 #include "pharmacrm/matching/pinyin.h"
 #include "pharmacrm/store/store.h"
 #include "pharmacrm/tabular/csv.h"
@@ -53,6 +54,7 @@ struct IngestRun {
   int64_t memory_after = 0;  // RSS after them (rows and tasks kept), above the start
   int64_t store_peak = 0;    // peak RSS including the RocksDB write, above the start
   uint64_t digest = 0;       // of rows, errors, tasks and facts (--digest), else 0
+  matching::TerminalResolver::Stats resolver;  // the matcher's counts after resolve
 };
 
 // A fingerprint of everything the in-memory stages produced, in order.
@@ -97,19 +99,14 @@ IngestRun Ingest(const FlowFile& f, const matching::PinyinConverter& pinyin,
     reader.Finish(&rows, &errors);
   });
   std::unique_ptr<TerminalMatcher> matcher;
-  r.build = Time([&] { matcher = std::make_unique<TerminalMatcher>(f.customers, pinyin); });
-  std::vector<v1::TerminalTask> tasks;
-  r.resolve = Time([&] {
-    for (v1::FlowRow& row : rows) {
-      std::optional<v1::TerminalTask> task = matcher->Resolve(row);
-      if (!task) continue;
-      task->set_id(ChannelRepository::TerminalTaskId(distributor, month_text, row.line()));
-      task->set_distributor_id(distributor);
-      task->set_month(month_text);
-      task->set_state(v1::TERMINAL_TASK_STATE_OPEN);
-      tasks.push_back(*std::move(task));
-    }
+  const int threads = absl::GetFlag(FLAGS_resolve_threads);
+  r.build = Time([&] {
+    matcher = std::make_unique<TerminalMatcher>(f.customers, pinyin,
+                                                threads > 0 ? threads : core::DefaultThreads());
   });
+  std::vector<v1::TerminalTask> tasks;
+  r.resolve = Time([&] { tasks = matcher->ResolveRows(rows, distributor, month_text); });
+  r.resolver = matcher->stats();
   channel::FlowTotals totals;
   channel::FlowSalesFacts facts;
   r.facts = Time([&] {
@@ -189,9 +186,12 @@ void BenchIngest() {
   FlowFile f;
   const Sample made = Time([&] { f = MakeFlowFile(options); });
   const int64_t rss_data = Rss() - rss_start;
-  std::printf("\n## ingest: a flow file of %s rows (%.1f MiB) against %s known customers\n\n",
+  const int threads = absl::GetFlag(FLAGS_resolve_threads);
+  std::printf("\n## ingest: a flow file of %s rows (%.1f MiB) against %s known customers; "
+              "terminals resolved on %d threads\n\n",
               Thousands(static_cast<double>(f.rows)).c_str(), f.csv.size() / kMiB,
-              Thousands(static_cast<double>(f.customers.size())).c_str());
+              Thousands(static_cast<double>(f.customers.size())).c_str(),
+              threads > 0 ? threads : core::DefaultThreads());
   std::printf("generated in %.1f s (resident %s: file, customers, catalogue); %s distinct "
               "terminals as written; rows: %s as the master has them, %s near-exact, %s name "
               "only, %s customers the master lacks, %s naming an unknown product\n",
@@ -273,6 +273,16 @@ void BenchIngest() {
               Thousands(static_cast<double>(last.rejected)).c_str(),
               Thousands(static_cast<double>(last.facts_count)).c_str(),
               MiB(last.memory_after).c_str());
+  const matching::TerminalResolver::Stats& st = last.resolver;
+  const int64_t computed = st.resolved - st.cache_hits;
+  std::printf("resolver: %s terminals computed (%s by code), %.1f candidates scored and %.1f in "
+              "another place a terminal, %.2f blocks windowed a terminal; %s rows from the cache\n",
+              Thousands(static_cast<double>(computed)).c_str(),
+              Thousands(static_cast<double>(st.by_code)).c_str(),
+              static_cast<double>(st.comparisons) / std::max<int64_t>(1, computed),
+              static_cast<double>(st.other_place) / std::max<int64_t>(1, computed),
+              static_cast<double>(st.blocks_windowed) / std::max<int64_t>(1, computed),
+              Thousands(static_cast<double>(st.cache_hits)).c_str());
   if (absl::GetFlag(FLAGS_digest)) {
     std::printf("digest of rows, errors, tasks and facts: %016llx\n",
                 static_cast<unsigned long long>(last.digest));

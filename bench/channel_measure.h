@@ -29,6 +29,7 @@ ABSL_DECLARE_FLAG(int64_t, flow_rows);
 ABSL_DECLARE_FLAG(bool, rocksdb);
 ABSL_DECLARE_FLAG(std::string, scratch);
 ABSL_DECLARE_FLAG(bool, digest);
+ABSL_DECLARE_FLAG(int, resolve_threads);
 ABSL_DECLARE_FLAG(int64_t, diversion_rows);
 ABSL_DECLARE_FLAG(int, diversion_distributors);
 ABSL_DECLARE_FLAG(int, recon_distributors);

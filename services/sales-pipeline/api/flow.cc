@@ -116,17 +116,8 @@ absl::Status ChannelService::LoadFlow(const v1::FlowChunk& header, const std::st
   // Match the buyers to customers.
   ASSIGN_OR_RETURN(std::vector<v1::Customer> customers, repo_.KnownCustomers());
   TerminalMatcher matcher(customers, pinyin_);
-  std::vector<v1::TerminalTask> tasks;
-  for (v1::FlowRow& row : rows) {
-    std::optional<v1::TerminalTask> task = matcher.Resolve(row);
-    if (!task) continue;
-    task->set_id(
-        ChannelRepository::TerminalTaskId(account.distributor_id(), month_text, row.line()));
-    task->set_distributor_id(account.distributor_id());
-    task->set_month(month_text);
-    task->set_state(v1::TERMINAL_TASK_STATE_OPEN);
-    tasks.push_back(*std::move(task));
-  }
+  const std::vector<v1::TerminalTask> tasks =
+      matcher.ResolveRows(rows, account.distributor_id(), month_text);
 
   // The request the idempotency record keeps: the header with the file's
   // fingerprint instead of its bytes.

@@ -9,11 +9,12 @@
 #define PHARMACRM_SERVICES_SALES_PIPELINE_API_TERMINAL_MATCHING_H_
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "pharmacrm/core/parallel.h"
 #include "pharmacrm/v1/channel.pb.h"
 #include "pharmacrm/matching/terminal_resolver.h"
 #include "pharmacrm/v1/customer_master.pb.h"
@@ -23,32 +24,39 @@ namespace pharmacrm::sales_pipeline {
 class TerminalMatcher {
  public:
   // Indexes the active customers among `customers` once; both arguments
-  // must outlive the matcher.
+  // must outlive the matcher. Distinct terminals are resolved on up to
+  // `threads` threads.
   TerminalMatcher(const std::vector<v1::Customer>& customers,
-                  const matching::PinyinConverter& pinyin);
+                  const matching::PinyinConverter& pinyin, int threads = core::DefaultThreads());
   ~TerminalMatcher();
 
-  // Resolves `row`'s buyer: nullopt when matched (the row's terminal
-  // fields are set), else the task to file (id, distributor, month and
-  // state left to the caller). A terminal written alike in several rows is
-  // resolved once and its task's candidates built once.
-  std::optional<v1::TerminalTask> Resolve(v1::FlowRow& row);
+  // Resolves the buyer of every row of `distributor_id`'s flow for `month`.
+  // A matched row gets terminal_id, terminal_kind and terminal_province;
+  // every other row gets a task for a data steward (id
+  // ChannelRepository::TerminalTaskId, distributor, month, state open, the
+  // row and the candidates), returned in the order of the rows. A terminal
+  // written alike (code, name and address) in several rows is resolved once
+  // and its candidates built once; the answers do not depend on the number
+  // of threads.
+  std::vector<v1::TerminalTask> ResolveRows(std::vector<v1::FlowRow>& rows,
+                                            absl::string_view distributor_id,
+                                            absl::string_view month);
+
+  // The resolver's counts (terminals resolved, candidates scored).
+  matching::TerminalResolver::Stats stats() const { return resolver_->stats(); }
 
  private:
   // What one answer of the resolver means here: the customer matched, or
   // the task of a row (ambiguous and candidates; no row yet).
   struct Outcome {
-    std::shared_ptr<const matching::TerminalResolution> answer;  // keeps the key alive
     const v1::Customer* customer = nullptr;
     v1::TerminalTask task;
   };
-  Outcome MakeOutcome(std::shared_ptr<const matching::TerminalResolution> answer) const;
+  Outcome MakeOutcome(const matching::TerminalResolution& resolution) const;
 
+  const int threads_;
   std::unique_ptr<matching::TerminalResolver> resolver_;
   absl::flat_hash_map<std::string, const v1::Customer*> by_id_;
-  // By the resolver's answer: it hands out the same object for a terminal
-  // while the terminal stays in its cache.
-  absl::flat_hash_map<const matching::TerminalResolution*, Outcome> outcomes_;
 };
 
 }  // namespace pharmacrm::sales_pipeline
