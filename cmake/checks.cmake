@@ -83,4 +83,5 @@ set(PHARMACRM_CONCURRENCY_TESTS
     customer_master_domain_test # index sorted while a writer renames, scans on 1-4 threads
     matching_test               # pinyin and Simplified-folding tables filled by racing threads
     merge_race_test             # customer-master's handlers racing a merge, in its process
+    store_test                  # writers on four threads: RocksDB's group commits
 )

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "absl/base/dynamic_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "pharmacrm/core/crash.h"
 #include "pharmacrm/core/status.h"
@@ -15,6 +16,25 @@
 
 namespace pharmacrm::store {
 namespace {
+
+// db_->Write for ThreadSanitizer builds. RocksDB (Debian's uninstrumented
+// static library) commits concurrent writers as a group: the leading
+// writer's thread copies the other writers' batches into the WAL record and
+// the memtable, handed over through atomics TSan cannot see. TSan sees only
+// the copies (its memcpy interceptor) with our frames around them, not
+// RocksDB's, so `race:rocksdb::` cannot name them: a relay's outbox delete
+// read by a handler's commit looked like a race on the relay's batch. The
+// calling thread's memory accesses are ignored for the duration of the call
+// (RocksDB's own; none of our code runs inside it: no comparator, merge
+// operator or listener of ours), locks and allocations still tracked.
+// Without TSan the annotations are empty.
+rocksdb::Status WriteGrouped(rocksdb::DB& db, const rocksdb::WriteOptions& options,
+                             rocksdb::WriteBatch& batch) {
+  ABSL_ANNOTATE_IGNORE_READS_AND_WRITES_BEGIN();
+  rocksdb::Status s = db.Write(options, &batch);
+  ABSL_ANNOTATE_IGNORE_READS_AND_WRITES_END();
+  return s;
+}
 
 // Key spaces of the inbox family.
 constexpr uint8_t kInboxOffset = 1;
@@ -238,7 +258,7 @@ absl::Status Store::Write(Batch batch) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync_writes_ && batch.sync_;
-  RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "write"));
+  RETURN_IF_ERROR(FromRocks(WriteGrouped(*db_, wo, wb), "write"));
   // Fault injection: the batch is durable, nothing has been published yet.
   core::CrashPoint("after_commit_before_publish");
   if (!entries.empty() && outbox_listener_) outbox_listener_(std::move(entries));
@@ -304,7 +324,7 @@ absl::Status Store::DeleteOutbox(const std::vector<uint64_t>& seqs) {
   }
   // Not synced: losing a delete only means re-publishing an event that
   // consumers then recognise by its id.
-  return FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "outbox delete");
+  return FromRocks(WriteGrouped(*db_, rocksdb::WriteOptions(), wb), "outbox delete");
 }
 
 absl::StatusOr<size_t> Store::CountOutbox() const {
