@@ -5,6 +5,7 @@
 #include "api/channel_control_service.h"
 #include "api/channel_service.h"
 #include "api/sales_pipeline_service.h"
+#include "api/sales_process_service.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/matching/pinyin.h"
 #include "projections/channel_checks_projection.h"
@@ -20,6 +21,11 @@ ABSL_FLAG(int64_t, stock_tolerance_packs, 2,
           "finding");
 ABSL_FLAG(double, stock_tolerance_ratio, 0.01,
           "The share of the computed stock a report may differ by without a finding (0..1)");
+ABSL_FLAG(int64_t, doctor_class_a_per_month, 100,
+          "A doctor with at least this many prescriptions of a drug class a month on average is "
+          "class A for it (call frequencies, target allocation)");
+ABSL_FLAG(int64_t, doctor_class_b_per_month, 30,
+          "... at least this many, class B; fewer but some, class C");
 ABSL_FLAG(int, near_expiry_days, 180,
           "Stock whose batch expires within this many days after the month's end is near expiry");
 
@@ -43,6 +49,20 @@ absl::StatusOr<channel::ChecksRules> ChecksRulesFromFlags() {
   return rules;
 }
 
+absl::StatusOr<process::DoctorClassRule> DoctorClassRuleFromFlags() {
+  process::DoctorClassRule rule;
+  rule.a_per_month = absl::GetFlag(FLAGS_doctor_class_a_per_month);
+  rule.b_per_month = absl::GetFlag(FLAGS_doctor_class_b_per_month);
+  if (rule.b_per_month < 1 || rule.b_per_month > 1'000'000) {
+    return core::FieldError("doctor_class_b_per_month", "must be 1..1000000");
+  }
+  if (rule.a_per_month <= rule.b_per_month || rule.a_per_month > 1'000'000) {
+    return core::FieldError("doctor_class_a_per_month",
+                            "must be above doctor_class_b_per_month, at most 1000000");
+  }
+  return rule;
+}
+
 }  // namespace
 
 absl::Status Wire(runtime::ServiceHost& host) {
@@ -60,6 +80,8 @@ absl::Status Wire(runtime::ServiceHost& host) {
   ChannelChecks& checks = host.Keep(std::make_unique<ChannelChecks>(host, rules));
   checks.StartWorker(absl::Milliseconds(poll_ms));
   host.EmplaceService<ChannelControlService>(host, checks);
+  ASSIGN_OR_RETURN(process::DoctorClassRule doctors, DoctorClassRuleFromFlags());
+  host.EmplaceService<SalesProcessService>(host, doctors);
   AddKnownCustomersProjection(host);
   AddChannelChecksProjection(host);
   return absl::OkStatus();

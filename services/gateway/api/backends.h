@@ -17,6 +17,7 @@
 #include "pharmacrm/v1/channel_control_service.grpc.pb.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/sales_process.grpc.pb.h"
 #include "pharmacrm/v1/gateway.pb.h"
 #include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
 #include "pharmacrm/v1/service_desk.grpc.pb.h"

@@ -17,6 +17,7 @@
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/gateway.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
+#include "pharmacrm/v1/sales_process.pb.h"
 #include "pharmacrm/v1/service_desk.pb.h"
 #include "pharmacrm/v1/value_scoring.pb.h"
 
@@ -297,7 +298,8 @@ std::vector<const google::protobuf::ServiceDescriptor*> ServicesOfPackage(
       v1::Customer360::descriptor(),          v1::RegisterCustomerRequest::descriptor(),
       v1::LogVisitRequest::descriptor(),      v1::UpsertProductRequest::descriptor(),
       v1::GetAudienceMemberRequest::descriptor(), v1::GetContactCardRequest::descriptor(),
-      v1::GetCustomerValueRequest::descriptor(), v1::ReportStockRequest::descriptor()};
+      v1::GetCustomerValueRequest::descriptor(), v1::ReportStockRequest::descriptor(),
+      v1::UpsertRepRequest::descriptor()};
   (void)kServiceFiles;
   std::vector<const google::protobuf::ServiceDescriptor*> out;
   for (const std::string& name : files) {

@@ -25,9 +25,19 @@
 //   kChecksRequested (nothing more)                -> v1::ChannelChecksState (requested only)
 //   kPeriodFacts    String(distributor_id) String(month) -> v1::FlowPeriodLoaded (the facts of
 //                   the period's last load, to delete when it is replaced)
+//   kRep            String(rep_id)                 -> v1::Rep (current version)
+//   kRepVersion     String(rep_id) Int64(version)  -> v1::Rep (every version)
+//   kTerritory      String(territory_id)           -> v1::Territory (from TerritoryChanged)
+//   kCustomerAlignment String(customer_id)         -> v1::AlignmentHistory (CustomerAligned)
+//   kRepAlignment   String(rep_id)                 -> v1::AlignmentHistory (RepAligned)
+//   kMetrics        String(customer_id) String(period) -> v1::CustomerMetrics (whole customer,
+//                   from MetricsRecorded; the latest version)
+//   kTarget         String(product_id) Int64(year) -> v1::TargetRecord (latest version)
+//   kTargetVersion  String(product_id) Int64(year) Int64(version) -> v1::TargetRecord
 //
 // Channel records live in storage/channel_repository (4-12) and
-// storage/control_repository (13-21), the one place that builds each key.
+// storage/control_repository (13-21), the sales process's in
+// storage/process_repository (22-29): the one place that builds each key.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 
@@ -57,6 +67,14 @@ enum KeySpace : uint8_t {
   kChecksState = 19,
   kChecksRequested = 20,
   kPeriodFacts = 21,
+  kRep = 22,
+  kRepVersion = 23,
+  kTerritory = 24,
+  kCustomerAlignment = 25,
+  kRepAlignment = 26,
+  kMetrics = 27,
+  kTarget = 28,
+  kTargetVersion = 29,
 };
 
 }  // namespace pharmacrm::sales_pipeline

@@ -187,12 +187,24 @@ absl::StatusOr<TargetTree> BuildTargetTree(const std::vector<v1::Territory>& ter
       node.factors.doctors_a = c->doctors_a;
       node.factors.doctors_b = c->doctors_b;
       node.factors.doctors_c = c->doctors_c;
-      node.factors.prescriptions = static_cast<double>(c->own_prescriptions);
-      node.factors.market_size = c->market;
-      node.factors.last_year_sales = c->last_year_sales;
-      node.factors.sales_year_before = c->sales_year_before;
-      node.sold_so_far = c->sold_so_far;
-      node.last_year_by_month = c->last_year_by_month;
+      // Returns can make a period's net sales negative: counted as none.
+      bool negative = false;
+      auto at_least_zero = [&negative](int64_t v) {
+        if (v < 0) negative = true;
+        return std::max<int64_t>(v, 0);
+      };
+      node.factors.last_year_sales = at_least_zero(c->last_year_sales);
+      node.factors.sales_year_before = at_least_zero(c->sales_year_before);
+      node.factors.market_size = at_least_zero(c->market);
+      node.factors.prescriptions = static_cast<double>(at_least_zero(c->own_prescriptions));
+      node.sold_so_far = at_least_zero(c->sold_so_far);
+      for (size_t m = 0; m < node.last_year_by_month.size(); ++m) {
+        node.last_year_by_month[m] = at_least_zero(c->last_year_by_month[m]);
+      }
+      if (negative) {
+        tree.missing_inputs.push_back(absl::StrCat(
+            c->name, " (", c->id, "): net returns made a figure negative; counted as 0"));
+      }
       if (!c->has_metrics) {
         tree.missing_inputs.push_back(absl::StrCat(
             "no metrics of the year before for ", c->name, " (", c->id,
