@@ -10,6 +10,7 @@
 #include "pharmacrm/matching/pinyin.h"
 #include "projections/channel_checks_projection.h"
 #include "projections/known_customers_projection.h"
+#include "projections/process_inputs_projection.h"
 
 ABSL_FLAG(int, channel_checks_poll_ms, 500,
           "How often the channel checks worker looks for a requested run, in ms (also read from "
@@ -84,6 +85,7 @@ absl::Status Wire(runtime::ServiceHost& host) {
   host.EmplaceService<SalesProcessService>(host, doctors);
   AddKnownCustomersProjection(host);
   AddChannelChecksProjection(host);
+  AddProcessInputsProjection(host);
   return absl::OkStatus();
 }
 

@@ -16,13 +16,13 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "api/example_product.h"
-#include "librdkafka/rdkafkacpp.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/v1/channel_control_service.grpc.pb.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 #include "pharmacrm/v1/events.pb.h"
 #include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
+#include "support/crash_harness.h"
 #include "support/import_stream.h"
 #include "support/kafka_broker.h"
 #include "support/suite.h"
@@ -52,86 +52,15 @@ class ChannelCrashTest : public testing::TestWithParam<const char*> {
     activity_ = v1::SalesPipeline::NewStub(channel);
   }
 
-  // Calls `call` until it answers OK (up to 90 s). A failure while
-  // sales-pipeline has died (the crash point) restarts it without the crash
-  // point; NOT_FOUND and FAILED_PRECONDITION (a customer not consumed yet)
-  // and UNAVAILABLE are tried again after a moment.
-  grpc::Status Retry(const std::function<grpc::Status()>& call) {
-    grpc::Status status;
-    const absl::Time deadline = absl::Now() + absl::Seconds(90);
-    while (absl::Now() < deadline) {
-      status = call();
-      if (status.ok()) return status;
-      ServiceProcess& sp = suite_->process("sales-pipeline");
-      if (!sp.Running()) {
-        absl::StatusOr<int> exit = sp.WaitExit(absl::Seconds(1));
-        EXPECT_TRUE(exit.ok() && KilledBySignal(*exit, SIGKILL))
-            << (exit.ok() ? DescribeWaitStatus(*exit) : exit.status().ToString());
-        ++crashes_;
-        absl::Status started = suite_->StartService("sales-pipeline");
-        EXPECT_TRUE(started.ok()) << started;
-        Connect();
-        continue;
-      }
-      if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
-          status.error_code() == grpc::StatusCode::ALREADY_EXISTS ||
-          status.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
-        return status;  // The request itself is wrong: trying again cannot help.
-      }
-      absl::SleepFor(absl::Milliseconds(200));
-    }
-    return status;
-  }
+  grpc::Status Retry(const std::function<grpc::Status()>& call) { return retrier_->Retry(call); }
 
   std::string Register(const std::string& rid, v1::CustomerKind kind, const std::string& name,
                        const std::string& province, const std::string& address) {
-    v1::RegisterCustomerRequest req;
-    req.set_request_id(rid);
-    req.mutable_profile()->set_kind(kind);
-    req.mutable_profile()->set_name(name);
-    req.mutable_profile()->set_province(province);
-    req.mutable_profile()->set_city(province);
-    req.mutable_profile()->set_address(address);
-    v1::Customer out;
-    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-    grpc::Status s = customers_->RegisterCustomer(ctx.get(), req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out.id();
+    return RegisterCustomer(*customers_, rid, kind, name, province, address);
   }
 
-  // The sales topic's events from its start: distinct event ids per
-  // (payload type, aggregate id), read until `done` holds or 30 s pass,
-  // then 1 s more for late duplicates.
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> SalesEvents(
-      const std::function<bool(const std::map<std::pair<std::string, std::string>,
-                                              std::set<std::string>>&)>& done) {
-    std::string err;
-    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    conf->set("bootstrap.servers", broker_->bootstrap(), err);
-    conf->set("group.id", absl::StrCat("itest-sales-reader-", absl::ToUnixNanos(absl::Now())), err);
-    conf->set("auto.offset.reset", "earliest", err);
-    std::unique_ptr<RdKafka::KafkaConsumer> reader(RdKafka::KafkaConsumer::create(conf.get(), err));
-    std::map<std::pair<std::string, std::string>, std::set<std::string>> events;
-    if (reader == nullptr) {
-      ADD_FAILURE() << err;
-      return events;
-    }
-    reader->subscribe({"pharmacrm.sales.events.v1"});
-    auto read_until = [&](absl::Time until, bool stop_when_done) {
-      while (absl::Now() < until && !(stop_when_done && done(events))) {
-        std::unique_ptr<RdKafka::Message> m(reader->consume(200));
-        if (m->err() != RdKafka::ERR_NO_ERROR) continue;
-        v1::EventEnvelope env;
-        if (!env.ParseFromArray(m->payload(), static_cast<int>(m->len()))) continue;
-        std::string type = env.payload().type_url();
-        type = type.substr(type.rfind('.') + 1);
-        events[{type, env.aggregate_id()}].insert(env.event_id());
-      }
-    };
-    read_until(absl::Now() + absl::Seconds(30), true);
-    read_until(absl::Now() + absl::Seconds(1), false);
-    reader->close();
-    return events;
+  TopicEvents SalesEvents(const std::function<bool(const TopicEvents&)>& done) {
+    return ReadTopicEvents(broker_->bootstrap(), "pharmacrm.sales.events.v1", done);
   }
 
   KafkaBroker* broker_ = nullptr;
@@ -140,7 +69,7 @@ class ChannelCrashTest : public testing::TestWithParam<const char*> {
   std::unique_ptr<v1::SalesChannel::Stub> sales_;
   std::unique_ptr<v1::ChannelControl::Stub> control_;
   std::unique_ptr<v1::SalesPipeline::Stub> activity_;
-  int crashes_ = 0;
+  std::unique_ptr<CrashRetrier> retrier_;
 };
 
 TEST_P(ChannelCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
@@ -149,6 +78,7 @@ TEST_P(ChannelCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
   ASSERT_TRUE(suite.ok()) << suite.status();
   suite_ = *std::move(suite);
   Connect();
+  retrier_ = std::make_unique<CrashRetrier>(*suite_, "sales-pipeline", [this] { Connect(); });
   const std::string tag = GetParam();
   const std::string d = Register(tag + "-d", v1::CUSTOMER_KIND_DISTRIBUTOR, "崩溃测试医药公司",
                                  "北京市", "北京市西城区");
@@ -263,7 +193,7 @@ TEST_P(ChannelCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
               }).ok());
   // Flow a second time: a load that happened before a crash must not
   // count twice. Nothing else is sent; the counts below are exact.
-  EXPECT_GE(crashes_, 1) << "the crash point " << GetParam() << " was never reached";
+  EXPECT_GE(retrier_->crashes(), 1) << "the crash point " << GetParam() << " was never reached";
 
   auto events = SalesEvents([&](const auto& seen) {
     return seen.count({"ProductChanged", "PCRASH"}) &&

@@ -117,11 +117,38 @@ ServiceHost::~ServiceHost() {
 }
 
 void ServiceHost::AddProjection(std::vector<std::string> topics, bus::ApplyFn apply) {
+  std::sort(topics.begin(), topics.end());
+  for (auto& [existing, existing_apply] : projections_) {
+    if (existing == topics) {
+      existing_apply = [first = std::move(existing_apply), second = std::move(apply)](
+                           const v1::EventEnvelope& event, store::Batch& batch) -> absl::Status {
+        RETURN_IF_ERROR(first(event, batch));
+        return second(event, batch);
+      };
+      return;
+    }
+    for (const std::string& topic : topics) {
+      if (std::find(existing.begin(), existing.end(), topic) != existing.end() &&
+          projections_status_.ok()) {
+        projections_status_ = absl::FailedPreconditionError(
+            absl::StrCat("topic ", topic, " is consumed by two projections with different topic "
+                         "lists; give them the same list so that they share one consumer"));
+      }
+    }
+  }
   projections_.emplace_back(std::move(topics), std::move(apply));
+}
+
+bus::ApplyFn ServiceHost::ApplyFnFor(absl::string_view topic) const {
+  for (const auto& [topics, apply] : projections_) {
+    if (std::find(topics.begin(), topics.end(), topic) != topics.end()) return apply;
+  }
+  return {};
 }
 
 absl::Status ServiceHost::Run() {
   if (for_test_) return absl::FailedPreconditionError("a host made by CreateForTest cannot run");
+  RETURN_IF_ERROR(projections_status_);
   relay_ = std::make_unique<bus::OutboxRelay>(store_.get(), kafka_, rebuilder_);
   RETURN_IF_ERROR(relay_->Start());
   for (auto& [topics, apply] : projections_) {

@@ -1,6 +1,7 @@
 #include "pharmacrm/runtime/host.h"
 
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -79,6 +80,49 @@ TEST_F(ServiceHostTest, OwnsWhatItHostsAndDestroysItInReverseOrder) {
 TEST_F(ServiceHostTest, ATestHostDoesNotRun) {
   std::unique_ptr<ServiceHost> host = MakeHost({});
   EXPECT_EQ(host->Run().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ServiceHostTest, ProjectionsOfOneTopicShareOneConsumerAndOneBatch) {
+  std::unique_ptr<ServiceHost> host = MakeHost({});
+  std::vector<std::string> order;
+  host->AddProjection({"t.a", "t.b"}, [&](const v1::EventEnvelope& e, store::Batch& batch) {
+    order.push_back("first " + e.event_id());
+    batch.Put(store::Family::kState, "first", e.event_id());
+    return absl::OkStatus();
+  });
+  host->AddProjection({"t.b", "t.a"}, [&](const v1::EventEnvelope& e, store::Batch& batch) {
+    order.push_back("second " + e.event_id());
+    batch.Put(store::Family::kState, "second", e.event_id());
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(host->projections_status().ok());
+  bus::ApplyFn apply = host->ApplyFnFor("t.b");
+  ASSERT_TRUE(apply);
+  v1::EventEnvelope event;
+  event.set_event_id("e1");
+  store::Batch batch;
+  ASSERT_TRUE(apply(event, batch).ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"first e1", "second e1"}));
+  EXPECT_EQ(batch.Pending(store::Family::kState, "second"), std::optional<std::optional<std::string>>(
+                                                                std::optional<std::string>("e1")));
+  // The first one's failure stops the event: the second does not run.
+  host->AddProjection({"t.a", "t.b"}, [](const v1::EventEnvelope&, store::Batch&) {
+    return absl::InvalidArgumentError("poison");
+  });
+  order.clear();
+  store::Batch other;
+  EXPECT_EQ(host->ApplyFnFor("t.a")(event, other).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(order, (std::vector<std::string>{"first e1", "second e1"}));
+  EXPECT_FALSE(host->ApplyFnFor("t.c"));
+}
+
+TEST_F(ServiceHostTest, ATopicInTwoDifferentListsIsRefused) {
+  std::unique_ptr<ServiceHost> host = MakeHost({});
+  auto nothing = [](const v1::EventEnvelope&, store::Batch&) { return absl::OkStatus(); };
+  host->AddProjection({"t.a"}, nothing);
+  host->AddProjection({"t.a", "t.b"}, nothing);
+  EXPECT_EQ(host->projections_status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(host->projections_status().message().find("t.a"), absl::string_view::npos);
 }
 
 }  // namespace

@@ -72,8 +72,19 @@ class ServiceHost {
   // answer that could be longer must stop short of it.
   int max_message_bytes() const { return max_message_bytes_; }
 
-  // Consumes `topics` in consumer group pharmacrm.<service>.
+  // Consumes `topics` in consumer group pharmacrm.<service>. The service
+  // has one consumer per list of topics: its offsets and its record of
+  // applied event ids are per store, and its group splits a topic's
+  // partitions among the consumers of the group. So a second projection of
+  // the same topics joins the first: each event is applied by both, in
+  // order, in the one batch that records it consumed. A topic in two
+  // different lists is an error Run answers (projections_status()).
   void AddProjection(std::vector<std::string> topics, bus::ApplyFn apply);
+  // OK unless two projections name one topic in different lists.
+  absl::Status projections_status() const { return projections_status_; }
+  // The apply function consuming `topic` (the projections joined), or an
+  // empty function; for tests.
+  bus::ApplyFn ApplyFnFor(absl::string_view topic) const;
   // Constructs a T (a grpc::Service) from `args`, serves it from Run on,
   // and owns it; it is destroyed after the consumers and the relay stop.
   template <typename T, typename... Args>
@@ -124,6 +135,7 @@ class ServiceHost {
   std::unique_ptr<bus::OutboxRelay> relay_;
   std::vector<std::unique_ptr<bus::EventConsumer>> consumers_;
   std::vector<std::pair<std::vector<std::string>, bus::ApplyFn>> projections_;
+  absl::Status projections_status_;
 };
 
 // Standard main() body for a domain service: parse flags, create the host,

@@ -1,0 +1,229 @@
+// kill -9 in sales-pipeline's sales process at the places where a crash
+// could lose or double an event: between a command's WriteBatch and the
+// relay's publish (UpsertRep, SetCompanyTarget, AdjustTarget), and between
+// consuming and applying customer-master's events (the process inputs'
+// consumer: TerritoryChanged, CustomerAligned, RepAligned). Every call is
+// retried with its request id until it succeeds, restarting the service
+// without the crash point after it died. Afterwards the organisation shows
+// every territory, customer and rep once, the target's two versions are as
+// computed by hand, and the sales topic holds each command's event once.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "api/example_product.h"
+#include "pharmacrm/core/time.h"
+#include "pharmacrm/rpc/server.h"
+#include "pharmacrm/v1/channel_service.grpc.pb.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/sales_process.grpc.pb.h"
+#include "support/crash_harness.h"
+#include "support/import_stream.h"
+#include "support/kafka_broker.h"
+#include "support/suite.h"
+
+namespace pharmacrm::itest {
+namespace {
+
+class ProcessCrashTest : public testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    broker_ = SharedBroker();
+    ASSERT_NE(broker_, nullptr);
+  }
+
+  void Connect() {
+    customers_ = CustomerMasterClient(*suite_);
+    auto channel = rpc::MakeChannel(suite_->GrpcAddress("sales-pipeline"));
+    sales_ = v1::SalesChannel::NewStub(channel);
+    process_ = v1::SalesProcess::NewStub(channel);
+  }
+
+  std::string Territory(const std::string& rid, const std::string& code, const std::string& name,
+                        v1::TerritoryLevel level, const std::string& parent) {
+    v1::CreateTerritoryRequest req;
+    req.set_request_id(rid);
+    req.mutable_territory()->set_code(code);
+    req.mutable_territory()->set_name(name);
+    req.mutable_territory()->set_level(level);
+    req.mutable_territory()->set_parent_id(parent);
+    v1::Territory out;
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    grpc::Status s = customers_->CreateTerritory(ctx.get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out.id();
+  }
+
+  void Align(const std::string& rid, v1::AlignmentSubject subject, const std::string& id,
+             const std::string& territory) {
+    v1::AlignRequest req;
+    req.set_request_id(rid);
+    req.set_subject(subject);
+    req.set_subject_id(id);
+    req.set_territory_id(territory);
+    // From the first day of the target year on (allowed: in the past).
+    *req.mutable_effective_from() = core::ToTimestamp(
+        absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::FixedTimeZone(8 * 3600)));
+    v1::Alignment out;
+    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+    grpc::Status s = customers_->Align(ctx.get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+
+  v1::Rep Person(const std::string& id, v1::SalesRole role, const std::string& manager) {
+    v1::Rep rep;
+    rep.set_id(id);
+    rep.set_name(id);
+    rep.set_role(role);
+    rep.set_manager_id(manager);
+    rep.set_start_date("2025-01-02");
+    v1::RepCost* cost = rep.add_costs();
+    cost->set_from_month("2025-01");
+    cost->set_salary_fen(1'500'000);
+    return rep;
+  }
+
+  grpc::Status Retry(const std::function<grpc::Status()>& call) { return retrier_->Retry(call); }
+
+  KafkaBroker* broker_ = nullptr;
+  std::unique_ptr<Suite> suite_;
+  std::unique_ptr<v1::CustomerMaster::Stub> customers_;
+  std::unique_ptr<v1::SalesChannel::Stub> sales_;
+  std::unique_ptr<v1::SalesProcess::Stub> process_;
+  std::unique_ptr<CrashRetrier> retrier_;
+};
+
+TEST_P(ProcessCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
+  auto suite = Suite::Start(*broker_, {"customer-master", "sales-pipeline"},
+                            {{"sales-pipeline", {absl::StrCat("--crash_at=", GetParam())}}});
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  suite_ = *std::move(suite);
+  Connect();
+  retrier_ = std::make_unique<CrashRetrier>(*suite_, "sales-pipeline", [this] { Connect(); });
+  const std::string tag = GetParam();
+
+  // customer-master: nation > region > area > two territories, a 三甲
+  // hospital in each, li.na aligned to the first.
+  const std::string nation = Territory(tag + "-cn", "CN", "全国", v1::TERRITORY_LEVEL_NATION, "");
+  const std::string region =
+      Territory(tag + "-n", "CN-N", "华北大区", v1::TERRITORY_LEVEL_REGION, nation);
+  const std::string area = Territory(tag + "-bj", "CN-N-BJ", "北京地区", v1::TERRITORY_LEVEL_AREA, region);
+  const std::string t1 =
+      Territory(tag + "-t1", "CN-N-BJ-01", "北京东城", v1::TERRITORY_LEVEL_TERRITORY, area);
+  const std::string t2 =
+      Territory(tag + "-t2", "CN-N-BJ-02", "北京西城", v1::TERRITORY_LEVEL_TERRITORY, area);
+  const std::string h1 = RegisterCustomer(*customers_, tag + "-h1", v1::CUSTOMER_KIND_HOSPITAL,
+                                          "崩溃测试协和医院", "北京市", "北京市东城区帅府园1号");
+  const std::string h2 = RegisterCustomer(*customers_, tag + "-h2", v1::CUSTOMER_KIND_HOSPITAL,
+                                          "崩溃测试人民医院", "北京市", "北京市西城区西直门南大街11号");
+  ASSERT_FALSE(h1.empty());
+  ASSERT_FALSE(h2.empty());
+  Align(tag + "-a1", v1::ALIGNMENT_SUBJECT_CUSTOMER, h1, t1);
+  Align(tag + "-a2", v1::ALIGNMENT_SUBJECT_CUSTOMER, h2, t2);
+  Align(tag + "-a3", v1::ALIGNMENT_SUBJECT_REP, "li.na", t1);
+
+  // sales-pipeline: the product and two people.
+  const v1::UpsertProductRequest product = sales_pipeline::testing_data::ExampleProductRequest(
+      "crash-product", "PCRASH", "崩溃测试他汀片", "2030-06-09");
+  ASSERT_TRUE(Retry([&] {
+                v1::Product out;
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                return sales_->UpsertProduct(ctx.get(), product, &out);
+              }).ok());
+  for (const auto& [rid, rep] :
+       std::vector<std::pair<std::string, v1::Rep>>{
+           {"crash-director", Person("zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, "")},
+           {"crash-rep", Person("li.na", v1::SALES_ROLE_REP, "zhao.wei")}}) {
+    v1::UpsertRepRequest req;
+    req.set_request_id(rid);
+    *req.mutable_rep() = rep;
+    ASSERT_TRUE(Retry([&] {
+                  v1::Rep out;
+                  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                  return process_->UpsertRep(ctx.get(), req, &out);
+                }).ok())
+        << rid;
+  }
+
+  // The organisation once customer-master's events are consumed: each
+  // territory, customer and rep once.
+  ASSERT_TRUE(Retry([&] {
+                v1::GetOrganisationRequest req;
+                req.set_as_of("2026-01-01");
+                v1::Organisation org;
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                grpc::Status s = process_->GetOrganisation(ctx.get(), req, &org);
+                if (!s.ok()) return s;
+                std::map<std::string, const v1::OrganisationNode*> by_id;
+                for (const v1::OrganisationNode& n : org.nodes()) by_id[n.territory_id()] = &n;
+                if (by_id.size() < 5 || !by_id.count(t1) || !by_id.count(t2) ||
+                    by_id[t1]->customers() != 1 || by_id[t2]->customers() != 1 ||
+                    by_id[t1]->rep_ids_size() != 1) {
+                  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "not consumed yet");
+                }
+                EXPECT_EQ(by_id.size(), 5u);
+                EXPECT_EQ(by_id[t1]->rep_ids(0), "li.na");
+                return s;
+              }).ok());
+
+  // A target of 1,000 packs by grade alone: both 三甲, 500 each. Then T1 to
+  // 600: T2 400.
+  v1::SetCompanyTargetRequest set;
+  set.set_request_id("crash-target");
+  set.set_product_id("PCRASH");
+  set.set_year(2026);
+  set.set_amount_units(1'000);
+  set.mutable_weights()->set_grade_score(1);
+  set.set_reason("crash plan");
+  ASSERT_TRUE(Retry([&] {
+                v1::TargetAllocation out;
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(10));
+                return process_->SetCompanyTarget(ctx.get(), set, &out);
+              }).ok());
+  v1::AdjustTargetRequest adjust;
+  adjust.set_request_id("crash-adjust");
+  adjust.set_product_id("PCRASH");
+  adjust.set_year(2026);
+  adjust.set_node_id(t1);
+  adjust.set_amount_units(600);
+  adjust.set_expected_version(1);
+  adjust.set_reason("tender won");
+  v1::TargetAllocation adjusted;
+  ASSERT_TRUE(Retry([&] {
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(10));
+                return process_->AdjustTarget(ctx.get(), adjust, &adjusted);
+              }).ok());
+  EXPECT_EQ(adjusted.version(), 2);
+  std::map<std::string, int64_t> amounts;
+  for (const v1::TargetNode& n : adjusted.nodes()) amounts[n.node_id()] = n.amount_units();
+  EXPECT_EQ(amounts[t1], 600);
+  EXPECT_EQ(amounts[t2], 400);
+  EXPECT_EQ(amounts[nation], 1'000);
+  EXPECT_GE(retrier_->crashes(), 1) << "the crash point " << GetParam() << " was never reached";
+
+  TopicEvents events = ReadTopicEvents(
+      broker_->bootstrap(), "pharmacrm.sales.events.v1", [&](const TopicEvents& seen) {
+        auto it = seen.find({"TargetAllocated", "PCRASH/2026"});
+        return seen.count({"RepChanged", "zhao.wei"}) && seen.count({"RepChanged", "li.na"}) &&
+               it != seen.end() && it->second.size() >= 2;
+      });
+  auto count = [&](const std::string& type, const std::string& id) {
+    return events[std::make_pair(type, id)].size();
+  };
+  EXPECT_EQ(count("RepChanged", "zhao.wei"), 1u);
+  EXPECT_EQ(count("RepChanged", "li.na"), 1u);
+  EXPECT_EQ(count("TargetAllocated", "PCRASH/2026"), 2u) << "one per version";
+  EXPECT_EQ(count("ProductChanged", "PCRASH"), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(CrashPoints, ProcessCrashTest,
+                         testing::Values("after_commit_before_publish:3",
+                                         "consumer_before_apply:6", "consumer_after_apply:6"));
+
+}  // namespace
+}  // namespace pharmacrm::itest

@@ -1,0 +1,55 @@
+// Shared by the crash tests of sales-pipeline (channel_crash_test,
+// process_crash_test): calls retried across a service killed at its crash
+// point, the service restarted without it; customers registered; and the
+// events on a topic read back by type and aggregate.
+#ifndef PHARMACRM_TESTS_INTEGRATION_SUPPORT_CRASH_HARNESS_H_
+#define PHARMACRM_TESTS_INTEGRATION_SUPPORT_CRASH_HARNESS_H_
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "grpcpp/grpcpp.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "support/suite.h"
+
+namespace pharmacrm::itest {
+
+// Calls `call` until it answers OK (up to 90 s). A failure while `service`
+// has died (its crash point) restarts it without the crash point (the test
+// fails unless it died of SIGKILL), counts the crash and calls `reconnect`;
+// INVALID_ARGUMENT, ALREADY_EXISTS and OUT_OF_RANGE are answered at once
+// (the request itself is wrong); anything else is tried again after 200 ms.
+class CrashRetrier {
+ public:
+  CrashRetrier(Suite& suite, std::string service, std::function<void()> reconnect)
+      : suite_(suite), service_(std::move(service)), reconnect_(std::move(reconnect)) {}
+
+  grpc::Status Retry(const std::function<grpc::Status()>& call);
+  int crashes() const { return crashes_; }
+
+ private:
+  Suite& suite_;
+  const std::string service_;
+  const std::function<void()> reconnect_;
+  int crashes_ = 0;
+};
+
+// Registers a customer (the test fails if customer-master refuses it) and
+// answers its id.
+std::string RegisterCustomer(v1::CustomerMaster::Stub& customers, const std::string& request_id,
+                             v1::CustomerKind kind, const std::string& name,
+                             const std::string& province, const std::string& address);
+
+// Distinct event ids per (payload type, aggregate id) on `topic` from its
+// start, read until `done` holds or 30 s pass, then 1 s more for late
+// duplicates.
+using TopicEvents = std::map<std::pair<std::string, std::string>, std::set<std::string>>;
+TopicEvents ReadTopicEvents(const std::string& bootstrap, const std::string& topic,
+                            const std::function<bool(const TopicEvents&)>& done);
+
+}  // namespace pharmacrm::itest
+
+#endif  // PHARMACRM_TESTS_INTEGRATION_SUPPORT_CRASH_HARNESS_H_
