@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
+#include "pharmacrm/v1/territories.pb.h"
 
 namespace pharmacrm::events {
 namespace {
@@ -55,9 +56,15 @@ TEST(CustomerCarried, TheSurvivorOfAMergeOrUnmerge) {
 TEST(CustomerCarried, NothingForOtherEvents) {
   v1::MetricsRecorded metrics;
   metrics.mutable_metrics()->set_customer_id("c1");
-  absl::StatusOr<std::optional<v1::Customer>> customer = CustomerCarried(Event(metrics));
-  ASSERT_TRUE(customer.ok()) << customer.status();
-  EXPECT_FALSE(customer->has_value());
+  v1::TerritoryChanged territory;  // Keyed by the territory id, no customer.
+  territory.mutable_territory()->set_id("t1");
+  v1::RepAligned rep;
+  rep.mutable_alignment()->set_subject_id("rep-1");
+  for (const v1::EventEnvelope& event : {Event(metrics), Event(territory), Event(rep)}) {
+    absl::StatusOr<std::optional<v1::Customer>> customer = CustomerCarried(event);
+    ASSERT_TRUE(customer.ok()) << customer.status();
+    EXPECT_FALSE(customer->has_value()) << event.payload().type_url();
+  }
 }
 
 TEST(CustomerCarried, CorruptPayloadNamesPayload) {

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "pharmacrm/bus/envelope.h"
 #include "pharmacrm/v1/customer_master.pb.h"
+#include "pharmacrm/v1/territories.pb.h"
 #include "pharmacrm/v1/value_scoring.pb.h"
 
 namespace pharmacrm::runtime {
@@ -65,6 +66,12 @@ TEST(MergeChangeOfTest, MergedAndUnmergedEventsNameTheirRedirects) {
   auto other = MergeChangeOf(Registered("a"));
   ASSERT_TRUE(other.ok());
   EXPECT_FALSE(other->has_value());
+
+  v1::TerritoryChanged territory;
+  territory.mutable_territory()->set_id("t");
+  auto unrelated = MergeChangeOf(Envelope("t", territory));
+  ASSERT_TRUE(unrelated.ok()) << unrelated.status();
+  EXPECT_FALSE(unrelated->has_value());
 }
 
 TEST(MergeChangeOfTest, PoisonEventsNameTheField) {

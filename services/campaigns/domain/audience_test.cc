@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
+#include "pharmacrm/v1/territories.pb.h"
 
 namespace pharmacrm::campaigns {
 namespace {
@@ -44,6 +45,9 @@ TEST(ProjectAudience, OlderProfileVersionDoesNotOverwriteNewer) {
 
 TEST(ProjectAudience, UnrelatedEventsChangeNothingAndCorruptPayloadIsPoison) {
   EXPECT_FALSE(ProjectAudience(Wrap(v1::GetCustomerRequest()), std::nullopt)->has_value());
+  v1::TerritoryChanged territory;
+  territory.mutable_territory()->set_id("t-1");
+  EXPECT_FALSE(ProjectAudience(Wrap(territory), std::nullopt)->has_value());
   v1::EventEnvelope bad = Wrap(v1::VisitLogged());
   bad.mutable_payload()->set_value("\xff\xff");
   EXPECT_EQ(ProjectAudience(bad, std::nullopt).status().code(), absl::StatusCode::kInvalidArgument);

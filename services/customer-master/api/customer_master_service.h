@@ -261,6 +261,13 @@ class CustomerMasterService final : public v1::CustomerMaster::Service {
 
   // ---- Territories and alignment (api/territories.cc).
   absl::StatusOr<v1::Territory> LoadTerritory(absl::string_view id, absl::string_view field) const;
+  // The outbox record of the TerritoryChanged event of `territory` as this
+  // write stores it (customer topic, aggregate kind "territory", key the
+  // territory id); `changed_fields` empty for a creation.
+  v1::OutboxRecord TerritoryEvent(const v1::Territory& territory,
+                                  std::vector<std::string> changed_fields,
+                                  absl::string_view request_id, const std::string& actor,
+                                  absl::Time now);
   absl::Status DoAlign(const v1::AlignRequest& request, const std::string& actor,
                        v1::Alignment* response);
   // Ids of the customers aligned now to the territory (and below it), at

@@ -17,6 +17,28 @@
 
 namespace pharmacrm::customer_master {
 
+v1::OutboxRecord CustomerMasterService::TerritoryEvent(const v1::Territory& territory,
+                                                       std::vector<std::string> changed_fields,
+                                                       absl::string_view request_id,
+                                                       const std::string& actor, absl::Time now) {
+  bus::EventMeta meta;
+  meta.event_id = host_.ids().Next();
+  meta.source = internal::kService;
+  meta.aggregate_kind = "territory";
+  meta.aggregate_id = territory.id();
+  meta.aggregate_version = territory.version();
+  // No customer is involved: the territory id is the record key (as the rep
+  // id is RepAligned's), so a territory's events share a partition.
+  meta.customer_id = territory.id();
+  meta.occurred_at = meta.recorded_at = now;
+  meta.actor = actor;
+  meta.correlation_id = core::CurrentCorrelationId();
+  meta.causation_id = std::string(request_id);
+  v1::TerritoryChanged event;
+  *event.mutable_territory() = territory;
+  for (std::string& field : changed_fields) event.add_changed_fields(std::move(field));
+  return bus::MakeOutboxRecord(bus::kCustomerTopic, bus::MakeEnvelope(meta, event));
+}
 
 grpc::Status CustomerMasterService::CreateTerritory(grpc::ServerContext* context,
                                                     const v1::CreateTerritoryRequest* request,
@@ -29,6 +51,7 @@ grpc::Status CustomerMasterService::CreateTerritory(grpc::ServerContext* context
       ASSIGN_OR_RETURN(parent, LoadTerritory(t.parent_id(), "territory.parent_id"));
     }
     RETURN_IF_ERROR(ValidateNewTerritory(t, parent));
+    const std::string actor = rpc::ActorOf(*context);
     absl::MutexLock lock(&locks_.For(absl::StrCat("territory-code/", t.code())));
     return runtime::ExecuteOnce(
         host_.store(), "CreateTerritory", request->request_id(), *request, response,
@@ -38,12 +61,14 @@ grpc::Status CustomerMasterService::CreateTerritory(grpc::ServerContext* context
             return core::FieldStatus(absl::StatusCode::kAlreadyExists, "territory.code",
                                      absl::StrCat("'", t.code(), "' is used by territory ", *taken));
           }
+          const absl::Time now = host_.clock().Now();
           *response = t;
           response->set_id(host_.ids().Next());
           response->set_version(1);
-          *response->mutable_created_at() = core::ToTimestamp(host_.clock().Now());
+          *response->mutable_created_at() = core::ToTimestamp(now);
           CustomerRepository::PutTerritoryCode(batch, t.code(), response->id());
           CustomerRepository::PutTerritory(batch, *response);
+          batch.AppendOutbox(TerritoryEvent(*response, {}, request->request_id(), actor, now));
           return absl::OkStatus();
         });
   });
@@ -89,6 +114,7 @@ grpc::Status CustomerMasterService::UpdateTerritory(grpc::ServerContext* context
     }
     RETURN_IF_ERROR(ValidateNewTerritory(updated, parent));
     const bool new_code = updated.code() != current.code();
+    const std::string actor = rpc::ActorOf(*context);
     return runtime::ExecuteOnce(
         host_.store(), "UpdateTerritory", request->request_id(), *request, response,
         [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
@@ -96,8 +122,9 @@ grpc::Status CustomerMasterService::UpdateTerritory(grpc::ServerContext* context
           const v1::Territory& stored = current;
           RETURN_IF_ERROR(
               CheckExpectedVersion(request->expected_version(), stored.version(), "territory"));
-          if (google::protobuf::util::MessageDifferencer::Equals(updated, stored)) {
-            *response = stored;  // Nothing changes: no new version.
+          std::vector<std::string> changed = TerritoryChangedFields(stored, updated);
+          if (changed.empty()) {
+            *response = stored;  // Nothing changes: no new version, no event.
             return absl::OkStatus();
           }
           if (new_code) {
@@ -114,6 +141,8 @@ grpc::Status CustomerMasterService::UpdateTerritory(grpc::ServerContext* context
           *response = updated;
           response->set_version(stored.version() + 1);
           CustomerRepository::PutTerritory(batch, *response);
+          batch.AppendOutbox(TerritoryEvent(*response, std::move(changed), request->request_id(),
+                                            actor, host_.clock().Now()));
           return absl::OkStatus();
         });
   });

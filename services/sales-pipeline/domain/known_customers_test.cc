@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
+#include "pharmacrm/v1/territories.pb.h"
 
 namespace pharmacrm::sales_pipeline {
 namespace {
@@ -30,6 +31,14 @@ TEST(ProjectKnownCustomer, IgnoresOlderVersionsAndOtherEvents) {
   v1::EventEnvelope visit;
   visit.mutable_payload()->PackFrom(v1::VisitLogged());
   EXPECT_FALSE(ProjectKnownCustomer(visit, std::nullopt)->has_value());
+  // A territory's event (acted on by no read model yet) is skipped too.
+  v1::TerritoryChanged changed;
+  changed.mutable_territory()->set_id("t-1");
+  v1::EventEnvelope territory;
+  territory.set_customer_id("t-1");
+  territory.mutable_payload()->PackFrom(changed);
+  EXPECT_FALSE(ProjectKnownCustomer(territory, std::nullopt)->has_value());
+  EXPECT_FALSE(ProjectKnownCustomer(territory, current)->has_value());
 }
 
 TEST(ProjectKnownCustomer, CorruptPayloadIsPoison) {

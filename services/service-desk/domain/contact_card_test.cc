@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
+#include "pharmacrm/v1/territories.pb.h"
 
 namespace pharmacrm::service_desk {
 namespace {
@@ -32,6 +33,15 @@ TEST(ProjectContactCard, KeepsPhoneAndTheLatestFieldContact) {
   EXPECT_EQ((*card)->phone(), "010-6915 6114");
   EXPECT_EQ((*card)->last_field_rep_id(), "rep-b");
   EXPECT_EQ((*card)->last_field_contact_at().seconds(), 200);
+}
+
+TEST(ProjectContactCard, OtherEventsChangeNothing) {
+  v1::TerritoryChanged territory;
+  territory.mutable_territory()->set_id("t-1");
+  EXPECT_FALSE(ProjectContactCard(Wrap(territory), std::nullopt)->has_value());
+  v1::ContactCard card;
+  card.set_customer_id("c-1");
+  EXPECT_FALSE(ProjectContactCard(Wrap(territory), card)->has_value());
 }
 
 TEST(ProjectContactCard, CorruptPayloadIsPoison) {

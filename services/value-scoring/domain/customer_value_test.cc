@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 #include "pharmacrm/v1/customer_master.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
+#include "pharmacrm/v1/territories.pb.h"
 
 namespace pharmacrm::value_scoring {
 namespace {
@@ -33,6 +34,9 @@ TEST(ProjectCustomerValue, CountsVisitsAndProfileChanges) {
 
 TEST(ProjectCustomerValue, IgnoresOtherEventsAndRejectsCorruptOnes) {
   EXPECT_FALSE(ProjectCustomerValue(Wrap(v1::GetCustomerRequest(), 1), std::nullopt)->has_value());
+  v1::TerritoryChanged territory;  // Not counted, nor does it move last_event_at.
+  territory.mutable_territory()->set_id("t-1");
+  EXPECT_FALSE(ProjectCustomerValue(Wrap(territory, 1), std::nullopt)->has_value());
   v1::EventEnvelope bad = Wrap(v1::VisitLogged(), 1);
   bad.mutable_payload()->set_value("\xff\xff");
   EXPECT_EQ(ProjectCustomerValue(bad, std::nullopt).status().code(),

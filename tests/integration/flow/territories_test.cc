@@ -100,6 +100,21 @@ TEST_F(FlowTest, TerritoriesAreRenamedAndRecodedThroughTheGateway) {
   EXPECT_NE(unknown.body.find("territory_id"), std::string::npos) << unknown.body;
   http::Response still = Http("GET", target);
   EXPECT_EQ(still.body, read.body);
+
+  // Published on the customer topic, keyed by the territory: its creation,
+  // and the rename with the fields it changed.
+  auto published = [&](int64_t version, const std::vector<std::string>& changed) {
+    return SeenOnTopic("pharmacrm.customer.events.v1", [&](const v1::EventEnvelope& e) {
+      v1::TerritoryChanged c;
+      return e.aggregate_kind() == "territory" && e.customer_id() == t1.id() &&
+             e.aggregate_version() == version && e.payload().UnpackTo(&c) &&
+             c.territory().id() == t1.id() && c.territory().version() == version &&
+             std::vector<std::string>(c.changed_fields().begin(), c.changed_fields().end()) ==
+                 changed;
+    });
+  };
+  EXPECT_TRUE(published(1, {}));
+  EXPECT_TRUE(published(2, {"code", "name", "provinces"}));
 }
 
 TEST_F(FlowTest, TerritoriesAlignCustomersWithHistoryAndAsOfAnswers) {

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"  // Timestamp comparisons.
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/core/time.h"
@@ -107,6 +108,27 @@ absl::StatusOr<v1::Territory> ApplyTerritoryUpdate(const v1::Territory& current,
     }
   }
   return updated;
+}
+
+std::vector<std::string> TerritoryChangedFields(const v1::Territory& before,
+                                                const v1::Territory& after) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Descriptor* descriptor = v1::Territory::descriptor();
+  std::vector<std::string> changed;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->field(i);
+    if (field->number() == v1::Territory::kIdFieldNumber ||
+        field->number() == v1::Territory::kVersionFieldNumber ||
+        field->number() == v1::Territory::kCreatedAtFieldNumber) {
+      continue;
+    }
+    google::protobuf::util::MessageDifferencer differencer;
+    const std::vector<const FieldDescriptor*> only = {field};
+    if (!differencer.CompareWithFields(before, after, only, only)) {
+      changed.push_back(std::string(field->name()));
+    }
+  }
+  return changed;
 }
 
 absl::Status ValidateNewTerritory(const v1::Territory& t,

@@ -58,6 +58,14 @@ absl::Status ValidateNewTerritory(const v1::Territory& t,
 absl::StatusOr<v1::Territory> ApplyTerritoryUpdate(const v1::Territory& current,
                                                    const v1::UpdateTerritoryRequest& r);
 
+// The names of the Territory fields whose values differ between `before`
+// and `after`, in field-number order ("code", "name", "level", "parent_id",
+// "provinces"; repeated fields compared in order, as a stored territory is).
+// id, version and created_at, which the service sets, are not compared.
+// TerritoryChanged.changed_fields of an update; empty if nothing differs.
+std::vector<std::string> TerritoryChangedFields(const v1::Territory& before,
+                                                const v1::Territory& after);
+
 // OK if `r` may be recorded at `now`. `target` is the territory named by
 // r.territory_id; it is ignored when r.territory_id is empty (an unalignment).
 // Errors name the request field:

@@ -105,6 +105,30 @@ TEST(ApplyTerritoryUpdate, NamesTheMaskPathItRefuses) {
   EXPECT_THAT(std::string(t.status().message()), ::testing::HasSubstr("twice"));
 }
 
+TEST(TerritoryChangedFields, NamesTheFieldsThatDifferByFieldNumber) {
+  v1::Territory after = BeijingPatch();
+  EXPECT_THAT(TerritoryChangedFields(BeijingPatch(), after), IsEmpty());
+  // Set by the service, not changes of the territory.
+  after.set_version(4);
+  after.mutable_created_at()->set_seconds(1);
+  EXPECT_THAT(TerritoryChangedFields(BeijingPatch(), after), IsEmpty());
+
+  after.set_name("北京东城二区");
+  after.add_provinces("河北省");
+  EXPECT_THAT(TerritoryChangedFields(BeijingPatch(), after), ElementsAre("name", "provinces"));
+  after.set_code("CN-N-BJ-02");
+  EXPECT_THAT(TerritoryChangedFields(BeijingPatch(), after),
+              ElementsAre("code", "name", "provinces"));
+
+  // Provinces in another order are another value, as for the stored record.
+  v1::Territory before = BeijingPatch();
+  before.add_provinces("河北省");
+  v1::Territory reordered = BeijingPatch();
+  reordered.set_provinces(0, "河北省");
+  reordered.add_provinces("北京市");
+  EXPECT_THAT(TerritoryChangedFields(before, reordered), ElementsAre("provinces"));
+}
+
 TEST(ValidateNewTerritory, AcceptsEachLevelUnderTheLevelAbove) {
   const v1::Territory nation = MakeTerritory("CN", v1::TERRITORY_LEVEL_NATION, "");
   const v1::Territory region = MakeTerritory("N", v1::TERRITORY_LEVEL_REGION, "CN");
