@@ -8,7 +8,9 @@
 #   4. loads a small demo data set (a hospital, a doctor, one visit, a
 #      slice of the generated demo set through the bulk import, and its
 #      distributor channel through `pharmacrm demo-channel`, which prints
-#      what the channel checks found) on the first run of a data dir;
+#      what the channel checks found, and the sales organisation with each
+#      product's 2026 target through `pharmacrm demo-process`, which prints
+#      one rep's customers) on the first run of a data dir;
 #   5. prints the endpoints and stays in the foreground, supervising: a
 #      service that exits is started again after a delay that doubles from
 #      1 s up to 30 s (back to 1 s once it stayed up a minute), and each
@@ -416,9 +418,10 @@ load_demo() {
     | "${BIN_DIR}/pharmacrm" import --file=- --format=jsonl --source=demo \
         --request_id=demo-small-v1 --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" --progress=false \
     | sed 's/^/  [demo import] /' | head -n 8 || return 1
-  # Their monthly metrics (3 months of every clean hospital and its
+  # Their monthly metrics (22 months to 2026-10, so that 2025 is whole for
+  # the sales targets, of every clean hospital and its
   # departments, doctor, pharmacy and distributor) through the metrics import.
-  "${BIN_DIR}/pharmacrm-demo-data" --size=small --what=metrics --format=jsonl \
+  "${BIN_DIR}/pharmacrm-demo-data" --size=small --what=metrics --months=22 --format=jsonl \
     | "${BIN_DIR}/pharmacrm" import --what=metrics --file=- --format=jsonl --source=demo \
         --request_id=demo-small-metrics-v1 --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" \
         --progress=false \
@@ -435,6 +438,14 @@ load_demo() {
       --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" \
       --sales_pipeline="${CONNECT_HOST}:$((GRPC_BASE + 2))" \
     | sed 's/^/  [demo channel] /' || return 1
+  # The sales process over the demo customers: territories by province,
+  # managers and reps with their costs, alignments from 1 January 2026, and
+  # each product's 2026 target allocated down to the customers (last year's
+  # flow + 12 %); prints the targets and one rep's customers.
+  "${BIN_DIR}/pharmacrm" demo-process \
+      --server="${CONNECT_HOST}:$((GRPC_BASE + 1))" \
+      --sales_pipeline="${CONNECT_HOST}:$((GRPC_BASE + 2))" \
+    | sed 's/^/  [demo process] /' || return 1
 }
 
 # The marker is written only after the whole demo set is in; a run that was

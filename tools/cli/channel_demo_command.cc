@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "flow_command.h"
+#include "grpc_retry.h"
 #include "google/protobuf/util/json_util.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/rpc/status.h"
@@ -117,21 +118,9 @@ class Loader {
   }
   void Print(const std::string& line) { std::fprintf(out_, "%s\n", line.c_str()); }
 
-  // Calls `call` (which makes a fresh ClientContext) until it succeeds or
-  // fails otherwise than UNAVAILABLE (or NOT_FOUND with retry_not_found),
-  // for at most options_.wait.
   template <typename Call>
   grpc::Status Retry(bool retry_not_found, Call call) {
-    const absl::Time deadline = absl::Now() + options_.wait;
-    while (true) {
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-      grpc::Status s = call(&context);
-      const bool again = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                         (retry_not_found && s.error_code() == grpc::StatusCode::NOT_FOUND);
-      if (!again || absl::Now() >= deadline) return s;
-      absl::SleepFor(absl::Milliseconds(500));
-    }
+    return RetryCall(options_.wait, retry_not_found, call);
   }
 
   const ChannelDemoOptions& options_;

@@ -21,5 +21,6 @@ ABSL_DECLARE_FLAG(std::string, month);
 ABSL_DECLARE_FLAG(std::string, mapping);
 ABSL_DECLARE_FLAG(std::string, dir);
 ABSL_DECLARE_FLAG(int, wait_seconds);
+ABSL_DECLARE_FLAG(int, year);
 
 #endif  // PHARMACRM_TOOLS_CLI_FLAGS_H_

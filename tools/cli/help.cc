@@ -49,6 +49,21 @@ const std::vector<CommandHelp>& Commands() {
            {&absl::GetFlagReflectionHandle(FLAGS_request_id), "幂等键前缀（默认 demo-channel-v1）：重复运行不会重复导入"},
            {&absl::GetFlagReflectionHandle(FLAGS_wait_seconds), "服务不可用或销售管理服务尚未收到演示经销商时的重试时长（秒）"},
        }},
+      {"demo-process",
+       "pharmacrm demo-process [--server=host:port] [--sales_pipeline=host:port] [--year=YYYY] "
+       "[--request_id=PREFIX]",
+       "Build the sales organisation over the demo customers (territories by province, managers "
+       "and reps with costs, alignments) and allocate each product's company target for the year; "
+       "print the targets and one rep's customers with their targets and headroom.",
+       "在演示客户之上建立销售组织（按省划分辖区、经理和代表及其费用、客户与代表的辖区归属），"
+       "并为每个产品分解当年公司目标；显示目标以及一名代表的客户目标和增长空间。",
+       {
+           {&absl::GetFlagReflectionHandle(FLAGS_server), "客户主数据服务的 gRPC 地址"},
+           {&absl::GetFlagReflectionHandle(FLAGS_sales_pipeline), "销售管理服务的 gRPC 地址"},
+           {&absl::GetFlagReflectionHandle(FLAGS_year), "目标年度（客户和代表自该年 1 月 1 日起归属辖区）"},
+           {&absl::GetFlagReflectionHandle(FLAGS_request_id), "幂等键前缀（默认 demo-process-v1）：重复运行不会重复导入"},
+           {&absl::GetFlagReflectionHandle(FLAGS_wait_seconds), "服务不可用或销售管理服务尚未收到组织数据时的重试时长（秒）"},
+       }},
   };
   return *commands;
 }

@@ -11,6 +11,7 @@
 #include "flags.h"
 #include "help.h"
 #include "channel_demo_command.h"
+#include "process_demo_command.h"
 #include "flow_command.h"
 #include "import_command.h"
 
@@ -124,6 +125,25 @@ int RunChannelDemoCommand() {
   return 0;
 }
 
+int RunProcessDemoCommand() {
+  pharmacrm::cli::ProcessDemoOptions options;
+  options.server = absl::GetFlag(FLAGS_server);
+  options.sales_pipeline = absl::GetFlag(FLAGS_sales_pipeline);
+  options.year = absl::GetFlag(FLAGS_year);
+  if (!absl::GetFlag(FLAGS_request_id).empty()) {
+    options.request_prefix = absl::GetFlag(FLAGS_request_id);
+  }
+  options.wait = absl::Seconds(absl::GetFlag(FLAGS_wait_seconds));
+  const absl::Status status = pharmacrm::cli::RunProcessDemo(options, stdout);
+  std::fflush(stdout);
+  if (!status.ok()) {
+    std::fprintf(stderr, "demo-process failed / 销售过程演示失败: %s\n",
+                 status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
 int RunImportCommand() {
   if (absl::GetFlag(FLAGS_what) == "flow") return RunFlowImportCommand();
   pharmacrm::cli::ImportOptions options;
@@ -172,5 +192,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (command == "demo-channel") return RunChannelDemoCommand();
+  if (command == "demo-process") return RunProcessDemoCommand();
   return RunImportCommand();
 }

@@ -1,0 +1,411 @@
+#include "process_demo_command.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "grpc_retry.h"
+#include "pharmacrm/core/status.h"
+#include "pharmacrm/core/time.h"
+#include "pharmacrm/rpc/server.h"
+#include "pharmacrm/v1/channel_service.grpc.pb.h"
+#include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/sales_process.grpc.pb.h"
+
+namespace pharmacrm::cli {
+namespace {
+
+struct Region {
+  const char* code;
+  const char* name;
+  std::vector<const char*> provinces;
+};
+
+const std::vector<Region>& Regions() {
+  static const auto* regions = new std::vector<Region>{
+      {"N", "华北大区", {"北京市", "天津市", "河北省", "山西省", "内蒙古自治区"}},
+      {"E", "华东大区", {"上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省"}},
+      {"S", "华南大区", {"广东省", "广西壮族自治区", "海南省"}},
+      {"C", "华中大区", {"河南省", "湖北省", "湖南省"}},
+      {"SW", "西南大区", {"重庆市", "四川省", "贵州省", "云南省", "西藏自治区"}},
+      {"NW", "西北大区", {"陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区"}},
+      {"NE", "东北大区", {"辽宁省", "吉林省", "黑龙江省"}},
+  };
+  return *regions;
+}
+
+// Demo people's names, handed out in order.
+constexpr const char* kNames[] = {"赵敏", "钱伟", "孙丽", "李娜", "周杰", "吴芳", "郑强", "王磊",
+                                  "冯静", "陈涛", "褚洁", "卫东", "蒋琳", "沈浩", "韩雪", "杨帆",
+                                  "朱婷", "秦川", "许晴", "何平", "吕梁", "施敏", "张弛", "孔宁"};
+
+v1::Rep Person(const std::string& id, const std::string& name, v1::SalesRole role,
+               const std::string& manager, int64_t salary_yuan, int64_t allowance_yuan,
+               int64_t expenses_yuan, int64_t samples) {
+  v1::Rep rep;
+  rep.set_id(id);
+  rep.set_name(name);
+  rep.set_role(role);
+  rep.set_manager_id(manager);
+  rep.set_start_date("2024-01-02");
+  v1::RepCost* cost = rep.add_costs();
+  cost->set_from_month("2024-01");
+  cost->set_salary_fen(salary_yuan * 100);
+  cost->set_allowance_fen(allowance_yuan * 100);
+  cost->set_expenses_fen(expenses_yuan * 100);
+  cost->set_samples_budget_units(samples);
+  v1::RepCost* raise = rep.add_costs();
+  raise->set_from_month("2026-01");
+  raise->set_salary_fen(salary_yuan * 105);
+  raise->set_allowance_fen(allowance_yuan * 100);
+  raise->set_expenses_fen(expenses_yuan * 100);
+  raise->set_samples_budget_units(samples);
+  rep.set_reason("demo organisation");
+  return rep;
+}
+
+// The metrics' drug class of a product's therapeutic class (the demo
+// catalogue's classes are short forms of the metrics' ones).
+std::string MetricsClass(const std::string& therapeutic_class) {
+  static const std::map<std::string, std::string> kClasses = {
+      {"心血管", "心血管系统用药"}, {"内分泌", "内分泌及代谢用药"}, {"消化", "消化系统用药"},
+      {"呼吸", "呼吸系统用药"},     {"抗感染", "抗感染药"},         {"神经", "神经系统用药"},
+      {"肿瘤", "抗肿瘤药"},         {"血液", "血液系统用药"},       {"中成药", "中成药"}};
+  auto it = kClasses.find(therapeutic_class);
+  return it == kClasses.end() ? therapeutic_class : it->second;
+}
+
+std::string Packs(int64_t n) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+class Loader {
+ public:
+  Loader(const ProcessDemoOptions& options, std::FILE* out) : options_(options), out_(out) {
+    customers_ = v1::CustomerMaster::NewStub(rpc::MakeChannel(options.server));
+    auto sales = rpc::MakeChannel(options.sales_pipeline);
+    catalogue_ = v1::SalesChannel::NewStub(sales);
+    process_ = v1::SalesProcess::NewStub(sales);
+  }
+
+  absl::Status Run() {
+    RETURN_IF_ERROR(ReadCustomers());
+    plan_ = PlanDemoOrganisation(demo_);
+    RETURN_IF_ERROR(CreateTerritories());
+    RETURN_IF_ERROR(AlignCustomers());
+    RETURN_IF_ERROR(AddPeople());
+    RETURN_IF_ERROR(WaitForOrganisation());
+    RETURN_IF_ERROR(SetTargets());
+    return PrintRep();
+  }
+
+ private:
+  std::string Rid(absl::string_view what) const {
+    return absl::StrCat(options_.request_prefix, "-", what);
+  }
+  static absl::Status Failed(absl::string_view what, const grpc::Status& s) {
+    return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                        absl::StrCat(what, ": ", s.error_message()));
+  }
+
+  absl::Status ReadCustomers() {
+    for (v1::CustomerKind kind : {v1::CUSTOMER_KIND_HOSPITAL, v1::CUSTOMER_KIND_PHARMACY}) {
+      std::string token;
+      do {
+        v1::SearchCustomersRequest req;
+        req.set_kind(kind);
+        req.set_page_size(200);
+        req.set_page_token(token);
+        v1::SearchCustomersResponse page;
+        grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+          return customers_->SearchCustomers(c, req, &page);
+        });
+        if (!s.ok()) return Failed("SearchCustomers", s);
+        for (const v1::Customer& c : page.customers()) {
+          demo_.push_back({c.id(), c.profile().name(), c.profile().province(), kind});
+        }
+        token = page.next_page_token();
+      } while (!token.empty());
+    }
+    if (demo_.empty()) return absl::FailedPreconditionError("no demo customers: import them first");
+    return absl::OkStatus();
+  }
+
+  absl::Status CreateTerritories() {
+    for (const DemoOrganisation::Territory& t : plan_.territories) {
+      v1::CreateTerritoryRequest req;
+      req.set_request_id(Rid(absl::StrCat("territory-", t.code)));
+      req.mutable_territory()->set_code(t.code);
+      req.mutable_territory()->set_name(t.name);
+      req.mutable_territory()->set_level(t.level);
+      req.mutable_territory()->set_parent_id(t.parent_code.empty() ? "" : ids_[t.parent_code]);
+      v1::Territory out;
+      grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return customers_->CreateTerritory(c, req, &out);
+      });
+      if (!s.ok()) return Failed(absl::StrCat("CreateTerritory ", t.code), s);
+      ids_[t.code] = out.id();
+      names_[out.id()] = t.name;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Align(v1::AlignmentSubject subject, const std::string& id,
+                     const std::string& territory_code) {
+    v1::AlignRequest req;
+    req.set_request_id(Rid(absl::StrCat("align-", id)));
+    req.set_subject(subject);
+    req.set_subject_id(id);
+    req.set_territory_id(ids_[territory_code]);
+    *req.mutable_effective_from() = core::ToTimestamp(absl::FromCivil(
+        absl::CivilDay(options_.year, 1, 1), absl::FixedTimeZone(8 * 3600)));
+    req.set_reason("demo organisation");
+    v1::Alignment out;
+    grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+      return customers_->Align(c, req, &out);
+    });
+    if (!s.ok()) return Failed(absl::StrCat("Align ", id), s);
+    return absl::OkStatus();
+  }
+
+  absl::Status AlignCustomers() {
+    for (const auto& [customer, code] : plan_.customer_alignments) {
+      RETURN_IF_ERROR(Align(v1::ALIGNMENT_SUBJECT_CUSTOMER, customer, code));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AddPeople() {
+    for (const v1::Rep& person : plan_.people) {
+      v1::UpsertRepRequest req;
+      req.set_request_id(Rid(absl::StrCat("person-", person.id())));
+      *req.mutable_rep() = person;
+      v1::Rep out;
+      grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return process_->UpsertRep(c, req, &out);
+      });
+      // A person kept from an earlier run under another request id.
+      if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS) continue;
+      if (!s.ok()) return Failed(absl::StrCat("UpsertRep ", person.id()), s);
+    }
+    for (const auto& [rep, code] : plan_.rep_alignments) {
+      RETURN_IF_ERROR(Align(v1::ALIGNMENT_SUBJECT_REP, rep, code));
+    }
+    return absl::OkStatus();
+  }
+
+  // Until sales-pipeline has every territory, aligned customer and rep.
+  absl::Status WaitForOrganisation() {
+    const absl::Time deadline = absl::Now() + options_.wait;
+    v1::GetOrganisationRequest req;
+    req.set_as_of(absl::StrFormat("%04d-01-01", options_.year));
+    while (true) {
+      v1::Organisation org;
+      grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return process_->GetOrganisation(c, req, &org);
+      });
+      if (!s.ok()) return Failed("GetOrganisation", s);
+      size_t customers = 0, reps = 0;
+      for (const v1::OrganisationNode& n : org.nodes()) {
+        customers += static_cast<size_t>(n.customers());
+        reps += static_cast<size_t>(n.rep_ids_size());
+      }
+      organisation_ = org;
+      if (static_cast<size_t>(org.nodes_size()) >= plan_.territories.size() &&
+          customers >= plan_.customer_alignments.size() && reps >= plan_.rep_alignments.size()) {
+        std::fprintf(out_,
+                     "organisation / 销售组织: %d territories, %zu customers and %zu reps aligned "
+                     "from %d-01-01 (辖区 %d 个，客户 %zu 家，代表 %zu 名)\n",
+                     org.nodes_size(), customers, reps, options_.year, org.nodes_size(),
+                     customers, reps);
+        return absl::OkStatus();
+      }
+      if (absl::Now() >= deadline) {
+        return absl::DeadlineExceededError(
+            "sales-pipeline has not consumed the demo organisation in time");
+      }
+      absl::SleepFor(absl::Milliseconds(500));
+    }
+  }
+
+  absl::Status SetTargets() {
+    v1::ListProductsRequest req;
+    req.set_page_size(500);
+    v1::ListProductsResponse products;
+    grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+      return catalogue_->ListProducts(c, req, &products);
+    });
+    if (!s.ok()) return Failed("ListProducts", s);
+    if (products.products().empty()) {
+      return absl::FailedPreconditionError("no products: load the demo channel first");
+    }
+    std::fprintf(out_, "company targets %d / %d 年公司目标 (last year + 12 %%):\n", options_.year,
+                 options_.year);
+    for (const v1::Product& p : products.products()) {
+      v1::SetCompanyTargetRequest set;
+      set.set_request_id(Rid(absl::StrCat("target-", p.id(), "-", options_.year)));
+      set.set_product_id(p.id());
+      set.set_year(options_.year);
+      set.set_expected_growth(0.12);
+      set.set_drug_class(MetricsClass(p.therapeutic_class()));
+      v1::TargetWeights* w = set.mutable_weights();
+      w->set_last_year_sales(0.5);
+      w->set_market_size(0.2);
+      w->set_grade_score(0.1);
+      w->set_doctor_mix(0.1);
+      w->set_growth(0.1);
+      set.set_reason("demo annual plan / 演示年度计划");
+      v1::TargetAllocation allocation;
+      grpc::Status t = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return process_->SetCompanyTarget(c, set, &allocation);
+      });
+      if (!t.ok()) return Failed(absl::StrCat("SetCompanyTarget ", p.id()), t);
+      std::fprintf(out_, "  %-8s %-16s %10s packs (2025: %s)\n", p.id().c_str(),
+                   p.generic_name().c_str(), Packs(allocation.company_target_units()).c_str(),
+                   Packs(allocation.last_year_units()).c_str());
+      // The product with the largest target is the one shown below.
+      if (first_.product_id().empty() ||
+          allocation.company_target_units() > first_.company_target_units()) {
+        first_ = allocation;
+      }
+    }
+    std::fprintf(out_, "%s by region / 按大区:\n", first_.product_id().c_str());
+    for (const v1::TargetNode& n : first_.nodes()) {
+      if (n.level() != "region") continue;
+      std::fprintf(out_, "  %-12s %10s packs  %5.1f %%\n", n.name().c_str(),
+                   Packs(n.amount_units()).c_str(), 100 * n.share_of_nation());
+    }
+    return absl::OkStatus();
+  }
+
+  // The rep of the territory with the largest share of the product shown,
+  // and their customers by target.
+  absl::Status PrintRep() {
+    std::map<std::string, const v1::OrganisationNode*> with_rep;
+    for (const v1::OrganisationNode& n : organisation_.nodes()) {
+      if (!n.rep_ids().empty()) with_rep[n.territory_id()] = &n;
+    }
+    const v1::TargetNode* largest = nullptr;
+    for (const v1::TargetNode& n : first_.nodes()) {
+      if (n.level() != "territory" || !with_rep.count(n.node_id())) continue;
+      if (largest == nullptr || n.amount_units() > largest->amount_units()) largest = &n;
+    }
+    if (largest == nullptr) return absl::OkStatus();
+    const v1::OrganisationNode& territory = *with_rep[largest->node_id()];
+    v1::GetRepTargetsRequest req;
+    req.set_rep_id(territory.rep_ids(0));
+    req.set_year(options_.year);
+    v1::RepTargets targets;
+    grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+      return process_->GetRepTargets(c, req, &targets);
+    });
+    if (!s.ok()) return Failed("GetRepTargets", s);
+    std::vector<v1::CustomerTarget> rows;
+    for (const v1::CustomerTarget& c : targets.customers()) {
+      if (c.product_id() == first_.product_id()) rows.push_back(c);
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.target_units() > b.target_units();
+    });
+    std::fprintf(out_, "rep %s, %s, %s %s packs: customers by target / 代表的客户目标（前 8）:\n",
+                 req.rep_id().c_str(), territory.name().c_str(), first_.product_id().c_str(),
+                 Packs(largest->amount_units()).c_str());
+    std::fprintf(out_, "  %-24s %8s %8s %9s %8s %9s %8s\n", "customer 客户", "target", "2025",
+                 "demand", "growth", "headroom", "sold");
+    for (size_t i = 0; i < rows.size() && i < 8; ++i) {
+      const v1::CustomerTarget& c = rows[i];
+      std::fprintf(out_, "  %-24s %8s %8s %9s %8s %9s %8s\n", c.customer_name().c_str(),
+                   Packs(c.target_units()).c_str(), Packs(c.last_year_units()).c_str(),
+                   Packs(c.market_units()).c_str(),
+                   c.growth_known() ? absl::StrFormat("%+.0f%%", 100 * c.growth()).c_str() : "-",
+                   Packs(c.headroom_units()).c_str(), Packs(c.sold_so_far_units()).c_str());
+    }
+    return absl::OkStatus();
+  }
+
+  const ProcessDemoOptions& options_;
+  std::FILE* out_;
+  std::unique_ptr<v1::CustomerMaster::Stub> customers_;
+  std::unique_ptr<v1::SalesChannel::Stub> catalogue_;
+  std::unique_ptr<v1::SalesProcess::Stub> process_;
+  std::vector<DemoCustomer> demo_;
+  DemoOrganisation plan_;
+  std::map<std::string, std::string> ids_;    // territory code -> id
+  std::map<std::string, std::string> names_;  // territory id -> name
+  v1::Organisation organisation_;
+  v1::TargetAllocation first_;
+};
+
+}  // namespace
+
+DemoOrganisation PlanDemoOrganisation(const std::vector<DemoCustomer>& customers) {
+  DemoOrganisation plan;
+  // Provinces with customers, by region, in the regions' order.
+  std::map<std::string, std::vector<const DemoCustomer*>> by_province;
+  for (const DemoCustomer& c : customers) by_province[c.province].push_back(&c);
+  size_t next_name = 0;
+  auto name = [&] { return std::string(kNames[next_name++ % std::size(kNames)]); };
+  plan.territories.push_back({"CN", "全国", "", v1::TERRITORY_LEVEL_NATION});
+  plan.people.push_back(Person("director", name(), v1::SALES_ROLE_NATIONAL_DIRECTOR, "", 60'000,
+                               5'000, 10'000, 0));
+  for (const Region& region : Regions()) {
+    std::vector<std::pair<int, const char*>> present;
+    for (size_t i = 0; i < region.provinces.size(); ++i) {
+      if (by_province.count(region.provinces[i])) {
+        present.emplace_back(static_cast<int>(i) + 1, region.provinces[i]);
+      }
+    }
+    if (present.empty()) continue;
+    const std::string region_code = absl::StrCat("CN-", region.code);
+    const std::string lower = absl::AsciiStrToLower(region.code);
+    plan.territories.push_back({region_code, region.name, "CN", v1::TERRITORY_LEVEL_REGION});
+    const std::string regional = absl::StrCat("rm.", lower);
+    plan.people.push_back(Person(regional, name(), v1::SALES_ROLE_REGIONAL_MANAGER, "director",
+                                 35'000, 4'000, 8'000, 0));
+    for (const auto& [index, province] : present) {
+      const std::string area_code = absl::StrFormat("%s-%02d", region_code, index);
+      std::string short_name(province);
+      for (absl::string_view suffix : {"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"}) {
+        if (absl::EndsWith(short_name, suffix)) {
+          short_name.resize(short_name.size() - suffix.size());
+          break;
+        }
+      }
+      plan.territories.push_back(
+          {area_code, absl::StrCat(short_name, "地区"), region_code, v1::TERRITORY_LEVEL_AREA});
+      const std::string territory_code = area_code + "-01";
+      plan.territories.push_back(
+          {territory_code, absl::StrCat(short_name, "一区"), area_code,
+           v1::TERRITORY_LEVEL_TERRITORY});
+      const std::string district = absl::StrFormat("dm.%s%02d", lower, index);
+      plan.people.push_back(Person(district, name(), v1::SALES_ROLE_DISTRICT_MANAGER, regional,
+                                   20'000, 3'000, 6'000, 20));
+      const std::string rep = absl::StrFormat("rep.%s%02d", lower, index);
+      plan.people.push_back(
+          Person(rep, name(), v1::SALES_ROLE_REP, district, 12'000, 2'000, 3'500, 60));
+      plan.rep_alignments.emplace_back(rep, territory_code);
+      for (const DemoCustomer* c : by_province[province]) {
+        plan.customer_alignments.emplace_back(c->id, territory_code);
+      }
+    }
+  }
+  return plan;
+}
+
+absl::Status RunProcessDemo(const ProcessDemoOptions& options, std::FILE* out) {
+  return Loader(options, out).Run();
+}
+
+}  // namespace pharmacrm::cli
