@@ -37,22 +37,15 @@ constexpr char kFlow[] =
     "2026-03-09,崩溃测试天津中心医院,天津市南开区复康路24号,崩溃测试他汀片,20mg*7片,B2506,40,"
     "45.80\n";
 
-class ChannelCrashTest : public testing::TestWithParam<const char*> {
+class ChannelCrashTest : public SalesPipelineCrashTest {
  protected:
-  void SetUp() override {
-    broker_ = SharedBroker();
-    ASSERT_NE(broker_, nullptr);
-  }
-
-  void Connect() {
+  void Connect() override {
     customers_ = CustomerMasterClient(*suite_);
     auto channel = rpc::MakeChannel(suite_->GrpcAddress("sales-pipeline"));
     sales_ = v1::SalesChannel::NewStub(channel);
     control_ = v1::ChannelControl::NewStub(channel);
     activity_ = v1::SalesPipeline::NewStub(channel);
   }
-
-  grpc::Status Retry(const std::function<grpc::Status()>& call) { return retrier_->Retry(call); }
 
   std::string Register(const std::string& rid, v1::CustomerKind kind, const std::string& name,
                        const std::string& province, const std::string& address) {
@@ -63,22 +56,13 @@ class ChannelCrashTest : public testing::TestWithParam<const char*> {
     return ReadTopicEvents(broker_->bootstrap(), "pharmacrm.sales.events.v1", done);
   }
 
-  KafkaBroker* broker_ = nullptr;
-  std::unique_ptr<Suite> suite_;
-  std::unique_ptr<v1::CustomerMaster::Stub> customers_;
   std::unique_ptr<v1::SalesChannel::Stub> sales_;
   std::unique_ptr<v1::ChannelControl::Stub> control_;
   std::unique_ptr<v1::SalesPipeline::Stub> activity_;
-  std::unique_ptr<CrashRetrier> retrier_;
 };
 
 TEST_P(ChannelCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
-  auto suite = Suite::Start(*broker_, {"customer-master", "sales-pipeline"},
-                            {{"sales-pipeline", {absl::StrCat("--crash_at=", GetParam())}}});
-  ASSERT_TRUE(suite.ok()) << suite.status();
-  suite_ = *std::move(suite);
-  Connect();
-  retrier_ = std::make_unique<CrashRetrier>(*suite_, "sales-pipeline", [this] { Connect(); });
+  ASSERT_NO_FATAL_FAILURE(StartSuite());
   const std::string tag = GetParam();
   const std::string d = Register(tag + "-d", v1::CUSTOMER_KIND_DISTRIBUTOR, "崩溃测试医药公司",
                                  "北京市", "北京市西城区");

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "api/example_product.h"
+#include "api/example_rep.h"
 #include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
@@ -30,14 +31,9 @@
 namespace pharmacrm::itest {
 namespace {
 
-class ProcessCrashTest : public testing::TestWithParam<const char*> {
+class ProcessCrashTest : public SalesPipelineCrashTest {
  protected:
-  void SetUp() override {
-    broker_ = SharedBroker();
-    ASSERT_NE(broker_, nullptr);
-  }
-
-  void Connect() {
+  void Connect() override {
     customers_ = CustomerMasterClient(*suite_);
     auto channel = rpc::MakeChannel(suite_->GrpcAddress("sales-pipeline"));
     sales_ = v1::SalesChannel::NewStub(channel);
@@ -75,36 +71,16 @@ class ProcessCrashTest : public testing::TestWithParam<const char*> {
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
 
-  v1::Rep Person(const std::string& id, v1::SalesRole role, const std::string& manager) {
-    v1::Rep rep;
-    rep.set_id(id);
-    rep.set_name(id);
-    rep.set_role(role);
-    rep.set_manager_id(manager);
-    rep.set_start_date("2025-01-02");
-    v1::RepCost* cost = rep.add_costs();
-    cost->set_from_month("2025-01");
-    cost->set_salary_fen(1'500'000);
-    return rep;
+  static v1::Rep Person(const std::string& id, v1::SalesRole role, const std::string& manager) {
+    return sales_pipeline::testing_data::ExampleRep(id, role, manager);
   }
 
-  grpc::Status Retry(const std::function<grpc::Status()>& call) { return retrier_->Retry(call); }
-
-  KafkaBroker* broker_ = nullptr;
-  std::unique_ptr<Suite> suite_;
-  std::unique_ptr<v1::CustomerMaster::Stub> customers_;
   std::unique_ptr<v1::SalesChannel::Stub> sales_;
   std::unique_ptr<v1::SalesProcess::Stub> process_;
-  std::unique_ptr<CrashRetrier> retrier_;
 };
 
 TEST_P(ProcessCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
-  auto suite = Suite::Start(*broker_, {"customer-master", "sales-pipeline"},
-                            {{"sales-pipeline", {absl::StrCat("--crash_at=", GetParam())}}});
-  ASSERT_TRUE(suite.ok()) << suite.status();
-  suite_ = *std::move(suite);
-  Connect();
-  retrier_ = std::make_unique<CrashRetrier>(*suite_, "sales-pipeline", [this] { Connect(); });
+  ASSERT_NO_FATAL_FAILURE(StartSuite());
   const std::string tag = GetParam();
 
   // customer-master: nation > region > area > two territories, a 三甲

@@ -158,8 +158,7 @@ absl::Status SalesProcessService::Organisation(const v1::GetOrganisationRequest&
     ASSIGN_OR_RETURN(day, channel::ParseDate(request.as_of(), "as_of"));
   }
   // The end of that day in China Standard Time: an alignment from that day on counts.
-  const absl::Time at =
-      absl::FromCivil(day + 1, absl::FixedTimeZone(8 * 3600)) - absl::Nanoseconds(1);
+  const absl::Time at = channel::ChinaDayStart(day + 1) - absl::Nanoseconds(1);
   ASSIGN_OR_RETURN(std::vector<v1::Territory> territories, process_.Territories());
   absl::flat_hash_map<std::string, int32_t> customers;
   ASSIGN_OR_RETURN(std::vector<v1::AlignmentHistory> alignments, process_.CustomerAlignments());

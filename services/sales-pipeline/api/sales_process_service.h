@@ -71,6 +71,11 @@ class SalesProcessService final : public v1::SalesProcess::Service {
   absl::Status Explain(const v1::ExplainTargetRequest& request, v1::TargetExplanation* response);
   absl::Status RepTargets(const v1::GetRepTargetsRequest& request, v1::RepTargets* response);
 
+  // Puts a new version of a target into `batch` with its TargetAllocated
+  // event; answers its view down to territories.
+  v1::TargetAllocation Store(store::Batch& batch, const v1::TargetRecord& record,
+                             const process::Allocation& allocation, const std::string& actor,
+                             const std::string& request_id);
   // The stored target, NOT_FOUND naming product_id when there is none.
   absl::StatusOr<v1::TargetRecord> RequireTarget(const std::string& product_id, int year,
                                                  int64_t version) const;

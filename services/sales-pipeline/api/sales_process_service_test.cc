@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/channel_test_host.h"
+#include "api/example_rep.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
@@ -124,17 +125,8 @@ class SalesProcessServiceTest : public ChannelTestHost {
     Write([&](store::Batch& b) { ASSERT_TRUE(control.AddFacts(b, facts).ok()); });
   }
 
-  v1::Rep Person(const std::string& id, v1::SalesRole role, const std::string& manager) {
-    v1::Rep rep;
-    rep.set_id(id);
-    rep.set_name(id);
-    rep.set_role(role);
-    rep.set_manager_id(manager);
-    rep.set_start_date("2025-01-02");
-    v1::RepCost* cost = rep.add_costs();
-    cost->set_from_month("2025-01");
-    cost->set_salary_fen(1'500'000);
-    return rep;
+  static v1::Rep Person(const std::string& id, v1::SalesRole role, const std::string& manager) {
+    return sales_pipeline::testing_data::ExampleRep(id, role, manager);
   }
 
   absl::StatusOr<v1::Rep> Upsert(const v1::Rep& rep, const std::string& request_id,

@@ -25,7 +25,7 @@ struct Figures {
 }  // namespace
 
 absl::Time YearStart(int year) {
-  return absl::FromCivil(absl::CivilDay(year, 1, 1), absl::FixedTimeZone(8 * 3600));
+  return channel::ChinaDayStart(absl::CivilDay(year, 1, 1));
 }
 
 absl::StatusOr<process::TargetTree> ReadTargetTree(const ChannelRepository& channel,

@@ -85,6 +85,25 @@ absl::StatusOr<v1::TargetRecord> SalesProcessService::RequireTarget(const std::s
   return *std::move(record);
 }
 
+v1::TargetAllocation SalesProcessService::Store(store::Batch& batch,
+                                                const v1::TargetRecord& record,
+                                                const process::Allocation& allocation,
+                                                const std::string& actor,
+                                                const std::string& request_id) {
+  process_.PutTarget(batch, record);
+  v1::TargetAllocation view = process::ToAllocationProto(record, allocation, 4);
+  v1::TargetAllocated event;
+  event.set_product_id(record.product_id());
+  event.set_year(record.year());
+  event.set_version(record.version());
+  event.set_company_target_units(allocation.company_target);
+  *event.mutable_change() = record.versions(record.versions_size() - 1);
+  *event.mutable_territories() = view.nodes();
+  PublishSalesEvent(host_, batch, "target", absl::StrCat(record.product_id(), "/", record.year()),
+                    record.version(), record.product_id(), actor, request_id, event);
+  return view;
+}
+
 grpc::Status SalesProcessService::SetCompanyTarget(grpc::ServerContext* context,
                                                    const v1::SetCompanyTargetRequest* request,
                                                    v1::TargetAllocation* response) {
@@ -141,18 +160,7 @@ absl::Status SalesProcessService::SetTarget(const v1::SetCompanyTargetRequest& r
                 ? absl::StrCat("set to ", request.amount_units())
                 : absl::StrFormat("set to last year's %d × (1 %+g)", allocation->last_year_total,
                                   request.expected_growth()));
-        process_.PutTarget(batch, record);
-        v1::TargetAllocated event;
-        event.set_product_id(record.product_id());
-        event.set_year(record.year());
-        event.set_version(record.version());
-        event.set_company_target_units(allocation->company_target);
-        *event.mutable_change() = record.versions(record.versions_size() - 1);
-        *event.mutable_territories() = process::ToAllocationProto(record, *allocation, 4).nodes();
-        PublishSalesEvent(host_, batch, "target",
-                          absl::StrCat(record.product_id(), "/", record.year()), record.version(),
-                          record.product_id(), actor, request.request_id(), event);
-        *response = process::ToAllocationProto(record, *allocation, 4);
+        *response = Store(batch, record, *allocation, actor, request.request_id());
         return absl::OkStatus();
       });
 }
@@ -211,18 +219,7 @@ absl::Status SalesProcessService::Adjust(const v1::AdjustTargetRequest& request,
             record.version(), adjusted->company_target, host_.clock().Now(), actor,
             request.reason(),
             absl::StrCat(node.node.name, " (", node.node.id, ") ", before, " → ", node.amount));
-        process_.PutTarget(batch, record);
-        v1::TargetAllocated event;
-        event.set_product_id(record.product_id());
-        event.set_year(record.year());
-        event.set_version(record.version());
-        event.set_company_target_units(adjusted->company_target);
-        *event.mutable_change() = record.versions(record.versions_size() - 1);
-        *event.mutable_territories() = process::ToAllocationProto(record, *adjusted, 4).nodes();
-        PublishSalesEvent(host_, batch, "target",
-                          absl::StrCat(record.product_id(), "/", record.year()), record.version(),
-                          record.product_id(), actor, request.request_id(), event);
-        *response = process::ToAllocationProto(record, *adjusted, 4);
+        *response = Store(batch, record, *adjusted, actor, request.request_id());
         return absl::OkStatus();
       });
 }

@@ -41,6 +41,20 @@ grpc::Status CrashRetrier::Retry(const std::function<grpc::Status()>& call) {
   return status;
 }
 
+void SalesPipelineCrashTest::SetUp() {
+  broker_ = SharedBroker();
+  ASSERT_NE(broker_, nullptr);
+}
+
+void SalesPipelineCrashTest::StartSuite() {
+  auto suite = Suite::Start(*broker_, {"customer-master", "sales-pipeline"},
+                            {{"sales-pipeline", {absl::StrCat("--crash_at=", GetParam())}}});
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  suite_ = *std::move(suite);
+  Connect();
+  retrier_ = std::make_unique<CrashRetrier>(*suite_, "sales-pipeline", [this] { Connect(); });
+}
+
 std::string RegisterCustomer(v1::CustomerMaster::Stub& customers, const std::string& request_id,
                              v1::CustomerKind kind, const std::string& name,
                              const std::string& province, const std::string& address) {

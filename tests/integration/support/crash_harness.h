@@ -7,12 +7,15 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
 
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "support/kafka_broker.h"
 #include "support/suite.h"
 
 namespace pharmacrm::itest {
@@ -35,6 +38,23 @@ class CrashRetrier {
   const std::string service_;
   const std::function<void()> reconnect_;
   int crashes_ = 0;
+};
+
+// A crash test of sales-pipeline, parameterised by its crash point: the
+// shared broker, customer-master and sales-pipeline started with the crash
+// point (StartSuite, under ASSERT_NO_FATAL_FAILURE), and calls retried
+// across the crash. Connect makes the test's stubs, again after a restart.
+class SalesPipelineCrashTest : public testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override;
+  virtual void Connect() = 0;
+  void StartSuite();
+  grpc::Status Retry(const std::function<grpc::Status()>& call) { return retrier_->Retry(call); }
+
+  KafkaBroker* broker_ = nullptr;
+  std::unique_ptr<Suite> suite_;
+  std::unique_ptr<v1::CustomerMaster::Stub> customers_;
+  std::unique_ptr<CrashRetrier> retrier_;
 };
 
 // Registers a customer (the test fails if customer-master refuses it) and

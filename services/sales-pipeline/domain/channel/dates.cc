@@ -92,10 +92,18 @@ std::string FormatMonth(absl::CivilMonth month) {
   return absl::StrFormat("%04d-%02d", month.year(), month.month());
 }
 
-absl::CivilDay ChinaDay(absl::Time t) {
+namespace {
+const absl::TimeZone& China() {
   static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(t, kChina);
+  return kChina;
 }
+}  // namespace
+
+absl::CivilDay ChinaDay(absl::Time t) {
+  return absl::ToCivilDay(t, China());
+}
+
+absl::Time ChinaDayStart(absl::CivilDay day) { return absl::FromCivil(day, China()); }
 
 int DaysInMonth(absl::CivilMonth month) {
   return static_cast<int>(absl::CivilDay(month + 1) - absl::CivilDay(month));

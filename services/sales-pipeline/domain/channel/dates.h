@@ -30,6 +30,8 @@ std::string FormatMonth(absl::CivilMonth month); // "2026-03"
 
 // The China Standard Time calendar day of an instant.
 absl::CivilDay ChinaDay(absl::Time t);
+// The instant `day` starts in China Standard Time.
+absl::Time ChinaDayStart(absl::CivilDay day);
 
 // Days in the month of `month`.
 int DaysInMonth(absl::CivilMonth month);
