@@ -1,11 +1,14 @@
 #include "app.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "api/channel_checks.h"
 #include "api/channel_control_service.h"
 #include "api/channel_service.h"
+#include "api/field_force_service.h"
 #include "api/sales_pipeline_service.h"
 #include "api/sales_process_service.h"
+#include "api/visit_log.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/matching/pinyin.h"
 #include "projections/channel_checks_projection.h"
@@ -27,6 +30,11 @@ ABSL_FLAG(int64_t, doctor_class_a_per_month, 100,
           "class A for it (call frequencies, target allocation)");
 ABSL_FLAG(int64_t, doctor_class_b_per_month, 30,
           "... at least this many, class B; fewer but some, class C");
+ABSL_FLAG(int, calls_per_month_a, 4,
+          "Calls a month a class A doctor should have (call plans, KPIs)");
+ABSL_FLAG(int, calls_per_month_b, 2, "... a class B doctor");
+ABSL_FLAG(int, calls_per_month_c, 1, "... a class C doctor");
+ABSL_FLAG(int, weekly_call_capacity, 25, "Calls a rep's weekly call plan proposes at most");
 ABSL_FLAG(int, near_expiry_days, 180,
           "Stock whose batch expires within this many days after the month's end is near expiry");
 
@@ -64,10 +72,26 @@ absl::StatusOr<process::DoctorClassRule> DoctorClassRuleFromFlags() {
   return rule;
 }
 
+absl::StatusOr<process::CallFrequencies> FrequenciesFromFlags() {
+  process::CallFrequencies f;
+  f.a = absl::GetFlag(FLAGS_calls_per_month_a);
+  f.b = absl::GetFlag(FLAGS_calls_per_month_b);
+  f.c = absl::GetFlag(FLAGS_calls_per_month_c);
+  f.weekly_capacity = absl::GetFlag(FLAGS_weekly_call_capacity);
+  absl::Status valid = process::ValidateFrequencies(f);
+  if (!valid.ok()) {
+    // call_frequencies.a -> calls_per_month_a: the flag the operator set.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "flags --calls_per_month_a/b/c and --weekly_call_capacity: ", valid.message()));
+  }
+  return f;
+}
+
 }  // namespace
 
 absl::Status Wire(runtime::ServiceHost& host) {
-  host.EmplaceService<SalesPipelineService>(host);
+  VisitLog& visits = host.Keep(std::make_unique<VisitLog>(host));
+  host.EmplaceService<SalesPipelineService>(host, visits);
   // Flow terminals are matched to customers by pinyin too (ICU).
   ASSIGN_OR_RETURN(std::unique_ptr<matching::PinyinConverter> pinyin,
                    matching::PinyinConverter::Create());
@@ -83,6 +107,8 @@ absl::Status Wire(runtime::ServiceHost& host) {
   host.EmplaceService<ChannelControlService>(host, checks);
   ASSIGN_OR_RETURN(process::DoctorClassRule doctors, DoctorClassRuleFromFlags());
   host.EmplaceService<SalesProcessService>(host, doctors);
+  ASSIGN_OR_RETURN(process::CallFrequencies frequencies, FrequenciesFromFlags());
+  host.EmplaceService<FieldForceService>(host, visits, FieldForceRules{frequencies, doctors});
   AddKnownCustomersProjection(host);
   AddChannelChecksProjection(host);
   AddProcessInputsProjection(host);

@@ -15,13 +15,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "gtest/gtest.h"
 #include "api/example_product.h"
 #include "api/example_rep.h"
+#include "gtest/gtest.h"
 #include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/field_force.grpc.pb.h"
 #include "pharmacrm/v1/sales_process.grpc.pb.h"
 #include "support/crash_harness.h"
 #include "support/import_stream.h"
@@ -75,8 +76,46 @@ class ProcessCrashTest : public SalesPipelineCrashTest {
     return sales_pipeline::testing_data::ExampleRep(id, role, manager);
   }
 
+  // The example product as `id`, and zhao.wei (national director) with
+  // li.na (rep) under him; each call retried across the crash.
+  void AddProductAndPeople(const std::string& prefix, const std::string& id,
+                           const std::string& name) {
+    const v1::UpsertProductRequest product = sales_pipeline::testing_data::ExampleProductRequest(
+        prefix + "-product", id, name, "2030-06-09");
+    ASSERT_TRUE(Retry([&] {
+                  v1::Product out;
+                  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                  return sales_->UpsertProduct(ctx.get(), product, &out);
+                }).ok());
+    for (const auto& [rid, rep] : std::vector<std::pair<std::string, v1::Rep>>{
+             {prefix + "-director", Person("zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, "")},
+             {prefix + "-rep", Person("li.na", v1::SALES_ROLE_REP, "zhao.wei")}}) {
+      v1::UpsertRepRequest req;
+      req.set_request_id(rid);
+      *req.mutable_rep() = rep;
+      ASSERT_TRUE(Retry([&] {
+                    v1::Rep out;
+                    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                    return process_->UpsertRep(ctx.get(), req, &out);
+                  }).ok())
+          << rid;
+    }
+  }
+
   std::unique_ptr<v1::SalesChannel::Stub> sales_;
   std::unique_ptr<v1::SalesProcess::Stub> process_;
+};
+
+// The field force's commands: samples issued and call reports (a rep's
+// stock and a customer's activity in one write with the report).
+class FieldForceCrashTest : public ProcessCrashTest {
+ protected:
+  void Connect() override {
+    ProcessCrashTest::Connect();
+    field_ = v1::FieldForce::NewStub(rpc::MakeChannel(suite_->GrpcAddress("sales-pipeline")));
+  }
+
+  std::unique_ptr<v1::FieldForce::Stub> field_;
 };
 
 TEST_P(ProcessCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
@@ -88,15 +127,17 @@ TEST_P(ProcessCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
   const std::string nation = Territory(tag + "-cn", "CN", "全国", v1::TERRITORY_LEVEL_NATION, "");
   const std::string region =
       Territory(tag + "-n", "CN-N", "华北大区", v1::TERRITORY_LEVEL_REGION, nation);
-  const std::string area = Territory(tag + "-bj", "CN-N-BJ", "北京地区", v1::TERRITORY_LEVEL_AREA, region);
+  const std::string area =
+      Territory(tag + "-bj", "CN-N-BJ", "北京地区", v1::TERRITORY_LEVEL_AREA, region);
   const std::string t1 =
       Territory(tag + "-t1", "CN-N-BJ-01", "北京东城", v1::TERRITORY_LEVEL_TERRITORY, area);
   const std::string t2 =
       Territory(tag + "-t2", "CN-N-BJ-02", "北京西城", v1::TERRITORY_LEVEL_TERRITORY, area);
   const std::string h1 = RegisterCustomer(*customers_, tag + "-h1", v1::CUSTOMER_KIND_HOSPITAL,
                                           "崩溃测试协和医院", "北京市", "北京市东城区帅府园1号");
-  const std::string h2 = RegisterCustomer(*customers_, tag + "-h2", v1::CUSTOMER_KIND_HOSPITAL,
-                                          "崩溃测试人民医院", "北京市", "北京市西城区西直门南大街11号");
+  const std::string h2 =
+      RegisterCustomer(*customers_, tag + "-h2", v1::CUSTOMER_KIND_HOSPITAL, "崩溃测试人民医院",
+                       "北京市", "北京市西城区西直门南大街11号");
   ASSERT_FALSE(h1.empty());
   ASSERT_FALSE(h2.empty());
   Align(tag + "-a1", v1::ALIGNMENT_SUBJECT_CUSTOMER, h1, t1);
@@ -104,27 +145,7 @@ TEST_P(ProcessCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
   Align(tag + "-a3", v1::ALIGNMENT_SUBJECT_REP, "li.na", t1);
 
   // sales-pipeline: the product and two people.
-  const v1::UpsertProductRequest product = sales_pipeline::testing_data::ExampleProductRequest(
-      "crash-product", "PCRASH", "崩溃测试他汀片", "2030-06-09");
-  ASSERT_TRUE(Retry([&] {
-                v1::Product out;
-                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-                return sales_->UpsertProduct(ctx.get(), product, &out);
-              }).ok());
-  for (const auto& [rid, rep] :
-       std::vector<std::pair<std::string, v1::Rep>>{
-           {"crash-director", Person("zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, "")},
-           {"crash-rep", Person("li.na", v1::SALES_ROLE_REP, "zhao.wei")}}) {
-    v1::UpsertRepRequest req;
-    req.set_request_id(rid);
-    *req.mutable_rep() = rep;
-    ASSERT_TRUE(Retry([&] {
-                  v1::Rep out;
-                  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-                  return process_->UpsertRep(ctx.get(), req, &out);
-                }).ok())
-        << rid;
-  }
+  ASSERT_NO_FATAL_FAILURE(AddProductAndPeople("crash", "PCRASH", "崩溃测试他汀片"));
 
   // The organisation once customer-master's events are consumed: each
   // territory, customer and rep once.
@@ -198,8 +219,100 @@ TEST_P(ProcessCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CrashPoints, ProcessCrashTest,
-                         testing::Values("after_commit_before_publish:3",
-                                         "consumer_before_apply:6", "consumer_after_apply:6"));
+                         testing::Values("after_commit_before_publish:3", "consumer_before_apply:6",
+                                         "consumer_after_apply:6"));
+
+TEST_P(FieldForceCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
+  ASSERT_NO_FATAL_FAILURE(StartSuite());
+  const std::string tag = GetParam();
+  const std::string nation = Territory(tag + "-cn", "CN", "全国", v1::TERRITORY_LEVEL_NATION, "");
+  const std::string t1 =
+      Territory(tag + "-t1", "CN-01", "北京东城", v1::TERRITORY_LEVEL_TERRITORY, nation);
+  const std::string h1 = RegisterCustomer(*customers_, tag + "-h1", v1::CUSTOMER_KIND_HOSPITAL,
+                                          "拜访测试协和医院", "北京市", "北京市东城区帅府园1号");
+  ASSERT_FALSE(h1.empty());
+  Align(tag + "-a1", v1::ALIGNMENT_SUBJECT_CUSTOMER, h1, t1);
+  Align(tag + "-a2", v1::ALIGNMENT_SUBJECT_REP, "li.na", t1);
+  ASSERT_NO_FATAL_FAILURE(AddProductAndPeople("ff", "PCALL", "拜访测试他汀片"));
+  v1::IssueSamplesRequest issue;
+  issue.set_request_id("ff-issue");
+  issue.set_rep_id("li.na");
+  issue.set_product_id("PCALL");
+  issue.set_batch_no("B2506");
+  issue.set_quantity(10);
+  ASSERT_TRUE(Retry([&] {
+                v1::SampleStock out;
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                return field_->IssueSamples(ctx.get(), issue, &out);
+              }).ok());
+
+  // Three calls on the hospital, 2 packs left on each: retried until they
+  // answer (FAILED_PRECONDITION while the hospital's alignment or the
+  // rep's is still on its way).
+  std::vector<std::string> call_ids;
+  for (int i = 0; i < 3; ++i) {
+    v1::ReportCallRequest req;
+    req.set_request_id(absl::StrCat("ff-call-", i));
+    v1::CallReport* call = req.mutable_call();
+    call->set_rep_id("li.na");
+    call->set_customer_id(h1);
+    *call->mutable_called_at() = core::ToTimestamp(absl::Now() - absl::Hours(3 - i));
+    call->set_duration_minutes(15);
+    call->add_product_ids("PCALL");
+    call->set_outcome(v1::CALL_OUTCOME_POSITIVE);
+    v1::SampleLeft* s = call->add_samples();
+    s->set_product_id("PCALL");
+    s->set_batch_no("B2506");
+    s->set_quantity(2);
+    s->set_signed_for(true);
+    v1::CallReport out;
+    ASSERT_TRUE(Retry([&] {
+                  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                  return field_->ReportCall(ctx.get(), req, &out);
+                }).ok())
+        << i;
+    call_ids.push_back(out.id());
+  }
+  EXPECT_GE(retrier_->crashes(), 1) << "the crash point " << GetParam() << " was never reached";
+
+  // Each call taken from the stock once, listed once, counted once.
+  v1::GetSampleStockRequest stock_req;
+  stock_req.set_rep_id("li.na");
+  v1::SampleStock stock;
+  ASSERT_TRUE(Retry([&] {
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                return field_->GetSampleStock(ctx.get(), stock_req, &stock);
+              }).ok());
+  ASSERT_EQ(stock.lines_size(), 1);
+  EXPECT_EQ(stock.lines(0).issued(), 10);
+  EXPECT_EQ(stock.lines(0).on_hand(), 4);
+  v1::ListCallsRequest list;
+  list.set_rep_id("li.na");
+  v1::ListCallsResponse calls;
+  ASSERT_TRUE(Retry([&] {
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                return field_->ListCalls(ctx.get(), list, &calls);
+              }).ok());
+  EXPECT_EQ(calls.calls_size(), 3);
+
+  TopicEvents events = ReadTopicEvents(broker_->bootstrap(), "pharmacrm.sales.events.v1",
+                                       [&](const TopicEvents& seen) {
+                                         for (const std::string& id : call_ids) {
+                                           if (!seen.count({"VisitLogged", id})) return false;
+                                         }
+                                         return seen.count({"SamplesIssued", "li.na"}) > 0;
+                                       });
+  for (const std::string& id : call_ids) {
+    EXPECT_EQ(events[std::make_pair(std::string("VisitLogged"), id)].size(), 1u) << id;
+  }
+  EXPECT_EQ(events[std::make_pair(std::string("SamplesIssued"), std::string("li.na"))].size(), 1u);
+}
+
+// sales-pipeline's commands with an event: the product (1), two people
+// (2, 3), the samples (4), then the calls (5 to 7).
+INSTANTIATE_TEST_SUITE_P(CrashPoints, FieldForceCrashTest,
+                         testing::Values("after_commit_before_publish:4",
+                                         "after_commit_before_publish:6"));
 
 }  // namespace
 }  // namespace pharmacrm::itest

@@ -4,18 +4,21 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "calls_demo.h"
 #include "grpc_retry.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/field_force.grpc.pb.h"
 #include "pharmacrm/v1/sales_process.grpc.pb.h"
 
 namespace pharmacrm::cli {
@@ -98,6 +101,7 @@ class Loader {
     auto sales = rpc::MakeChannel(options.sales_pipeline);
     catalogue_ = v1::SalesChannel::NewStub(sales);
     process_ = v1::SalesProcess::NewStub(sales);
+    field_ = v1::FieldForce::NewStub(sales);
   }
 
   absl::Status Run() {
@@ -108,7 +112,9 @@ class Loader {
     RETURN_IF_ERROR(AddPeople());
     RETURN_IF_ERROR(WaitForOrganisation());
     RETURN_IF_ERROR(SetTargets());
-    return PrintRep();
+    RETURN_IF_ERROR(PrintRep());
+    RETURN_IF_ERROR(LoadCalls());
+    return PrintRepMonth();
   }
 
  private:
@@ -169,8 +175,8 @@ class Loader {
     req.set_subject(subject);
     req.set_subject_id(id);
     req.set_territory_id(ids_[territory_code]);
-    *req.mutable_effective_from() = core::ToTimestamp(absl::FromCivil(
-        absl::CivilDay(options_.year, 1, 1), absl::FixedTimeZone(8 * 3600)));
+    *req.mutable_effective_from() = core::ToTimestamp(
+        absl::FromCivil(absl::CivilDay(options_.year, 1, 1), absl::FixedTimeZone(8 * 3600)));
     req.set_reason("demo organisation");
     v1::Alignment out;
     grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
@@ -228,8 +234,8 @@ class Loader {
         std::fprintf(out_,
                      "organisation / 销售组织: %d territories, %zu customers and %zu reps aligned "
                      "from %d-01-01 (辖区 %d 个，客户 %zu 家，代表 %zu 名)\n",
-                     org.nodes_size(), customers, reps, options_.year, org.nodes_size(),
-                     customers, reps);
+                     org.nodes_size(), customers, reps, options_.year, org.nodes_size(), customers,
+                     reps);
         return absl::OkStatus();
       }
       if (absl::Now() >= deadline) {
@@ -319,6 +325,7 @@ class Loader {
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
       return a.target_units() > b.target_units();
     });
+    shown_rep_ = req.rep_id();
     std::fprintf(out_, "rep %s, %s, %s %s packs: customers by target / 代表的客户目标（前 8）:\n",
                  req.rep_id().c_str(), territory.name().c_str(), first_.product_id().c_str(),
                  Packs(largest->amount_units()).c_str());
@@ -335,8 +342,121 @@ class Loader {
     return absl::OkStatus();
   }
 
+  // Samples to every rep and a year of calls on their doctors
+  // (PlanDemoCalls), the calls on 4 connections' worth of threads.
+  absl::Status LoadCalls() {
+    std::vector<DemoDoctor> doctors;
+    std::string token;
+    do {
+      v1::SearchCustomersRequest req;
+      req.set_kind(v1::CUSTOMER_KIND_DOCTOR);
+      req.set_page_size(200);
+      req.set_page_token(token);
+      v1::SearchCustomersResponse page;
+      grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return customers_->SearchCustomers(c, req, &page);
+      });
+      if (!s.ok()) return Failed("SearchCustomers", s);
+      for (const v1::Customer& c : page.customers()) {
+        if (!c.profile().hospital_id().empty())
+          doctors.push_back({c.id(), c.profile().hospital_id()});
+      }
+      token = page.next_page_token();
+    } while (!token.empty());
+    const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+    const DemoCallsPlan calls =
+        PlanDemoCalls(plan_, doctors, first_.product_id(), today,
+                      absl::CivilDay(options_.year, 1, 1), options_.request_prefix);
+    for (const v1::IssueSamplesRequest& issue : calls.issues) {
+      v1::SampleStock out;
+      grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return field_->IssueSamples(c, issue, &out);
+      });
+      if (!s.ok()) return Failed(absl::StrCat("IssueSamples ", issue.rep_id()), s);
+    }
+    constexpr size_t kThreads = 4;
+    std::vector<absl::Status> failed(kThreads);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (size_t i = t; i < calls.calls.size() && failed[t].ok(); i += kThreads) {
+          const v1::ReportCallRequest& req = calls.calls[i];
+          v1::CallReport out;
+          grpc::Status s = RetryCall(options_.wait, true, [&](grpc::ClientContext* c) {
+            return field_->ReportCall(c, req, &out);
+          });
+          if (!s.ok()) failed[t] = Failed(absl::StrCat("ReportCall ", req.request_id()), s);
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (const absl::Status& s : failed) RETURN_IF_ERROR(s);
+    std::fprintf(out_,
+                 "call reports / 拜访记录: %zu calls by %zu reps on %zu doctors over the 12 months "
+                 "before %s (%zu 次拜访)\n",
+                 calls.calls.size(), calls.issues.size(), doctors.size(),
+                 absl::FormatCivilTime(today).c_str(), calls.calls.size());
+    return absl::OkStatus();
+  }
+
+  // The shown rep's last full month: KPIs, and this week's call plan.
+  absl::Status PrintRepMonth() {
+    if (shown_rep_.empty()) return absl::OkStatus();
+    const absl::CivilMonth month =
+        absl::CivilMonth(absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600))) - 1;
+    v1::GetKpisRequest req;
+    req.set_rep_id(shown_rep_);
+    req.set_period(absl::StrFormat("%04d-%02d", month.year(), month.month()));
+    v1::KpiReport report;
+    grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+      return field_->GetKpis(c, req, &report);
+    });
+    if (!s.ok()) return Failed("GetKpis", s);
+    const v1::KpiInputs& in = report.inputs();
+    const v1::Kpis& k = report.kpis();
+    auto pct = [](bool has, double v) {
+      return has ? absl::StrFormat("%.1f %%", 100 * v) : std::string("-");
+    };
+    std::fprintf(out_, "rep %s, %s / 代表月度指标:\n", shown_rep_.c_str(), req.period().c_str());
+    std::fprintf(out_, "  calls 拜访 %lld; coverage 覆盖率 %s (%lld of %lld target doctors)\n",
+                 static_cast<long long>(in.calls()), pct(k.has_coverage(), k.coverage()).c_str(),
+                 static_cast<long long>(in.target_doctors_called()),
+                 static_cast<long long>(in.target_doctors()));
+    std::fprintf(out_, "  frequency attainment 频次达成 %s (%lld of %lld)\n",
+                 pct(k.has_frequency_attainment(), k.frequency_attainment()).c_str(),
+                 static_cast<long long>(in.classed_doctors_attained()),
+                 static_cast<long long>(in.classed_doctors()));
+    std::fprintf(out_, "  target attainment 目标达成 %s (%s of %s packs); growth 增长 %s\n",
+                 pct(k.has_target_attainment(), k.target_attainment()).c_str(),
+                 Packs(in.sales_units()).c_str(), Packs(in.target_units()).c_str(),
+                 pct(k.has_growth(), k.growth()).c_str());
+    std::fprintf(
+        out_,
+        "  cost 费用 ¥%s, per pack 每盒 %s; new prescribers 新处方医生 %lld; samples 样品 "
+        "%lld of %lld\n",
+        Packs(in.cost_fen() / 100).c_str(),
+        k.has_cost_per_unit() ? absl::StrFormat("¥%.2f", k.cost_per_unit_fen() / 100).c_str() : "-",
+        static_cast<long long>(in.new_prescribers()), static_cast<long long>(in.samples_given()),
+        static_cast<long long>(in.samples_budget()));
+    v1::GetCallPlanRequest plan_req;
+    plan_req.set_rep_id(shown_rep_);
+    v1::CallPlan plan;
+    s = RetryCall(options_.wait, false,
+                  [&](grpc::ClientContext* c) { return field_->GetCallPlan(c, plan_req, &plan); });
+    if (!s.ok()) return Failed("GetCallPlan", s);
+    std::fprintf(out_, "  call plan, week of %s / 本周拜访计划 (%d doctors considered):\n",
+                 plan.week_start().c_str(), plan.doctors_considered());
+    for (int i = 0; i < plan.calls_size() && i < 5; ++i) {
+      std::fprintf(out_, "    %-10s %s\n", plan.calls(i).name().c_str(),
+                   plan.calls(i).reason_zh().c_str());
+    }
+    return absl::OkStatus();
+  }
+
   const ProcessDemoOptions& options_;
   std::FILE* out_;
+  std::unique_ptr<v1::FieldForce::Stub> field_;
+  std::string shown_rep_;
   std::unique_ptr<v1::CustomerMaster::Stub> customers_;
   std::unique_ptr<v1::SalesChannel::Stub> catalogue_;
   std::unique_ptr<v1::SalesProcess::Stub> process_;
@@ -358,8 +478,8 @@ DemoOrganisation PlanDemoOrganisation(const std::vector<DemoCustomer>& customers
   size_t next_name = 0;
   auto name = [&] { return std::string(kNames[next_name++ % std::size(kNames)]); };
   plan.territories.push_back({"CN", "全国", "", v1::TERRITORY_LEVEL_NATION});
-  plan.people.push_back(Person("director", name(), v1::SALES_ROLE_NATIONAL_DIRECTOR, "", 60'000,
-                               5'000, 10'000, 0));
+  plan.people.push_back(
+      Person("director", name(), v1::SALES_ROLE_NATIONAL_DIRECTOR, "", 60'000, 5'000, 10'000, 0));
   for (const Region& region : Regions()) {
     std::vector<std::pair<int, const char*>> present;
     for (size_t i = 0; i < region.provinces.size(); ++i) {
@@ -377,7 +497,8 @@ DemoOrganisation PlanDemoOrganisation(const std::vector<DemoCustomer>& customers
     for (const auto& [index, province] : present) {
       const std::string area_code = absl::StrFormat("%s-%02d", region_code, index);
       std::string short_name(province);
-      for (absl::string_view suffix : {"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"}) {
+      for (absl::string_view suffix :
+           {"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"}) {
         if (absl::EndsWith(short_name, suffix)) {
           short_name.resize(short_name.size() - suffix.size());
           break;
@@ -386,9 +507,8 @@ DemoOrganisation PlanDemoOrganisation(const std::vector<DemoCustomer>& customers
       plan.territories.push_back(
           {area_code, absl::StrCat(short_name, "地区"), region_code, v1::TERRITORY_LEVEL_AREA});
       const std::string territory_code = area_code + "-01";
-      plan.territories.push_back(
-          {territory_code, absl::StrCat(short_name, "一区"), area_code,
-           v1::TERRITORY_LEVEL_TERRITORY});
+      plan.territories.push_back({territory_code, absl::StrCat(short_name, "一区"), area_code,
+                                  v1::TERRITORY_LEVEL_TERRITORY});
       const std::string district = absl::StrFormat("dm.%s%02d", lower, index);
       plan.people.push_back(Person(district, name(), v1::SALES_ROLE_DISTRICT_MANAGER, regional,
                                    20'000, 3'000, 6'000, 20));

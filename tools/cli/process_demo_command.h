@@ -15,7 +15,10 @@
 //      (0.2), grade (0.1), doctors (0.1) and growth (0.1);
 //   3. prints each product's target, the regions' shares of the first one
 //      and the rep with the most customers: each customer's target,
-//      demand, growth and headroom.
+//      demand, growth and headroom;
+//   4. hands each rep samples and reports a year of their calls on the
+//      doctors of their territory (calls_demo.h), then prints the shown
+//      rep's last full month: their KPIs and this week's call plan.
 // Every command carries a request id derived from the prefix and the
 // record, so running it again changes nothing and prints the same.
 #ifndef PHARMACRM_TOOLS_CLI_PROCESS_DEMO_COMMAND_H_
@@ -35,7 +38,7 @@
 namespace pharmacrm::cli {
 
 struct ProcessDemoOptions {
-  std::string server = "127.0.0.1:7051";          // customer-master
+  std::string server = "127.0.0.1:7051";  // customer-master
   std::string sales_pipeline = "127.0.0.1:7052";
   std::string request_prefix = "demo-process-v1";
   int year = 2026;  // the target year; its customers and reps are aligned from 1 January
@@ -55,7 +58,7 @@ struct DemoCustomer {
 // The organisation the demo builds (pure, for tests).
 struct DemoOrganisation {
   struct Territory {
-    std::string code;         // CN, CN-N, CN-N-11, CN-N-11-01
+    std::string code;  // CN, CN-N, CN-N-11, CN-N-11-01
     std::string name;
     std::string parent_code;  // "" for the nation
     v1::TerritoryLevel level = v1::TERRITORY_LEVEL_UNSPECIFIED;

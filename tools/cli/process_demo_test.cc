@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "calls_demo.h"
 #include "gtest/gtest.h"
 #include "process_demo_command.h"
 
@@ -54,6 +55,42 @@ TEST(PlanDemoOrganisation, ATerritoryPerProvinceWithItsRepAndCustomers) {
   }
   // A director, 3 regional and 3 district managers, 3 reps.
   EXPECT_EQ(plan.people.size(), 10u);
+}
+
+TEST(PlanDemoCalls, AYearOfCallsOnEachRepsDoctorsWithSamplesAndJointCalls) {
+  const DemoOrganisation plan = PlanDemoOrganisation({
+      {"h1", "北京协和医院", "北京市", v1::CUSTOMER_KIND_HOSPITAL},
+      {"h2", "湘雅医院", "湖南省", v1::CUSTOMER_KIND_HOSPITAL},
+  });
+  const std::vector<DemoDoctor> doctors = {{"d1", "h1"}, {"d2", "h1"}, {"d3", "h2"}, {"d9", "x"}};
+  // Today 2026-12-08: the months December 2025 to November 2026, but not
+  // before the alignments of 2026-01-01.
+  const DemoCallsPlan calls = PlanDemoCalls(plan, doctors, "P001", absl::CivilDay(2026, 12, 8),
+                                            absl::CivilDay(2026, 1, 1), "t");
+  ASSERT_EQ(calls.issues.size(), 2u);  // the reps of 北京 and 湖南
+  EXPECT_EQ(calls.issues[0].quantity(), 150);
+  // Per doctor and month {4, 2, 1, 3, 0, 2}[(i + month) % 6], January to
+  // November: i = 0 gives 2+1+3+0+2+4+2+1+3+0+2 = 20, i = 1 gives
+  // 1+3+0+2+4+2+1+3+0+2+4 = 22; 湖南's only doctor (i = 0) 20.
+  std::map<std::string, int> per_doctor;
+  int joint = 0, samples = 0;
+  for (const v1::ReportCallRequest& r : calls.calls) {
+    ++per_doctor[r.call().customer_id()];
+    if (!r.call().joint_with().empty()) ++joint;
+    samples += r.call().samples_size();
+    EXPECT_GE(r.call().called_at().seconds(),
+              absl::ToUnixSeconds(
+                  absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::FixedTimeZone(8 * 3600))));
+  }
+  EXPECT_EQ(per_doctor["d1"], 20);
+  EXPECT_EQ(per_doctor["d2"], 22);
+  EXPECT_EQ(per_doctor["d3"], 20);
+  EXPECT_FALSE(per_doctor.count("d9"));
+  // The first call of each month with calls leaves a pack; the first
+  // doctor's is a joint call with the district manager.
+  EXPECT_EQ(samples, 9 + 9 + 9);
+  EXPECT_EQ(joint, 9 + 9);
+  EXPECT_EQ(calls.calls.front().call().joint_with(), "dm.n01");
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ Backends::Backends(const BackendAddresses& a, absl::Duration query_deadline,
       customer_master_(v1::CustomerMaster::NewStub(rpc::MakeChannel(a.customer_master, max_message_bytes))),
       sales_pipeline_(v1::SalesPipeline::NewStub(rpc::MakeChannel(a.sales_pipeline, max_message_bytes))),
       channel_control_(v1::ChannelControl::NewStub(rpc::MakeChannel(a.sales_pipeline, max_message_bytes))),
+      field_force_(v1::FieldForce::NewStub(rpc::MakeChannel(a.sales_pipeline, max_message_bytes))),
       campaigns_(v1::Campaigns::NewStub(rpc::MakeChannel(a.campaigns, max_message_bytes))),
       service_desk_(v1::ServiceDesk::NewStub(rpc::MakeChannel(a.service_desk, max_message_bytes))),
       value_scoring_(v1::ValueScoring::NewStub(rpc::MakeChannel(a.value_scoring, max_message_bytes))) {
@@ -58,6 +59,7 @@ Backends::Backends(const BackendAddresses& a, absl::Duration query_deadline,
         std::pair{v1::SalesChannel::service_full_name(), a.sales_pipeline},
         std::pair{v1::ChannelControl::service_full_name(), a.sales_pipeline},
         std::pair{v1::SalesProcess::service_full_name(), a.sales_pipeline},
+        std::pair{v1::FieldForce::service_full_name(), a.sales_pipeline},
         std::pair{v1::Campaigns::service_full_name(), a.campaigns},
         std::pair{v1::ServiceDesk::service_full_name(), a.service_desk},
         std::pair{v1::ValueScoring::service_full_name(), a.value_scoring}}) {
@@ -88,26 +90,30 @@ absl::StatusOr<v1::Customer360> Backends::FanOut360(const std::string& customer_
   PendingCall<v1::GetContactCardRequest, v1::ContactCard> card;
   PendingCall<v1::GetCustomerValueRequest, v1::CustomerValue> value;
   PendingCall<v1::GetCustomerChannelRequest, v1::CustomerChannel> channel;
+  PendingCall<v1::GetCustomerProcessRequest, v1::CustomerProcess> process;
   profile.request.set_customer_id(customer_id);
   activity.request.set_customer_id(customer_id);
   audience.request.set_customer_id(customer_id);
   card.request.set_customer_id(customer_id);
   value.request.set_customer_id(customer_id);
   channel.request.set_customer_id(customer_id);
+  process.request.set_customer_id(customer_id);
 
-  absl::BlockingCounter done(6);
+  absl::BlockingCounter done(7);
   using CM = v1::CustomerMaster::Stub::async_interface;
   using SP = v1::SalesPipeline::Stub::async_interface;
   using CA = v1::Campaigns::Stub::async_interface;
   using SD = v1::ServiceDesk::Stub::async_interface;
   using VS = v1::ValueScoring::Stub::async_interface;
   using CC = v1::ChannelControl::Stub::async_interface;
+  using FF = v1::FieldForce::Stub::async_interface;
   Start<CM>(customer_master_->async(), &CM::GetCustomer, profile, query_deadline_, done);
   Start<SP>(sales_pipeline_->async(), &SP::GetCustomerActivity, activity, query_deadline_, done);
   Start<CA>(campaigns_->async(), &CA::GetAudienceMember, audience, query_deadline_, done);
   Start<SD>(service_desk_->async(), &SD::GetContactCard, card, query_deadline_, done);
   Start<VS>(value_scoring_->async(), &VS::GetCustomerValue, value, query_deadline_, done);
   Start<CC>(channel_control_->async(), &CC::GetCustomerChannel, channel, query_deadline_, done);
+  Start<FF>(field_force_->async(), &FF::GetCustomerProcess, process, query_deadline_, done);
   done.Wait();
 
   Parts parts;
@@ -117,6 +123,7 @@ absl::StatusOr<v1::Customer360> Backends::FanOut360(const std::string& customer_
   parts.contact_card = card.Result();
   parts.value = value.Result();
   parts.channel = channel.Result();
+  parts.process = process.Result();
   return MergeCustomer360(customer_id, std::move(parts));
 }
 

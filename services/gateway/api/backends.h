@@ -17,9 +17,10 @@
 #include "pharmacrm/v1/channel_control_service.grpc.pb.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
-#include "pharmacrm/v1/sales_process.grpc.pb.h"
+#include "pharmacrm/v1/field_force.grpc.pb.h"
 #include "pharmacrm/v1/gateway.pb.h"
 #include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
+#include "pharmacrm/v1/sales_process.grpc.pb.h"
 #include "pharmacrm/v1/service_desk.grpc.pb.h"
 #include "pharmacrm/v1/value_scoring.grpc.pb.h"
 
@@ -63,7 +64,8 @@ class Backends {
   absl::Duration command_deadline_;
   std::unique_ptr<v1::CustomerMaster::Stub> customer_master_;
   std::unique_ptr<v1::SalesPipeline::Stub> sales_pipeline_;
-  std::unique_ptr<v1::ChannelControl::Stub> channel_control_;  // On sales-pipeline.
+  std::unique_ptr<v1::ChannelControl::Stub> channel_control_;
+  std::unique_ptr<v1::FieldForce::Stub> field_force_;  // On sales-pipeline.
   std::unique_ptr<v1::Campaigns::Stub> campaigns_;
   std::unique_ptr<v1::ServiceDesk::Stub> service_desk_;
   std::unique_ptr<v1::ValueScoring::Stub> value_scoring_;

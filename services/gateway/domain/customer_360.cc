@@ -36,6 +36,7 @@ absl::StatusOr<v1::Customer360> MergeCustomer360(absl::string_view customer_id, 
        &out);
   Take(parts.value, "value", "value-scoring", &v1::Customer360::mutable_value, &out);
   Take(parts.channel, "channel", "sales-pipeline", &v1::Customer360::mutable_channel, &out);
+  Take(parts.process, "process", "sales-pipeline", &v1::Customer360::mutable_process, &out);
   out.set_complete(out.missing_parts_size() == 0);
   return out;
 }

@@ -15,6 +15,7 @@ struct Parts {
   absl::StatusOr<v1::ContactCard> contact_card = absl::UnknownError("not asked");
   absl::StatusOr<v1::CustomerValue> value = absl::UnknownError("not asked");
   absl::StatusOr<v1::CustomerChannel> channel = absl::UnknownError("not asked");
+  absl::StatusOr<v1::CustomerProcess> process = absl::UnknownError("not asked");
 };
 
 // customer-master's NOT_FOUND means there is no such customer: the whole

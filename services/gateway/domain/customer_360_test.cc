@@ -23,6 +23,12 @@ Parts AllOk() {
   ch.set_is_distributor(true);
   ch.set_open_findings_total(2);
   p.channel = ch;
+  v1::CustomerProcess process;
+  process.set_calls_last_12_months(14);
+  v1::CustomerYearTarget* target = process.add_targets();
+  target->set_product_id("P001");
+  target->set_target_units(6'600);
+  p.process = process;
   return p;
 }
 
@@ -35,6 +41,20 @@ TEST(MergeCustomer360, AllPartsMakeACompleteAnswer) {
   EXPECT_EQ(r->missing_parts_size(), 0);
   EXPECT_TRUE(r->channel().is_distributor());
   EXPECT_EQ(r->channel().open_findings_total(), 2);
+  EXPECT_EQ(r->process().calls_last_12_months(), 14);
+  EXPECT_EQ(r->process().targets(0).target_units(), 6'600);
+}
+
+TEST(MergeCustomer360, TheProcessPartMissingIsNamedAsSalesPipelines) {
+  Parts p = AllOk();
+  p.process = absl::DeadlineExceededError("late");
+  auto r = MergeCustomer360("c-1", std::move(p));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->complete());
+  ASSERT_EQ(r->missing_parts_size(), 1);
+  EXPECT_EQ(r->missing_parts(0).part(), "process");
+  EXPECT_EQ(r->missing_parts(0).service(), "sales-pipeline");
+  EXPECT_FALSE(r->has_process());
 }
 
 TEST(MergeCustomer360, TheChannelPartMissingIsNamedAsSalesPipelines) {

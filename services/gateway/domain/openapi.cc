@@ -15,6 +15,7 @@
 #include "pharmacrm/v1/channel_control_service.pb.h"
 #include "pharmacrm/v1/channel_service.pb.h"
 #include "pharmacrm/v1/customer_master.pb.h"
+#include "pharmacrm/v1/field_force.pb.h"
 #include "pharmacrm/v1/gateway.pb.h"
 #include "pharmacrm/v1/sales_pipeline.pb.h"
 #include "pharmacrm/v1/sales_process.pb.h"

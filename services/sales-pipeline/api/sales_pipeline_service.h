@@ -2,6 +2,7 @@
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_API_SALES_PIPELINE_SERVICE_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_API_SALES_PIPELINE_SERVICE_H_
 
+#include "api/visit_log.h"
 #include "pharmacrm/runtime/command.h"
 #include "pharmacrm/runtime/host.h"
 #include "pharmacrm/v1/sales_pipeline.grpc.pb.h"
@@ -9,11 +10,12 @@
 namespace pharmacrm::sales_pipeline {
 
 // LogVisit (a command: one WriteBatch of visit, activity, outbox record and
-// idempotency record) and GetCustomerActivity (a query). Time rules read
+// idempotency record, written by VisitLog) and GetCustomerActivity (a query). Time rules read
 // host.clock(). Thread-safe; `host` must outlive it.
 class SalesPipelineService final : public v1::SalesPipeline::Service {
  public:
-  explicit SalesPipelineService(runtime::ServiceHost& host) : host_(host) {}
+  SalesPipelineService(runtime::ServiceHost& host, VisitLog& visits)
+      : host_(host), visits_(visits) {}
 
   grpc::Status LogVisit(grpc::ServerContext* context, const v1::LogVisitRequest* request,
                         v1::Visit* response) override;
@@ -22,10 +24,11 @@ class SalesPipelineService final : public v1::SalesPipeline::Service {
                                    v1::CustomerActivity* response) override;
 
  private:
-  absl::Status Log(const v1::LogVisitRequest& request, const std::string& actor, v1::Visit* response);
+  absl::Status Log(const v1::LogVisitRequest& request, const std::string& actor,
+                   v1::Visit* response);
 
   runtime::ServiceHost& host_;
-  runtime::StripedLocks locks_;
+  VisitLog& visits_;
 };
 
 }  // namespace pharmacrm::sales_pipeline

@@ -31,7 +31,8 @@ class SalesPipelineServiceTest : public testing::Test {
     auto store = store::Store::Open({dir_.string(), /*sync_writes=*/false});
     ASSERT_TRUE(store.ok()) << store.status();
     host_ = runtime::ServiceHost::CreateForTest("sales-pipeline", std::move(*store), {&clock_});
-    service_ = &host_->EmplaceService<SalesPipelineService>(*host_);
+    VisitLog& visits = host_->Keep(std::make_unique<VisitLog>(*host_));
+    service_ = &host_->EmplaceService<SalesPipelineService>(*host_, visits);
     // The customer as the known-customers projection would have stored it.
     v1::Customer customer;
     customer.set_id("c-1");

@@ -8,8 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "api/channel_test_host.h"
-#include "api/example_rep.h"
+#include "api/process_test_host.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
@@ -22,187 +21,16 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// 2026-03-15 10:00 China time: the target year 2026 has begun.
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 3, 15, 2, 0, 0), absl::UTCTimeZone());
+const absl::Time kNow = kProcessNow;
 
 std::string FieldOf(const absl::Status& s) { return core::FieldOf(s).value_or(""); }
 
-class SalesProcessServiceTest : public ChannelTestHost {
- protected:
-  SalesProcessServiceTest() : ChannelTestHost(kNow) {}
-
-  void SetUp() override {
-    ChannelTestHost::SetUp();
-    process_service_ = &host_->EmplaceService<SalesProcessService>(*host_);
-  }
-
-  size_t Outbox() {
-    absl::StatusOr<std::vector<store::OutboxEntry>> entries = host_->store().ReadOutbox(10'000);
-    return entries.ok() ? entries->size() : 0;
-  }
-
-  void Write(const std::function<void(store::Batch&)>& fill) {
-    store::Batch batch;
-    fill(batch);
-    ASSERT_TRUE(host_->store().Write(std::move(batch)).ok());
-  }
-
-  static v1::Territory Territory(const std::string& id, v1::TerritoryLevel level,
-                                 const std::string& parent, const std::string& name) {
-    v1::Territory t;
-    t.set_id(id);
-    t.set_code(id);
-    t.set_name(name);
-    t.set_level(level);
-    t.set_parent_id(parent);
-    t.set_version(1);
-    return t;
-  }
-
-  static v1::Alignment Aligned(const std::string& subject, const std::string& territory,
-                               absl::CivilDay from) {
-    v1::Alignment a;
-    a.set_subject_id(subject);
-    a.set_territory_id(territory);
-    *a.mutable_effective_from() = core::ToTimestamp(absl::FromCivil(from, absl::UTCTimeZone()));
-    *a.mutable_recorded_at() = core::ToTimestamp(kNow - absl::Hours(24 * 400));
-    return a;
-  }
-
-  // Nation CN > region N > area N-BJ > territories T1 (北京东城) and T2
-  // (北京西城). H-PUMC in T1, H2 and pharmacy P1 in T2, H3 unaligned.
-  // 2025 sales of P001: H-PUMC 6,000 (2024: 5,000), H2 3,000, P1 1,000;
-  // 2026 so far: H-PUMC 1,500. Metrics of 2025 for H-PUMC only.
-  void SetUpOrganisation() {
-    SetUpBeijingChannel();
-    Known("H2", v1::CUSTOMER_KIND_HOSPITAL, "北京市第二医院", "北京市", "北京市西城区");
-    Known("P1", v1::CUSTOMER_KIND_PHARMACY, "同仁堂药店", "北京市", "北京市西城区");
-    Known("H3", v1::CUSTOMER_KIND_HOSPITAL, "未分区医院", "北京市", "北京市");
-    ProcessRepository repo(host_->store());
-    ControlRepository control(host_->store());
-    Write([&](store::Batch& b) {
-      repo.PutTerritory(b, Territory("CN", v1::TERRITORY_LEVEL_NATION, "", "全国"));
-      repo.PutTerritory(b, Territory("N", v1::TERRITORY_LEVEL_REGION, "CN", "华北大区"));
-      repo.PutTerritory(b, Territory("N-BJ", v1::TERRITORY_LEVEL_AREA, "N", "北京地区"));
-      repo.PutTerritory(b, Territory("T1", v1::TERRITORY_LEVEL_TERRITORY, "N-BJ", "北京东城"));
-      repo.PutTerritory(b, Territory("T2", v1::TERRITORY_LEVEL_TERRITORY, "N-BJ", "北京西城"));
-      for (const auto& [customer, territory] :
-           std::vector<std::pair<std::string, std::string>>{
-               {"H-PUMC", "T1"}, {"H2", "T2"}, {"P1", "T2"}}) {
-        v1::AlignmentHistory h;
-        *h.add_alignments() = Aligned(customer, territory, absl::CivilDay(2024, 1, 1));
-        repo.PutCustomerAlignment(b, customer, h);
-      }
-      v1::AlignmentHistory rep;
-      *rep.add_alignments() = Aligned("li.na", "T1", absl::CivilDay(2025, 6, 1));
-      repo.PutRepAlignment(b, "li.na", rep);
-      v1::CustomerMetrics m;
-      m.set_customer_id("H-PUMC");
-      m.set_period("2025-06");
-      m.set_version(1);
-      v1::DrugClassFigure* all = m.mutable_hospital()->add_prescriptions();
-      all->set_drug_class("心血管");
-      all->set_volume(40'000);
-      repo.PutMetrics(b, m);
-    });
-    std::vector<v1::SalesFact> facts;
-    auto fact = [&](const std::string& customer, const std::string& month, int64_t quantity) {
-      v1::SalesFact f;
-      f.set_customer_id(customer);
-      f.set_product_id("P001");
-      f.set_month(month);
-      f.set_source(v1::SALES_FACT_SOURCE_FLOW);
-      f.set_distributor_id("D1");
-      f.set_quantity(quantity);
-      facts.push_back(f);
-    };
-    fact("H-PUMC", "2024-05", 5'000);
-    fact("H-PUMC", "2025-02", 1'000);
-    fact("H-PUMC", "2025-09", 5'000);
-    fact("H2", "2025-04", 3'000);
-    fact("P1", "2025-11", 1'000);
-    fact("H-PUMC", "2026-02", 1'500);
-    Write([&](store::Batch& b) { ASSERT_TRUE(control.AddFacts(b, facts).ok()); });
-  }
-
-  static v1::Rep Person(const std::string& id, v1::SalesRole role, const std::string& manager) {
-    return sales_pipeline::testing_data::ExampleRep(id, role, manager);
-  }
-
-  absl::StatusOr<v1::Rep> Upsert(const v1::Rep& rep, const std::string& request_id,
-                                 int64_t expected_version = 0) {
-    v1::UpsertRepRequest request;
-    request.set_request_id(request_id);
-    *request.mutable_rep() = rep;
-    request.set_expected_version(expected_version);
-    v1::Rep out;
-    RETURN_IF_ERROR(process_service_->Upsert(request, "director.zhao", &out));
-    return out;
-  }
-
-  static v1::SetCompanyTargetRequest ByLastYear(const std::string& request_id, double growth) {
-    v1::SetCompanyTargetRequest r;
-    r.set_request_id(request_id);
-    r.set_product_id("P001");
-    r.set_year(2026);
-    r.set_expected_growth(growth);
-    r.mutable_weights()->set_last_year_sales(0.8);
-    r.mutable_weights()->set_market_size(0.2);
-    r.set_drug_class("心血管");
-    r.set_reason("2026 plan");
-    return r;
-  }
-
-  absl::StatusOr<v1::TargetAllocation> Set(const v1::SetCompanyTargetRequest& r) {
-    v1::TargetAllocation out;
-    RETURN_IF_ERROR(process_service_->SetTarget(r, "director.zhao", &out));
-    return out;
-  }
-
-  absl::StatusOr<v1::TargetAllocation> AdjustNode(const std::string& request_id,
-                                                  const std::string& node, int64_t amount,
-                                                  int64_t expected_version,
-                                                  const std::string& reason = "tender won") {
-    v1::AdjustTargetRequest r;
-    r.set_request_id(request_id);
-    r.set_product_id("P001");
-    r.set_year(2026);
-    r.set_node_id(node);
-    r.set_amount_units(amount);
-    r.set_expected_version(expected_version);
-    r.set_reason(reason);
-    v1::TargetAllocation out;
-    RETURN_IF_ERROR(process_service_->Adjust(r, "manager.wang", &out));
-    return out;
-  }
-
-  absl::StatusOr<v1::TargetAllocation> Get(int64_t version, int depth) {
-    v1::GetTargetAllocationRequest r;
-    r.set_product_id("P001");
-    r.set_year(2026);
-    r.set_version(version);
-    r.set_depth(depth);
-    v1::TargetAllocation out;
-    grpc::ServerContext context;
-    grpc::Status s = process_service_->GetTargetAllocation(&context, &r, &out);
-    if (!s.ok()) return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
-    return out;
-  }
-
-  static int64_t AmountOf(const v1::TargetAllocation& a, const std::string& id) {
-    for (const v1::TargetNode& n : a.nodes()) {
-      if (n.node_id() == id) return n.amount_units();
-    }
-    return -1;
-  }
-
-  SalesProcessService* process_service_ = nullptr;
-};
+using SalesProcessServiceTest = ProcessTestHost;
 
 TEST_F(SalesProcessServiceTest, APersonIsVersionedAndARetryHasOneEffect) {
   ASSERT_TRUE(Upsert(Person("director.zhao", v1::SALES_ROLE_NATIONAL_DIRECTOR, ""), "r1").ok());
-  ASSERT_TRUE(Upsert(Person("wang.qiang", v1::SALES_ROLE_DISTRICT_MANAGER, "director.zhao"), "r2")
-                  .ok());
+  ASSERT_TRUE(
+      Upsert(Person("wang.qiang", v1::SALES_ROLE_DISTRICT_MANAGER, "director.zhao"), "r2").ok());
   const size_t outbox = Outbox();
   v1::Rep li = Person("li.na", v1::SALES_ROLE_REP, "wang.qiang");
   absl::StatusOr<v1::Rep> v1 = Upsert(li, "r3");

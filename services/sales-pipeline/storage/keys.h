@@ -34,10 +34,18 @@
 //                   from MetricsRecorded; the latest version)
 //   kTarget         String(product_id) Int64(year) -> v1::TargetRecord (latest version)
 //   kTargetVersion  String(product_id) Int64(year) Int64(version) -> v1::TargetRecord
+//   kCall           String(rep_id) String(month) String(call_id) -> v1::CallReport (month
+//                   "YYYY-MM" of the call's day in China)
+//   kCustomerCall   String(customer_id) String(month) String(call_id) -> rep_id (the customer
+//                   called on, and each attendee; index of kCall)
+//   kJointCall      String(manager_id) String(month) String(call_id) -> rep_id (joint calls;
+//                   index of kCall)
+//   kSampleStock    String(rep_id) String(product_id) String(batch_no) -> v1::SampleStockLine
 //
 // Channel records live in storage/channel_repository (4-12) and
 // storage/control_repository (13-21), the sales process's in
-// storage/process_repository (22-29): the one place that builds each key.
+// storage/process_repository (22-29), the field force's in
+// storage/field_force_repository (30-33): the one place that builds each key.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 
@@ -75,6 +83,10 @@ enum KeySpace : uint8_t {
   kMetrics = 27,
   kTarget = 28,
   kTargetVersion = 29,
+  kCall = 30,
+  kCustomerCall = 31,
+  kJointCall = 32,
+  kSampleStock = 33,
 };
 
 }  // namespace pharmacrm::sales_pipeline

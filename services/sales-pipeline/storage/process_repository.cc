@@ -138,6 +138,12 @@ absl::Status ProcessRepository::ScanMetrics(
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<v1::CustomerMetrics>> ProcessRepository::CustomerMetrics(
+    absl::string_view customer_id) const {
+  return ScanRecords<v1::CustomerMetrics>(
+      store_, store::KeyBuilder(kMetrics).String(customer_id).key(), "metrics");
+}
+
 void ProcessRepository::PutMetrics(store::Batch& batch, const v1::CustomerMetrics& metrics) const {
   batch.Put(store::Family::kState, MetricsKey(metrics.customer_id(), metrics.period()),
             metrics.SerializeAsString());

@@ -34,8 +34,8 @@ class ProcessRepository {
   // The current version and its copy among the versions.
   void PutRep(store::Batch& batch, const v1::Rep& rep) const;
 
-  absl::StatusOr<std::optional<v1::Territory>> Territory(absl::string_view territory_id,
-                                                         const store::Batch* pending = nullptr) const;
+  absl::StatusOr<std::optional<v1::Territory>> Territory(
+      absl::string_view territory_id, const store::Batch* pending = nullptr) const;
   absl::StatusOr<std::vector<v1::Territory>> Territories() const;
   void PutTerritory(store::Batch& batch, const v1::Territory& territory) const;
 
@@ -58,6 +58,9 @@ class ProcessRepository {
   // customer and period; `visit` returns false to stop.
   absl::Status ScanMetrics(absl::string_view from, absl::string_view to,
                            const std::function<bool(const v1::CustomerMetrics&)>& visit) const;
+  // One customer's metrics, by period.
+  absl::StatusOr<std::vector<v1::CustomerMetrics>> CustomerMetrics(
+      absl::string_view customer_id) const;
   void PutMetrics(store::Batch& batch, const v1::CustomerMetrics& metrics) const;
 
   // The latest version of a product's target for a year, or the one asked

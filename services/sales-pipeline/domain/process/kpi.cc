@@ -3,6 +3,12 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "domain/channel/dates.h"
+#include "pharmacrm/core/status.h"
+
 namespace pharmacrm::sales_pipeline::process {
 namespace {
 
@@ -109,10 +115,49 @@ std::vector<Ranked> RankBy(const std::vector<std::pair<std::string, Kpis>>& entr
   });
   for (size_t i = 0; i < out.size(); ++i) {
     if (!out[i].value) break;
-    out[i].rank = (i > 0 && out[i - 1].value == out[i].value) ? out[i - 1].rank
-                                                               : static_cast<int>(i) + 1;
+    out[i].rank =
+        (i > 0 && out[i - 1].value == out[i].value) ? out[i - 1].rank : static_cast<int>(i) + 1;
   }
   return out;
+}
+
+absl::StatusOr<std::vector<absl::CivilMonth>> PeriodMonths(absl::string_view period,
+                                                           absl::string_view field) {
+  const absl::Status bad =
+      core::FieldError(field, absl::StrCat("'", period, "' is not YYYY-MM, YYYY-Qn or YYYY"));
+  int year = 0;
+  if (period.size() == 4) {
+    if (!absl::SimpleAtoi(period, &year) || year < 2000 || year > 2100) return bad;
+    std::vector<absl::CivilMonth> out;
+    for (int m = 1; m <= 12; ++m) out.emplace_back(year, m);
+    return out;
+  }
+  if (period.size() == 7 && period[4] == '-' && period[5] == 'Q') {
+    if (!absl::SimpleAtoi(period.substr(0, 4), &year) || year < 2000 || year > 2100) return bad;
+    const int quarter = period[6] - '0';
+    if (quarter < 1 || quarter > 4) return bad;
+    std::vector<absl::CivilMonth> out;
+    for (int m = 0; m < 3; ++m) out.emplace_back(year, (quarter - 1) * 3 + 1 + m);
+    return out;
+  }
+  if (period.size() == 7 && period[4] == '-') {
+    absl::StatusOr<absl::CivilMonth> month = channel::ParseMonth(period, field);
+    if (!month.ok()) return bad;
+    return std::vector<absl::CivilMonth>{*month};
+  }
+  return bad;
+}
+
+absl::StatusOr<KpiMetric> ParseKpiMetric(absl::string_view name, absl::string_view field) {
+  for (KpiMetric m : {KpiMetric::kCalls, KpiMetric::kCoverage, KpiMetric::kFrequencyAttainment,
+                      KpiMetric::kTargetAttainment, KpiMetric::kGrowth, KpiMetric::kCostPerUnit,
+                      KpiMetric::kNewPrescribers, KpiMetric::kSampleUse}) {
+    if (KpiMetricName(m) == absl::StrReplaceAll(name, {{"_", " "}})) return m;
+  }
+  return core::FieldError(field, absl::StrCat("'", name,
+                                              "' is not calls, coverage, frequency_attainment, "
+                                              "target_attainment, growth, cost_per_unit, "
+                                              "new_prescribers or sample_use"));
 }
 
 }  // namespace pharmacrm::sales_pipeline::process

@@ -23,7 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 
 namespace pharmacrm::sales_pipeline::process {
 
@@ -61,8 +63,16 @@ Kpis ComputeKpis(const KpiInputs& inputs);
 // The sum of several reps' or months' inputs: a node's, a quarter's, a year's.
 KpiInputs SumInputs(const std::vector<KpiInputs>& parts);
 
-enum class KpiMetric { kCalls, kCoverage, kFrequencyAttainment, kTargetAttainment, kGrowth,
-                       kCostPerUnit, kNewPrescribers, kSampleUse };
+enum class KpiMetric {
+  kCalls,
+  kCoverage,
+  kFrequencyAttainment,
+  kTargetAttainment,
+  kGrowth,
+  kCostPerUnit,
+  kNewPrescribers,
+  kSampleUse
+};
 // "calls", "coverage", ...
 absl::string_view KpiMetricName(KpiMetric metric);
 
@@ -77,6 +87,14 @@ struct Ranked {
 // by id.
 std::vector<Ranked> RankBy(const std::vector<std::pair<std::string, Kpis>>& entries,
                            KpiMetric metric);
+
+// The months of a period: "2026-03" (one), "2026-Q1" (three), "2026"
+// (twelve). INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::vector<absl::CivilMonth>> PeriodMonths(absl::string_view period,
+                                                           absl::string_view field);
+
+// "calls", ... as KpiMetricName; INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<KpiMetric> ParseKpiMetric(absl::string_view name, absl::string_view field);
 
 }  // namespace pharmacrm::sales_pipeline::process
 

@@ -1,0 +1,93 @@
+// gRPC edge of the field force (proto/pharmacrm/v1/field_force.proto,
+// docs/SALES_PROCESS.md): samples and call reports in api/calls.cc, the
+// weekly call plan in api/call_plans.cc, KPIs in api/kpis.cc, the part of
+// Customer 360 in api/customer_process.cc, all reading
+// the organisation through api/field_reads.h. Every command runs once per
+// request id; changes of a rep's calls and stock are serialised by the rep,
+// and a call's visit by the customer (VisitLog), always in that order.
+// Thread-safe; `host` and `visits` must outlive it.
+#ifndef PHARMACRM_SERVICES_SALES_PIPELINE_API_FIELD_FORCE_SERVICE_H_
+#define PHARMACRM_SERVICES_SALES_PIPELINE_API_FIELD_FORCE_SERVICE_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "api/visit_log.h"
+#include "domain/process/call_plan.h"
+#include "domain/process/target_inputs.h"
+#include "pharmacrm/runtime/command.h"
+#include "pharmacrm/runtime/host.h"
+#include "pharmacrm/v1/field_force.grpc.pb.h"
+#include "storage/channel_repository.h"
+#include "storage/control_repository.h"
+#include "storage/field_force_repository.h"
+#include "storage/process_repository.h"
+
+namespace pharmacrm::sales_pipeline {
+
+struct FieldForceRules {
+  process::CallFrequencies frequencies;
+  process::DoctorClassRule doctors;
+};
+
+class FieldForceService final : public v1::FieldForce::Service {
+ public:
+  FieldForceService(runtime::ServiceHost& host, VisitLog& visits, FieldForceRules rules = {})
+      : host_(host),
+        visits_(visits),
+        rules_(rules),
+        channel_(host.store()),
+        control_(host.store()),
+        process_(host.store()),
+        field_(host.store()) {}
+
+  grpc::Status IssueSamples(grpc::ServerContext* context, const v1::IssueSamplesRequest* request,
+                            v1::SampleStock* response) override;
+  grpc::Status GetSampleStock(grpc::ServerContext* context,
+                              const v1::GetSampleStockRequest* request,
+                              v1::SampleStock* response) override;
+  grpc::Status ReportCall(grpc::ServerContext* context, const v1::ReportCallRequest* request,
+                          v1::CallReport* response) override;
+  grpc::Status ListCalls(grpc::ServerContext* context, const v1::ListCallsRequest* request,
+                         v1::ListCallsResponse* response) override;
+  grpc::Status GetCallPlan(grpc::ServerContext* context, const v1::GetCallPlanRequest* request,
+                           v1::CallPlan* response) override;
+  grpc::Status GetKpis(grpc::ServerContext* context, const v1::GetKpisRequest* request,
+                       v1::KpiReport* response) override;
+  grpc::Status RankKpis(grpc::ServerContext* context, const v1::RankKpisRequest* request,
+                        v1::KpiRanking* response) override;
+  grpc::Status GetCustomerProcess(grpc::ServerContext* context,
+                                  const v1::GetCustomerProcessRequest* request,
+                                  v1::CustomerProcess* response) override;
+
+  // The commands and queries without gRPC, for tests, the demo and benches.
+  absl::Status Issue(const v1::IssueSamplesRequest& request, const std::string& actor,
+                     v1::SampleStock* response);
+  absl::Status Report(const v1::ReportCallRequest& request, const std::string& actor,
+                      v1::CallReport* response);
+  absl::Status Plan(const v1::GetCallPlanRequest& request, v1::CallPlan* response);
+  absl::Status Kpis(const v1::GetKpisRequest& request, v1::KpiReport* response);
+  absl::Status Rank(const v1::RankKpisRequest& request, v1::KpiRanking* response);
+  absl::Status CustomerPart(const v1::GetCustomerProcessRequest& request,
+                            v1::CustomerProcess* response);
+
+ private:
+  absl::Status Stock(const v1::GetSampleStockRequest& request, v1::SampleStock* response);
+  absl::Status Calls(const v1::ListCallsRequest& request, v1::ListCallsResponse* response);
+  // Today in China by the host's clock.
+  absl::CivilDay Today() const;
+
+  runtime::ServiceHost& host_;
+  VisitLog& visits_;
+  const FieldForceRules rules_;
+  ChannelRepository channel_;
+  ControlRepository control_;
+  ProcessRepository process_;
+  FieldForceRepository field_;
+  runtime::StripedLocks locks_;  // by rep
+};
+
+}  // namespace pharmacrm::sales_pipeline
+
+#endif  // PHARMACRM_SERVICES_SALES_PIPELINE_API_FIELD_FORCE_SERVICE_H_

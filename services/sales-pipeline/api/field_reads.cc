@@ -1,0 +1,118 @@
+#include "api/field_reads.h"
+
+#include <utility>
+
+#include "domain/channel/dates.h"
+#include "domain/process/organisation.h"
+#include "domain/process/target_inputs.h"
+#include "pharmacrm/core/status.h"
+
+namespace pharmacrm::sales_pipeline {
+
+std::string FieldOrganisation::RepTerritoryAt(const std::string& rep_id, absl::Time at) const {
+  auto it = rep_alignment.find(rep_id);
+  return it == rep_alignment.end() ? "" : process::TerritoryAt(it->second, at);
+}
+
+absl::StatusOr<FieldOrganisation> ReadFieldOrganisation(const ProcessRepository& process) {
+  FieldOrganisation out;
+  ASSIGN_OR_RETURN(std::vector<v1::Territory> territories, process.Territories());
+  for (v1::Territory& t : territories) {
+    out.parent_of[t.id()] = t.parent_id();
+    std::string id = t.id();
+    out.territories.emplace(std::move(id), std::move(t));
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::Rep> people, process.Reps());
+  for (v1::Rep& p : people) {
+    ASSIGN_OR_RETURN(std::optional<v1::AlignmentHistory> history, process.RepAlignment(p.id()));
+    if (history) out.rep_alignment.emplace(p.id(), *std::move(history));
+    std::string id = p.id();
+    out.people.emplace(std::move(id), std::move(p));
+  }
+  return out;
+}
+
+const v1::Customer* FieldCustomers::Find(const std::string& id) const {
+  auto it = index.find(id);
+  return it == index.end() ? nullptr : &customers[it->second];
+}
+
+std::string FieldCustomers::TerritoryAt(const v1::Customer& customer, absl::Time at) const {
+  if (auto it = alignment.find(customer.id()); it != alignment.end()) {
+    std::string territory = process::TerritoryAt(it->second, at);
+    if (!territory.empty()) return territory;
+  }
+  const std::string& hospital = customer.profile().hospital_id();
+  if (customer.profile().kind() != v1::CUSTOMER_KIND_DOCTOR || hospital.empty()) return "";
+  auto it = alignment.find(hospital);
+  return it == alignment.end() ? "" : process::TerritoryAt(it->second, at);
+}
+
+absl::StatusOr<FieldCustomers> ReadFieldCustomers(const ChannelRepository& channel,
+                                                  const ProcessRepository& process) {
+  FieldCustomers out;
+  ASSIGN_OR_RETURN(out.customers, channel.KnownCustomers());
+  out.index.reserve(out.customers.size());
+  for (size_t i = 0; i < out.customers.size(); ++i) out.index[out.customers[i].id()] = i;
+  ASSIGN_OR_RETURN(std::vector<v1::AlignmentHistory> histories, process.CustomerAlignments());
+  for (v1::AlignmentHistory& h : histories) {
+    if (h.alignments().empty()) continue;
+    std::string id = h.alignments(0).subject_id();
+    out.alignment.emplace(std::move(id), std::move(h));
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> CustomerTerritoryAt(const ProcessRepository& process,
+                                                const v1::Customer& customer, absl::Time at) {
+  ASSIGN_OR_RETURN(std::optional<v1::AlignmentHistory> own,
+                   process.CustomerAlignment(customer.id()));
+  if (own) {
+    std::string territory = process::TerritoryAt(*own, at);
+    if (!territory.empty()) return territory;
+  }
+  const std::string& hospital = customer.profile().hospital_id();
+  if (customer.profile().kind() != v1::CUSTOMER_KIND_DOCTOR || hospital.empty()) {
+    return std::string();
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::AlignmentHistory> of_hospital,
+                   process.CustomerAlignment(hospital));
+  return of_hospital ? process::TerritoryAt(*of_hospital, at) : std::string();
+}
+
+absl::StatusOr<DoctorFigures> DoctorFigures::Create(const ChannelRepository& channel,
+                                                    const ProcessRepository& process) {
+  ASSIGN_OR_RETURN(std::vector<v1::Product> products, channel.AllProducts());
+  absl::flat_hash_set<std::string> classes;
+  for (const v1::Product& p : products) {
+    if (!p.therapeutic_class().empty()) classes.insert(p.therapeutic_class());
+  }
+  return DoctorFigures(process, std::move(classes));
+}
+
+absl::StatusOr<const process::DoctorMonths*> DoctorFigures::Of(const std::string& doctor_id) {
+  auto [it, added] = cache_.try_emplace(doctor_id);
+  if (!added) return &it->second;
+  absl::StatusOr<std::vector<v1::CustomerMetrics>> metrics = process_->CustomerMetrics(doctor_id);
+  if (!metrics.ok()) {
+    cache_.erase(it);
+    return metrics.status();
+  }
+  for (const v1::CustomerMetrics& m : *metrics) {
+    if (!m.has_doctor()) continue;
+    process::PrescriptionMonth sum;
+    for (const std::string& c : classes_) {
+      process::ClassFigures f = process::ClassFiguresOf(m, c);
+      sum.all += f.all;
+      sum.own += f.own;
+    }
+    it->second[m.period()] = sum;
+  }
+  return &it->second;
+}
+
+absl::Time MonthStart(absl::CivilMonth month) {
+  return channel::ChinaDayStart(absl::CivilDay(month));
+}
+
+}  // namespace pharmacrm::sales_pipeline
