@@ -10,6 +10,7 @@
 #include "api/sales_process_service.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/matching/pinyin.h"
+#include "projections/change_factors_projection.h"
 #include "projections/channel_checks_projection.h"
 #include "projections/known_customers_projection.h"
 #include "projections/process_inputs_projection.h"
@@ -99,6 +100,7 @@ absl::Status Wire(runtime::ServiceHost& host) {
   AddKnownCustomersProjection(host);
   AddChannelChecksProjection(host);
   AddProcessInputsProjection(host);
+  AddChangeFactorsProjection(host);
   return absl::OkStatus();
 }
 
