@@ -75,8 +75,9 @@ class AlertsCrashTest : public SalesPipelineCrashTest {
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
 
-  static v1::HospitalDetails People(const std::string& director,
-                                    const std::vector<std::pair<std::string, std::string>>& committee) {
+  static v1::HospitalDetails People(
+      const std::string& director,
+      const std::vector<std::pair<std::string, std::string>>& committee) {
     v1::HospitalDetails h;
     h.set_legal_representative(director);
     for (const auto& [name, role] : committee) {
@@ -88,8 +89,7 @@ class AlertsCrashTest : public SalesPipelineCrashTest {
   }
 
   // The hospital's alerts once there are `count` (UNAVAILABLE before).
-  grpc::Status AlertsOf(const std::string& customer_id, int count,
-                        v1::ListAlertsResponse* listed) {
+  grpc::Status AlertsOf(const std::string& customer_id, int count, v1::ListAlertsResponse* listed) {
     v1::ListAlertsRequest req;
     req.set_customer_id(customer_id);
     auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
@@ -140,8 +140,8 @@ TEST_P(AlertsCrashTest, SalesPipelineKilledRaisesEachAlertOnce) {
   for (const auto& [rid, rep] : std::vector<std::pair<std::string, v1::Rep>>{
            {"a-director", sales_pipeline::testing_data::ExampleRep(
                               "zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, "")},
-           {"a-rep", sales_pipeline::testing_data::ExampleRep("li.na", v1::SALES_ROLE_REP,
-                                                              "zhao.wei")}}) {
+           {"a-rep",
+            sales_pipeline::testing_data::ExampleRep("li.na", v1::SALES_ROLE_REP, "zhao.wei")}}) {
     v1::UpsertRepRequest req;
     req.set_request_id(rid);
     *req.mutable_rep() = rep;
@@ -247,12 +247,13 @@ TEST_P(AlertsCrashTest, SalesPipelineKilledRaisesEachAlertOnce) {
   EXPECT_EQ(by_what["pharmacy_committee"]->suggestion_zh(),
             "在下次药事会前拜访新任药事委员会委员 陈静 (委员)，介绍产品");
 
-  TopicEvents events = ReadTopicEvents(broker_->bootstrap(), kSalesTopic, [&](const TopicEvents& seen) {
-    for (const std::string& id : ids) {
-      if (!seen.count({"AlertRaised", id})) return false;
-    }
-    return seen.count({"AlertStateChanged", tender.id()}) > 0;
-  });
+  TopicEvents events =
+      ReadTopicEvents(broker_->bootstrap(), kSalesTopic, [&](const TopicEvents& seen) {
+        for (const std::string& id : ids) {
+          if (!seen.count({"AlertRaised", id})) return false;
+        }
+        return seen.count({"AlertStateChanged", tender.id()}) > 0;
+      });
   for (const std::string& id : ids) {
     EXPECT_EQ(events[std::make_pair(std::string("AlertRaised"), id)].size(), 1u) << id;
   }
@@ -260,8 +261,8 @@ TEST_P(AlertsCrashTest, SalesPipelineKilledRaisesEachAlertOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CrashPoints, AlertsCrashTest,
-                         testing::Values("after_commit_before_publish:1",
-                                         "consumer_before_apply:1", "consumer_after_apply:1"));
+                         testing::Values("after_commit_before_publish:1", "consumer_before_apply:1",
+                                         "consumer_after_apply:1"));
 
 }  // namespace
 }  // namespace pharmacrm::itest

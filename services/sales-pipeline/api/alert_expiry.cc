@@ -29,8 +29,7 @@ absl::StatusOr<v1::ExpireAlertsResponse> AlertExpiry::RunInto(store::Batch& batc
   const absl::Time now = host_.clock().Now();
   v1::ExpireAlertsResponse response;
   *response.mutable_as_of() = core::ToTimestamp(now);
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   alerts_.OverdueIds(now, kMaxExpiredPerRun + 1));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, alerts_.OverdueIds(now, kMaxExpiredPerRun + 1));
   if (ids.size() > kMaxExpiredPerRun) {
     ids.pop_back();
     response.set_more(true);
@@ -52,8 +51,8 @@ absl::StatusOr<v1::ExpireAlertsResponse> AlertExpiry::RunInto(store::Batch& batc
     *event.mutable_alert() = expired;
     event.set_from(stored[i].state());
     event.set_to(expired.state());
-    PublishSalesEvent(host_, batch, "alert", expired.id(), expired.version(),
-                      expired.customer_id(), actor, request_id, event);
+    PublishSalesEvent(host_, batch, "alert", expired.id(), expired.version(), expired.customer_id(),
+                      actor, request_id, event);
     response.add_alert_ids(expired.id());
   }
   response.set_expired(response.alert_ids_size());
@@ -63,10 +62,9 @@ absl::StatusOr<v1::ExpireAlertsResponse> AlertExpiry::RunInto(store::Batch& batc
 absl::StatusOr<v1::ExpireAlertsResponse> AlertExpiry::RunOnce() {
   absl::MutexLock lock(&mu_);
   store::Batch batch;
-  ASSIGN_OR_RETURN(
-      v1::ExpireAlertsResponse response,
-      RunInto(batch, kExpiryActor,
-              absl::StrCat("alert-expiry-", absl::ToUnixMillis(host_.clock().Now()))));
+  ASSIGN_OR_RETURN(v1::ExpireAlertsResponse response,
+                   RunInto(batch, kExpiryActor,
+                           absl::StrCat("alert-expiry-", absl::ToUnixMillis(host_.clock().Now()))));
   if (batch.empty()) return response;
   RETURN_IF_ERROR(host_.store().Write(std::move(batch)));
   core::Log(core::LogLevel::kInfo, "alerts expired",

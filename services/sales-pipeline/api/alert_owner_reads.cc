@@ -25,8 +25,8 @@ absl::StatusOr<process::AlertOwner> ReadAlertOwner(const ProcessRepository& proc
   if (!hospital_id.empty() && hospital_id != customer_id) {
     ASSIGN_OR_RETURN(hospital, process.CustomerAlignment(hospital_id, pending));
   }
-  const std::string territory = process::AccountTerritoryAt(
-      own ? &*own : nullptr, hospital ? &*hospital : nullptr, at);
+  const std::string territory =
+      process::AccountTerritoryAt(own ? &*own : nullptr, hospital ? &*hospital : nullptr, at);
   std::map<std::string, v1::Territory> tree;
   std::string node = territory;
   for (int i = 0; i < kMaxClimb && !node.empty() && !tree.count(node); ++i) {

@@ -72,19 +72,20 @@ absl::Status ChangeAlertsService::Record(const v1::RecordChangeRequest& request,
         if (!customer) {
           return core::FieldStatus(
               absl::StatusCode::kNotFound, "customer_id",
-              absl::StrCat("'", request.customer_id(),
-                           "' is not (yet) known to sales-pipeline; register it in customer-master"));
+              absl::StrCat(
+                  "'", request.customer_id(),
+                  "' is not (yet) known to sales-pipeline; register it in customer-master"));
         }
         if (customer->status() == v1::CUSTOMER_STATUS_INACTIVE) {
           return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "customer_id",
                                    absl::StrCat("'", change.customer_id, "' is deactivated"));
         }
-        ASSIGN_OR_RETURN(process::AlertOwner owner,
-                         ReadAlertOwner(process_, change.customer_id,
-                                        customer->profile().hospital_id(), now));
-        v1::Alert alert = process::ToAlertProto(
-            process::RaiseAlert(host_.ids().Next(), owner.person_id, change), owner,
-            customer->profile().name(), channel::FormatDate(occurred));
+        ASSIGN_OR_RETURN(
+            process::AlertOwner owner,
+            ReadAlertOwner(process_, change.customer_id, customer->profile().hospital_id(), now));
+        v1::Alert alert =
+            process::ToAlertProto(process::RaiseAlert(host_.ids().Next(), owner.person_id, change),
+                                  owner, customer->profile().name(), channel::FormatDate(occurred));
         alerts_.PutAlert(batch, alert);
         v1::AlertRaised event;
         *event.mutable_alert() = alert;

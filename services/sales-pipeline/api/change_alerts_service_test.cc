@@ -23,7 +23,8 @@ namespace pharmacrm::sales_pipeline {
 namespace {
 
 // 2026-03-02 10:00 China Standard Time.
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 3, 2, 2, 0, 0), absl::UTCTimeZone());
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 3, 2, 2, 0, 0), absl::UTCTimeZone());
 
 std::string FieldOf(const absl::Status& s) { return core::FieldOf(s).value_or(""); }
 
@@ -85,8 +86,8 @@ class ChangeAlertsServiceTest : public ChannelTestHost {
     repo.PutCustomerAlignment(b, "H-WCH", Aligned("H-WCH", "T1"));
     repo.PutCustomerAlignment(b, "H-JJ", Aligned("H-JJ", "T2"));
     repo.PutRep(b, testing_data::ExampleRep("zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, ""));
-    repo.PutRep(b, testing_data::ExampleRep("chen.jie", v1::SALES_ROLE_DISTRICT_MANAGER,
-                                            "zhao.wei"));
+    repo.PutRep(b,
+                testing_data::ExampleRep("chen.jie", v1::SALES_ROLE_DISTRICT_MANAGER, "zhao.wei"));
     repo.PutRep(b, testing_data::ExampleRep("li.na", v1::SALES_ROLE_REP, "chen.jie"));
     repo.PutRepAlignment(b, "li.na", Aligned("li.na", "T1"));
     repo.PutRepAlignment(b, "chen.jie", Aligned("chen.jie", "W-CD"));
@@ -209,7 +210,8 @@ TEST_F(ChangeAlertsServiceTest, ADoctorGoesByTheHospitalAManagerStandsInForNoRep
   EXPECT_EQ(no_rep->owner(), "chen.jie");
   EXPECT_EQ(no_rep->assignment(),
             "no rep in 成都锦江 (T2) on 2026-03-02: the manager of 成都地区 (W-CD)");
-  EXPECT_EQ(no_rep->assignment_zh(), "2026-03-02 成都锦江 (T2) 无在职医药代表，由 成都地区 (W-CD) 的经理负责");
+  EXPECT_EQ(no_rep->assignment_zh(),
+            "2026-03-02 成都锦江 (T2) 无在职医药代表，由 成都地区 (W-CD) 的经理负责");
   absl::StatusOr<v1::Alert> nowhere = Record(Change("r-n", "H-NONE", v1::CHANGE_FACTOR_COMPETITOR));
   ASSERT_TRUE(nowhere.ok()) << nowhere.status();
   EXPECT_EQ(nowhere->owner(), "");
@@ -230,15 +232,13 @@ TEST_F(ChangeAlertsServiceTest, ABadChangeIsRefusedNamingTheFieldAndNothingIsSto
     std::string field;
   };
   std::vector<Case> cases;
-  cases.push_back({"unknown customer", Change("b-1", "H-404"), absl::StatusCode::kNotFound,
-                   "customer_id"});
-  cases.push_back({"people in charge",
-                   Change("b-2", "H-WCH", v1::CHANGE_FACTOR_PEOPLE_IN_CHARGE),
+  cases.push_back(
+      {"unknown customer", Change("b-1", "H-404"), absl::StatusCode::kNotFound, "customer_id"});
+  cases.push_back({"people in charge", Change("b-2", "H-WCH", v1::CHANGE_FACTOR_PEOPLE_IN_CHARGE),
                    absl::StatusCode::kInvalidArgument, "factor"});
   cases.push_back({"no factor", Change("b-3", "H-WCH", v1::CHANGE_FACTOR_UNSPECIFIED),
                    absl::StatusCode::kInvalidArgument, "factor"});
-  Case empty_what{"empty what", Change("b-4", "H-WCH"), absl::StatusCode::kInvalidArgument,
-                  "what"};
+  Case empty_what{"empty what", Change("b-4", "H-WCH"), absl::StatusCode::kInvalidArgument, "what"};
   empty_what.request.clear_what();
   cases.push_back(empty_what);
   Case oversize{"oversize text", Change("b-5", "H-WCH"), absl::StatusCode::kInvalidArgument,
@@ -322,11 +322,12 @@ TEST_F(ChangeAlertsServiceTest, AnAlertIsAcknowledgedThenDoneWithItsHistory) {
   EXPECT_EQ(FieldOf(long_note.status()), "note");
   // A retried move has one effect.
   ASSERT_TRUE(Move("m-4", alert->id(), v1::ALERT_STATE_DONE, 2, "标书已提交，报价已核对").ok());
-  EXPECT_EQ(Events(),
-            (std::vector<std::string>{
-                "AlertRaised " + alert->id(),
-                "AlertStateChanged " + alert->id() + " ALERT_STATE_OPEN > ALERT_STATE_ACKNOWLEDGED",
-                "AlertStateChanged " + alert->id() + " ALERT_STATE_ACKNOWLEDGED > ALERT_STATE_DONE"}));
+  EXPECT_EQ(
+      Events(),
+      (std::vector<std::string>{
+          "AlertRaised " + alert->id(),
+          "AlertStateChanged " + alert->id() + " ALERT_STATE_OPEN > ALERT_STATE_ACKNOWLEDGED",
+          "AlertStateChanged " + alert->id() + " ALERT_STATE_ACKNOWLEDGED > ALERT_STATE_DONE"}));
   v1::GetAlertRequest get;
   get.set_alert_id("A-404");
   v1::Alert none;
@@ -378,8 +379,8 @@ TEST_F(ChangeAlertsServiceTest, OverdueAlertsExpireOnceAndMoveNoMore) {
   EXPECT_EQ(worker->expired(), 1);
   std::vector<std::string> events = Events();
   ASSERT_EQ(events.size(), 5u);
-  EXPECT_EQ(events[3],
-            "AlertStateChanged " + tender->id() + " ALERT_STATE_ACKNOWLEDGED > ALERT_STATE_EXPIRED");
+  EXPECT_EQ(events[3], "AlertStateChanged " + tender->id() +
+                           " ALERT_STATE_ACKNOWLEDGED > ALERT_STATE_EXPIRED");
   EXPECT_EQ(events[4],
             "AlertStateChanged " + budget->id() + " ALERT_STATE_OPEN > ALERT_STATE_EXPIRED");
   EXPECT_EQ(expiry_->RunOnce()->expired(), 0);

@@ -49,9 +49,8 @@ absl::Status ApplyChangeFactors(store::Store& store, const core::Clock& clock,
       const std::string id = absl::StrCat(event.event_id(), "-", i + 1);
       ASSIGN_OR_RETURN(std::optional<v1::Alert> raised, alerts.Alert(id, &batch));
       if (raised) continue;
-      v1::Alert alert =
-          process::ToAlertProto(process::RaiseAlert(id, owner.person_id, changes[i]), owner,
-                                customer->profile().name(), occurred_on);
+      v1::Alert alert = process::ToAlertProto(process::RaiseAlert(id, owner.person_id, changes[i]),
+                                              owner, customer->profile().name(), occurred_on);
       alerts.PutAlert(batch, alert);
       bus::EventMeta meta;
       meta.event_id = absl::StrCat(id, "-raised");

@@ -161,10 +161,10 @@ TEST_F(ChangeFactorsProjectionTest, ARegistrationOnlyKeepsThePeopleInCharge) {
 }
 
 TEST_F(ChangeFactorsProjectionTest, ANewCommitteeMemberRaisesOneAlertToTheRepOnce) {
-  ASSERT_TRUE(Apply(Registered("e-1", Hospital("H-WCH", 1, "李院长", {{"张伟", "主任委员"}}, {})))
-                  .ok());
-  const v1::EventEnvelope joined = Changed(
-      "e-2", Hospital("H-WCH", 2, "李院长", {{"张伟", "主任委员"}, {"陈静", "委员"}}, {}));
+  ASSERT_TRUE(
+      Apply(Registered("e-1", Hospital("H-WCH", 1, "李院长", {{"张伟", "主任委员"}}, {}))).ok());
+  const v1::EventEnvelope joined =
+      Changed("e-2", Hospital("H-WCH", 2, "李院长", {{"张伟", "主任委员"}, {"陈静", "委员"}}, {}));
   ASSERT_TRUE(Apply(joined).ok());
   std::vector<v1::Alert> alerts = Alerts();
   ASSERT_EQ(alerts.size(), 1u);
@@ -200,14 +200,13 @@ TEST_F(ChangeFactorsProjectionTest, ANewCommitteeMemberRaisesOneAlertToTheRepOnc
 }
 
 TEST_F(ChangeFactorsProjectionTest, EachChangeItsAlertNumberedInTheEvent) {
-  ASSERT_TRUE(Apply(Registered("e-1", Hospital("H-WCH", 1, "李院长", {}, {{"心内科", "D-1"}})))
-                  .ok());
+  ASSERT_TRUE(
+      Apply(Registered("e-1", Hospital("H-WCH", 1, "李院长", {}, {{"心内科", "D-1"}}))).ok());
   // Two versions in one batch: the second compares with the first.
   store::Batch batch;
-  ASSERT_TRUE(ApplyChangeFactors(*store_, clock_,
-                                 Changed("e-2", Hospital("H-WCH", 2, "王院长", {},
-                                                         {{"心内科", "D-9"}})),
-                                 batch)
+  ASSERT_TRUE(ApplyChangeFactors(
+                  *store_, clock_,
+                  Changed("e-2", Hospital("H-WCH", 2, "王院长", {}, {{"心内科", "D-9"}})), batch)
                   .ok());
   ASSERT_TRUE(ApplyChangeFactors(*store_, clock_,
                                  Changed("e-3", Hospital("H-WCH", 3, "王院长", {},
@@ -228,6 +227,12 @@ TEST_F(ChangeFactorsProjectionTest, EachChangeItsAlertNumberedInTheEvent) {
   EXPECT_EQ(alerts[1].suggestion(),
             "Call the new head of 心内科 within two weeks with the clinical evidence");
   EXPECT_EQ(alerts[1].suggestion_zh(), "两周内拜访心内科新任科室主任，提供临床证据");
+  // The worked example of docs/SALES_PROCESS.md: to li.na, due on 16 March at 10:00.
+  EXPECT_EQ(alerts[1].owner(), "li.na");
+  EXPECT_EQ(alerts[1].assignment_zh(), "2026-03-02 成都武侯 (T1) 的医药代表");
+  EXPECT_EQ(
+      core::FromTimestamp(alerts[1].due_by(), "due_by").value(),
+      absl::FromCivil(absl::CivilSecond(2026, 3, 16, 10, 0, 0), absl::FixedTimeZone(8 * 3600)));
   EXPECT_EQ(alerts[2].id(), "e-3-1");
   EXPECT_EQ(alerts[2].what(), "department_head:肿瘤科");
   EXPECT_EQ(Raised().size(), 3u);
@@ -270,8 +275,7 @@ TEST_F(ChangeFactorsProjectionTest, APoisonProfileChangeFailsNamingTheFieldAndWr
   EXPECT_EQ(core::FieldOf(ApplyChangeFactors(*store_, clock_, garbled, batch)).value_or(""),
             "payload");
   // A change without its time.
-  v1::EventEnvelope untimed =
-      Changed("e-3", Hospital("H-WCH", 2, "王院长", {}, {}));
+  v1::EventEnvelope untimed = Changed("e-3", Hospital("H-WCH", 2, "王院长", {}, {}));
   untimed.clear_occurred_at();
   EXPECT_EQ(core::FieldOf(ApplyChangeFactors(*store_, clock_, untimed, batch)).value_or(""),
             "occurred_at");

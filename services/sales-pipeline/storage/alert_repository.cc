@@ -42,8 +42,8 @@ std::string SnapshotKey(absl::string_view customer_id) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<v1::Alert>> AlertRepository::Alert(
-    absl::string_view alert_id, const store::Batch* pending) const {
+absl::StatusOr<std::optional<v1::Alert>> AlertRepository::Alert(absl::string_view alert_id,
+                                                                const store::Batch* pending) const {
   return Read<v1::Alert>(store_, AlertKey(alert_id), pending, "alert");
 }
 
@@ -90,7 +90,7 @@ absl::StatusOr<std::vector<v1::Alert>> AlertRepository::Alerts() const {
 }
 
 absl::StatusOr<std::vector<std::string>> AlertRepository::OverdueIds(absl::Time now,
-                                                                    size_t limit) const {
+                                                                     size_t limit) const {
   const std::string prefix = store::KeyBuilder(kAlertDue).key();
   const int64_t now_micros = absl::ToUnixMicros(now);
   std::vector<std::string> ids;

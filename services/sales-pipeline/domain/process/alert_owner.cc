@@ -76,8 +76,7 @@ AlertOwner FindAlertOwner(const std::string& territory_id,
     owner.person_id = FirstAt(people, node, at, day, /*reps=*/false);
     if (!owner.person_id.empty()) {
       const std::string where = Label(territories, node);
-      owner.assignment =
-          absl::StrCat("no rep in ", home, " on ", date, ": the manager of ", where);
+      owner.assignment = absl::StrCat("no rep in ", home, " on ", date, ": the manager of ", where);
       owner.assignment_zh =
           absl::StrCat(date, " ", home, " 无在职医药代表，由 ", where, " 的经理负责");
       return owner;
@@ -85,8 +84,8 @@ AlertOwner FindAlertOwner(const std::string& territory_id,
     auto it = territories.find(node);
     node = it == territories.end() ? "" : it->second.parent_id();
   }
-  owner.assignment = absl::StrCat("unassigned: nobody has ", home,
-                                  " or a territory above it on ", date);
+  owner.assignment =
+      absl::StrCat("unassigned: nobody has ", home, " or a territory above it on ", date);
   owner.assignment_zh = absl::StrCat("未分配：", date, " ", home, " 及其上级辖区均无负责人");
   return owner;
 }

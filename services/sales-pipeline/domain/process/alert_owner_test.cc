@@ -71,18 +71,18 @@ TEST(AccountTerritoryAt, TheCustomersOwnElseItsHospitals) {
   const v1::AlignmentHistory hospital = Aligned("H1", {{absl::CivilDay(2024, 1, 1), "T1"}});
   const v1::AlignmentHistory doctor = Aligned("D1", {{absl::CivilDay(2026, 6, 1), "T2"}});
   EXPECT_EQ(AccountTerritoryAt(&hospital, nullptr, kAt), "T1");
-  EXPECT_EQ(AccountTerritoryAt(&doctor, &hospital, kAt), "T1") << "the doctor's is not yet in force";
+  EXPECT_EQ(AccountTerritoryAt(&doctor, &hospital, kAt), "T1")
+      << "the doctor's is not yet in force";
   EXPECT_EQ(AccountTerritoryAt(&doctor, &hospital, kAt + absl::Hours(24 * 120)), "T2");
   EXPECT_EQ(AccountTerritoryAt(nullptr, &hospital, kAt), "T1");
   EXPECT_EQ(AccountTerritoryAt(nullptr, nullptr, kAt), "");
 }
 
 TEST(FindAlertOwner, TheRepOfTheTerritoryFirstOfSeveralById) {
-  const std::vector<Person> people = {
-      Someone("wang.fang", v1::SALES_ROLE_REP, "T1"),
-      Someone("li.na", v1::SALES_ROLE_REP, "T1"),
-      Someone("chen.jie", v1::SALES_ROLE_DISTRICT_MANAGER, "T1"),
-      Someone("zhou.min", v1::SALES_ROLE_REP, "T2")};
+  const std::vector<Person> people = {Someone("wang.fang", v1::SALES_ROLE_REP, "T1"),
+                                      Someone("li.na", v1::SALES_ROLE_REP, "T1"),
+                                      Someone("chen.jie", v1::SALES_ROLE_DISTRICT_MANAGER, "T1"),
+                                      Someone("zhou.min", v1::SALES_ROLE_REP, "T2")};
   AlertOwner owner = FindAlertOwner("T1", Tree(), people, kAt);
   EXPECT_EQ(owner.person_id, "li.na");
   EXPECT_EQ(owner.territory_id, "T1");
@@ -92,8 +92,8 @@ TEST(FindAlertOwner, TheRepOfTheTerritoryFirstOfSeveralById) {
 
 TEST(FindAlertOwner, ARepWhoLeftOrMovedAwayDoesNotOwnIt) {
   Person moved = Someone("li.na", v1::SALES_ROLE_REP, "T1");
-  moved.alignments = Aligned("li.na", {{absl::CivilDay(2025, 1, 2), "T1"},
-                                       {absl::CivilDay(2026, 3, 1), "T2"}});
+  moved.alignments =
+      Aligned("li.na", {{absl::CivilDay(2025, 1, 2), "T1"}, {absl::CivilDay(2026, 3, 1), "T2"}});
   const std::vector<Person> people = {
       moved, Someone("wang.fang", v1::SALES_ROLE_REP, "T1", "2025-01-02", "2026-02-28"),
       Someone("chen.jie", v1::SALES_ROLE_DISTRICT_MANAGER, "W-CD")};
@@ -101,7 +101,8 @@ TEST(FindAlertOwner, ARepWhoLeftOrMovedAwayDoesNotOwnIt) {
   EXPECT_EQ(owner.person_id, "chen.jie");
   EXPECT_EQ(owner.assignment,
             "no rep in 成都武侯 (T1) on 2026-03-02: the manager of 成都地区 (W-CD)");
-  EXPECT_EQ(owner.assignment_zh, "2026-03-02 成都武侯 (T1) 无在职医药代表，由 成都地区 (W-CD) 的经理负责");
+  EXPECT_EQ(owner.assignment_zh,
+            "2026-03-02 成都武侯 (T1) 无在职医药代表，由 成都地区 (W-CD) 的经理负责");
   // A day before li.na moved, she owned it.
   EXPECT_EQ(FindAlertOwner("T1", Tree(), people, kAt - absl::Hours(48)).person_id, "li.na");
 }
@@ -125,7 +126,8 @@ TEST(FindAlertOwner, UnassignedWithoutATerritoryOrAnybody) {
       FindAlertOwner("T1", Tree(), {Someone("li.na", v1::SALES_ROLE_REP, "T2")}, kAt);
   EXPECT_EQ(nobody.person_id, "");
   EXPECT_EQ(nobody.territory_id, "T1");
-  EXPECT_EQ(nobody.assignment, "unassigned: nobody has 成都武侯 (T1) or a territory above it on 2026-03-02");
+  EXPECT_EQ(nobody.assignment,
+            "unassigned: nobody has 成都武侯 (T1) or a territory above it on 2026-03-02");
   // A territory not (yet) known: its reps still own it, the climb stops.
   EXPECT_EQ(FindAlertOwner("T9", {}, {Someone("li.na", v1::SALES_ROLE_REP, "T9")}, kAt).assignment,
             "the rep of T9 on 2026-03-02");

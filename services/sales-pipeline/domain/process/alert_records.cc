@@ -166,8 +166,7 @@ PeopleInCharge FromSnapshot(const v1::PeopleSnapshot& snapshot) {
   PeopleInCharge p;
   p.director = snapshot.director();
   p.committee.insert(snapshot.committee().begin(), snapshot.committee().end());
-  p.department_heads.insert(snapshot.department_heads().begin(),
-                            snapshot.department_heads().end());
+  p.department_heads.insert(snapshot.department_heads().begin(), snapshot.department_heads().end());
   return p;
 }
 

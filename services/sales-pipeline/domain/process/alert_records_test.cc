@@ -13,8 +13,8 @@ namespace {
 const absl::Time kAt = absl::FromCivil(absl::CivilDay(2026, 3, 2), absl::UTCTimeZone());
 
 TEST(AlertRecords, AnAlertStoredAndMovedKeepsItsHistory) {
-  FactorChange competitor{ChangeFactor::kCompetitor, "H1", "competitor", "", "竞品进院", "li.na",
-                          kAt};
+  FactorChange competitor{
+      ChangeFactor::kCompetitor, "H1", "competitor", "", "竞品进院", "li.na", kAt};
   AlertOwner owner{"li.na", "T1", "the rep of 成都武侯 (T1) on 2026-03-02",
                    "2026-03-02 成都武侯 (T1) 的医药代表"};
   v1::Alert stored =
@@ -33,8 +33,8 @@ TEST(AlertRecords, AnAlertStoredAndMovedKeepsItsHistory) {
   Alert back = FromAlertProto(stored);
   EXPECT_EQ(back.change.factor, ChangeFactor::kCompetitor);
   EXPECT_EQ(back.due_by, kAt + absl::Hours(24 * 7));
-  absl::StatusOr<Alert> ack =
-      MoveAlert(back, AlertState::kAcknowledged, "li.na", "calling on 心内科", kAt + absl::Hours(2));
+  absl::StatusOr<Alert> ack = MoveAlert(back, AlertState::kAcknowledged, "li.na",
+                                        "calling on 心内科", kAt + absl::Hours(2));
   ASSERT_TRUE(ack.ok()) << ack.status();
   v1::Alert moved = WithMove(stored, *ack);
   EXPECT_EQ(moved.version(), 2);
@@ -45,15 +45,14 @@ TEST(AlertRecords, AnAlertStoredAndMovedKeepsItsHistory) {
 }
 
 TEST(AlertRecords, FactorsAndStatesBothWays) {
-  for (ChangeFactor f : {ChangeFactor::kNeeds, ChangeFactor::kPeopleInCharge,
-                         ChangeFactor::kBudget, ChangeFactor::kCompetitor,
-                         ChangeFactor::kTimetable}) {
+  for (ChangeFactor f : {ChangeFactor::kNeeds, ChangeFactor::kPeopleInCharge, ChangeFactor::kBudget,
+                         ChangeFactor::kCompetitor, ChangeFactor::kTimetable}) {
     EXPECT_EQ(FactorOf(ToProto(f)), f);
   }
   EXPECT_FALSE(FactorOf(v1::CHANGE_FACTOR_UNSPECIFIED).has_value());
   EXPECT_FALSE(FactorOf(static_cast<v1::ChangeFactor>(42)).has_value());
-  for (AlertState s : {AlertState::kOpen, AlertState::kAcknowledged, AlertState::kDone,
-                       AlertState::kExpired}) {
+  for (AlertState s :
+       {AlertState::kOpen, AlertState::kAcknowledged, AlertState::kDone, AlertState::kExpired}) {
     EXPECT_EQ(StateOf(ToProto(s)), s);
   }
   EXPECT_FALSE(StateOf(v1::ALERT_STATE_UNSPECIFIED).has_value());
