@@ -2,6 +2,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "api/alert_expiry.h"
+#include "api/change_alerts_service.h"
 #include "api/channel_checks.h"
 #include "api/channel_control_service.h"
 #include "api/channel_service.h"
@@ -11,6 +13,7 @@
 #include "api/visit_log.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/matching/pinyin.h"
+#include "projections/change_factors_projection.h"
 #include "projections/channel_checks_projection.h"
 #include "projections/known_customers_projection.h"
 #include "projections/process_inputs_projection.h"
@@ -18,6 +21,10 @@
 ABSL_FLAG(int, channel_checks_poll_ms, 500,
           "How often the channel checks worker looks for a requested run, in ms (also read from "
           "PHARMACRM_CHANNEL_CHECKS_POLL_MS)");
+
+ABSL_FLAG(int, alert_expiry_poll_ms, 60'000,
+          "How often open and acknowledged change-factor alerts past their due time are expired, "
+          "in ms (10..3600000; also read from PHARMACRM_ALERT_EXPIRY_POLL_MS)");
 
 ABSL_FLAG(int64_t, stock_tolerance_packs, 2,
           "A reported stock that differs from the books by at most this many packs (or "
@@ -109,9 +116,17 @@ absl::Status Wire(runtime::ServiceHost& host) {
   host.EmplaceService<SalesProcessService>(host, doctors);
   ASSIGN_OR_RETURN(process::CallFrequencies frequencies, FrequenciesFromFlags());
   host.EmplaceService<FieldForceService>(host, visits, FieldForceRules{frequencies, doctors});
+  const int expiry_poll_ms = absl::GetFlag(FLAGS_alert_expiry_poll_ms);
+  if (expiry_poll_ms < 10 || expiry_poll_ms > 3'600'000) {
+    return core::FieldError("alert_expiry_poll_ms", "must be 10..3600000");
+  }
+  AlertExpiry& expiry = host.Keep(std::make_unique<AlertExpiry>(host));
+  expiry.StartWorker(absl::Milliseconds(expiry_poll_ms));
+  host.EmplaceService<ChangeAlertsService>(host, expiry);
   AddKnownCustomersProjection(host);
   AddChannelChecksProjection(host);
   AddProcessInputsProjection(host);
+  AddChangeFactorsProjection(host);
   return absl::OkStatus();
 }
 

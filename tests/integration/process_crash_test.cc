@@ -226,8 +226,11 @@ TEST_P(FieldForceCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
   ASSERT_NO_FATAL_FAILURE(StartSuite());
   const std::string tag = GetParam();
   const std::string nation = Territory(tag + "-cn", "CN", "全国", v1::TERRITORY_LEVEL_NATION, "");
+  const std::string region =
+      Territory(tag + "-n", "CN-N", "华北大区", v1::TERRITORY_LEVEL_REGION, nation);
+  const std::string area = Territory(tag + "-bj", "CN-N-BJ", "北京地区", v1::TERRITORY_LEVEL_AREA, region);
   const std::string t1 =
-      Territory(tag + "-t1", "CN-01", "北京东城", v1::TERRITORY_LEVEL_TERRITORY, nation);
+      Territory(tag + "-t1", "CN-N-BJ-01", "北京东城", v1::TERRITORY_LEVEL_TERRITORY, area);
   const std::string h1 = RegisterCustomer(*customers_, tag + "-h1", v1::CUSTOMER_KIND_HOSPITAL,
                                           "拜访测试协和医院", "北京市", "北京市东城区帅府园1号");
   ASSERT_FALSE(h1.empty());

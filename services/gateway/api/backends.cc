@@ -60,6 +60,7 @@ Backends::Backends(const BackendAddresses& a, absl::Duration query_deadline,
         std::pair{v1::ChannelControl::service_full_name(), a.sales_pipeline},
         std::pair{v1::SalesProcess::service_full_name(), a.sales_pipeline},
         std::pair{v1::FieldForce::service_full_name(), a.sales_pipeline},
+        std::pair{v1::ChangeAlerts::service_full_name(), a.sales_pipeline},
         std::pair{v1::Campaigns::service_full_name(), a.campaigns},
         std::pair{v1::ServiceDesk::service_full_name(), a.service_desk},
         std::pair{v1::ValueScoring::service_full_name(), a.value_scoring}}) {

@@ -14,6 +14,7 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "pharmacrm/v1/campaigns.grpc.pb.h"
+#include "pharmacrm/v1/change_alerts.grpc.pb.h"
 #include "pharmacrm/v1/channel_control_service.grpc.pb.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"

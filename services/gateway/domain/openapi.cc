@@ -12,6 +12,7 @@
 #include "google/protobuf/descriptor.pb.h"
 #include "nlohmann/json.hpp"
 #include "pharmacrm/v1/campaigns.pb.h"
+#include "pharmacrm/v1/change_alerts.pb.h"
 #include "pharmacrm/v1/channel_control_service.pb.h"
 #include "pharmacrm/v1/channel_service.pb.h"
 #include "pharmacrm/v1/customer_master.pb.h"
@@ -300,7 +301,7 @@ std::vector<const google::protobuf::ServiceDescriptor*> ServicesOfPackage(
       v1::LogVisitRequest::descriptor(),      v1::UpsertProductRequest::descriptor(),
       v1::GetAudienceMemberRequest::descriptor(), v1::GetContactCardRequest::descriptor(),
       v1::GetCustomerValueRequest::descriptor(), v1::ReportStockRequest::descriptor(),
-      v1::UpsertRepRequest::descriptor()};
+      v1::UpsertRepRequest::descriptor(),      v1::RecordChangeRequest::descriptor()};
   (void)kServiceFiles;
   std::vector<const google::protobuf::ServiceDescriptor*> out;
   for (const std::string& name : files) {

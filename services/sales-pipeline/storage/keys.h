@@ -41,11 +41,19 @@
 //   kJointCall      String(manager_id) String(month) String(call_id) -> rep_id (joint calls;
 //                   index of kCall)
 //   kSampleStock    String(rep_id) String(product_id) String(batch_no) -> v1::SampleStockLine
+//   kAlert          String(alert_id)               -> v1::Alert (a change factor's alert, current)
+//   kOwnerAlert     String(owner) String(alert_id) -> "" (index of kAlert by owner; "" unassigned)
+//   kCustomerAlert  String(customer_id) String(alert_id) -> "" (index of kAlert by customer)
+//   kPeopleSnapshot String(customer_id)            -> v1::PeopleSnapshot (a hospital's people in
+//                   charge as the last profile consumed named them)
+//   kAlertDue       Int64(due_by, microseconds since the epoch) String(alert_id) -> "" (open and
+//                   acknowledged alerts by due time; deleted when done or expired)
 //
 // Channel records live in storage/channel_repository (4-12) and
 // storage/control_repository (13-21), the sales process's in
 // storage/process_repository (22-29), the field force's in
-// storage/field_force_repository (30-33): the one place that builds each key.
+// storage/field_force_repository (30-33), change factors' alerts in
+// storage/alert_repository (40-44): the one place that builds each key.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_KEYS_H_
 
@@ -87,6 +95,11 @@ enum KeySpace : uint8_t {
   kCustomerCall = 31,
   kJointCall = 32,
   kSampleStock = 33,
+  kAlert = 40,
+  kOwnerAlert = 41,
+  kCustomerAlert = 42,
+  kPeopleSnapshot = 43,
+  kAlertDue = 44,
 };
 
 }  // namespace pharmacrm::sales_pipeline

@@ -1,7 +1,10 @@
 #include "support/crash_harness.h"
 
 #include <csignal>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -46,13 +49,24 @@ void SalesPipelineCrashTest::SetUp() {
   ASSERT_NE(broker_, nullptr);
 }
 
-void SalesPipelineCrashTest::StartSuite() {
-  auto suite = Suite::Start(*broker_, {"customer-master", "sales-pipeline"},
-                            {{"sales-pipeline", {absl::StrCat("--crash_at=", GetParam())}}});
+void SalesPipelineCrashTest::StartSuite(bool armed) {
+  std::map<std::string, std::vector<std::string>> extra;
+  if (armed) extra["sales-pipeline"] = {absl::StrCat("--crash_at=", GetParam())};
+  auto suite = Suite::Start(*broker_, {"customer-master", "sales-pipeline"}, extra);
   ASSERT_TRUE(suite.ok()) << suite.status();
   suite_ = *std::move(suite);
   Connect();
   retrier_ = std::make_unique<CrashRetrier>(*suite_, "sales-pipeline", [this] { Connect(); });
+}
+
+void SalesPipelineCrashTest::Arm() {
+  absl::StatusOr<int> stopped = suite_->process("sales-pipeline").Terminate();
+  ASSERT_TRUE(stopped.ok() && ExitedWith(*stopped, 0))
+      << (stopped.ok() ? DescribeWaitStatus(*stopped) : stopped.status().ToString());
+  absl::Status started =
+      suite_->StartService("sales-pipeline", {absl::StrCat("--crash_at=", GetParam())});
+  ASSERT_TRUE(started.ok()) << started;
+  Connect();
 }
 
 std::string RegisterCustomer(v1::CustomerMaster::Stub& customers, const std::string& request_id,

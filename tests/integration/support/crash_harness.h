@@ -44,11 +44,15 @@ class CrashRetrier {
 // shared broker, customer-master and sales-pipeline started with the crash
 // point (StartSuite, under ASSERT_NO_FATAL_FAILURE), and calls retried
 // across the crash. Connect makes the test's stubs, again after a restart.
+// A test that aims the crash at one step starts unarmed and arms it just
+// before that step (Arm: sales-pipeline stopped with SIGTERM and started
+// again with the crash point, so the count starts there).
 class SalesPipelineCrashTest : public testing::TestWithParam<const char*> {
  protected:
   void SetUp() override;
   virtual void Connect() = 0;
-  void StartSuite();
+  void StartSuite(bool armed = true);
+  void Arm();
   grpc::Status Retry(const std::function<grpc::Status()>& call) { return retrier_->Retry(call); }
 
   KafkaBroker* broker_ = nullptr;

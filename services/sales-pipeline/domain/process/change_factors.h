@@ -4,8 +4,8 @@
 // department heads), budget, competitor relationship and timetable (P&T
 // meetings, tenders) — each change an alert to the account's owner with a
 // response suggested by rule, and the alert's life (open, acknowledged,
-// done, expired) with its history. Pure and thread-safe; not yet served
-// (the store, consumer and API come later).
+// done, expired) with its history. Pure and thread-safe; served by
+// api/change_alerts_service.h and projections/change_factors_projection.h.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_PROCESS_CHANGE_FACTORS_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_PROCESS_CHANGE_FACTORS_H_
 
