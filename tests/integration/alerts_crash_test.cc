@@ -20,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "api/example_rep.h"
+#include "domain/process/organisation_testing.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
@@ -43,49 +44,6 @@ class AlertsCrashTest : public SalesPipelineCrashTest {
     auto channel = rpc::MakeChannel(suite_->GrpcAddress("sales-pipeline"));
     process_ = v1::SalesProcess::NewStub(channel);
     alerts_ = v1::ChangeAlerts::NewStub(channel);
-  }
-
-  std::string Territory(const std::string& rid, const std::string& code, const std::string& name,
-                        v1::TerritoryLevel level, const std::string& parent) {
-    v1::CreateTerritoryRequest req;
-    req.set_request_id(rid);
-    req.mutable_territory()->set_code(code);
-    req.mutable_territory()->set_name(name);
-    req.mutable_territory()->set_level(level);
-    req.mutable_territory()->set_parent_id(parent);
-    v1::Territory out;
-    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-    grpc::Status s = customers_->CreateTerritory(ctx.get(), req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out.id();
-  }
-
-  void Align(const std::string& rid, v1::AlignmentSubject subject, const std::string& id,
-             const std::string& territory) {
-    v1::AlignRequest req;
-    req.set_request_id(rid);
-    req.set_subject(subject);
-    req.set_subject_id(id);
-    req.set_territory_id(territory);
-    *req.mutable_effective_from() = core::ToTimestamp(
-        absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::FixedTimeZone(8 * 3600)));
-    v1::Alignment out;
-    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-    grpc::Status s = customers_->Align(ctx.get(), req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-  }
-
-  static v1::HospitalDetails People(
-      const std::string& director,
-      const std::vector<std::pair<std::string, std::string>>& committee) {
-    v1::HospitalDetails h;
-    h.set_legal_representative(director);
-    for (const auto& [name, role] : committee) {
-      v1::CommitteeMember* m = h.add_pharmacy_committee();
-      m->set_name(name);
-      m->set_role(role);
-    }
-    return h;
   }
 
   // The hospital's alerts once there are `count` (UNAVAILABLE before).
@@ -127,7 +85,8 @@ TEST_P(AlertsCrashTest, SalesPipelineKilledRaisesEachAlertOnce) {
   profile->set_city("成都市");
   profile->set_address("四川省成都市武侯区国学巷37号");
   profile->set_hospital_grade(v1::HOSPITAL_GRADE_3A);
-  *profile->mutable_hospital() = People("李院长", {{"张伟", "主任委员"}});
+  *profile->mutable_hospital() =
+      sales_pipeline::testing_data::TestPeople("李院长", {{"张伟", "主任委员"}}, {});
   v1::Customer hospital;
   {
     auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
@@ -137,21 +96,7 @@ TEST_P(AlertsCrashTest, SalesPipelineKilledRaisesEachAlertOnce) {
   const std::string h1 = hospital.id();
   Align("a-a1", v1::ALIGNMENT_SUBJECT_CUSTOMER, h1, t1);
   Align("a-a2", v1::ALIGNMENT_SUBJECT_REP, "li.na", t1);
-  for (const auto& [rid, rep] : std::vector<std::pair<std::string, v1::Rep>>{
-           {"a-director", sales_pipeline::testing_data::ExampleRep(
-                              "zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, "")},
-           {"a-rep",
-            sales_pipeline::testing_data::ExampleRep("li.na", v1::SALES_ROLE_REP, "zhao.wei")}}) {
-    v1::UpsertRepRequest req;
-    req.set_request_id(rid);
-    *req.mutable_rep() = rep;
-    ASSERT_TRUE(Retry([&] {
-                  v1::Rep out;
-                  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-                  return process_->UpsertRep(ctx.get(), req, &out);
-                }).ok())
-        << rid;
-  }
+  ASSERT_NO_FATAL_FAILURE(AddDirectorAndRep(process_, "a"));
   // The hospital's registration and alignment and the rep's alignment
   // consumed: li.na is the rep of 成都武侯 with one customer.
   ASSERT_TRUE(Retry([&] {
@@ -211,8 +156,8 @@ TEST_P(AlertsCrashTest, SalesPipelineKilledRaisesEachAlertOnce) {
   update.set_request_id("a-update");
   update.set_customer_id(h1);
   update.set_expected_version(hospital.version());
-  *update.mutable_profile()->mutable_hospital() =
-      People("王院长", {{"张伟", "主任委员"}, {"陈静", "委员"}});
+  *update.mutable_profile()->mutable_hospital() = sales_pipeline::testing_data::TestPeople(
+      "王院长", {{"张伟", "主任委员"}, {"陈静", "委员"}}, {});
   update.mutable_update_mask()->add_paths("hospital");
   update.set_reason("院务公开信息更新");
   {

@@ -41,43 +41,25 @@ class ProcessCrashTest : public SalesPipelineCrashTest {
     process_ = v1::SalesProcess::NewStub(channel);
   }
 
-  std::string Territory(const std::string& rid, const std::string& code, const std::string& name,
-                        v1::TerritoryLevel level, const std::string& parent) {
-    v1::CreateTerritoryRequest req;
-    req.set_request_id(rid);
-    req.mutable_territory()->set_code(code);
-    req.mutable_territory()->set_name(name);
-    req.mutable_territory()->set_level(level);
-    req.mutable_territory()->set_parent_id(parent);
-    v1::Territory out;
-    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-    grpc::Status s = customers_->CreateTerritory(ctx.get(), req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out.id();
-  }
-
-  void Align(const std::string& rid, v1::AlignmentSubject subject, const std::string& id,
-             const std::string& territory) {
-    v1::AlignRequest req;
-    req.set_request_id(rid);
-    req.set_subject(subject);
-    req.set_subject_id(id);
-    req.set_territory_id(territory);
-    // From the first day of the target year on (allowed: in the past).
-    *req.mutable_effective_from() = core::ToTimestamp(
-        absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::FixedTimeZone(8 * 3600)));
-    v1::Alignment out;
-    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-    grpc::Status s = customers_->Align(ctx.get(), req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-  }
-
   static v1::Rep Person(const std::string& id, v1::SalesRole role, const std::string& manager) {
     return sales_pipeline::testing_data::ExampleRep(id, role, manager);
   }
 
+  // nation > 华北大区 > 北京地区 > 北京东城 in customer-master: their ids, in
+  // that order.
+  std::vector<std::string> BeijingBranch(const std::string& tag) {
+    const std::string nation = Territory(tag + "-cn", "CN", "全国", v1::TERRITORY_LEVEL_NATION, "");
+    const std::string region =
+        Territory(tag + "-n", "CN-N", "华北大区", v1::TERRITORY_LEVEL_REGION, nation);
+    const std::string area =
+        Territory(tag + "-bj", "CN-N-BJ", "北京地区", v1::TERRITORY_LEVEL_AREA, region);
+    return {nation, region, area,
+            Territory(tag + "-t1", "CN-N-BJ-01", "北京东城", v1::TERRITORY_LEVEL_TERRITORY, area)};
+  }
+
   // The example product as `id`, and zhao.wei (national director) with
-  // li.na (rep) under him; each call retried across the crash.
+  // li.na (rep) under him (AddDirectorAndRep); each call retried across the
+  // crash.
   void AddProductAndPeople(const std::string& prefix, const std::string& id,
                            const std::string& name) {
     const v1::UpsertProductRequest product = sales_pipeline::testing_data::ExampleProductRequest(
@@ -87,19 +69,7 @@ class ProcessCrashTest : public SalesPipelineCrashTest {
                   auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
                   return sales_->UpsertProduct(ctx.get(), product, &out);
                 }).ok());
-    for (const auto& [rid, rep] : std::vector<std::pair<std::string, v1::Rep>>{
-             {prefix + "-director", Person("zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, "")},
-             {prefix + "-rep", Person("li.na", v1::SALES_ROLE_REP, "zhao.wei")}}) {
-      v1::UpsertRepRequest req;
-      req.set_request_id(rid);
-      *req.mutable_rep() = rep;
-      ASSERT_TRUE(Retry([&] {
-                    v1::Rep out;
-                    auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
-                    return process_->UpsertRep(ctx.get(), req, &out);
-                  }).ok())
-          << rid;
-    }
+    ASSERT_NO_FATAL_FAILURE(AddDirectorAndRep(process_, prefix));
   }
 
   std::unique_ptr<v1::SalesChannel::Stub> sales_;
@@ -124,13 +94,10 @@ TEST_P(ProcessCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
 
   // customer-master: nation > region > area > two territories, a 三甲
   // hospital in each, li.na aligned to the first.
-  const std::string nation = Territory(tag + "-cn", "CN", "全国", v1::TERRITORY_LEVEL_NATION, "");
-  const std::string region =
-      Territory(tag + "-n", "CN-N", "华北大区", v1::TERRITORY_LEVEL_REGION, nation);
-  const std::string area =
-      Territory(tag + "-bj", "CN-N-BJ", "北京地区", v1::TERRITORY_LEVEL_AREA, region);
-  const std::string t1 =
-      Territory(tag + "-t1", "CN-N-BJ-01", "北京东城", v1::TERRITORY_LEVEL_TERRITORY, area);
+  const std::vector<std::string> branch = BeijingBranch(tag);
+  const std::string& nation = branch[0];
+  const std::string& area = branch[2];
+  const std::string& t1 = branch[3];
   const std::string t2 =
       Territory(tag + "-t2", "CN-N-BJ-02", "北京西城", v1::TERRITORY_LEVEL_TERRITORY, area);
   const std::string h1 = RegisterCustomer(*customers_, tag + "-h1", v1::CUSTOMER_KIND_HOSPITAL,
@@ -225,12 +192,7 @@ INSTANTIATE_TEST_SUITE_P(CrashPoints, ProcessCrashTest,
 TEST_P(FieldForceCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
   ASSERT_NO_FATAL_FAILURE(StartSuite());
   const std::string tag = GetParam();
-  const std::string nation = Territory(tag + "-cn", "CN", "全国", v1::TERRITORY_LEVEL_NATION, "");
-  const std::string region =
-      Territory(tag + "-n", "CN-N", "华北大区", v1::TERRITORY_LEVEL_REGION, nation);
-  const std::string area = Territory(tag + "-bj", "CN-N-BJ", "北京地区", v1::TERRITORY_LEVEL_AREA, region);
-  const std::string t1 =
-      Territory(tag + "-t1", "CN-N-BJ-01", "北京东城", v1::TERRITORY_LEVEL_TERRITORY, area);
+  const std::string t1 = BeijingBranch(tag)[3];
   const std::string h1 = RegisterCustomer(*customers_, tag + "-h1", v1::CUSTOMER_KIND_HOSPITAL,
                                           "拜访测试协和医院", "北京市", "北京市东城区帅府园1号");
   ASSERT_FALSE(h1.empty());

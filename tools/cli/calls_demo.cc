@@ -46,7 +46,7 @@ DemoCallsPlan PlanDemoCalls(const DemoOrganisation& organisation,
     issue.set_rep_id(rep);
     issue.set_product_id(product_id);
     issue.set_batch_no(batch);
-    issue.set_quantity(150);
+    issue.set_quantity(std::max<int64_t>(150, 12 * static_cast<int64_t>(mine.size())));
     issue.set_note("demo samples / 演示样品");
     for (size_t i = 0; i < mine.size(); ++i) {
       for (absl::CivilMonth month = absl::CivilMonth(today) - 12; month < absl::CivilMonth(today);

@@ -32,7 +32,8 @@ struct DemoCallsPlan {
 // 10:00 China time, discussing `product_id`; the first call of a month
 // leaves one sample pack (batch DEMO-<year of today>, signed for), and the
 // first doctor's first call of a month is a joint call with the rep's
-// district manager. Each rep is issued 150 packs first. Request ids start
+// district manager. Each rep is first issued 12 packs a doctor (at least
+// 150): a pack for each month. Request ids start
 // with `prefix`, so a second run changes nothing.
 DemoCallsPlan PlanDemoCalls(const DemoOrganisation& organisation,
                             const std::vector<DemoDoctor>& doctors, const std::string& product_id,

@@ -1,6 +1,7 @@
 #include "process_demo_command.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -16,6 +17,7 @@
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
+#include "pharmacrm/v1/change_alerts.grpc.pb.h"
 #include "pharmacrm/v1/channel_service.grpc.pb.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
 #include "pharmacrm/v1/field_force.grpc.pb.h"
@@ -102,6 +104,7 @@ class Loader {
     catalogue_ = v1::SalesChannel::NewStub(sales);
     process_ = v1::SalesProcess::NewStub(sales);
     field_ = v1::FieldForce::NewStub(sales);
+    alerts_ = v1::ChangeAlerts::NewStub(sales);
   }
 
   absl::Status Run() {
@@ -114,7 +117,8 @@ class Loader {
     RETURN_IF_ERROR(SetTargets());
     RETURN_IF_ERROR(PrintRep());
     RETURN_IF_ERROR(LoadCalls());
-    return PrintRepMonth();
+    RETURN_IF_ERROR(PrintRepMonth());
+    return ChangeCommittees();
   }
 
  private:
@@ -126,24 +130,31 @@ class Loader {
                         absl::StrCat(what, ": ", s.error_message()));
   }
 
+  // Every active customer of `kind` in customer-master, page by page.
+  absl::Status SearchAll(v1::CustomerKind kind,
+                         const std::function<void(const v1::Customer&)>& visit) {
+    std::string token;
+    do {
+      v1::SearchCustomersRequest req;
+      req.set_kind(kind);
+      req.set_page_size(200);
+      req.set_page_token(token);
+      v1::SearchCustomersResponse page;
+      grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return customers_->SearchCustomers(c, req, &page);
+      });
+      if (!s.ok()) return Failed("SearchCustomers", s);
+      for (const v1::Customer& c : page.customers()) visit(c);
+      token = page.next_page_token();
+    } while (!token.empty());
+    return absl::OkStatus();
+  }
+
   absl::Status ReadCustomers() {
     for (v1::CustomerKind kind : {v1::CUSTOMER_KIND_HOSPITAL, v1::CUSTOMER_KIND_PHARMACY}) {
-      std::string token;
-      do {
-        v1::SearchCustomersRequest req;
-        req.set_kind(kind);
-        req.set_page_size(200);
-        req.set_page_token(token);
-        v1::SearchCustomersResponse page;
-        grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
-          return customers_->SearchCustomers(c, req, &page);
-        });
-        if (!s.ok()) return Failed("SearchCustomers", s);
-        for (const v1::Customer& c : page.customers()) {
-          demo_.push_back({c.id(), c.profile().name(), c.profile().province(), kind});
-        }
-        token = page.next_page_token();
-      } while (!token.empty());
+      RETURN_IF_ERROR(SearchAll(kind, [&](const v1::Customer& c) {
+        demo_.push_back({c.id(), c.profile().name(), c.profile().province(), kind});
+      }));
     }
     if (demo_.empty()) return absl::FailedPreconditionError("no demo customers: import them first");
     return absl::OkStatus();
@@ -346,23 +357,10 @@ class Loader {
   // (PlanDemoCalls), the calls on 4 connections' worth of threads.
   absl::Status LoadCalls() {
     std::vector<DemoDoctor> doctors;
-    std::string token;
-    do {
-      v1::SearchCustomersRequest req;
-      req.set_kind(v1::CUSTOMER_KIND_DOCTOR);
-      req.set_page_size(200);
-      req.set_page_token(token);
-      v1::SearchCustomersResponse page;
-      grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
-        return customers_->SearchCustomers(c, req, &page);
-      });
-      if (!s.ok()) return Failed("SearchCustomers", s);
-      for (const v1::Customer& c : page.customers()) {
-        if (!c.profile().hospital_id().empty())
-          doctors.push_back({c.id(), c.profile().hospital_id()});
-      }
-      token = page.next_page_token();
-    } while (!token.empty());
+    RETURN_IF_ERROR(SearchAll(v1::CUSTOMER_KIND_DOCTOR, [&](const v1::Customer& c) {
+      if (!c.profile().hospital_id().empty())
+        doctors.push_back({c.id(), c.profile().hospital_id()});
+    }));
     const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
     const DemoCallsPlan calls =
         PlanDemoCalls(plan_, doctors, first_.product_id(), today,
@@ -399,11 +397,16 @@ class Loader {
     return absl::OkStatus();
   }
 
-  // The shown rep's last full month: KPIs, and this week's call plan.
+  // The shown rep's month (the last with the demo's metrics and flow):
+  // KPIs, and this week's call plan.
   absl::Status PrintRepMonth() {
     if (shown_rep_.empty()) return absl::OkStatus();
-    const absl::CivilMonth month =
+    absl::CivilMonth month =
         absl::CivilMonth(absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600))) - 1;
+    absl::CivilMonth data_month;
+    if (absl::ParseCivilTime(options_.last_data_month, &data_month) && data_month < month) {
+      month = data_month;
+    }
     v1::GetKpisRequest req;
     req.set_rep_id(shown_rep_);
     req.set_period(absl::StrFormat("%04d-%02d", month.year(), month.month()));
@@ -453,9 +456,100 @@ class Loader {
     return absl::OkStatus();
   }
 
+  // Two hospitals of the shown rep's territory change their people in
+  // charge in customer-master (a new P&T committee member; a new
+  // director); sales-pipeline raises an alert for each change to the rep,
+  // printed with its suggested response. A hospital that already shows the
+  // change (a second run) is left alone.
+  absl::Status ChangeCommittees() {
+    std::string code;
+    for (const auto& [rep, territory] : plan_.rep_alignments) {
+      if (rep == shown_rep_) code = territory;
+    }
+    std::vector<std::string> hospitals;
+    for (const auto& [customer, territory] : plan_.customer_alignments) {
+      if (territory != code) continue;
+      for (const DemoCustomer& c : demo_) {
+        if (c.id == customer && c.kind == v1::CUSTOMER_KIND_HOSPITAL) hospitals.push_back(c.id);
+      }
+    }
+    std::sort(hospitals.begin(), hospitals.end());
+    if (hospitals.size() > 2) hospitals.resize(2);
+    for (size_t i = 0; i < hospitals.size(); ++i) {
+      v1::GetCustomerRequest get;
+      get.set_customer_id(hospitals[i]);
+      v1::Customer hospital;
+      grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return customers_->GetCustomer(c, get, &hospital);
+      });
+      if (!s.ok()) return Failed("GetCustomer", s);
+      v1::UpdateCustomerRequest update;
+      update.set_request_id(Rid(absl::StrCat("people-", hospitals[i])));
+      update.set_customer_id(hospitals[i]);
+      update.set_expected_version(hospital.version());
+      *update.mutable_profile()->mutable_hospital() = hospital.profile().hospital();
+      v1::HospitalDetails* h = update.mutable_profile()->mutable_hospital();
+      bool changed = false;
+      if (i == 0) {
+        bool present = false;
+        for (const v1::CommitteeMember& m : h->pharmacy_committee()) present |= m.name() == "陈静";
+        if (!present) {
+          v1::CommitteeMember* m = h->add_pharmacy_committee();
+          m->set_name("陈静");
+          m->set_role("委员");
+          changed = true;
+        }
+        update.set_reason("药事委员会新增委员 / a new P&T committee member");
+      } else if (h->legal_representative() != "刘建国") {
+        h->set_legal_representative("刘建国");
+        changed = true;
+        update.set_reason("院长更换 / a new hospital director");
+      }
+      if (!changed) continue;
+      update.mutable_update_mask()->add_paths("hospital");
+      v1::Customer updated;
+      s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+        return customers_->UpdateCustomer(c, update, &updated);
+      });
+      if (!s.ok()) return Failed(absl::StrCat("UpdateCustomer ", hospitals[i]), s);
+    }
+    // The alerts, once sales-pipeline has consumed the changes.
+    std::vector<v1::Alert> raised;
+    const absl::Time deadline = absl::Now() + options_.wait;
+    for (const std::string& id : hospitals) {
+      while (true) {
+        v1::ListAlertsRequest req;
+        req.set_customer_id(id);
+        v1::ListAlertsResponse alerts;
+        grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
+          return alerts_->ListAlerts(c, req, &alerts);
+        });
+        if (!s.ok()) return Failed("ListAlerts", s);
+        if (!alerts.alerts().empty()) {
+          raised.insert(raised.end(), alerts.alerts().begin(), alerts.alerts().end());
+          break;
+        }
+        if (absl::Now() >= deadline) {
+          return absl::DeadlineExceededError("no alert raised for the demo's committee changes");
+        }
+        absl::SleepFor(absl::Milliseconds(300));
+      }
+    }
+    std::fprintf(out_, "change alerts / 变化预警 (%zu):\n", raised.size());
+    for (const v1::Alert& a : raised) {
+      std::fprintf(out_, "  %s %s: %s → %s; owner %s; %s\n", a.customer_name().c_str(),
+                   a.what().c_str(), a.before().empty() ? "-" : a.before().c_str(),
+                   a.after().empty() ? "-" : a.after().c_str(),
+                   a.owner().empty() ? "(unassigned)" : a.owner().c_str(),
+                   a.suggestion_zh().c_str());
+    }
+    return absl::OkStatus();
+  }
+
   const ProcessDemoOptions& options_;
   std::FILE* out_;
   std::unique_ptr<v1::FieldForce::Stub> field_;
+  std::unique_ptr<v1::ChangeAlerts::Stub> alerts_;
   std::string shown_rep_;
   std::unique_ptr<v1::CustomerMaster::Stub> customers_;
   std::unique_ptr<v1::SalesChannel::Stub> catalogue_;

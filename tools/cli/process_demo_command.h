@@ -18,7 +18,10 @@
 //      demand, growth and headroom;
 //   4. hands each rep samples and reports a year of their calls on the
 //      doctors of their territory (calls_demo.h), then prints the shown
-//      rep's last full month: their KPIs and this week's call plan.
+//      rep's last full month: their KPIs and this week's call plan;
+//   5. customer-master: two of that rep's hospitals change their people in
+//      charge (a new P&T committee member, a new director); prints the
+//      alerts sales-pipeline raises to the rep, with the suggested response.
 // Every command carries a request id derived from the prefix and the
 // record, so running it again changes nothing and prints the same.
 #ifndef PHARMACRM_TOOLS_CLI_PROCESS_DEMO_COMMAND_H_
@@ -42,6 +45,10 @@ struct ProcessDemoOptions {
   std::string sales_pipeline = "127.0.0.1:7052";
   std::string request_prefix = "demo-process-v1";
   int year = 2026;  // the target year; its customers and reps are aligned from 1 January
+  // The last month of the demo data's metrics and flow (pharmacrm-demo-data's
+  // kLastPeriod): the rep's month printed is this one, or the last full
+  // month before today if that is earlier.
+  std::string last_data_month = "2026-10";
   absl::Duration wait = absl::Seconds(120);
 };
 

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "api/change_alerts_service.h"
+#include "api/paging.h"
 #include "domain/process/alert_records.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
@@ -14,8 +15,6 @@
 namespace pharmacrm::sales_pipeline {
 namespace {
 
-constexpr int32_t kDefaultPageSize = 100;
-constexpr int32_t kMaxPageSize = 500;
 
 }  // namespace
 
@@ -45,14 +44,7 @@ grpc::Status ChangeAlertsService::ListAlerts(grpc::ServerContext* context,
 
 absl::Status ChangeAlertsService::List(const v1::ListAlertsRequest& request,
                                        v1::ListAlertsResponse* response) {
-  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
-    return core::FieldError("page_size", absl::StrCat("must be 0..", kMaxPageSize));
-  }
-  const size_t page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  size_t offset = 0;
-  if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &offset)) {
-    return core::FieldError("page_token", "is not a token this query returned");
-  }
+  ASSIGN_OR_RETURN(const OffsetPage page, ReadOffsetPage(request.page_size(), request.page_token()));
   if (!v1::AlertState_IsValid(request.state())) {
     return core::FieldError("state", "is not an alert state");
   }
@@ -76,12 +68,8 @@ absl::Status ChangeAlertsService::List(const v1::ListAlertsRequest& request,
     kept.push_back(std::move(alert));
   }
   std::sort(kept.begin(), kept.end(), process::NewestFirst);
-  for (size_t i = offset; i < kept.size() && i < offset + page_size; ++i) {
-    *response->add_alerts() = std::move(kept[i]);
-  }
-  if (offset + page_size < kept.size()) {
-    response->set_next_page_token(std::to_string(offset + page_size));
-  }
+  response->set_next_page_token(
+      TakePage(kept, page, [&](auto&& x) { *response->add_alerts() = std::move(x); }));
   return absl::OkStatus();
 }
 

@@ -59,7 +59,7 @@ absl::Status FieldForceService::Plan(const v1::GetCallPlanRequest& request,
 
   const absl::CivilMonth month(week_start);
   ASSIGN_OR_RETURN(FieldCustomers customers, ReadFieldCustomers(channel_, process_));
-  ASSIGN_OR_RETURN(DoctorFigures figures, DoctorFigures::Create(channel_, process_));
+  DoctorFigures figures(process_);
   std::vector<process::PlanDoctor> doctors;
   for (const v1::Customer& c : customers.customers) {
     if (c.profile().kind() != v1::CUSTOMER_KIND_DOCTOR ||

@@ -12,6 +12,7 @@
 #include "api/alert_expiry.h"
 #include "api/channel_test_host.h"
 #include "api/example_rep.h"
+#include "domain/process/organisation_testing.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/payload.h"
 #include "pharmacrm/core/status.h"
@@ -39,27 +40,6 @@ class ChangeAlertsServiceTest : public ChannelTestHost {
     SetUpChengdu();
   }
 
-  static v1::Territory Territory(const std::string& id, v1::TerritoryLevel level,
-                                 const std::string& parent, const std::string& name) {
-    v1::Territory t;
-    t.set_id(id);
-    t.set_name(name);
-    t.set_level(level);
-    t.set_parent_id(parent);
-    t.set_version(1);
-    return t;
-  }
-
-  static v1::AlignmentHistory Aligned(const std::string& subject, const std::string& territory) {
-    v1::AlignmentHistory h;
-    v1::Alignment* a = h.add_alignments();
-    a->set_subject_id(subject);
-    a->set_territory_id(territory);
-    *a->mutable_effective_from() =
-        core::ToTimestamp(absl::FromCivil(absl::CivilDay(2025, 1, 2), absl::UTCTimeZone()));
-    return h;
-  }
-
   // 全国 CN > 华西大区 W > 成都地区 W-CD > 成都武侯 T1 (li.na) and 成都锦江
   // T2 (no rep; chen.jie manages 成都地区). 四川大学华西医院 H-WCH in T1, its
   // doctor D-1 unaligned, 锦江区人民医院 H-JJ in T2, 未分区医院 H-NONE
@@ -78,20 +58,31 @@ class ChangeAlertsServiceTest : public ChannelTestHost {
     store::Batch b;
     b.Put(store::Family::kState, runtime::CustomerKey(kKnownCustomer, "D-1"),
           doctor.SerializeAsString());
-    repo.PutTerritory(b, Territory("CN", v1::TERRITORY_LEVEL_NATION, "", "全国"));
-    repo.PutTerritory(b, Territory("W", v1::TERRITORY_LEVEL_REGION, "CN", "华西大区"));
-    repo.PutTerritory(b, Territory("W-CD", v1::TERRITORY_LEVEL_AREA, "W", "成都地区"));
-    repo.PutTerritory(b, Territory("T1", v1::TERRITORY_LEVEL_TERRITORY, "W-CD", "成都武侯"));
-    repo.PutTerritory(b, Territory("T2", v1::TERRITORY_LEVEL_TERRITORY, "W-CD", "成都锦江"));
-    repo.PutCustomerAlignment(b, "H-WCH", Aligned("H-WCH", "T1"));
-    repo.PutCustomerAlignment(b, "H-JJ", Aligned("H-JJ", "T2"));
+    repo.PutTerritory(b, testing_data::TestTerritory("CN", v1::TERRITORY_LEVEL_NATION, "", "全国"));
+    repo.PutTerritory(
+        b, testing_data::TestTerritory("W", v1::TERRITORY_LEVEL_REGION, "CN", "华西大区"));
+    repo.PutTerritory(
+        b, testing_data::TestTerritory("W-CD", v1::TERRITORY_LEVEL_AREA, "W", "成都地区"));
+    repo.PutTerritory(
+        b, testing_data::TestTerritory("T1", v1::TERRITORY_LEVEL_TERRITORY, "W-CD", "成都武侯"));
+    repo.PutTerritory(
+        b, testing_data::TestTerritory("T2", v1::TERRITORY_LEVEL_TERRITORY, "W-CD", "成都锦江"));
+    repo.PutCustomerAlignment(
+        b, "H-WCH", testing_data::TestAlignmentHistory("H-WCH", "T1", absl::CivilDay(2025, 1, 2)));
+    repo.PutCustomerAlignment(
+        b, "H-JJ", testing_data::TestAlignmentHistory("H-JJ", "T2", absl::CivilDay(2025, 1, 2)));
     repo.PutRep(b, testing_data::ExampleRep("zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, ""));
     repo.PutRep(b,
                 testing_data::ExampleRep("chen.jie", v1::SALES_ROLE_DISTRICT_MANAGER, "zhao.wei"));
     repo.PutRep(b, testing_data::ExampleRep("li.na", v1::SALES_ROLE_REP, "chen.jie"));
-    repo.PutRepAlignment(b, "li.na", Aligned("li.na", "T1"));
-    repo.PutRepAlignment(b, "chen.jie", Aligned("chen.jie", "W-CD"));
-    repo.PutRepAlignment(b, "zhao.wei", Aligned("zhao.wei", "CN"));
+    repo.PutRepAlignment(
+        b, "li.na", testing_data::TestAlignmentHistory("li.na", "T1", absl::CivilDay(2025, 1, 2)));
+    repo.PutRepAlignment(
+        b, "chen.jie",
+        testing_data::TestAlignmentHistory("chen.jie", "W-CD", absl::CivilDay(2025, 1, 2)));
+    repo.PutRepAlignment(
+        b, "zhao.wei",
+        testing_data::TestAlignmentHistory("zhao.wei", "CN", absl::CivilDay(2025, 1, 2)));
     ASSERT_TRUE(host_->store().Write(std::move(b)).ok());
   }
 

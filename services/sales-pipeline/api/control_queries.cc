@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "api/channel_control_service.h"
+#include "api/paging.h"
 #include "domain/channel/dates.h"
 #include "domain/channel/receivables.h"
 #include "pharmacrm/core/status.h"
@@ -16,8 +17,6 @@
 namespace pharmacrm::sales_pipeline {
 namespace {
 
-constexpr int32_t kDefaultPageSize = 100;
-constexpr int32_t kMaxPageSize = 500;
 constexpr int kMaxMonths = 120;
 constexpr int kCustomerChannelFindings = 20;
 
@@ -133,14 +132,7 @@ grpc::Status ChannelControlService::ListFindings(grpc::ServerContext* context,
 
 absl::Status ChannelControlService::Findings(const v1::ListFindingsRequest& request,
                                              v1::ListFindingsResponse* response) {
-  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
-    return core::FieldError("page_size", absl::StrCat("must be 0..", kMaxPageSize));
-  }
-  const size_t page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  size_t offset = 0;
-  if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &offset)) {
-    return core::FieldError("page_token", "is not a token this query returned");
-  }
+  ASSIGN_OR_RETURN(const OffsetPage page, ReadOffsetPage(request.page_size(), request.page_token()));
   if (!v1::FindingState_IsValid(request.state())) {
     return core::FieldError("state", "is not a finding state");
   }
@@ -170,12 +162,8 @@ absl::Status ChannelControlService::Findings(const v1::ListFindingsRequest& requ
     kept.push_back(std::move(finding));
   }
   std::sort(kept.begin(), kept.end(), ListOrder);
-  for (size_t i = offset; i < kept.size() && i < offset + page_size; ++i) {
-    *response->add_findings() = std::move(kept[i]);
-  }
-  if (offset + page_size < kept.size()) {
-    response->set_next_page_token(std::to_string(offset + page_size));
-  }
+  response->set_next_page_token(
+      TakePage(kept, page, [&](auto&& x) { *response->add_findings() = std::move(x); }));
   return absl::OkStatus();
 }
 

@@ -1,6 +1,6 @@
 // FieldForceService::GetCustomerProcess: the sales process's part of
-// Customer 360 (the customer's targets this year against its sales, and its
-// last calls).
+// Customer 360 (the customer's targets this year against its sales, its
+// last calls and its open alerts).
 #include <algorithm>
 #include <utility>
 
@@ -12,6 +12,7 @@
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/runtime/merges.h"
+#include "storage/alert_repository.h"
 
 namespace pharmacrm::sales_pipeline {
 namespace {
@@ -86,6 +87,21 @@ absl::Status FieldForceService::CustomerPart(const v1::GetCustomerProcessRequest
   for (size_t i = 0; i < calls.size() && i < kLastCalls; ++i) {
     *response->add_last_calls() = std::move(calls[i]);
   }
+
+  ASSIGN_OR_RETURN(std::vector<v1::Alert> alerts,
+                   AlertRepository(host_.store()).AlertsOfCustomer(id));
+  std::vector<v1::Alert> open;
+  for (v1::Alert& a : alerts) {
+    if (a.state() == v1::ALERT_STATE_OPEN || a.state() == v1::ALERT_STATE_ACKNOWLEDGED) {
+      open.push_back(std::move(a));
+    }
+  }
+  std::sort(open.begin(), open.end(), [](const v1::Alert& a, const v1::Alert& b) {
+    if (a.due_by().seconds() != b.due_by().seconds())
+      return a.due_by().seconds() < b.due_by().seconds();
+    return a.id() < b.id();
+  });
+  for (v1::Alert& a : open) *response->add_open_alerts() = std::move(a);
   return absl::OkStatus();
 }
 

@@ -28,6 +28,7 @@
 #include "pharmacrm/core/time.h"
 #include "pharmacrm/runtime/projection.h"
 #include "pharmacrm/v1/events.pb.h"
+#include "storage/alert_repository.h"
 #include "storage/keys.h"
 
 namespace pharmacrm::sales_pipeline {
@@ -59,10 +60,7 @@ class FieldForceServiceTest : public ProcessTestHost {
     Doctor("D-A", "H-PUMC", 120, 0);
     Doctor("D-B", "H-PUMC", 40, 5);
     Doctor("D-C", "H2", 10, 0);
-    ControlRepository control(host_->store());
-    std::vector<v1::SalesFact> facts = {Fact("H-PUMC", "2025-03", 600),
-                                        Fact("H-PUMC", "2026-03", 660)};
-    Write([&](store::Batch& b) { ASSERT_TRUE(control.AddFacts(b, facts).ok()); });
+    AddFacts({Fact("H-PUMC", "2025-03", 600), Fact("H-PUMC", "2026-03", 660)});
   }
 
   // A doctor at `hospital` with 2026-02 prescriptions of 心血管 (all
@@ -99,17 +97,6 @@ class FieldForceServiceTest : public ProcessTestHost {
     });
   }
 
-  static v1::SalesFact Fact(const std::string& customer, const std::string& month, int64_t q) {
-    v1::SalesFact f;
-    f.set_customer_id(customer);
-    f.set_product_id("P001");
-    f.set_month(month);
-    f.set_source(v1::SALES_FACT_SOURCE_FLOW);
-    f.set_distributor_id("D1");
-    f.set_quantity(q);
-    return f;
-  }
-
   absl::Status Issue(const std::string& request_id, int64_t quantity) {
     v1::IssueSamplesRequest r;
     r.set_request_id(request_id);
@@ -134,6 +121,15 @@ class FieldForceServiceTest : public ProcessTestHost {
     return c;
   }
 
+  // `packs` of P001's batch B1 left on the call, signed for.
+  static void LeaveSamples(v1::CallReport& call, int64_t packs, const std::string& batch = "B1") {
+    v1::SampleLeft* s = call.add_samples();
+    s->set_product_id("P001");
+    s->set_batch_no(batch);
+    s->set_quantity(packs);
+    s->set_signed_for(true);
+  }
+
   absl::StatusOr<v1::CallReport> Report(const std::string& request_id, const v1::CallReport& c) {
     v1::ReportCallRequest r;
     r.set_request_id(request_id);
@@ -147,11 +143,7 @@ class FieldForceServiceTest : public ProcessTestHost {
   void ReportMarch() {
     ASSERT_TRUE(Issue("s1", 10).ok());
     v1::CallReport first = Call("D-A", China(2026, 3, 2));
-    v1::SampleLeft* s = first.add_samples();
-    s->set_product_id("P001");
-    s->set_batch_no("B1");
-    s->set_quantity(2);
-    s->set_signed_for(true);
+    LeaveSamples(first, 2);
     ASSERT_TRUE(Report("c1", first).ok());
     ASSERT_TRUE(Report("c2", Call("D-A", China(2026, 3, 9))).ok());
     v1::CallReport joint = Call("H-PUMC", China(2026, 3, 10));
@@ -178,11 +170,7 @@ TEST_F(FieldForceServiceTest, ACallReportIsAVisitWithItsDetailsAndARetryHasOneEf
   EXPECT_EQ(OnHand(), 10);
   const size_t outbox = Outbox();
   v1::CallReport call = Call("D-A", China(2026, 3, 2));
-  v1::SampleLeft* s = call.add_samples();
-  s->set_product_id("P001");
-  s->set_batch_no("B1");
-  s->set_quantity(2);
-  s->set_signed_for(true);
+  LeaveSamples(call, 2);
   absl::StatusOr<v1::CallReport> first = Report("c1", call);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->territory_id(), "T1");  // D-A is at H-PUMC, in T1
@@ -243,15 +231,10 @@ TEST_F(FieldForceServiceTest, BadCallReportsAreRefusedNamingTheFieldAndNothingIs
   cases.push_back(
       {Call("nobody", China(2026, 3, 3)), absl::StatusCode::kNotFound, "call.customer_id"});
   v1::CallReport too_many = Call("D-A", China(2026, 3, 3));
-  v1::SampleLeft* s = too_many.add_samples();
-  s->set_product_id("P001");
-  s->set_batch_no("B1");
-  s->set_quantity(11);
+  LeaveSamples(too_many, 11);
   cases.push_back({too_many, absl::StatusCode::kFailedPrecondition, "call.samples[0].quantity"});
   v1::CallReport other_batch = Call("D-A", China(2026, 3, 3));
-  *other_batch.add_samples() = *s;
-  other_batch.mutable_samples(0)->set_quantity(1);
-  other_batch.mutable_samples(0)->set_batch_no("B9");
+  LeaveSamples(other_batch, 1, "B9");
   cases.push_back({other_batch, absl::StatusCode::kFailedPrecondition, "call.samples[0].quantity"});
   v1::CallReport unknown_product = Call("D-A", China(2026, 3, 3));
   unknown_product.set_product_ids(0, "P999");
@@ -401,6 +384,21 @@ TEST_F(FieldForceServiceTest, MarchKpisOfTheRepAndTheAreaMatchTheHandComputation
 
   // H-PUMC's part of Customer 360: its own 6,600, January to March phased
   // 0 + 1,000 + 600 = 1,600 to date, against 1,500 + 660 sold.
+  // Two alerts on H-PUMC, one open and one done: the open one is shown.
+  AlertRepository alerts(host_->store());
+  Write([&](store::Batch& b) {
+    for (const auto& [id, state] : std::vector<std::pair<std::string, v1::AlertState>>{
+             {"alert-1", v1::ALERT_STATE_OPEN}, {"alert-2", v1::ALERT_STATE_DONE}}) {
+      v1::Alert alert;
+      alert.set_id(id);
+      alert.set_customer_id("H-PUMC");
+      alert.set_owner("li.na");
+      alert.set_state(state);
+      alert.set_version(1);
+      *alert.mutable_due_by() = core::ToTimestamp(kProcessNow + absl::Hours(24 * 14));
+      alerts.PutAlert(b, alert);
+    }
+  });
   v1::GetCustomerProcessRequest part_request;
   part_request.set_customer_id("H-PUMC");
   v1::CustomerProcess part;
@@ -413,6 +411,8 @@ TEST_F(FieldForceServiceTest, MarchKpisOfTheRepAndTheAreaMatchTheHandComputation
   EXPECT_EQ(part.calls_last_12_months(), 1);
   ASSERT_EQ(part.last_calls_size(), 1);
   EXPECT_EQ(part.last_calls(0).joint_with(), "wang.qiang");
+  ASSERT_EQ(part.open_alerts_size(), 1);
+  EXPECT_EQ(part.open_alerts(0).id(), "alert-1");
   part_request.set_customer_id("nobody");
   EXPECT_EQ(FieldOf(field_->CustomerPart(part_request, &part)), "customer_id");
 

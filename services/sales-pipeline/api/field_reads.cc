@@ -80,16 +80,6 @@ absl::StatusOr<std::string> CustomerTerritoryAt(const ProcessRepository& process
   return of_hospital ? process::TerritoryAt(*of_hospital, at) : std::string();
 }
 
-absl::StatusOr<DoctorFigures> DoctorFigures::Create(const ChannelRepository& channel,
-                                                    const ProcessRepository& process) {
-  ASSIGN_OR_RETURN(std::vector<v1::Product> products, channel.AllProducts());
-  absl::flat_hash_set<std::string> classes;
-  for (const v1::Product& p : products) {
-    if (!p.therapeutic_class().empty()) classes.insert(p.therapeutic_class());
-  }
-  return DoctorFigures(process, std::move(classes));
-}
-
 absl::StatusOr<const process::DoctorMonths*> DoctorFigures::Of(const std::string& doctor_id) {
   auto [it, added] = cache_.try_emplace(doctor_id);
   if (!added) return &it->second;
@@ -101,11 +91,8 @@ absl::StatusOr<const process::DoctorMonths*> DoctorFigures::Of(const std::string
   for (const v1::CustomerMetrics& m : *metrics) {
     if (!m.has_doctor()) continue;
     process::PrescriptionMonth sum;
-    for (const std::string& c : classes_) {
-      process::ClassFigures f = process::ClassFiguresOf(m, c);
-      sum.all += f.all;
-      sum.own += f.own;
-    }
+    for (const v1::DrugClassFigure& f : m.doctor().prescriptions()) sum.all += f.volume();
+    for (const v1::DrugClassFigure& f : m.doctor().own_prescriptions()) sum.own += f.volume();
     it->second[m.period()] = sum;
   }
   return &it->second;

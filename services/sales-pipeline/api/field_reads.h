@@ -51,22 +51,17 @@ absl::StatusOr<FieldCustomers> ReadFieldCustomers(const ChannelRepository& chann
 absl::StatusOr<std::string> CustomerTerritoryAt(const ProcessRepository& process,
                                                 const v1::Customer& customer, absl::Time at);
 
-// Doctors' monthly prescriptions of the catalogue's drug classes (every
-// product's therapeutic_class) from the customer master's metrics, read
-// per doctor when first asked for and kept.
+// Doctors' monthly prescriptions from the customer master's metrics, of
+// every drug class they name (a doctor's weight as a prescriber, whatever
+// the class), read per doctor when first asked for and kept.
 class DoctorFigures {
  public:
-  static absl::StatusOr<DoctorFigures> Create(const ChannelRepository& channel,
-                                              const ProcessRepository& process);
+  explicit DoctorFigures(const ProcessRepository& process) : process_(&process) {}
   // The doctor's months ("YYYY-MM" -> {all makers, ours}); empty when none.
   absl::StatusOr<const process::DoctorMonths*> Of(const std::string& doctor_id);
 
  private:
-  DoctorFigures(const ProcessRepository& process, absl::flat_hash_set<std::string> classes)
-      : process_(&process), classes_(std::move(classes)) {}
-
   const ProcessRepository* process_;
-  absl::flat_hash_set<std::string> classes_;
   absl::flat_hash_map<std::string, process::DoctorMonths> cache_;
 };
 

@@ -31,8 +31,7 @@ absl::StatusOr<std::unique_ptr<KpiReader>> KpiReader::Create(
     if (!parent.empty()) reader->children_[parent].push_back(id);
   }
   ASSIGN_OR_RETURN(reader->customers_, ReadFieldCustomers(channel, process));
-  ASSIGN_OR_RETURN(DoctorFigures figures, DoctorFigures::Create(channel, process));
-  reader->figures_.emplace(std::move(figures));
+  reader->figures_.emplace(process);
   for (int year = static_cast<int>(first.year()); year <= last.year(); ++year) {
     ASSIGN_OR_RETURN(std::vector<v1::TargetRecord> records, process.TargetsOfYear(year));
     std::vector<process::Allocation>& allocations = reader->targets_[year];

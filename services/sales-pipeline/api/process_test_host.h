@@ -13,6 +13,7 @@
 #include "api/channel_test_host.h"
 #include "api/example_rep.h"
 #include "api/sales_process_service.h"
+#include "domain/process/organisation_testing.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
 #include "pharmacrm/core/time.h"
@@ -45,28 +46,6 @@ class ProcessTestHost : public ChannelTestHost {
     ASSERT_TRUE(host_->store().Write(std::move(batch)).ok());
   }
 
-  static v1::Territory Territory(const std::string& id, v1::TerritoryLevel level,
-                                 const std::string& parent, const std::string& name) {
-    v1::Territory t;
-    t.set_id(id);
-    t.set_code(id);
-    t.set_name(name);
-    t.set_level(level);
-    t.set_parent_id(parent);
-    t.set_version(1);
-    return t;
-  }
-
-  static v1::Alignment Aligned(const std::string& subject, const std::string& territory,
-                               absl::CivilDay from) {
-    v1::Alignment a;
-    a.set_subject_id(subject);
-    a.set_territory_id(territory);
-    *a.mutable_effective_from() = core::ToTimestamp(absl::FromCivil(from, absl::UTCTimeZone()));
-    *a.mutable_recorded_at() = core::ToTimestamp(kProcessNow - absl::Hours(24 * 400));
-    return a;
-  }
-
   // Nation CN > region N > area N-BJ > territories T1 (北京东城) and T2
   // (北京西城). H-PUMC in T1, H2 and pharmacy P1 in T2, H3 unaligned.
   // 2025 sales of P001: H-PUMC 6,000 (2024: 5,000), H2 3,000, P1 1,000;
@@ -79,19 +58,26 @@ class ProcessTestHost : public ChannelTestHost {
     ProcessRepository repo(host_->store());
     ControlRepository control(host_->store());
     Write([&](store::Batch& b) {
-      repo.PutTerritory(b, Territory("CN", v1::TERRITORY_LEVEL_NATION, "", "全国"));
-      repo.PutTerritory(b, Territory("N", v1::TERRITORY_LEVEL_REGION, "CN", "华北大区"));
-      repo.PutTerritory(b, Territory("N-BJ", v1::TERRITORY_LEVEL_AREA, "N", "北京地区"));
-      repo.PutTerritory(b, Territory("T1", v1::TERRITORY_LEVEL_TERRITORY, "N-BJ", "北京东城"));
-      repo.PutTerritory(b, Territory("T2", v1::TERRITORY_LEVEL_TERRITORY, "N-BJ", "北京西城"));
+      repo.PutTerritory(b,
+                        testing_data::TestTerritory("CN", v1::TERRITORY_LEVEL_NATION, "", "全国"));
+      repo.PutTerritory(
+          b, testing_data::TestTerritory("N", v1::TERRITORY_LEVEL_REGION, "CN", "华北大区"));
+      repo.PutTerritory(
+          b, testing_data::TestTerritory("N-BJ", v1::TERRITORY_LEVEL_AREA, "N", "北京地区"));
+      repo.PutTerritory(
+          b, testing_data::TestTerritory("T1", v1::TERRITORY_LEVEL_TERRITORY, "N-BJ", "北京东城"));
+      repo.PutTerritory(
+          b, testing_data::TestTerritory("T2", v1::TERRITORY_LEVEL_TERRITORY, "N-BJ", "北京西城"));
       for (const auto& [customer, territory] : std::vector<std::pair<std::string, std::string>>{
                {"H-PUMC", "T1"}, {"H2", "T2"}, {"P1", "T2"}}) {
         v1::AlignmentHistory h;
-        *h.add_alignments() = Aligned(customer, territory, absl::CivilDay(2024, 1, 1));
+        *h.add_alignments() = testing_data::TestAlignment(
+            customer, territory, absl::CivilDay(2024, 1, 1), kProcessNow - absl::Hours(24 * 400));
         repo.PutCustomerAlignment(b, customer, h);
       }
       v1::AlignmentHistory rep;
-      *rep.add_alignments() = Aligned("li.na", "T1", absl::CivilDay(2025, 6, 1));
+      *rep.add_alignments() = testing_data::TestAlignment("li.na", "T1", absl::CivilDay(2025, 6, 1),
+                                                          kProcessNow - absl::Hours(24 * 400));
       repo.PutRepAlignment(b, "li.na", rep);
       v1::CustomerMetrics m;
       m.set_customer_id("H-PUMC");
@@ -102,23 +88,26 @@ class ProcessTestHost : public ChannelTestHost {
       all->set_volume(40'000);
       repo.PutMetrics(b, m);
     });
-    std::vector<v1::SalesFact> facts;
-    auto fact = [&](const std::string& customer, const std::string& month, int64_t quantity) {
-      v1::SalesFact f;
-      f.set_customer_id(customer);
-      f.set_product_id("P001");
-      f.set_month(month);
-      f.set_source(v1::SALES_FACT_SOURCE_FLOW);
-      f.set_distributor_id("D1");
-      f.set_quantity(quantity);
-      facts.push_back(f);
-    };
-    fact("H-PUMC", "2024-05", 5'000);
-    fact("H-PUMC", "2025-02", 1'000);
-    fact("H-PUMC", "2025-09", 5'000);
-    fact("H2", "2025-04", 3'000);
-    fact("P1", "2025-11", 1'000);
-    fact("H-PUMC", "2026-02", 1'500);
+    AddFacts({Fact("H-PUMC", "2024-05", 5'000), Fact("H-PUMC", "2025-02", 1'000),
+              Fact("H-PUMC", "2025-09", 5'000), Fact("H2", "2025-04", 3'000),
+              Fact("P1", "2025-11", 1'000), Fact("H-PUMC", "2026-02", 1'500)});
+  }
+
+  // A flow fact of P001 bought through D1.
+  static v1::SalesFact Fact(const std::string& customer, const std::string& month,
+                            int64_t quantity) {
+    v1::SalesFact f;
+    f.set_customer_id(customer);
+    f.set_product_id("P001");
+    f.set_month(month);
+    f.set_source(v1::SALES_FACT_SOURCE_FLOW);
+    f.set_distributor_id("D1");
+    f.set_quantity(quantity);
+    return f;
+  }
+
+  void AddFacts(const std::vector<v1::SalesFact>& facts) {
+    ControlRepository control(host_->store());
     Write([&](store::Batch& b) { ASSERT_TRUE(control.AddFacts(b, facts).ok()); });
   }
 

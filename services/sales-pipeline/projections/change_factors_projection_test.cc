@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/example_rep.h"
+#include "domain/process/organisation_testing.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/clock.h"
 #include "pharmacrm/core/payload.h"
@@ -38,18 +39,7 @@ v1::Customer Hospital(const std::string& id, int64_t version, const std::string&
   c.set_version(version);
   c.mutable_profile()->set_kind(v1::CUSTOMER_KIND_HOSPITAL);
   c.mutable_profile()->set_name("四川大学华西医院");
-  v1::HospitalDetails* h = c.mutable_profile()->mutable_hospital();
-  h->set_legal_representative(director);
-  for (const auto& [name, role] : committee) {
-    v1::CommitteeMember* m = h->add_pharmacy_committee();
-    m->set_name(name);
-    m->set_role(role);
-  }
-  for (const auto& [department, head] : heads) {
-    v1::Department* d = h->add_departments();
-    d->set_name(department);
-    d->set_head_doctor_id(head);
-  }
+  *c.mutable_profile()->mutable_hospital() = testing_data::TestPeople(director, committee, heads);
   return c;
 }
 
@@ -86,33 +76,20 @@ class ChangeFactorsProjectionTest : public testing::Test {
     // 成都武侯 (T1) under 成都地区; 华西医院 H-WCH in T1, li.na its rep.
     ProcessRepository repo(*store_);
     store::Batch b;
-    v1::Territory area;
-    area.set_id("W-CD");
-    area.set_name("成都地区");
-    repo.PutTerritory(b, area);
-    v1::Territory t1;
-    t1.set_id("T1");
-    t1.set_name("成都武侯");
-    t1.set_parent_id("W-CD");
-    repo.PutTerritory(b, t1);
-    repo.PutCustomerAlignment(b, "H-WCH", Aligned("H-WCH", "T1"));
+    repo.PutTerritory(
+        b, testing_data::TestTerritory("W-CD", v1::TERRITORY_LEVEL_AREA, "", "成都地区"));
+    repo.PutTerritory(
+        b, testing_data::TestTerritory("T1", v1::TERRITORY_LEVEL_TERRITORY, "W-CD", "成都武侯"));
+    repo.PutCustomerAlignment(
+        b, "H-WCH", testing_data::TestAlignmentHistory("H-WCH", "T1", absl::CivilDay(2025, 1, 2)));
     repo.PutRep(b, testing_data::ExampleRep("li.na", v1::SALES_ROLE_REP, "chen.jie"));
-    repo.PutRepAlignment(b, "li.na", Aligned("li.na", "T1"));
+    repo.PutRepAlignment(
+        b, "li.na", testing_data::TestAlignmentHistory("li.na", "T1", absl::CivilDay(2025, 1, 2)));
     ASSERT_TRUE(store_->Write(std::move(b)).ok());
   }
   void TearDown() override {
     store_.reset();
     std::filesystem::remove_all(dir_);
-  }
-
-  static v1::AlignmentHistory Aligned(const std::string& subject, const std::string& territory) {
-    v1::AlignmentHistory h;
-    v1::Alignment* a = h.add_alignments();
-    a->set_subject_id(subject);
-    a->set_territory_id(territory);
-    *a->mutable_effective_from() =
-        core::ToTimestamp(absl::FromCivil(absl::CivilDay(2025, 1, 2), absl::UTCTimeZone()));
-    return h;
   }
 
   absl::Status Apply(const v1::EventEnvelope& event) {

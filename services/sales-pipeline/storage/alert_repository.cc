@@ -10,20 +10,6 @@
 namespace pharmacrm::sales_pipeline {
 namespace {
 
-// The record under `key`, a change already in `pending` winning over the
-// store.
-template <typename T>
-absl::StatusOr<std::optional<T>> Read(const store::Store& store, const std::string& key,
-                                      const store::Batch* pending, absl::string_view what) {
-  if (pending != nullptr) {
-    std::optional<std::optional<std::string>> staged = pending->Pending(store::Family::kState, key);
-    if (staged.has_value()) {
-      return ParseRecord<T>(absl::StatusOr<std::optional<std::string>>(*std::move(staged)), what);
-    }
-  }
-  return ParseRecord<T>(store.Get(store::Family::kState, key), what);
-}
-
 std::string AlertKey(absl::string_view alert_id) {
   return store::KeyBuilder(kAlert).String(alert_id).key();
 }
@@ -44,7 +30,7 @@ std::string SnapshotKey(absl::string_view customer_id) {
 
 absl::StatusOr<std::optional<v1::Alert>> AlertRepository::Alert(absl::string_view alert_id,
                                                                 const store::Batch* pending) const {
-  return Read<v1::Alert>(store_, AlertKey(alert_id), pending, "alert");
+  return ReadRecord<v1::Alert>(store_, AlertKey(alert_id), pending, "alert");
 }
 
 absl::StatusOr<std::vector<v1::Alert>> AlertRepository::Indexed(const std::string& prefix) const {
@@ -129,7 +115,7 @@ void AlertRepository::PutAlert(store::Batch& batch, const v1::Alert& alert) cons
 
 absl::StatusOr<std::optional<v1::PeopleSnapshot>> AlertRepository::PeopleSnapshot(
     absl::string_view customer_id, const store::Batch* pending) const {
-  return Read<v1::PeopleSnapshot>(store_, SnapshotKey(customer_id), pending, "people snapshot");
+  return ReadRecord<v1::PeopleSnapshot>(store_, SnapshotKey(customer_id), pending, "people snapshot");
 }
 
 void AlertRepository::PutPeopleSnapshot(store::Batch& batch,

@@ -9,20 +9,6 @@
 namespace pharmacrm::sales_pipeline {
 namespace {
 
-// The record under `key`, a change already in `pending` winning over the
-// store.
-template <typename T>
-absl::StatusOr<std::optional<T>> Read(const store::Store& store, const std::string& key,
-                                      const store::Batch* pending, absl::string_view what) {
-  if (pending != nullptr) {
-    std::optional<std::optional<std::string>> staged = pending->Pending(store::Family::kState, key);
-    if (staged.has_value()) {
-      return ParseRecord<T>(absl::StatusOr<std::optional<std::string>>(*std::move(staged)), what);
-    }
-  }
-  return ParseRecord<T>(store.Get(store::Family::kState, key), what);
-}
-
 std::string RepKey(absl::string_view rep_id) {
   return store::KeyBuilder(kRep).String(rep_id).key();
 }
@@ -55,7 +41,7 @@ std::string TargetVersionKey(absl::string_view product_id, int year, int64_t ver
 
 absl::StatusOr<std::optional<v1::Rep>> ProcessRepository::Rep(absl::string_view rep_id,
                                                                const store::Batch* pending) const {
-  return Read<v1::Rep>(store_, RepKey(rep_id), pending, "person");
+  return ReadRecord<v1::Rep>(store_, RepKey(rep_id), pending, "person");
 }
 
 absl::StatusOr<std::vector<v1::Rep>> ProcessRepository::RepVersions(
@@ -77,7 +63,7 @@ void ProcessRepository::PutRep(store::Batch& batch, const v1::Rep& rep) const {
 
 absl::StatusOr<std::optional<v1::Territory>> ProcessRepository::Territory(
     absl::string_view territory_id, const store::Batch* pending) const {
-  return Read<v1::Territory>(store_, TerritoryKey(territory_id), pending, "territory");
+  return ReadRecord<v1::Territory>(store_, TerritoryKey(territory_id), pending, "territory");
 }
 
 absl::StatusOr<std::vector<v1::Territory>> ProcessRepository::Territories() const {
@@ -90,13 +76,13 @@ void ProcessRepository::PutTerritory(store::Batch& batch, const v1::Territory& t
 
 absl::StatusOr<std::optional<v1::AlignmentHistory>> ProcessRepository::CustomerAlignment(
     absl::string_view customer_id, const store::Batch* pending) const {
-  return Read<v1::AlignmentHistory>(store_, CustomerAlignmentKey(customer_id), pending,
+  return ReadRecord<v1::AlignmentHistory>(store_, CustomerAlignmentKey(customer_id), pending,
                                     "customer alignment");
 }
 
 absl::StatusOr<std::optional<v1::AlignmentHistory>> ProcessRepository::RepAlignment(
     absl::string_view rep_id, const store::Batch* pending) const {
-  return Read<v1::AlignmentHistory>(store_, RepAlignmentKey(rep_id), pending, "rep alignment");
+  return ReadRecord<v1::AlignmentHistory>(store_, RepAlignmentKey(rep_id), pending, "rep alignment");
 }
 
 absl::StatusOr<std::vector<v1::AlignmentHistory>> ProcessRepository::CustomerAlignments() const {
@@ -116,7 +102,7 @@ void ProcessRepository::PutRepAlignment(store::Batch& batch, absl::string_view r
 
 absl::StatusOr<std::optional<v1::CustomerMetrics>> ProcessRepository::Metrics(
     absl::string_view customer_id, absl::string_view period, const store::Batch* pending) const {
-  return Read<v1::CustomerMetrics>(store_, MetricsKey(customer_id, period), pending, "metrics");
+  return ReadRecord<v1::CustomerMetrics>(store_, MetricsKey(customer_id, period), pending, "metrics");
 }
 
 absl::Status ProcessRepository::ScanMetrics(
@@ -153,7 +139,7 @@ absl::StatusOr<std::optional<v1::TargetRecord>> ProcessRepository::Target(
     absl::string_view product_id, int year, int64_t version) const {
   const std::string key =
       version > 0 ? TargetVersionKey(product_id, year, version) : TargetKey(product_id, year);
-  return Read<v1::TargetRecord>(store_, key, nullptr, "target");
+  return ReadRecord<v1::TargetRecord>(store_, key, nullptr, "target");
 }
 
 absl::StatusOr<std::vector<v1::TargetRecord>> ProcessRepository::TargetsOfYear(int year) const {

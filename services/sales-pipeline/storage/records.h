@@ -1,4 +1,5 @@
-// Reading stored protobuf records: one in, or all under a prefix. Shared by
+// Reading stored protobuf records: one in, one by key (through a pending
+// batch), or all under a prefix. Shared by
 // the repositories of storage/.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_RECORDS_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_RECORDS_H_
@@ -28,6 +29,20 @@ absl::StatusOr<std::optional<T>> ParseRecord(absl::StatusOr<std::optional<std::s
     return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
   }
   return record;
+}
+
+// The record under `key`, a change already in `pending` (when given)
+// winning over the store.
+template <typename T>
+absl::StatusOr<std::optional<T>> ReadRecord(const store::Store& store, const std::string& key,
+                                            const store::Batch* pending, absl::string_view what) {
+  if (pending != nullptr) {
+    std::optional<std::optional<std::string>> staged = pending->Pending(store::Family::kState, key);
+    if (staged.has_value()) {
+      return ParseRecord<T>(absl::StatusOr<std::optional<std::string>>(*std::move(staged)), what);
+    }
+  }
+  return ParseRecord<T>(store.Get(store::Family::kState, key), what);
 }
 
 // Every record of `T` under `prefix` in the state family, in key order.

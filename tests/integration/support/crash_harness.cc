@@ -7,10 +7,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "api/example_rep.h"
 #include "gtest/gtest.h"
 #include "librdkafka/rdkafkacpp.h"
+#include "pharmacrm/core/time.h"
 #include "pharmacrm/rpc/server.h"
 #include "pharmacrm/v1/events.pb.h"
 #include "support/subprocess.h"
@@ -118,6 +121,56 @@ TopicEvents ReadTopicEvents(const std::string& bootstrap, const std::string& top
   read_until(absl::Now() + absl::Seconds(1), false);
   reader->close();
   return events;
+}
+
+std::string SalesPipelineCrashTest::Territory(const std::string& rid, const std::string& code,
+                                              const std::string& name, v1::TerritoryLevel level,
+                                              const std::string& parent) {
+  v1::CreateTerritoryRequest req;
+  req.set_request_id(rid);
+  req.mutable_territory()->set_code(code);
+  req.mutable_territory()->set_name(name);
+  req.mutable_territory()->set_level(level);
+  req.mutable_territory()->set_parent_id(parent);
+  v1::Territory out;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  grpc::Status s = customers_->CreateTerritory(ctx.get(), req, &out);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return out.id();
+}
+
+void SalesPipelineCrashTest::Align(const std::string& rid, v1::AlignmentSubject subject,
+                                   const std::string& id, const std::string& territory) {
+  v1::AlignRequest req;
+  req.set_request_id(rid);
+  req.set_subject(subject);
+  req.set_subject_id(id);
+  req.set_territory_id(territory);
+  *req.mutable_effective_from() =
+      core::ToTimestamp(absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::FixedTimeZone(8 * 3600)));
+  v1::Alignment out;
+  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+  grpc::Status s = customers_->Align(ctx.get(), req, &out);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+void SalesPipelineCrashTest::AddDirectorAndRep(
+    const std::unique_ptr<v1::SalesProcess::Stub>& process, const std::string& prefix) {
+  for (const auto& [rid, rep] : std::vector<std::pair<std::string, v1::Rep>>{
+           {prefix + "-director", sales_pipeline::testing_data::ExampleRep(
+                                      "zhao.wei", v1::SALES_ROLE_NATIONAL_DIRECTOR, "")},
+           {prefix + "-rep",
+            sales_pipeline::testing_data::ExampleRep("li.na", v1::SALES_ROLE_REP, "zhao.wei")}}) {
+    v1::UpsertRepRequest req;
+    req.set_request_id(rid);
+    *req.mutable_rep() = rep;
+    ASSERT_TRUE(Retry([&] {
+                  v1::Rep out;
+                  auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                  return process->UpsertRep(ctx.get(), req, &out);
+                }).ok())
+        << rid;
+  }
 }
 
 }  // namespace pharmacrm::itest

@@ -15,6 +15,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/v1/customer_master.grpc.pb.h"
+#include "pharmacrm/v1/sales_process.grpc.pb.h"
 #include "support/kafka_broker.h"
 #include "support/suite.h"
 
@@ -54,6 +55,18 @@ class SalesPipelineCrashTest : public testing::TestWithParam<const char*> {
   void StartSuite(bool armed = true);
   void Arm();
   grpc::Status Retry(const std::function<grpc::Status()>& call) { return retrier_->Retry(call); }
+  // customer-master: a territory (its id; the test fails if refused), and
+  // a customer's or rep's alignment from 2026-01-01.
+  std::string Territory(const std::string& rid, const std::string& code, const std::string& name,
+                        v1::TerritoryLevel level, const std::string& parent);
+  void Align(const std::string& rid, v1::AlignmentSubject subject, const std::string& id,
+             const std::string& territory);
+  // sales-pipeline: zhao.wei (national director) and li.na (rep) under him
+  // (api/example_rep.h), request ids <prefix>-director and <prefix>-rep,
+  // each retried across the crash (`process` is the test's stub member,
+  // which Connect replaces after a restart).
+  void AddDirectorAndRep(const std::unique_ptr<v1::SalesProcess::Stub>& process,
+                         const std::string& prefix);
 
   KafkaBroker* broker_ = nullptr;
   std::unique_ptr<Suite> suite_;

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/process/organisation_testing.h"
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
 
@@ -16,26 +17,15 @@ v1::Customer Hospital(const std::string& director,
                       const std::vector<std::pair<std::string, std::string>>& heads) {
   v1::Customer c;
   c.set_id("H1");
-  v1::HospitalDetails* h = c.mutable_profile()->mutable_hospital();
-  h->set_legal_representative(director);
-  for (const auto& [name, role] : committee) {
-    v1::CommitteeMember* m = h->add_pharmacy_committee();
-    m->set_name(name);
-    m->set_role(role);
-  }
-  for (const auto& [department, head] : heads) {
-    v1::Department* d = h->add_departments();
-    d->set_name(department);
-    d->set_head_doctor_id(head);
-  }
+  *c.mutable_profile()->mutable_hospital() = testing_data::TestPeople(director, committee, heads);
   return c;
 }
 
 TEST(PeopleChanges, TheCommitteeTheDirectorAndDepartmentHeads) {
   const PeopleInCharge before = PeopleOf(Hospital(
       "王院长", {{"张伟", "主任委员"}, {"李娜", "委员"}}, {{"心内科", "D1"}, {"内分泌科", "D2"}}));
-  const PeopleInCharge after = PeopleOf(Hospital(
-      "刘院长", {{"张伟", "委员"}, {"陈静", "委员"}}, {{"心内科", "D9"}, {"内分泌科", "D2"}}));
+  const PeopleInCharge after = PeopleOf(Hospital("刘院长", {{"张伟", "委员"}, {"陈静", "委员"}},
+                                                 {{"心内科", "D9"}, {"内分泌科", "D2"}}));
   std::vector<FactorChange> changes = PeopleChanges("H1", before, after, kAt);
   ASSERT_EQ(changes.size(), 5u);
   EXPECT_EQ(changes[0].what, "director");
@@ -63,26 +53,30 @@ TEST(SuggestResponse, ByTheKindOfChange) {
   std::vector<FactorChange> c = PeopleChanges("H1", none, joined, kAt);
   ASSERT_EQ(c.size(), 1u);
   Suggestion s = SuggestResponse(c[0]);
-  EXPECT_EQ(s.text, "Introduce the product to the new P&T committee member 陈静 (委员) before the "
-                    "next P&T meeting");
+  EXPECT_EQ(s.text,
+            "Introduce the product to the new P&T committee member 陈静 (委员) before the "
+            "next P&T meeting");
   EXPECT_EQ(s.due_in_days, 14);
-  FactorChange tender{ChangeFactor::kTimetable, "H1", "tender", "", "2026-04 省级集采", "li.na", kAt};
+  FactorChange tender{ChangeFactor::kTimetable, "H1",    "tender", "",
+                      "2026-04 省级集采",       "li.na", kAt};
   EXPECT_EQ(SuggestResponse(tender).due_in_days, 7);
   EXPECT_FALSE(SuggestResponse(tender).text_zh.empty());
 }
 
 TEST(Alerts, OpenAcknowledgedDoneOrExpiredWithTheirHistory) {
-  FactorChange budget{ChangeFactor::kBudget, "H1", "drug budget 2026", "1200万", "900万", "li.na",
-                      kAt};
+  FactorChange budget{
+      ChangeFactor::kBudget, "H1", "drug budget 2026", "1200万", "900万", "li.na", kAt};
   Alert a = RaiseAlert("A1", "li.na", budget);
   EXPECT_EQ(a.state, AlertState::kOpen);
   EXPECT_EQ(a.due_by, kAt + absl::Hours(24 * 14));
-  absl::StatusOr<Alert> ack = MoveAlert(a, AlertState::kAcknowledged, "li.na", "", kAt + absl::Hours(1));
+  absl::StatusOr<Alert> ack =
+      MoveAlert(a, AlertState::kAcknowledged, "li.na", "", kAt + absl::Hours(1));
   ASSERT_TRUE(ack.ok()) << ack.status();
-  EXPECT_EQ(core::FieldOf(MoveAlert(*ack, AlertState::kDone, "li.na", "", kAt).status()).value_or(""),
-            "note");
-  absl::StatusOr<Alert> done =
-      MoveAlert(*ack, AlertState::kDone, "li.na", "met 药剂科主任; terms kept", kAt + absl::Hours(48));
+  EXPECT_EQ(
+      core::FieldOf(MoveAlert(*ack, AlertState::kDone, "li.na", "", kAt).status()).value_or(""),
+      "note");
+  absl::StatusOr<Alert> done = MoveAlert(*ack, AlertState::kDone, "li.na",
+                                         "met 药剂科主任; terms kept", kAt + absl::Hours(48));
   ASSERT_TRUE(done.ok());
   ASSERT_EQ(done->history.size(), 3u);
   EXPECT_EQ(done->history[2].note, "met 药剂科主任; terms kept");

@@ -1,4 +1,4 @@
-// A doctor's months of prescriptions of the catalogue's drug classes, and
+// A doctor's months of prescriptions (every drug class the metrics name), and
 // what the field force reads from them (docs/SALES_PROCESS.md, "Call
 // plans", "KPIs"). Pure and thread-safe.
 //
