@@ -6,8 +6,8 @@
 //              every rep's month (--reps × --months) and the nation's months,
 //              as GetKpis and RankKpis compute them.
 //   baseline   one plain pass reading and parsing every stored call report,
-//              sales fact and metrics record once (what any recompute must
-//              read); the ratio is to it.
+//              sales fact and metrics record once, into one message per kind
+//              reused (what any recompute must read); the ratio is to it.
 //   after a call  one ReportCall (FieldForceService, one durable write with
 //              its visit and event) followed by GetKpis of that rep's month:
 //              how long after a call its rep's KPIs show it (there is no
@@ -300,11 +300,12 @@ World Fill(pharmacrm::store::Store& store, absl::CivilMonth last) {
 // Reads and parses every call, fact and metrics record once.
 size_t Baseline(pharmacrm::store::Store& store) {
   size_t n = 0;
-  auto scan = [&](uint8_t space, auto parse) {
+  // One message per key space, reused from record to record.
+  auto scan = [&](uint8_t space, auto message) {
     Check(
         store.ScanPrefix(pharmacrm::store::Family::kState, std::string(1, static_cast<char>(space)),
                          [&](absl::string_view, absl::string_view value) {
-                           decltype(parse) message;
+                           message.Clear();
                            message.ParseFromArray(value.data(), static_cast<int>(value.size()));
                            ++n;
                            return true;

@@ -83,17 +83,18 @@ absl::StatusOr<std::string> CustomerTerritoryAt(const ProcessRepository& process
 absl::StatusOr<const process::DoctorMonths*> DoctorFigures::Of(const std::string& doctor_id) {
   auto [it, added] = cache_.try_emplace(doctor_id);
   if (!added) return &it->second;
-  absl::StatusOr<std::vector<v1::CustomerMetrics>> metrics = process_->CustomerMetrics(doctor_id);
-  if (!metrics.ok()) {
-    cache_.erase(it);
-    return metrics.status();
-  }
-  for (const v1::CustomerMetrics& m : *metrics) {
-    if (!m.has_doctor()) continue;
-    process::PrescriptionMonth sum;
+  process::DoctorMonths& months = it->second;
+  absl::Status read = process_->VisitCustomerMetrics(doctor_id, [&](const v1::CustomerMetrics& m) {
+    if (!m.has_doctor()) return;
+    absl::StatusOr<absl::CivilMonth> period = channel::ParseMonth(m.period(), "period");
+    if (!period.ok()) return;
+    process::PrescriptionMonth& sum = months[*period];
     for (const v1::DrugClassFigure& f : m.doctor().prescriptions()) sum.all += f.volume();
     for (const v1::DrugClassFigure& f : m.doctor().own_prescriptions()) sum.own += f.volume();
-    it->second[m.period()] = sum;
+  });
+  if (!read.ok()) {
+    cache_.erase(it);
+    return read;
   }
   return &it->second;
 }

@@ -57,7 +57,7 @@ absl::StatusOr<std::string> CustomerTerritoryAt(const ProcessRepository& process
 class DoctorFigures {
  public:
   explicit DoctorFigures(const ProcessRepository& process) : process_(&process) {}
-  // The doctor's months ("YYYY-MM" -> {all makers, ours}); empty when none.
+  // The doctor's months (-> {all makers, ours}); empty when none.
   absl::StatusOr<const process::DoctorMonths*> Of(const std::string& doctor_id);
 
  private:

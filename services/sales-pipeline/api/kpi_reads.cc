@@ -34,10 +34,13 @@ absl::StatusOr<std::unique_ptr<KpiReader>> KpiReader::Create(
   reader->figures_.emplace(process);
   for (int year = static_cast<int>(first.year()); year <= last.year(); ++year) {
     ASSIGN_OR_RETURN(std::vector<v1::TargetRecord> records, process.TargetsOfYear(year));
-    std::vector<process::Allocation>& allocations = reader->targets_[year];
+    std::vector<YearTarget>& targets = reader->targets_[year];
     for (const v1::TargetRecord& r : records) {
-      ASSIGN_OR_RETURN(process::Allocation a, process::Restore(r));
-      allocations.push_back(std::move(a));
+      YearTarget& t = targets.emplace_back();
+      ASSIGN_OR_RETURN(t.allocation, process::Restore(r));
+      for (size_t i = 0; i < t.allocation.nodes.size(); ++i) {
+        t.index[t.allocation.nodes[i].node.id] = static_cast<int>(i);
+      }
     }
   }
   return reader;
@@ -72,25 +75,58 @@ absl::StatusOr<int64_t> KpiReader::SalesOf(const std::string& customer_id, absl:
     ASSIGN_OR_RETURN(std::vector<v1::SalesFact> facts,
                      control_.CustomerFacts(customer_id, channel::FormatMonth(first_ - 12),
                                             channel::FormatMonth(last_)));
-    for (const v1::SalesFact& f : facts) it->second[f.month()] += f.quantity();
+    for (const v1::SalesFact& f : facts) {
+      absl::StatusOr<absl::CivilMonth> m = channel::ParseMonth(f.month(), "month");
+      if (m.ok()) it->second[*m] += f.quantity();
+    }
   }
-  auto m = it->second.find(channel::FormatMonth(month));
+  auto m = it->second.find(month);
   return m == it->second.end() ? 0 : m->second;
 }
 
 int64_t KpiReader::TargetOf(const std::string& territory, absl::CivilMonth month) {
-  auto [cached, added] = target_cache_.try_emplace({territory, month}, 0);
-  if (!added) return cached->second;
-  auto year = targets_.find(static_cast<int>(month.year()));
-  if (year == targets_.end()) return 0;
-  int64_t sum = 0;
-  for (const process::Allocation& a : year->second) {
-    if (process::FindNode(a, territory) < 0) continue;
-    absl::StatusOr<std::array<int64_t, process::kMonths>> months = process::PhaseNode(a, territory);
-    if (months.ok()) sum += (*months)[static_cast<size_t>(month.month() - 1)];
+  const int year = static_cast<int>(month.year());
+  auto [cached, added] = target_months_.try_emplace({territory, year});
+  std::array<int64_t, process::kMonths>& months = cached->second;
+  if (added) {
+    months.fill(0);
+    auto targets = targets_.find(year);
+    if (targets != targets_.end()) {
+      for (const YearTarget& t : targets->second) {
+        auto node = t.index.find(territory);
+        if (node == t.index.end()) continue;
+        const process::NodeAllocation& n = t.allocation.nodes[static_cast<size_t>(node->second)];
+        absl::StatusOr<std::array<int64_t, process::kMonths>> phased =
+            process::PhaseMonthly(n.amount, n.last_year_by_month);
+        if (!phased.ok()) continue;
+        for (size_t m = 0; m < months.size(); ++m) months[m] += (*phased)[m];
+      }
+    }
   }
-  cached->second = sum;
-  return sum;
+  return months[static_cast<size_t>(month.month() - 1)];
+}
+
+absl::StatusOr<const KpiReader::CallSummary*> KpiReader::CallsOf(const std::string& person,
+                                                                 absl::CivilMonth month) {
+  auto [it, added] = calls_.try_emplace({person, month});
+  if (!added) return &it->second;
+  auto is_doctor = [&](const std::string& id) {
+    const v1::Customer* c = customers_.Find(id);
+    return c != nullptr && c->profile().kind() == v1::CUSTOMER_KIND_DOCTOR;
+  };
+  CallSummary& summary = it->second;
+  absl::Status read =
+      field_.VisitRepCalls(person, channel::FormatMonth(month), [&](const v1::CallReport& call) {
+        ++summary.calls;
+        for (const v1::SampleLeft& s : call.samples()) summary.samples_given += s.quantity();
+        process::VisitDoctorsCalled(call, is_doctor,
+                                    [&](const std::string& id) { ++summary.calls_on[id]; });
+      });
+  if (!read.ok()) {
+    calls_.erase(it);
+    return read;
+  }
+  return &summary;
 }
 
 std::vector<std::string> KpiReader::PeopleWithin(const std::string& territory_id,
@@ -150,19 +186,12 @@ absl::StatusOr<process::KpiInputs> KpiReader::Compute(const std::string& territo
                                                       const std::vector<std::string>& people,
                                                       absl::CivilMonth month) {
   process::KpiInputs in;
-  const std::string month_text = channel::FormatMonth(month);
-  auto is_doctor = [&](const std::string& id) {
-    const v1::Customer* c = customers_.Find(id);
-    return c != nullptr && c->profile().kind() == v1::CUSTOMER_KIND_DOCTOR;
-  };
   absl::flat_hash_map<std::string, int> calls_on;
   for (const std::string& person : people) {
-    ASSIGN_OR_RETURN(std::vector<v1::CallReport> calls, field_.RepCalls(person, month_text));
-    in.calls += static_cast<int64_t>(calls.size());
-    for (const v1::CallReport& call : calls) {
-      for (const v1::SampleLeft& s : call.samples()) in.samples_given += s.quantity();
-      for (const std::string& doctor : process::DoctorsCalled(call, is_doctor)) ++calls_on[doctor];
-    }
+    ASSIGN_OR_RETURN(const CallSummary* summary, CallsOf(person, month));
+    in.calls += summary->calls;
+    in.samples_given += summary->samples_given;
+    for (const auto& [doctor, n] : summary->calls_on) calls_on[doctor] += n;
   }
   if (territory.empty()) return in;
   const Placement& placement = PlacementAt(month);

@@ -8,6 +8,7 @@
 #define PHARMACRM_SERVICES_SALES_PIPELINE_API_KPI_READS_H_
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,13 +70,27 @@ class KpiReader {
   absl::StatusOr<process::KpiInputs> Compute(const std::string& territory,
                                              const std::vector<std::string>& people,
                                              absl::CivilMonth month);
+  // What a person's call reports of a month count (read once, kept).
+  struct CallSummary {
+    int64_t calls = 0;
+    int64_t samples_given = 0;
+    absl::flat_hash_map<std::string, int> calls_on;  // doctor -> calls (as customer or attendee)
+  };
+  absl::StatusOr<const CallSummary*> CallsOf(const std::string& person, absl::CivilMonth month);
   // Units a customer bought in a month, all products (cached).
   absl::StatusOr<int64_t> SalesOf(const std::string& customer_id, absl::CivilMonth month);
   const Placement& PlacementAt(absl::CivilMonth month);  // cached per month
   // The territory and every territory below it.
   std::vector<std::string> Subtree(const std::string& territory) const;
-  // The month's target units of a territory node, all products (cached).
+  // The month's target units of a territory node, all products (its year
+  // phased once, then cached).
   int64_t TargetOf(const std::string& territory, absl::CivilMonth month);
+
+  // A year's latest allocation of a product with its nodes by id.
+  struct YearTarget {
+    process::Allocation allocation;
+    absl::flat_hash_map<std::string, int> index;
+  };
 
   const ControlRepository& control_;
   const FieldForceRepository& field_;
@@ -84,11 +99,15 @@ class KpiReader {
   FieldOrganisation org_;
   FieldCustomers customers_;
   std::optional<DoctorFigures> figures_;
-  absl::flat_hash_map<int, std::vector<process::Allocation>> targets_;  // by year
+  absl::flat_hash_map<int, std::vector<YearTarget>> targets_;  // by year
   absl::flat_hash_map<std::string, std::vector<std::string>> children_;
+  absl::flat_hash_map<std::pair<std::string, absl::CivilMonth>, CallSummary> calls_;
   std::map<absl::CivilMonth, Placement> placements_;
-  absl::flat_hash_map<std::string, std::map<std::string, int64_t>> sales_;  // customer -> month
-  std::map<std::pair<std::string, absl::CivilMonth>, int64_t> target_cache_;
+  absl::flat_hash_map<std::string, absl::flat_hash_map<absl::CivilMonth, int64_t>>
+      sales_;  // customer -> month -> units
+  // (territory, year) -> the year's months, all products summed.
+  absl::flat_hash_map<std::pair<std::string, int>, std::array<int64_t, process::kMonths>>
+      target_months_;
   absl::CivilMonth first_, last_;
 };
 

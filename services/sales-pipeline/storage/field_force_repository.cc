@@ -22,6 +22,13 @@ absl::StatusOr<std::vector<v1::CallReport>> FieldForceRepository::RepCalls(
       store_, store::KeyBuilder(kCall).String(rep_id).String(month).key(), "call report");
 }
 
+absl::Status FieldForceRepository::VisitRepCalls(
+    absl::string_view rep_id, absl::string_view month,
+    const std::function<void(const v1::CallReport&)>& visit) const {
+  return VisitRecords<v1::CallReport>(
+      store_, store::KeyBuilder(kCall).String(rep_id).String(month).key(), "call report", visit);
+}
+
 absl::StatusOr<std::vector<v1::CallReport>> FieldForceRepository::Indexed(
     uint8_t key_space, absl::string_view id, absl::string_view month) const {
   std::vector<std::string> keys;

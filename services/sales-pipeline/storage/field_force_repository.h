@@ -6,6 +6,7 @@
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_FIELD_FORCE_REPOSITORY_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_FIELD_FORCE_REPOSITORY_H_
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,6 +27,10 @@ class FieldForceRepository {
   // A rep's reports of a month ("YYYY-MM"), by call id.
   absl::StatusOr<std::vector<v1::CallReport>> RepCalls(absl::string_view rep_id,
                                                        absl::string_view month) const;
+  // The same, each handed to `visit` (the message is reused: copy what is
+  // kept).
+  absl::Status VisitRepCalls(absl::string_view rep_id, absl::string_view month,
+                             const std::function<void(const v1::CallReport&)>& visit) const;
   // The reports of a month naming the customer (called on, or present), and
   // those where the person was the manager of a joint call.
   absl::StatusOr<std::vector<v1::CallReport>> CustomerCalls(absl::string_view customer_id,

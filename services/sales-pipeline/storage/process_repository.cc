@@ -124,10 +124,11 @@ absl::Status ProcessRepository::ScanMetrics(
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<v1::CustomerMetrics>> ProcessRepository::CustomerMetrics(
-    absl::string_view customer_id) const {
-  return ScanRecords<v1::CustomerMetrics>(
-      store_, store::KeyBuilder(kMetrics).String(customer_id).key(), "metrics");
+absl::Status ProcessRepository::VisitCustomerMetrics(
+    absl::string_view customer_id,
+    const std::function<void(const v1::CustomerMetrics&)>& visit) const {
+  return VisitRecords<v1::CustomerMetrics>(
+      store_, store::KeyBuilder(kMetrics).String(customer_id).key(), "metrics", visit);
 }
 
 void ProcessRepository::PutMetrics(store::Batch& batch, const v1::CustomerMetrics& metrics) const {

@@ -58,9 +58,11 @@ class ProcessRepository {
   // customer and period; `visit` returns false to stop.
   absl::Status ScanMetrics(absl::string_view from, absl::string_view to,
                            const std::function<bool(const v1::CustomerMetrics&)>& visit) const;
-  // One customer's metrics, by period.
-  absl::StatusOr<std::vector<v1::CustomerMetrics>> CustomerMetrics(
-      absl::string_view customer_id) const;
+  // One customer's metrics, by period, each handed to `visit` (the message
+  // is reused: copy what is kept).
+  absl::Status VisitCustomerMetrics(
+      absl::string_view customer_id,
+      const std::function<void(const v1::CustomerMetrics&)>& visit) const;
   void PutMetrics(store::Batch& batch, const v1::CustomerMetrics& metrics) const;
 
   // The latest version of a product's target for a year, or the one asked

@@ -65,6 +65,28 @@ absl::StatusOr<std::vector<T>> ScanRecords(const store::Store& store, const std:
   return out;
 }
 
+// Calls `visit` with each record of `T` under `prefix`, in key order, parsed
+// into one message reused from record to record (no allocation per record
+// once its fields have grown): for scans that only read.
+template <typename T, typename Visit>
+absl::Status VisitRecords(const store::Store& store, const std::string& prefix,
+                          absl::string_view what, Visit visit) {
+  T record;
+  bool bad = false;
+  RETURN_IF_ERROR(store.ScanPrefix(store::Family::kState, prefix,
+                                   [&](absl::string_view, absl::string_view value) {
+                                     record.Clear();
+                                     if (!record.ParseFromArray(value.data(), value.size())) {
+                                       bad = true;
+                                       return false;
+                                     }
+                                     visit(record);
+                                     return true;
+                                   }));
+  if (bad) return absl::DataLossError(absl::StrCat("a stored ", what, " does not parse"));
+  return absl::OkStatus();
+}
+
 }  // namespace pharmacrm::sales_pipeline
 
 #endif  // PHARMACRM_SERVICES_SALES_PIPELINE_STORAGE_RECORDS_H_

@@ -191,14 +191,13 @@ absl::StatusOr<v1::SampleStockLine> IssueTo(v1::SampleStockLine line, absl::stri
   return line;
 }
 
-std::vector<std::string> DoctorsCalled(const v1::CallReport& call,
-                                       const std::function<bool(const std::string&)>& is_doctor) {
-  std::vector<std::string> out;
-  if (is_doctor(call.customer_id())) out.push_back(call.customer_id());
+void VisitDoctorsCalled(const v1::CallReport& call,
+                        const std::function<bool(const std::string&)>& is_doctor,
+                        const std::function<void(const std::string&)>& visit) {
+  if (is_doctor(call.customer_id())) visit(call.customer_id());
   for (const std::string& id : call.attendee_ids()) {
-    if (is_doctor(id)) out.push_back(id);
+    if (is_doctor(id)) visit(id);
   }
-  return out;
 }
 
 }  // namespace pharmacrm::sales_pipeline::process

@@ -82,10 +82,11 @@ absl::StatusOr<std::map<StockKey, v1::SampleStockLine>> TakeSamples(
 absl::StatusOr<v1::SampleStockLine> IssueTo(v1::SampleStockLine line, absl::string_view batch_no,
                                             int64_t quantity);
 
-// The doctors a report counts as called: the customer when a doctor, and
-// the attendees (all are doctors or other customers; `is_doctor` tells).
-std::vector<std::string> DoctorsCalled(const v1::CallReport& call,
-                                       const std::function<bool(const std::string&)>& is_doctor);
+// Hands `visit` each doctor a report counts as called: the customer when a
+// doctor, then each attendee who is one (`is_doctor` tells).
+void VisitDoctorsCalled(const v1::CallReport& call,
+                        const std::function<bool(const std::string&)>& is_doctor,
+                        const std::function<void(const std::string&)>& visit);
 
 }  // namespace pharmacrm::sales_pipeline::process
 

@@ -26,8 +26,8 @@ struct PrescriptionMonth {
   int64_t all = 0;  // every maker's prescriptions of the classes
   int64_t own = 0;  // ours
 };
-// month ("YYYY-MM") -> figures
-using DoctorMonths = std::map<std::string, PrescriptionMonth>;
+// month -> figures
+using DoctorMonths = std::map<absl::CivilMonth, PrescriptionMonth>;
 // doctor id -> months
 using DoctorPrescriptions = absl::flat_hash_map<std::string, DoctorMonths>;
 
