@@ -21,7 +21,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const absl::Time kNow = kProcessNow;
 
 std::string FieldOf(const absl::Status& s) { return core::FieldOf(s).value_or(""); }
 
