@@ -42,11 +42,6 @@ absl::Status RequireProduct(const ChannelRepository& channel, const std::string&
   return absl::OkStatus();
 }
 
-// Whether `person` was employed on `day` ("YYYY-MM-DD" dates compare as text).
-bool EmployedOn(const v1::Rep& person, const std::string& day) {
-  return person.start_date() <= day && (person.end_date().empty() || day <= person.end_date());
-}
-
 }  // namespace
 
 absl::CivilDay FieldForceService::Today() const { return channel::ChinaDay(host_.clock().Now()); }
@@ -136,7 +131,7 @@ absl::Status FieldForceService::Report(const v1::ReportCallRequest& request,
       host_.store(), "ReportCall", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         ASSIGN_OR_RETURN(v1::Rep rep, RequirePerson(process_, call.rep_id(), "call.rep_id"));
-        if (!EmployedOn(rep, day_text)) {
+        if (!process::EmployedOn(rep, day)) {
           return core::FieldStatus(
               absl::StatusCode::kFailedPrecondition, "call.called_at",
               absl::StrCat("rep '", rep.id(), "' was not employed on ", day_text, " (",
@@ -176,7 +171,7 @@ absl::Status FieldForceService::Report(const v1::ReportCallRequest& request,
                                      absl::StrCat("'", call.joint_with(), "' is not one of rep '",
                                                   rep.id(), "''s managers"));
           }
-          if (!EmployedOn(line.at(call.joint_with()), day_text)) {
+          if (!process::EmployedOn(line.at(call.joint_with()), day)) {
             return core::FieldStatus(
                 absl::StatusCode::kFailedPrecondition, "call.joint_with",
                 absl::StrCat("'", call.joint_with(), "' was not employed on ", day_text));
@@ -267,7 +262,7 @@ absl::Status FieldForceService::Calls(const v1::ListCallsRequest& request,
         if (day >= from && day <= to) found.push_back(std::move(c));
       }
     }
-    if (found.size() >= limit * 4) break;
+    if (found.size() >= limit) break;  // older months cannot come first
   }
   std::sort(found.begin(), found.end(), [](const v1::CallReport& a, const v1::CallReport& b) {
     if (a.called_at().seconds() != b.called_at().seconds()) {

@@ -38,14 +38,13 @@ const v1::Customer* FieldCustomers::Find(const std::string& id) const {
 }
 
 std::string FieldCustomers::TerritoryAt(const v1::Customer& customer, absl::Time at) const {
-  if (auto it = alignment.find(customer.id()); it != alignment.end()) {
-    std::string territory = process::TerritoryAt(it->second, at);
-    if (!territory.empty()) return territory;
+  auto own = alignment.find(customer.id());
+  const v1::AlignmentHistory* hospital = nullptr;
+  if (customer.profile().kind() == v1::CUSTOMER_KIND_DOCTOR) {
+    auto it = alignment.find(customer.profile().hospital_id());
+    if (it != alignment.end()) hospital = &it->second;
   }
-  const std::string& hospital = customer.profile().hospital_id();
-  if (customer.profile().kind() != v1::CUSTOMER_KIND_DOCTOR || hospital.empty()) return "";
-  auto it = alignment.find(hospital);
-  return it == alignment.end() ? "" : process::TerritoryAt(it->second, at);
+  return process::AccountTerritoryAt(own == alignment.end() ? nullptr : &own->second, hospital, at);
 }
 
 absl::StatusOr<FieldCustomers> ReadFieldCustomers(const ChannelRepository& channel,
@@ -67,17 +66,12 @@ absl::StatusOr<std::string> CustomerTerritoryAt(const ProcessRepository& process
                                                 const v1::Customer& customer, absl::Time at) {
   ASSIGN_OR_RETURN(std::optional<v1::AlignmentHistory> own,
                    process.CustomerAlignment(customer.id()));
-  if (own) {
-    std::string territory = process::TerritoryAt(*own, at);
-    if (!territory.empty()) return territory;
+  std::optional<v1::AlignmentHistory> hospital;
+  if (customer.profile().kind() == v1::CUSTOMER_KIND_DOCTOR &&
+      !customer.profile().hospital_id().empty()) {
+    ASSIGN_OR_RETURN(hospital, process.CustomerAlignment(customer.profile().hospital_id()));
   }
-  const std::string& hospital = customer.profile().hospital_id();
-  if (customer.profile().kind() != v1::CUSTOMER_KIND_DOCTOR || hospital.empty()) {
-    return std::string();
-  }
-  ASSIGN_OR_RETURN(std::optional<v1::AlignmentHistory> of_hospital,
-                   process.CustomerAlignment(hospital));
-  return of_hospital ? process::TerritoryAt(*of_hospital, at) : std::string();
+  return process::AccountTerritoryAt(own ? &*own : nullptr, hospital ? &*hospital : nullptr, at);
 }
 
 absl::StatusOr<const process::DoctorMonths*> DoctorFigures::Of(const std::string& doctor_id) {
@@ -97,10 +91,6 @@ absl::StatusOr<const process::DoctorMonths*> DoctorFigures::Of(const std::string
     return read;
   }
   return &it->second;
-}
-
-absl::Time MonthStart(absl::CivilMonth month) {
-  return channel::ChinaDayStart(absl::CivilDay(month));
 }
 
 }  // namespace pharmacrm::sales_pipeline

@@ -65,10 +65,6 @@ class DoctorFigures {
   absl::flat_hash_map<std::string, process::DoctorMonths> cache_;
 };
 
-// The day's start and end in China: [start of the month's first day, start
-// of the next month's).
-absl::Time MonthStart(absl::CivilMonth month);
-
 }  // namespace pharmacrm::sales_pipeline
 
 #endif  // PHARMACRM_SERVICES_SALES_PIPELINE_API_FIELD_READS_H_

@@ -44,7 +44,7 @@ class CrashRetrier {
 // A crash test of sales-pipeline, parameterised by its crash point: the
 // shared broker, customer-master and sales-pipeline started with the crash
 // point (StartSuite, under ASSERT_NO_FATAL_FAILURE), and calls retried
-// across the crash. Connect makes the test's stubs, again after a restart.
+// across the crash. Connect makes the test's gRPC clients, again after a restart.
 // A test that aims the crash at one step starts unarmed and arms it just
 // before that step (Arm: sales-pipeline stopped with SIGTERM and started
 // again with the crash point, so the count starts there).
@@ -63,7 +63,7 @@ class SalesPipelineCrashTest : public testing::TestWithParam<const char*> {
              const std::string& territory);
   // sales-pipeline: zhao.wei (national director) and li.na (rep) under him
   // (api/example_rep.h), request ids <prefix>-director and <prefix>-rep,
-  // each retried across the crash (`process` is the test's stub member,
+  // each retried across the crash (`process` is the test's gRPC client member,
   // which Connect replaces after a restart).
   void AddDirectorAndRep(const std::unique_ptr<v1::SalesProcess::Stub>& process,
                          const std::string& prefix);

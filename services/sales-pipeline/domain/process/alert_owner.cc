@@ -36,21 +36,6 @@ std::string FirstAt(const std::vector<Person>& people, const std::string& territ
 
 }  // namespace
 
-bool EmployedOn(const v1::Rep& rep, absl::CivilDay day) {
-  absl::StatusOr<absl::CivilDay> start = channel::ParseDate(rep.start_date(), "start_date");
-  if (!start.ok() || *start > day) return false;
-  if (rep.end_date().empty()) return true;
-  absl::StatusOr<absl::CivilDay> end = channel::ParseDate(rep.end_date(), "end_date");
-  return end.ok() && *end >= day;
-}
-
-std::string AccountTerritoryAt(const v1::AlignmentHistory* own,
-                               const v1::AlignmentHistory* hospital, absl::Time at) {
-  std::string territory = own != nullptr ? TerritoryAt(*own, at) : "";
-  if (territory.empty() && hospital != nullptr) territory = TerritoryAt(*hospital, at);
-  return territory;
-}
-
 AlertOwner FindAlertOwner(const std::string& territory_id,
                           const std::map<std::string, v1::Territory>& territories,
                           const std::vector<Person>& people, absl::Time at) {

@@ -18,6 +18,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/process/organisation.h"
 #include "pharmacrm/v1/sales_process.pb.h"
 #include "pharmacrm/v1/territories.pb.h"
 
@@ -28,16 +29,6 @@ struct Person {
   v1::Rep rep;
   v1::AlignmentHistory alignments;
 };
-
-// Whether the person is employed on `day`: start_date..end_date, both
-// included (no end_date: still employed). An unreadable date: not employed.
-bool EmployedOn(const v1::Rep& rep, absl::CivilDay day);
-
-// The territory an account's alerts go by at `at`: the customer's own
-// alignment's, else its hospital's (a doctor's); "" when neither has one.
-// Either history may be null (never aligned).
-std::string AccountTerritoryAt(const v1::AlignmentHistory* own,
-                               const v1::AlignmentHistory* hospital, absl::Time at);
 
 struct AlertOwner {
   std::string person_id;      // "" when unassigned

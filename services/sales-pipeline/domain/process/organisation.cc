@@ -27,8 +27,9 @@ bool ValidPersonId(absl::string_view id) {
 
 // Code points of UTF-8 text (continuation bytes not counted).
 size_t Characters(absl::string_view text) {
-  return static_cast<size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
 }
 
 absl::Status CheckAmount(int64_t value, int64_t max, const std::string& field) {
@@ -134,10 +135,9 @@ absl::StatusOr<v1::AlignmentHistory> AddAlignment(std::optional<v1::AlignmentHis
     if (Order(a) == Order(entry) && a.territory_id() == entry.territory_id()) return out;
   }
   auto* list = out.mutable_alignments();
-  auto at = std::upper_bound(list->begin(), list->end(), entry,
-                             [](const v1::Alignment& x, const v1::Alignment& y) {
-                               return Order(x) < Order(y);
-                             });
+  auto at = std::upper_bound(
+      list->begin(), list->end(), entry,
+      [](const v1::Alignment& x, const v1::Alignment& y) { return Order(x) < Order(y); });
   const int index = static_cast<int>(at - list->begin());
   *list->Add() = entry;
   for (int i = list->size() - 1; i > index; --i) list->SwapElements(i, i - 1);
@@ -167,6 +167,21 @@ absl::string_view TerritoryLevelName(v1::TerritoryLevel level) {
     default:
       return "";
   }
+}
+
+bool EmployedOn(const v1::Rep& rep, absl::CivilDay day) {
+  absl::StatusOr<absl::CivilDay> start = channel::ParseDate(rep.start_date(), "start_date");
+  if (!start.ok() || *start > day) return false;
+  if (rep.end_date().empty()) return true;
+  absl::StatusOr<absl::CivilDay> end = channel::ParseDate(rep.end_date(), "end_date");
+  return end.ok() && *end >= day;
+}
+
+std::string AccountTerritoryAt(const v1::AlignmentHistory* own,
+                               const v1::AlignmentHistory* hospital, absl::Time at) {
+  std::string territory = own != nullptr ? TerritoryAt(*own, at) : "";
+  if (territory.empty() && hospital != nullptr) territory = TerritoryAt(*hospital, at);
+  return territory;
 }
 
 }  // namespace pharmacrm::sales_pipeline::process

@@ -50,6 +50,10 @@ int64_t MonthlyCostFen(const v1::Rep& rep, absl::CivilMonth month);
 // Whether the person was employed on any day of `month`.
 bool EmployedIn(const v1::Rep& rep, absl::CivilMonth month);
 
+// Whether the person is employed on `day`: start_date..end_date, both
+// included (no end_date: still employed). An unreadable date: not employed.
+bool EmployedOn(const v1::Rep& rep, absl::CivilDay day);
+
 // `history` with `entry` added in its place (by effective_from, then
 // recorded_at); an entry already there (same effective_from, recorded_at
 // and territory) is not added twice. INVALID_ARGUMENT alignment.<field>
@@ -59,6 +63,12 @@ absl::StatusOr<v1::AlignmentHistory> AddAlignment(std::optional<v1::AlignmentHis
 
 // The territory in force at `at` (see the top), or "" when unaligned.
 std::string TerritoryAt(const v1::AlignmentHistory& history, absl::Time at);
+
+// An account's territory at `at`: the customer's own alignment's, else its
+// hospital's (a doctor's); "" when neither has one. Either history may be
+// null (never aligned).
+std::string AccountTerritoryAt(const v1::AlignmentHistory* own,
+                               const v1::AlignmentHistory* hospital, absl::Time at);
 
 // "nation", "region", "area", "territory" for a TerritoryLevel; "" else.
 absl::string_view TerritoryLevelName(v1::TerritoryLevel level);
