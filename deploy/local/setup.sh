@@ -7,9 +7,11 @@
 #     ${PHARMACRM_KAFKA_HOME:-<repo>/.cache/kafka}/libs (skipped when the
 #     stamp file for the pinned Kafka version exists).
 #  3. Creates the Python virtual environment <repo>/.cache/venv with the
-#     pinned OpenAPI validator (openapi-spec-validator) that the test
-#     gateway_openapi_valid runs on the gateway's OpenAPI document (skipped
-#     when the stamp file for the pinned version exists).
+#     pinned tools of deploy/local/requirements.txt: the OpenAPI validator
+#     (openapi-spec-validator) that the test gateway_openapi_valid runs on
+#     the gateway's OpenAPI document, and statsmodels, the independent
+#     reference that libs/analytics' models are checked against (skipped
+#     when the stamp file for that requirements file's contents exists).
 #
 # With --clang (make thread-safety, make sanitize, make fuzz) it installs
 # only the clang toolchain instead: clang, its sanitizer and libFuzzer
@@ -43,6 +45,7 @@ PACKAGES=(
   libjemalloc-dev
   python3-yaml python3-venv
   nlohmann-json3-dev
+  libeigen3-dev
 )
 CLANG_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
 
@@ -107,23 +110,26 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# 3. Python tools (OpenAPI validator) in <repo>/.cache/venv
+# 3. Python tools (deploy/local/requirements.txt) in <repo>/.cache/venv
 # ---------------------------------------------------------------------------
 VENV="${REPO_ROOT}/.cache/venv"
-OPENAPI_VALIDATOR_VERSION=0.8.4
-VENV_STAMP="${VENV}/.stamp-openapi-spec-validator-${OPENAPI_VALIDATOR_VERSION}"
+REQUIREMENTS="${SCRIPT_DIR}/requirements.txt"
+REQUIREMENTS_SUM="$(sha256sum "${REQUIREMENTS}" | cut -c1-16)"
+VENV_STAMP="${VENV}/.stamp-requirements-${REQUIREMENTS_SUM}"
 # Runs, not just exists: a venv moved or copied from another folder keeps
 # scripts whose first line names the old folder's python.
-if [[ -f "${VENV_STAMP}" ]] && "${VENV}/bin/openapi-spec-validator" --help >/dev/null 2>&1; then
-  log "openapi-spec-validator ${OPENAPI_VALIDATOR_VERSION}: present in ${VENV}"
+if [[ -f "${VENV_STAMP}" ]] && "${VENV}/bin/openapi-spec-validator" --help >/dev/null 2>&1 \
+    && "${VENV}/bin/python" -c 'import statsmodels' >/dev/null 2>&1; then
+  log "Python tools: present in ${VENV}"
 else
-  log "openapi-spec-validator ${OPENAPI_VALIDATOR_VERSION}: installing into ${VENV}"
+  log "Python tools: installing deploy/local/requirements.txt into ${VENV}"
   rm -rf "${VENV}"
   python3 -m venv "${VENV}"
-  "${VENV}/bin/pip" install -q --disable-pip-version-check \
-    "openapi-spec-validator==${OPENAPI_VALIDATOR_VERSION}"
+  "${VENV}/bin/pip" install -q --disable-pip-version-check -r "${REQUIREMENTS}"
   "${VENV}/bin/openapi-spec-validator" --help >/dev/null \
     || die "openapi-spec-validator installed but does not run"
+  "${VENV}/bin/python" -c 'import statsmodels' \
+    || die "statsmodels installed but does not import"
   date -u +%Y-%m-%dT%H:%M:%SZ >"${VENV_STAMP}"
 fi
 
