@@ -76,8 +76,11 @@ class ProcessCrashTest : public SalesPipelineCrashTest {
   std::unique_ptr<v1::SalesProcess::Stub> process_;
 };
 
-// The field force's commands: samples issued and call reports (a rep's
-// stock and a customer's activity in one write with the report).
+constexpr char kArmedBeforeHistory[] = "after_commit_before_publish:1";
+
+// The field force's commands: samples issued, call reports (a rep's
+// stock and a customer's activity in one write with the report) and a
+// call history imported (several calls and their events in one write).
 class FieldForceCrashTest : public ProcessCrashTest {
  protected:
   void Connect() override {
@@ -190,7 +193,10 @@ INSTANTIATE_TEST_SUITE_P(CrashPoints, ProcessCrashTest,
                                          "consumer_after_apply:6"));
 
 TEST_P(FieldForceCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
-  ASSERT_NO_FATAL_FAILURE(StartSuite());
+  // The history import is aimed at by arming just before it: the first
+  // write after that restart is the import's.
+  const bool aim_at_history = std::string(GetParam()) == kArmedBeforeHistory;
+  ASSERT_NO_FATAL_FAILURE(StartSuite(/*armed=*/!aim_at_history));
   const std::string tag = GetParam();
   const std::string t1 = BeijingBranch(tag)[3];
   const std::string h1 = RegisterCustomer(*customers_, tag + "-h1", v1::CUSTOMER_KIND_HOSPITAL,
@@ -238,6 +244,36 @@ TEST_P(FieldForceCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
         << i;
     call_ids.push_back(out.id());
   }
+
+  // Two calls of February 2025 migrated from an earlier CRM in one request,
+  // a pack left on each (not from today's stock).
+  v1::ImportCallHistoryRequest history;
+  history.set_request_id("ff-history");
+  history.set_source("Siebel export");
+  for (int day : {10, 17}) {
+    v1::CallReport* call = history.add_calls();
+    call->set_rep_id("li.na");
+    call->set_customer_id(h1);
+    *call->mutable_called_at() = core::ToTimestamp(
+        absl::FromCivil(absl::CivilSecond(2025, 2, day, 10, 0, 0), absl::FixedTimeZone(8 * 3600)));
+    call->set_duration_minutes(20);
+    call->add_product_ids("PCALL");
+    call->set_outcome(v1::CALL_OUTCOME_NEUTRAL);
+    v1::SampleLeft* s = call->add_samples();
+    s->set_product_id("PCALL");
+    s->set_batch_no("B2412");
+    s->set_quantity(1);
+  }
+  if (aim_at_history) {
+    ASSERT_NO_FATAL_FAILURE(Arm());
+  }
+  v1::ImportCallHistoryResponse imported;
+  ASSERT_TRUE(Retry([&] {
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                return field_->ImportCallHistory(ctx.get(), history, &imported);
+              }).ok());
+  ASSERT_EQ(imported.calls_size(), 2);
+  for (const v1::CallReport& c : imported.calls()) call_ids.push_back(c.id());
   EXPECT_GE(retrier_->crashes(), 1) << "the crash point " << GetParam() << " was never reached";
 
   // Each call taken from the stock once, listed once, counted once.
@@ -259,6 +295,13 @@ TEST_P(FieldForceCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
                 return field_->ListCalls(ctx.get(), list, &calls);
               }).ok());
   EXPECT_EQ(calls.calls_size(), 3);
+  list.set_from_day("2025-02-01");
+  list.set_to_day("2025-02-28");
+  ASSERT_TRUE(Retry([&] {
+                auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
+                return field_->ListCalls(ctx.get(), list, &calls);
+              }).ok());
+  EXPECT_EQ(calls.calls_size(), 2);
 
   TopicEvents events = ReadTopicEvents(broker_->bootstrap(), "pharmacrm.sales.events.v1",
                                        [&](const TopicEvents& seen) {
@@ -274,10 +317,12 @@ TEST_P(FieldForceCrashTest, SalesPipelineKilledLosesAndDoublesNothing) {
 }
 
 // sales-pipeline's commands with an event: the product (1), two people
-// (2, 3), the samples (4), then the calls (5 to 7).
+// (2, 3), the samples (4), then the calls (5 to 7). kArmedBeforeHistory is
+// armed just before the history import (two calls and their events in one
+// write).
 INSTANTIATE_TEST_SUITE_P(CrashPoints, FieldForceCrashTest,
                          testing::Values("after_commit_before_publish:4",
-                                         "after_commit_before_publish:6"));
+                                         "after_commit_before_publish:6", kArmedBeforeHistory));
 
 }  // namespace
 }  // namespace pharmacrm::itest

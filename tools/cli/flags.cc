@@ -22,7 +22,7 @@ ABSL_FLAG(std::string, request_id, "", "Idempotency key: the same key returns th
 ABSL_FLAG(bool, progress, true, "Show a progress line on stderr");
 ABSL_FLAG(std::string, dir, "",
           "demo-channel: the directory pharmacrm-demo-data --what=channel --out_dir wrote");
-ABSL_FLAG(int, year, 2026, "demo-process: the target year (customers and reps aligned from its 1 January)");
+ABSL_FLAG(int, year, 2026, "demo-process: the target year (customers and reps aligned from 1 January two years before)");
 ABSL_FLAG(int, wait_seconds, 60,
           "demo-channel: how long to retry while a service is unavailable or sales-pipeline does "
           "not know the demo distributors yet");

@@ -60,7 +60,7 @@ const std::vector<CommandHelp>& Commands() {
        {
            {&absl::GetFlagReflectionHandle(FLAGS_server), "客户主数据服务的 gRPC 地址"},
            {&absl::GetFlagReflectionHandle(FLAGS_sales_pipeline), "销售管理服务的 gRPC 地址"},
-           {&absl::GetFlagReflectionHandle(FLAGS_year), "目标年度（客户和代表自该年 1 月 1 日起归属辖区）"},
+           {&absl::GetFlagReflectionHandle(FLAGS_year), "目标年度（客户和代表自两年前的 1 月 1 日起归属辖区）"},
            {&absl::GetFlagReflectionHandle(FLAGS_request_id), "幂等键前缀（默认 demo-process-v1）：重复运行不会重复导入"},
            {&absl::GetFlagReflectionHandle(FLAGS_wait_seconds), "服务不可用或销售管理服务尚未收到组织数据时的重试时长（秒）"},
        }},

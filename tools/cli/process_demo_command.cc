@@ -179,15 +179,25 @@ class Loader {
     return absl::OkStatus();
   }
 
+  // The organisation's first day: 1 January two years before the target
+  // year, so that two years of calls have their territories.
+  absl::CivilDay AlignedFrom() const { return absl::CivilDay(options_.year - 2, 1, 1); }
+
   absl::Status Align(v1::AlignmentSubject subject, const std::string& id,
                      const std::string& territory_code) {
     v1::AlignRequest req;
-    req.set_request_id(Rid(absl::StrCat("align-", id)));
+    const absl::CivilDay from = AlignedFrom();
+    req.set_request_id(Rid(absl::StrCat("align-", id, "-", absl::FormatCivilTime(from))));
     req.set_subject(subject);
     req.set_subject_id(id);
     req.set_territory_id(ids_[territory_code]);
-    *req.mutable_effective_from() = core::ToTimestamp(
-        absl::FromCivil(absl::CivilDay(options_.year, 1, 1), absl::FixedTimeZone(8 * 3600)));
+    const absl::Time effective = absl::FromCivil(from, absl::FixedTimeZone(8 * 3600));
+    *req.mutable_effective_from() = core::ToTimestamp(effective);
+    // Older than a year: the organisation's history, as a migration would
+    // bring it.
+    if (effective < absl::Now() - absl::Hours(24 * 365)) {
+      req.set_history_source("PharmaCRM demo history");
+    }
     req.set_reason("demo organisation");
     v1::Alignment out;
     grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
@@ -244,8 +254,9 @@ class Loader {
           customers >= plan_.customer_alignments.size() && reps >= plan_.rep_alignments.size()) {
         std::fprintf(out_,
                      "organisation / 销售组织: %d territories, %zu customers and %zu reps aligned "
-                     "from %d-01-01 (辖区 %d 个，客户 %zu 家，代表 %zu 名)\n",
-                     org.nodes_size(), customers, reps, options_.year, org.nodes_size(), customers,
+                     "from %s (辖区 %d 个，客户 %zu 家，代表 %zu 名)\n",
+                     org.nodes_size(), customers, reps,
+                     absl::FormatCivilTime(AlignedFrom()).c_str(), org.nodes_size(), customers,
                      reps);
         return absl::OkStatus();
       }
@@ -362,9 +373,17 @@ class Loader {
         doctors.push_back({c.id(), c.profile().hospital_id()});
     }));
     const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
-    const DemoCallsPlan calls =
-        PlanDemoCalls(plan_, doctors, first_.product_id(), today,
-                      absl::CivilDay(options_.year, 1, 1), options_.request_prefix);
+    const DemoCallsPlan calls = PlanDemoCalls(plan_, doctors, first_.product_id(), today,
+                                              AlignedFrom(), options_.request_prefix);
+    size_t history_calls = 0;
+    for (const v1::ImportCallHistoryRequest& req : calls.history) {
+      v1::ImportCallHistoryResponse out;
+      grpc::Status s = RetryCall(options_.wait, true, [&](grpc::ClientContext* c) {
+        return field_->ImportCallHistory(c, req, &out);
+      });
+      if (!s.ok()) return Failed(absl::StrCat("ImportCallHistory ", req.request_id()), s);
+      history_calls += static_cast<size_t>(req.calls_size());
+    }
     for (const v1::IssueSamplesRequest& issue : calls.issues) {
       v1::SampleStock out;
       grpc::Status s = RetryCall(options_.wait, false, [&](grpc::ClientContext* c) {
@@ -390,10 +409,12 @@ class Loader {
     for (std::thread& t : threads) t.join();
     for (const absl::Status& s : failed) RETURN_IF_ERROR(s);
     std::fprintf(out_,
-                 "call reports / 拜访记录: %zu calls by %zu reps on %zu doctors over the 12 months "
-                 "before %s (%zu 次拜访)\n",
-                 calls.calls.size(), calls.issues.size(), doctors.size(),
-                 absl::FormatCivilTime(today).c_str(), calls.calls.size());
+                 "call reports / 拜访记录: %zu calls by %zu reps on %zu doctors over the %d months "
+                 "before %s: %zu reported this year, %zu imported as history (%zu 次拜访，其中 %zu "
+                 "次为历史导入)\n",
+                 calls.calls.size() + history_calls, calls.issues.size(), doctors.size(),
+                 kDemoCallMonths, absl::FormatCivilTime(today).c_str(), calls.calls.size(),
+                 history_calls, calls.calls.size() + history_calls, history_calls);
     return absl::OkStatus();
   }
 

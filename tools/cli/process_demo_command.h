@@ -6,7 +6,8 @@
 //      by kind), a territory tree over their provinces (PlanDemoOrganisation:
 //      nation > region > one area and one territory per province), each
 //      customer aligned to its province's territory and each territory's
-//      rep to it, from 1 January of the target year;
+//      rep to it, from 1 January two years before the target year (as
+//      migrated history, AlignRequest.history_source, when over a year ago);
 //   2. sales-pipeline: the people (a national director, regional and
 //      district managers, a rep per territory, with monthly costs), then,
 //      once it has consumed the tree and the alignments (GetOrganisation),
@@ -16,8 +17,10 @@
 //   3. prints each product's target, the regions' shares of the first one
 //      and the rep with the most customers: each customer's target,
 //      demand, growth and headroom;
-//   4. hands each rep samples and reports a year of their calls on the
-//      doctors of their territory (calls_demo.h), then prints the shown
+//   4. hands each rep samples and reports two years of their calls on the
+//      doctors of their territory (calls_demo.h): the last 364 days'
+//      reported, the older ones imported as history (ImportCallHistory),
+//      then prints the shown
 //      rep's last full month: their KPIs and this week's call plan;
 //   5. customer-master: two of that rep's hospitals change their people in
 //      charge (a new P&T committee member, a new director); prints the
@@ -44,7 +47,7 @@ struct ProcessDemoOptions {
   std::string server = "127.0.0.1:7051";  // customer-master
   std::string sales_pipeline = "127.0.0.1:7052";
   std::string request_prefix = "demo-process-v1";
-  int year = 2026;  // the target year; its customers and reps are aligned from 1 January
+  int year = 2026;  // the target year; customers and reps are aligned from 1 January of year - 2
   // The last month of the demo data's metrics and flow (pharmacrm-demo-data's
   // kLastPeriod): the rep's month printed is this one, or the last full
   // month before today if that is earlier.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "calls_demo.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "process_demo_command.h"
 
@@ -91,6 +92,60 @@ TEST(PlanDemoCalls, AYearOfCallsOnEachRepsDoctorsWithSamplesAndJointCalls) {
   EXPECT_EQ(samples, 9 + 9 + 9);
   EXPECT_EQ(joint, 9 + 9);
   EXPECT_EQ(calls.calls.front().call().joint_with(), "dm.n01");
+}
+
+TEST(PlanDemoCalls, TwoYearsOfCallsTheYearBeforeLastAsHistory) {
+  const DemoOrganisation plan = PlanDemoOrganisation({
+      {"h1", "北京协和医院", "北京市", v1::CUSTOMER_KIND_HOSPITAL},
+      {"h2", "湘雅医院", "湖南省", v1::CUSTOMER_KIND_HOSPITAL},
+  });
+  const std::vector<DemoDoctor> doctors = {{"d1", "h1"}, {"d2", "h1"}, {"d3", "h2"}};
+  // Today 2026-12-08, aligned from 2024-01-01: the 24 months December 2024
+  // to November 2026. Calls from 2025-12-09 (364 days back) are reported,
+  // older ones history. d1 (i = 0) by month: 2024-12 4; 2025 24 (2 1 3 0 2
+  // 4 2 1 3 0 2 4); 2026 to November 20: 48 calls. December 2025's 4 fall
+  // on the 3rd (history) and the 10th, 17th, 24th (reported): 23 reported,
+  // 25 history. d2 (i = 1): 2 + 24 + 22 = 48; December 2025's 2 on the 3rd
+  // and 10th: 23 reported, 25 history. d3 (i = 0 of 湖南) as d1.
+  const DemoCallsPlan calls = PlanDemoCalls(plan, doctors, "P001", absl::CivilDay(2026, 12, 8),
+                                            absl::CivilDay(2024, 1, 1), "t");
+  const absl::TimeZone china = absl::FixedTimeZone(8 * 3600);
+  const int64_t reportable =
+      absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2025, 12, 9), china));
+  const int64_t first_month =
+      absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2024, 12, 1), china));
+  std::map<std::string, int> reported, history;
+  int history_samples = 0, history_joint = 0;
+  for (const v1::ReportCallRequest& r : calls.calls) {
+    ++reported[r.call().customer_id()];
+    EXPECT_GE(r.call().called_at().seconds(), reportable);
+  }
+  ASSERT_EQ(calls.history.size(), 2u);  // one request a rep (at most 500 calls each)
+  for (const v1::ImportCallHistoryRequest& r : calls.history) {
+    EXPECT_EQ(r.source(), "PharmaCRM demo history");
+    EXPECT_LE(r.calls_size(), kDemoHistoryBatch);
+    for (const v1::CallReport& c : r.calls()) {
+      ++history[c.customer_id()];
+      EXPECT_LT(c.called_at().seconds(), reportable);
+      EXPECT_GE(c.called_at().seconds(), first_month);
+      history_samples += c.samples_size();
+      if (!c.joint_with().empty()) ++history_joint;
+      for (const v1::SampleLeft& s : c.samples()) {
+        EXPECT_THAT(s.batch_no(), testing::AnyOf("DEMO-2024", "DEMO-2025"));
+      }
+    }
+  }
+  EXPECT_EQ(reported["d1"], 23);
+  EXPECT_EQ(reported["d2"], 23);
+  EXPECT_EQ(reported["d3"], 23);
+  EXPECT_EQ(history["d1"], 25);
+  EXPECT_EQ(history["d2"], 25);
+  EXPECT_EQ(history["d3"], 25);
+  // A pack on each history month's first call: 2024-12, the 9 months of
+  // January to November 2025 with calls, and 3 December 2025, for each of
+  // the 3 doctors; the first doctors' (d1, d3) are joint calls.
+  EXPECT_EQ(history_samples, 3 * 11);
+  EXPECT_EQ(history_joint, 2 * 11);
 }
 
 }  // namespace

@@ -36,5 +36,22 @@ TEST(StatusMacros, PropagateErrorsAndValues) {
   EXPECT_EQ(UseMacros(40, &out).code(), absl::StatusCode::kOutOfRange);
 }
 
+TEST(ReplaceFieldPrefix, RenamesTheFieldInPayloadAndMessageKeepingTheCode) {
+  const absl::Status s = ReplaceFieldPrefix(
+      FieldStatus(absl::StatusCode::kNotFound, "call.samples[0].product_id", "'P9' is unknown"),
+      "call.", "calls[3].");
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(FieldOf(s), "calls[3].samples[0].product_id");
+  EXPECT_EQ(s.message(), "calls[3].samples[0].product_id: 'P9' is unknown");
+}
+
+TEST(ReplaceFieldPrefix, LeavesOtherFieldsAndFieldlessStatusesAlone) {
+  const absl::Status other = FieldError("request_id", "must be set");
+  EXPECT_EQ(ReplaceFieldPrefix(other, "call.", "calls[0]."), other);
+  const absl::Status plain = absl::InternalError("disk");
+  EXPECT_EQ(ReplaceFieldPrefix(plain, "call.", "calls[0]."), plain);
+  EXPECT_TRUE(ReplaceFieldPrefix(absl::OkStatus(), "call.", "calls[0].").ok());
+}
+
 }  // namespace
 }  // namespace pharmacrm::core

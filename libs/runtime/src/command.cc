@@ -1,5 +1,7 @@
 #include "pharmacrm/runtime/command.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -24,11 +26,31 @@ absl::Mutex& StripedLocks::For(absl::string_view key) {
   return locks_[core::Fingerprint64(key) % locks_.size()];
 }
 
+HeldStripes StripedLocks::ForAll(const std::vector<std::string>& keys) {
+  std::vector<size_t> stripes;
+  stripes.reserve(keys.size());
+  for (const std::string& key : keys) stripes.push_back(core::Fingerprint64(key) % locks_.size());
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  std::vector<absl::Mutex*> held;
+  held.reserve(stripes.size());
+  for (size_t i : stripes) held.push_back(&locks_[i]);
+  return HeldStripes(std::move(held));
+}
+
+HeldStripes::HeldStripes(std::vector<absl::Mutex*> held) : held_(std::move(held)) {
+  for (absl::Mutex* mu : held_) mu->Lock();
+}
+
+HeldStripes::~HeldStripes() {
+  for (auto it = held_.rbegin(); it != held_.rend(); ++it) (*it)->Unlock();
+}
+
 absl::Status ValidateRequestId(absl::string_view request_id) {
   if (request_id.empty()) return core::FieldError("request_id", "must be set (idempotency key)");
   if (request_id.size() > kMaxRequestIdLength) {
-    return core::FieldError("request_id", absl::StrCat("longer than ", kMaxRequestIdLength,
-                                                        " characters"));
+    return core::FieldError("request_id",
+                            absl::StrCat("longer than ", kMaxRequestIdLength, " characters"));
   }
   return absl::OkStatus();
 }

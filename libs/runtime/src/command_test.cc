@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "gtest/gtest.h"
 #include "pharmacrm/core/status.h"
@@ -75,6 +76,38 @@ TEST_F(ExecuteOnceTest, FailedDecisionWritesNothing) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(store_->Get(store::Family::kState, "k")->has_value());
   EXPECT_FALSE(store_->GetIdempotency("Register/r")->has_value());
+}
+
+TEST(StripedLocksTest, ForAllHoldsEveryKeysStripeOnceAndReleasesThemAll) {
+  StripedLocks locks;
+  {
+    // Repeated keys, and keys sharing a stripe, are locked once (a second
+    // Lock of an absl::Mutex by its holder would deadlock).
+    HeldStripes held = locks.ForAll({"rep-1", "rep-2", "rep-1", "cust-9"});
+    for (const char* key : {"rep-1", "rep-2", "cust-9"}) {
+      EXPECT_FALSE(locks.For(key).TryLock()) << key;
+    }
+  }
+  for (const char* key : {"rep-1", "rep-2", "cust-9"}) {
+    ASSERT_TRUE(locks.For(key).TryLock()) << key;
+    locks.For(key).Unlock();
+  }
+}
+
+TEST(StripedLocksTest, TwoCallersOfForAllWithOverlappingKeysBothFinish) {
+  StripedLocks locks;
+  int counter = 0;
+  auto work = [&](std::vector<std::string> keys) {
+    for (int i = 0; i < 2000; ++i) {
+      HeldStripes held = locks.ForAll(keys);
+      ++counter;
+    }
+  };
+  std::thread a(work, std::vector<std::string>{"a", "b", "c", "d"});
+  std::thread b(work, std::vector<std::string>{"d", "c", "b", "a"});
+  a.join();
+  b.join();
+  EXPECT_EQ(counter, 4000);
 }
 
 }  // namespace

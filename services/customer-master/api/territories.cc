@@ -277,6 +277,7 @@ absl::Status CustomerMasterService::DoAlign(const v1::AlignRequest& request,
         *response->mutable_recorded_at() = core::ToTimestamp(now);
         response->set_recorded_by(actor);
         response->set_reason(request.reason());
+        response->set_history_source(request.history_source());
         CustomerRepository::PutAlignment(batch, *response);
         if (customer && !request.territory_id().empty()) {
           CustomerRepository::PutTerritoryMember(batch, request.territory_id(),

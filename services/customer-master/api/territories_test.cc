@@ -291,5 +291,57 @@ TEST_F(TerritoriesTest, ARefusedRequestPublishesNothing) {
   EXPECT_TRUE(MessageDifferencer::Equals(read, *region));
 }
 
+TEST_F(TerritoriesTest, AMigratedAlignmentTwoYearsBackIsKeptWithItsSourceAndPublished) {
+  absl::StatusOr<v1::Territory> nation = Create("t-n", "CN", v1::TERRITORY_LEVEL_NATION, "");
+  ASSERT_TRUE(nation.ok()) << nation.status();
+  absl::StatusOr<v1::Territory> region =
+      Create("t-r", "CN-N", v1::TERRITORY_LEVEL_REGION, nation->id());
+  ASSERT_TRUE(region.ok()) << region.status();
+  absl::StatusOr<v1::Territory> area =
+      Create("t-a", "CN-N-BJ", v1::TERRITORY_LEVEL_AREA, region->id());
+  ASSERT_TRUE(area.ok()) << area.status();
+  absl::StatusOr<v1::Territory> patch =
+      Create("t-t", "CN-N-BJ-01", v1::TERRITORY_LEVEL_TERRITORY, area->id());
+  ASSERT_TRUE(patch.ok()) << patch.status();
+  const size_t before = Outbox().size();
+
+  v1::AlignRequest request;
+  request.set_request_id("align-rep-history");
+  request.set_subject(v1::ALIGNMENT_SUBJECT_REP);
+  request.set_subject_id("rep.h01");
+  request.set_territory_id(patch->id());
+  *request.mutable_effective_from() = core::ToTimestamp(kNow - absl::Hours(24 * 730));
+  request.set_reason("迁移 / migrated");
+  grpc::ServerContext context;
+  v1::Alignment out;
+  // Without a source, two years back is refused and nothing is written.
+  ASSERT_EQ(service_->Align(&context, &request, &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Outbox().size(), before);
+
+  request.set_request_id("align-rep-history-2");
+  request.set_history_source("Siebel export 2024-12");
+  grpc::ServerContext context2;
+  ASSERT_TRUE(service_->Align(&context2, &request, &out).ok());
+  EXPECT_EQ(out.history_source(), "Siebel export 2024-12");
+  EXPECT_EQ(out.effective_from(), request.effective_from());
+
+  v1::GetAlignmentRequest get;
+  get.set_subject(v1::ALIGNMENT_SUBJECT_REP);
+  get.set_subject_id("rep.h01");
+  *get.mutable_as_of() = core::ToTimestamp(kNow - absl::Hours(24 * 700));
+  grpc::ServerContext context3;
+  v1::Alignment then;
+  ASSERT_TRUE(service_->GetAlignment(&context3, &get, &then).ok());
+  EXPECT_EQ(then.territory_id(), patch->id());
+  EXPECT_EQ(then.history_source(), "Siebel export 2024-12");
+
+  const std::vector<Published> outbox = Outbox();
+  ASSERT_EQ(outbox.size(), before + 1);
+  v1::RepAligned event;
+  ASSERT_TRUE(outbox.back().envelope.payload().UnpackTo(&event));
+  EXPECT_EQ(event.alignment().history_source(), "Siebel export 2024-12");
+}
+
 }  // namespace
 }  // namespace pharmacrm::customer_master

@@ -1,9 +1,10 @@
 // FieldForceService: samples (IssueSamples, GetSampleStock) and call
-// reports (ReportCall, ListCalls).
+// reports (ReportCall, ImportCallHistory, ListCalls).
 #include <algorithm>
 #include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "api/field_force_service.h"
 #include "api/field_reads.h"
@@ -18,6 +19,10 @@
 
 namespace pharmacrm::sales_pipeline {
 namespace {
+
+// ImportCallHistory's limits: calls a request, bytes of its source.
+constexpr int kMaxHistoryCalls = 500;
+constexpr size_t kMaxHistorySourceBytes = 100;
 
 std::string DayText(absl::CivilDay day) { return channel::FormatDate(day); }
 
@@ -122,98 +127,178 @@ absl::Status FieldForceService::Report(const v1::ReportCallRequest& request,
   // A call on a customer merged into another counts for the survivor.
   ASSIGN_OR_RETURN(const std::string customer_id,
                    runtime::ResolveSurvivor(host_.store(), call.customer_id()));
-  const absl::CivilDay day = channel::ChinaDay(called_at);
-  const std::string day_text = DayText(day);
   // The rep's lock (stock, calls), then the customer's (activity).
   absl::MutexLock rep_lock(&locks_.For(call.rep_id()));
   absl::MutexLock customer_lock(&visits_.LockFor(customer_id));
   return runtime::ExecuteOnce(
       host_.store(), "ReportCall", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
-        ASSIGN_OR_RETURN(v1::Rep rep, RequirePerson(process_, call.rep_id(), "call.rep_id"));
-        if (!process::EmployedOn(rep, day)) {
-          return core::FieldStatus(
-              absl::StatusCode::kFailedPrecondition, "call.called_at",
-              absl::StrCat("rep '", rep.id(), "' was not employed on ", day_text, " (",
-                           rep.start_date(), " to ",
-                           rep.end_date().empty() ? "now" : rep.end_date(), ")"));
-        }
-        ASSIGN_OR_RETURN(
-            v1::Customer customer,
-            visits_.ActiveCustomer(customer_id, call.customer_id(), "call.customer_id"));
-        for (int i = 0; i < call.attendee_ids_size(); ++i) {
-          RETURN_IF_ERROR(visits_
-                              .ActiveCustomer(call.attendee_ids(i), call.attendee_ids(i),
-                                              absl::StrCat("call.attendee_ids[", i, "]"))
-                              .status());
-        }
-        for (int i = 0; i < call.product_ids_size(); ++i) {
-          RETURN_IF_ERROR(RequireProduct(channel_, call.product_ids(i),
-                                         absl::StrCat("call.product_ids[", i, "]")));
-        }
-        for (int i = 0; i < call.samples_size(); ++i) {
-          RETURN_IF_ERROR(RequireProduct(channel_, call.samples(i).product_id(),
-                                         absl::StrCat("call.samples[", i, "].product_id")));
-        }
-        if (!call.joint_with().empty()) {
-          // The rep's managers up the line, read one by one.
-          absl::flat_hash_map<std::string, v1::Rep> line;
-          std::string next = rep.manager_id();
-          for (int hops = 0; hops < 8 && !next.empty() && !line.contains(next); ++hops) {
-            ASSIGN_OR_RETURN(std::optional<v1::Rep> manager, process_.Rep(next));
-            if (!manager) break;
-            next = manager->manager_id();
-            line.emplace(manager->id(), *std::move(manager));
-          }
-          const std::vector<std::string> managers = process::ManagersOf(rep, line);
-          if (std::find(managers.begin(), managers.end(), call.joint_with()) == managers.end()) {
-            return core::FieldStatus(absl::StatusCode::kFailedPrecondition, "call.joint_with",
-                                     absl::StrCat("'", call.joint_with(), "' is not one of rep '",
-                                                  rep.id(), "''s managers"));
-          }
-          if (!process::EmployedOn(line.at(call.joint_with()), day)) {
-            return core::FieldStatus(
-                absl::StatusCode::kFailedPrecondition, "call.joint_with",
-                absl::StrCat("'", call.joint_with(), "' was not employed on ", day_text));
-          }
-        }
-        ASSIGN_OR_RETURN(std::optional<v1::AlignmentHistory> rep_alignment,
-                         process_.RepAlignment(rep.id()));
-        const std::string rep_territory =
-            rep_alignment ? process::TerritoryAt(*rep_alignment, called_at) : "";
-        ASSIGN_OR_RETURN(std::string customer_territory,
-                         CustomerTerritoryAt(process_, customer, called_at));
-        if (!call.outside_territory()) {
-          ASSIGN_OR_RETURN(std::vector<v1::Territory> territories, process_.Territories());
-          absl::flat_hash_map<std::string, std::string> parent_of;
-          for (const v1::Territory& t : territories) parent_of[t.id()] = t.parent_id();
-          RETURN_IF_ERROR(
-              process::CheckTerritory(call, rep_territory, customer_territory, parent_of));
-        }
+        ASSIGN_OR_RETURN(CheckedCall checked, CheckCall(call, called_at, customer_id));
         if (call.samples_size() > 0) {
-          ASSIGN_OR_RETURN(auto stock, field_.Stock(rep.id()));
+          ASSIGN_OR_RETURN(auto stock, field_.Stock(checked.rep.id()));
           ASSIGN_OR_RETURN(auto after, process::TakeSamples(stock, call));
           for (const v1::SampleLeft& s : call.samples()) {
-            field_.PutStockLine(batch, rep.id(), after.at({s.product_id(), s.batch_no()}));
+            field_.PutStockLine(batch, checked.rep.id(), after.at({s.product_id(), s.batch_no()}));
           }
         }
-        *response = call;
-        response->set_id(host_.ids().Next());
-        response->set_customer_id(customer_id);
-        *response->mutable_called_at() = core::ToTimestamp(called_at);
-        response->set_territory_id(rep_territory);
-        response->set_customer_kind(customer.profile().kind());
-        *response->mutable_recorded_at() = core::ToTimestamp(now);
-        response->set_recorded_by(actor);
-        field_.PutCall(batch, *response, channel::FormatMonth(absl::CivilMonth(day)));
-        v1::Visit visit;
-        visit.set_customer_id(customer_id);
-        visit.set_rep_id(rep.id());
-        *visit.mutable_visited_at() = response->called_at();
-        visit.set_notes(call.notes());
-        visit.set_customer_kind(customer.profile().kind());
-        return visits_.Append(batch, visit, response, actor, request.request_id(), now);
+        return WriteCall(batch, call, checked, called_at, now, actor, request.request_id(), "",
+                         nullptr, response);
       });
+}
+
+grpc::Status FieldForceService::ImportCallHistory(grpc::ServerContext* context,
+                                                  const v1::ImportCallHistoryRequest* request,
+                                                  v1::ImportCallHistoryResponse* response) {
+  return rpc::HandleRpc("FieldForce/ImportCallHistory", context,
+                        [&] { return ImportHistory(*request, rpc::ActorOf(*context), response); });
+}
+
+absl::Status FieldForceService::ImportHistory(const v1::ImportCallHistoryRequest& request,
+                                              const std::string& actor,
+                                              v1::ImportCallHistoryResponse* response) {
+  RETURN_IF_ERROR(runtime::ValidateRequestId(request.request_id()));
+  if (absl::StripAsciiWhitespace(request.source()).empty()) {
+    return core::FieldError("source", "must name the system the calls come from");
+  }
+  if (request.source().size() > kMaxHistorySourceBytes) {
+    return core::FieldError("source", "must be at most 100 bytes");
+  }
+  if (request.calls().empty()) return core::FieldError("calls", "must hold at least one call");
+  if (request.calls_size() > kMaxHistoryCalls) {
+    return core::FieldError("calls", "at most 500 calls a request");
+  }
+  const absl::Time now = host_.clock().Now();
+  std::vector<absl::Time> called_at(request.calls_size());
+  std::vector<std::string> customer_ids(request.calls_size());
+  std::vector<std::string> rep_ids;
+  for (int i = 0; i < request.calls_size(); ++i) {
+    const v1::CallReport& call = request.calls(i);
+    const std::string prefix = absl::StrCat("calls[", i, "].");
+    if (!call.has_called_at()) {
+      return core::FieldError(absl::StrCat(prefix, "called_at"), "is required for a past call");
+    }
+    absl::Status checked = [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(called_at[i], core::FromTimestamp(call.called_at(), "call.called_at"));
+      RETURN_IF_ERROR(
+          process::ValidateCallReport(call, called_at[i], now, process::CallSource::kHistory));
+      ASSIGN_OR_RETURN(customer_ids[i],
+                       runtime::ResolveSurvivor(host_.store(), call.customer_id()));
+      return absl::OkStatus();
+    }();
+    RETURN_IF_ERROR(core::ReplaceFieldPrefix(checked, "call.", prefix));
+    rep_ids.push_back(call.rep_id());
+  }
+  // Every rep's lock, then every customer's, as ReportCall takes one of each.
+  runtime::HeldStripes rep_locks = locks_.ForAll(rep_ids);
+  runtime::HeldStripes customer_locks = visits_.LockAll(customer_ids);
+  return runtime::ExecuteOnce(
+      host_.store(), "ImportCallHistory", request.request_id(), request, response,
+      [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
+        VisitLog::PendingActivity pending;
+        for (int i = 0; i < request.calls_size(); ++i) {
+          const v1::CallReport& call = request.calls(i);
+          const std::string prefix = absl::StrCat("calls[", i, "].");
+          absl::StatusOr<CheckedCall> checked = CheckCall(call, called_at[i], customer_ids[i]);
+          RETURN_IF_ERROR(core::ReplaceFieldPrefix(checked.status(), "call.", prefix));
+          // The samples were left then; today's stock does not hold them.
+          RETURN_IF_ERROR(WriteCall(batch, call, *checked, called_at[i], now, actor,
+                                    request.request_id(), request.source(), &pending,
+                                    response->add_calls()));
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<FieldForceService::CheckedCall> FieldForceService::CheckCall(
+    const v1::CallReport& call, absl::Time called_at, const std::string& customer_id) const {
+  const absl::CivilDay day = channel::ChinaDay(called_at);
+  const std::string day_text = DayText(day);
+  CheckedCall checked;
+  checked.customer_id = customer_id;
+  ASSIGN_OR_RETURN(checked.rep, RequirePerson(process_, call.rep_id(), "call.rep_id"));
+  const v1::Rep& rep = checked.rep;
+  if (!process::EmployedOn(rep, day)) {
+    return core::FieldStatus(
+        absl::StatusCode::kFailedPrecondition, "call.called_at",
+        absl::StrCat("rep '", rep.id(), "' was not employed on ", day_text, " (", rep.start_date(),
+                     " to ", rep.end_date().empty() ? "now" : rep.end_date(), ")"));
+  }
+  ASSIGN_OR_RETURN(checked.customer,
+                   visits_.ActiveCustomer(customer_id, call.customer_id(), "call.customer_id"));
+  for (int i = 0; i < call.attendee_ids_size(); ++i) {
+    RETURN_IF_ERROR(visits_
+                        .ActiveCustomer(call.attendee_ids(i), call.attendee_ids(i),
+                                        absl::StrCat("call.attendee_ids[", i, "]"))
+                        .status());
+  }
+  for (int i = 0; i < call.product_ids_size(); ++i) {
+    RETURN_IF_ERROR(
+        RequireProduct(channel_, call.product_ids(i), absl::StrCat("call.product_ids[", i, "]")));
+  }
+  for (int i = 0; i < call.samples_size(); ++i) {
+    RETURN_IF_ERROR(RequireProduct(channel_, call.samples(i).product_id(),
+                                   absl::StrCat("call.samples[", i, "].product_id")));
+  }
+  if (!call.joint_with().empty()) {
+    // The rep's managers up the line, read one by one.
+    absl::flat_hash_map<std::string, v1::Rep> line;
+    std::string next = rep.manager_id();
+    for (int hops = 0; hops < 8 && !next.empty() && !line.contains(next); ++hops) {
+      ASSIGN_OR_RETURN(std::optional<v1::Rep> manager, process_.Rep(next));
+      if (!manager) break;
+      next = manager->manager_id();
+      line.emplace(manager->id(), *std::move(manager));
+    }
+    const std::vector<std::string> managers = process::ManagersOf(rep, line);
+    if (std::find(managers.begin(), managers.end(), call.joint_with()) == managers.end()) {
+      return core::FieldStatus(
+          absl::StatusCode::kFailedPrecondition, "call.joint_with",
+          absl::StrCat("'", call.joint_with(), "' is not one of rep '", rep.id(), "''s managers"));
+    }
+    if (!process::EmployedOn(line.at(call.joint_with()), day)) {
+      return core::FieldStatus(
+          absl::StatusCode::kFailedPrecondition, "call.joint_with",
+          absl::StrCat("'", call.joint_with(), "' was not employed on ", day_text));
+    }
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::AlignmentHistory> rep_alignment,
+                   process_.RepAlignment(rep.id()));
+  checked.rep_territory = rep_alignment ? process::TerritoryAt(*rep_alignment, called_at) : "";
+  ASSIGN_OR_RETURN(std::string customer_territory,
+                   CustomerTerritoryAt(process_, checked.customer, called_at));
+  if (!call.outside_territory()) {
+    ASSIGN_OR_RETURN(std::vector<v1::Territory> territories, process_.Territories());
+    absl::flat_hash_map<std::string, std::string> parent_of;
+    for (const v1::Territory& t : territories) parent_of[t.id()] = t.parent_id();
+    RETURN_IF_ERROR(
+        process::CheckTerritory(call, checked.rep_territory, customer_territory, parent_of));
+  }
+  return checked;
+}
+
+absl::Status FieldForceService::WriteCall(
+    store::Batch& batch, const v1::CallReport& call, const CheckedCall& checked,
+    absl::Time called_at, absl::Time now, const std::string& actor, const std::string& request_id,
+    const std::string& history_source, VisitLog::PendingActivity* pending, v1::CallReport* stored) {
+  const std::string& customer_id = checked.customer_id;
+  *stored = call;
+  stored->set_id(host_.ids().Next());
+  stored->set_customer_id(customer_id);
+  *stored->mutable_called_at() = core::ToTimestamp(called_at);
+  stored->set_territory_id(checked.rep_territory);
+  stored->set_customer_kind(checked.customer.profile().kind());
+  *stored->mutable_recorded_at() = core::ToTimestamp(now);
+  stored->set_recorded_by(actor);
+  stored->set_history_source(history_source);
+  field_.PutCall(batch, *stored,
+                 channel::FormatMonth(absl::CivilMonth(channel::ChinaDay(called_at))));
+  v1::Visit visit;
+  visit.set_customer_id(customer_id);
+  visit.set_rep_id(checked.rep.id());
+  *visit.mutable_visited_at() = stored->called_at();
+  visit.set_notes(call.notes());
+  visit.set_customer_kind(checked.customer.profile().kind());
+  return visits_.Append(batch, visit, stored, actor, request_id, now, pending);
 }
 
 grpc::Status FieldForceService::ListCalls(grpc::ServerContext* context,

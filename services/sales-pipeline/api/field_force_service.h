@@ -49,6 +49,9 @@ class FieldForceService final : public v1::FieldForce::Service {
                               v1::SampleStock* response) override;
   grpc::Status ReportCall(grpc::ServerContext* context, const v1::ReportCallRequest* request,
                           v1::CallReport* response) override;
+  grpc::Status ImportCallHistory(grpc::ServerContext* context,
+                                 const v1::ImportCallHistoryRequest* request,
+                                 v1::ImportCallHistoryResponse* response) override;
   grpc::Status ListCalls(grpc::ServerContext* context, const v1::ListCallsRequest* request,
                          v1::ListCallsResponse* response) override;
   grpc::Status GetCallPlan(grpc::ServerContext* context, const v1::GetCallPlanRequest* request,
@@ -66,6 +69,8 @@ class FieldForceService final : public v1::FieldForce::Service {
                      v1::SampleStock* response);
   absl::Status Report(const v1::ReportCallRequest& request, const std::string& actor,
                       v1::CallReport* response);
+  absl::Status ImportHistory(const v1::ImportCallHistoryRequest& request, const std::string& actor,
+                             v1::ImportCallHistoryResponse* response);
   absl::Status Plan(const v1::GetCallPlanRequest& request, v1::CallPlan* response);
   absl::Status Kpis(const v1::GetKpisRequest& request, v1::KpiReport* response);
   absl::Status Rank(const v1::RankKpisRequest& request, v1::KpiRanking* response);
@@ -73,6 +78,29 @@ class FieldForceService final : public v1::FieldForce::Service {
                             v1::CustomerProcess* response);
 
  private:
+  // What the checks of one call found (CheckCall).
+  struct CheckedCall {
+    v1::Rep rep;
+    std::string customer_id;  // the survivor when the customer was merged
+    v1::Customer customer;
+    std::string rep_territory;  // the rep's territory on the call's day
+  };
+
+  // The rules of a call that read the store (docs/SALES_PROCESS.md, "Call
+  // reports"): the rep employed that day, the customer and attendees known
+  // and active, the products known, a joint call's manager up the line and
+  // employed, the territory rule. Errors name call.<field>. The form and the
+  // samples' stock are checked by the callers.
+  absl::StatusOr<CheckedCall> CheckCall(const v1::CallReport& call, absl::Time called_at,
+                                        const std::string& customer_id) const;
+  // Puts a checked call into `batch` as `stored` (id, customer, times,
+  // territory and `history_source` set): the call, its indexes, and its
+  // visit with VisitLogged (VisitLog::Append with `pending`).
+  absl::Status WriteCall(store::Batch& batch, const v1::CallReport& call,
+                         const CheckedCall& checked, absl::Time called_at, absl::Time now,
+                         const std::string& actor, const std::string& request_id,
+                         const std::string& history_source, VisitLog::PendingActivity* pending,
+                         v1::CallReport* stored);
   absl::Status Stock(const v1::GetSampleStockRequest& request, v1::SampleStock* response);
   absl::Status Calls(const v1::ListCallsRequest& request, v1::ListCallsResponse* response);
   // Today in China by the host's clock.

@@ -425,5 +425,146 @@ TEST_F(FieldForceServiceTest, MarchKpisOfTheRepAndTheAreaMatchTheHandComputation
   EXPECT_EQ(FieldOf(field_->Kpis(r, &rep)), "rep_id");
 }
 
+
+// --- ImportCallHistory ------------------------------------------------------
+
+class CallHistoryTest : public FieldForceServiceTest {
+ protected:
+  void SetUp() override {
+    FieldForceServiceTest::SetUp();
+    // li.na in T1 from her first day, 2025-01-02 (the fixture's 2025-06-01
+    // entry left as it was).
+    ProcessRepository repo(host_->store());
+    Write([&](store::Batch& b) {
+      v1::AlignmentHistory h;
+      *h.add_alignments() = testing_data::TestAlignment("li.na", "T1", absl::CivilDay(2025, 1, 2));
+      *h.add_alignments() = testing_data::TestAlignment("li.na", "T1", absl::CivilDay(2025, 6, 1));
+      repo.PutRepAlignment(b, "li.na", h);
+    });
+  }
+
+  absl::StatusOr<v1::ImportCallHistoryResponse> Import(const std::string& request_id,
+                                                       const std::vector<v1::CallReport>& calls,
+                                                       const std::string& source = "Siebel 2025") {
+    v1::ImportCallHistoryRequest r;
+    r.set_request_id(request_id);
+    r.set_source(source);
+    for (const v1::CallReport& c : calls) *r.add_calls() = c;
+    v1::ImportCallHistoryResponse out;
+    RETURN_IF_ERROR(field_->ImportHistory(r, "data.steward", &out));
+    return out;
+  }
+
+  int64_t VisitCount(const std::string& customer) {
+    absl::StatusOr<v1::CustomerActivity> a =
+        runtime::ReadKeyed<v1::CustomerActivity>(host_->store(), kActivity, customer);
+    return a.ok() ? a->visit_count() : 0;
+  }
+
+  int CallsOfRep(const std::string& from, const std::string& to) {
+    v1::ListCallsRequest list;
+    list.set_rep_id("li.na");
+    list.set_from_day(from);
+    list.set_to_day(to);
+    v1::ListCallsResponse calls;
+    grpc::ServerContext context;
+    EXPECT_TRUE(field_->ListCalls(&context, &list, &calls).ok());
+    return calls.calls_size();
+  }
+};
+
+TEST_F(CallHistoryTest, CallsOlderThanAYearAreImportedWholeWithoutTouchingTodaysStock) {
+  ASSERT_TRUE(Issue("s1", 10).ok());
+  // 13 months back: ReportCall refuses it and says where history goes.
+  v1::CallReport feb10 = Call("D-A", China(2025, 2, 10));
+  LeaveSamples(feb10, 2, "OLD-1");
+  absl::StatusOr<v1::CallReport> live = Report("late", feb10);
+  EXPECT_EQ(FieldOf(live.status()), "call.called_at");
+  EXPECT_THAT(std::string(live.status().message()), HasSubstr("ImportCallHistory"));
+
+  const size_t outbox = Outbox();
+  v1::CallReport joint = Call("H-PUMC", China(2025, 7, 1));
+  joint.add_attendee_ids("D-A");
+  joint.set_joint_with("wang.qiang");
+  absl::StatusOr<v1::ImportCallHistoryResponse> done =
+      Import("h1", {feb10, Call("D-A", China(2025, 2, 17)), joint});
+  ASSERT_TRUE(done.ok()) << done.status();
+  ASSERT_EQ(done->calls_size(), 3);
+  for (const v1::CallReport& c : done->calls()) {
+    EXPECT_FALSE(c.id().empty());
+    EXPECT_EQ(c.history_source(), "Siebel 2025");
+    EXPECT_EQ(c.territory_id(), "T1");
+    EXPECT_EQ(c.recorded_by(), "data.steward");
+  }
+  EXPECT_EQ(done->calls(0).samples(0).quantity(), 2);
+  EXPECT_EQ(OnHand(), 10);           // batch OLD-1 was never in today's stock
+  EXPECT_EQ(Outbox(), outbox + 3);   // a VisitLogged each
+  EXPECT_EQ(VisitCount("D-A"), 2);   // two visits of one batch, both counted
+  EXPECT_EQ(VisitCount("H-PUMC"), 1);
+  EXPECT_EQ(CallsOfRep("2025-02-01", "2025-02-28"), 2);
+
+  // Retried: the same calls, nothing more written.
+  absl::StatusOr<v1::ImportCallHistoryResponse> again =
+      Import("h1", {feb10, Call("D-A", China(2025, 2, 17)), joint});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->calls(0).id(), done->calls(0).id());
+  EXPECT_EQ(Outbox(), outbox + 3);
+  EXPECT_EQ(VisitCount("D-A"), 2);
+
+  // The history month's KPIs count them.
+  v1::GetKpisRequest k;
+  k.set_rep_id("li.na");
+  k.set_period("2025-02");
+  v1::KpiReport report;
+  ASSERT_TRUE(field_->Kpis(k, &report).ok());
+  EXPECT_EQ(report.inputs().calls(), 2);
+}
+
+TEST_F(CallHistoryTest, ABadCallRefusesTheWholeImportNamingItsIndexAndField) {
+  const size_t outbox = Outbox();
+  const v1::CallReport good = Call("D-A", China(2025, 2, 10));
+  v1::CallReport undated = Call("D-A", China(2025, 2, 10));
+  undated.clear_called_at();
+  v1::CallReport before_start = Call("D-A", China(2024, 12, 20));  // li.na began 2025-01-02
+  v1::CallReport unknown_product = Call("D-A", China(2025, 2, 11));
+  LeaveSamples(unknown_product, 1);
+  unknown_product.mutable_samples(0)->set_product_id("P999");
+  struct Case {
+    std::vector<v1::CallReport> calls;
+    std::string source;
+    absl::StatusCode code;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {{good, Call("H2", China(2025, 2, 12))}, "Siebel", absl::StatusCode::kFailedPrecondition,
+       "calls[1].customer_id"},  // H2 is in T2, li.na in T1
+      {{good, undated}, "Siebel", absl::StatusCode::kInvalidArgument, "calls[1].called_at"},
+      {{Call("D-A", kProcessNow + absl::Hours(1))}, "Siebel", absl::StatusCode::kInvalidArgument,
+       "calls[0].called_at"},
+      {{Call("D-A", kProcessNow - absl::Hours(24 * 3660))}, "Siebel",
+       absl::StatusCode::kInvalidArgument, "calls[0].called_at"},
+      {{good, before_start}, "Siebel", absl::StatusCode::kFailedPrecondition, "calls[1].called_at"},
+      {{good, good, unknown_product}, "Siebel", absl::StatusCode::kNotFound,
+       "calls[2].samples[0].product_id"},
+      {{Call("nobody", China(2025, 2, 10))}, "Siebel", absl::StatusCode::kNotFound,
+       "calls[0].customer_id"},
+      {{good}, " ", absl::StatusCode::kInvalidArgument, "source"},
+      {{good}, std::string(101, 's'), absl::StatusCode::kInvalidArgument, "source"},
+      {{}, "Siebel", absl::StatusCode::kInvalidArgument, "calls"},
+      {std::vector<v1::CallReport>(501, good), "Siebel", absl::StatusCode::kInvalidArgument,
+       "calls"},
+  };
+  int i = 0;
+  for (const Case& c : cases) {
+    absl::StatusOr<v1::ImportCallHistoryResponse> out =
+        Import(absl::StrCat("bad-", i++), c.calls, c.source);
+    EXPECT_EQ(out.status().code(), c.code) << c.field << ": " << out.status();
+    EXPECT_EQ(FieldOf(out.status()), c.field) << out.status();
+  }
+  EXPECT_EQ(Outbox(), outbox);
+  EXPECT_EQ(VisitCount("D-A"), 0);
+  EXPECT_EQ(CallsOfRep("2024-12-01", "2025-03-01"), 0);
+}
+
 }  // namespace
 }  // namespace pharmacrm::sales_pipeline

@@ -35,16 +35,23 @@ absl::StatusOr<v1::Customer> VisitLog::ActiveCustomer(const std::string& custome
 
 absl::Status VisitLog::Append(store::Batch& batch, v1::Visit& visit, const v1::CallReport* report,
                               const std::string& actor, const std::string& request_id,
-                              absl::Time now) {
+                              absl::Time now, PendingActivity* pending) {
   const std::string& customer_id = visit.customer_id();
-  absl::StatusOr<v1::CustomerActivity> activity =
-      runtime::ReadKeyed<v1::CustomerActivity>(host_.store(), kActivity, customer_id);
-  if (!activity.ok() && activity.status().code() != absl::StatusCode::kNotFound) {
-    return activity.status();
+  v1::CustomerActivity before;
+  auto in_batch = pending != nullptr ? pending->find(customer_id) : PendingActivity::iterator();
+  if (pending != nullptr && in_batch != pending->end()) {
+    before = in_batch->second;
+  } else {
+    absl::StatusOr<v1::CustomerActivity> stored =
+        runtime::ReadKeyed<v1::CustomerActivity>(host_.store(), kActivity, customer_id);
+    if (!stored.ok() && stored.status().code() != absl::StatusCode::kNotFound) {
+      return stored.status();
+    }
+    if (stored.ok()) before = *std::move(stored);
   }
   visit.set_id(report != nullptr ? report->id() : host_.ids().Next());
-  v1::CustomerActivity updated =
-      AddVisit(activity.ok() ? *activity : v1::CustomerActivity(), visit);
+  v1::CustomerActivity updated = AddVisit(std::move(before), visit);
+  if (pending != nullptr) (*pending)[customer_id] = updated;
   batch.Put(store::Family::kState, runtime::CustomerKey(kActivity, customer_id),
             updated.SerializeAsString());
   batch.Put(store::Family::kState,

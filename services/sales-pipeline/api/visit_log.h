@@ -7,7 +7,9 @@
 #define PHARMACRM_SERVICES_SALES_PIPELINE_API_VISIT_LOG_H_
 
 #include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -25,6 +27,10 @@ class VisitLog {
 
   // Held while a visit to the customer is decided and written.
   absl::Mutex& LockFor(const std::string& customer_id) { return locks_.For(customer_id); }
+  // The same for several customers at once (StripedLocks::ForAll).
+  runtime::HeldStripes LockAll(const std::vector<std::string>& customer_ids) {
+    return locks_.ForAll(customer_ids);
+  }
 
   // The customer as sales-pipeline knows it: NOT_FOUND naming `field` until
   // its registration has been consumed, FAILED_PRECONDITION once its
@@ -33,11 +39,18 @@ class VisitLog {
                                               const std::string& as_given,
                                               absl::string_view field) const;
 
+  // The customers' activity as changed by the visits already put into one
+  // batch, for a batch of several visits (see Append).
+  using PendingActivity = absl::flat_hash_map<std::string, v1::CustomerActivity>;
+
   // Puts `visit` (id set here) into `batch`: the customer's activity, the
   // visit and its VisitLogged event, carrying `report` when not null.
-  // Call with LockFor(visit.customer_id()) held.
+  // Call with LockFor(visit.customer_id()) held. A batch of several visits
+  // passes the same `pending` to each, so a customer's second visit adds
+  // to its first.
   absl::Status Append(store::Batch& batch, v1::Visit& visit, const v1::CallReport* report,
-                      const std::string& actor, const std::string& request_id, absl::Time now);
+                      const std::string& actor, const std::string& request_id, absl::Time now,
+                      PendingActivity* pending = nullptr);
 
  private:
   runtime::ServiceHost& host_;

@@ -146,8 +146,11 @@ void SalesPipelineCrashTest::Align(const std::string& rid, v1::AlignmentSubject 
   req.set_subject(subject);
   req.set_subject_id(id);
   req.set_territory_id(territory);
+  // From the example people's first day, as migrated history (up to 10
+  // years back, so the date stays valid as the calendar moves on).
   *req.mutable_effective_from() =
-      core::ToTimestamp(absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::FixedTimeZone(8 * 3600)));
+      core::ToTimestamp(absl::FromCivil(absl::CivilDay(2025, 1, 2), absl::FixedTimeZone(8 * 3600)));
+  req.set_history_source("crash test organisation");
   v1::Alignment out;
   auto ctx = rpc::ClientContextWithDeadline(absl::Seconds(5));
   grpc::Status s = customers_->Align(ctx.get(), req, &out);

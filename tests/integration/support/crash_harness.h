@@ -56,7 +56,7 @@ class SalesPipelineCrashTest : public testing::TestWithParam<const char*> {
   void Arm();
   grpc::Status Retry(const std::function<grpc::Status()>& call) { return retrier_->Retry(call); }
   // customer-master: a territory (its id; the test fails if refused), and
-  // a customer's or rep's alignment from 2026-01-01.
+  // a customer's or rep's alignment from 2025-01-02 (migrated history).
   std::string Territory(const std::string& rid, const std::string& code, const std::string& name,
                         v1::TerritoryLevel level, const std::string& parent);
   void Align(const std::string& rid, v1::AlignmentSubject subject, const std::string& id,

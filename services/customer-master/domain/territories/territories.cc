@@ -197,10 +197,29 @@ absl::Status ValidateAlignment(const v1::AlignRequest& r, absl::Time now,
     }
   }
 
-  if (r.has_effective_from()) {
+  if (!r.history_source().empty()) {
+    if (Blank(r.history_source())) return core::FieldError("history_source", "is only whitespace");
+    if (r.history_source().size() > kMaxHistorySourceBytes) {
+      return core::FieldError("history_source",
+                              absl::StrCat("longer than ", kMaxHistorySourceBytes, " bytes"));
+    }
+    if (!r.has_effective_from()) {
+      return core::FieldError("effective_from", "is required for a migrated alignment");
+    }
+    ASSIGN_OR_RETURN(const absl::Time from, core::FromTimestamp(r.effective_from(), "effective_from"));
+    if (from > now) {
+      return core::FieldError("effective_from", "a migrated alignment must lie in the past");
+    }
+    if (from < now - kMaxHistoryBackdate) {
+      return core::FieldError("effective_from",
+                              "a migrated alignment may lie at most 10 years back");
+    }
+  } else if (r.has_effective_from()) {
     ASSIGN_OR_RETURN(const absl::Time from, core::FromTimestamp(r.effective_from(), "effective_from"));
     if (from < now - kMaxAlignmentBackdate) {
-      return core::FieldError("effective_from", "may be back-dated by at most 365 days");
+      return core::FieldError("effective_from",
+                              "may be back-dated by at most 365 days (older history: set "
+                              "history_source)");
     }
     if (from > now + kMaxAlignmentLead) {
       return core::FieldError("effective_from", "may lie at most 90 days in the future");

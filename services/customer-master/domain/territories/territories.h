@@ -26,6 +26,11 @@ inline constexpr size_t kMaxTerritoryCodeLength = 40;
 // How far AlignRequest.effective_from may lie from `now`.
 inline constexpr absl::Duration kMaxAlignmentBackdate = absl::Hours(365 * 24);
 inline constexpr absl::Duration kMaxAlignmentLead = absl::Hours(90 * 24);
+// How far back a migrated alignment (AlignRequest.history_source) may lie:
+// ten years of 365.25 days.
+inline constexpr absl::Duration kMaxHistoryBackdate = absl::Hours(3653 * 24);
+// Longest AlignRequest.history_source, in bytes.
+inline constexpr size_t kMaxHistorySourceBytes = 100;
 
 // Longest AlignRequest.reason, in bytes.
 inline constexpr size_t kMaxAlignmentReasonBytes = 500;
@@ -77,8 +82,12 @@ std::vector<std::string> TerritoryChangedFields(const v1::Territory& before,
 //    both align only to a rep's patch, never to an AREA, REGION or NATION);
 //  - "effective_from": when set, not a valid timestamp, more than
 //    kMaxAlignmentBackdate before `now` or more than kMaxAlignmentLead after
-//    it (both bounds inclusive). Unset means `now`;
-//  - "reason": longer than kMaxAlignmentReasonBytes.
+//    it (both bounds inclusive). Unset means `now`. With history_source (a
+//    migrated history): unset, after `now`, or more than
+//    kMaxHistoryBackdate before it;
+//  - "reason": longer than kMaxAlignmentReasonBytes;
+//  - "history_source": only whitespace, or longer than
+//    kMaxHistorySourceBytes.
 // Errors are INVALID_ARGUMENT unless noted.
 absl::Status ValidateAlignment(const v1::AlignRequest& r, absl::Time now,
                                const v1::Territory& target);

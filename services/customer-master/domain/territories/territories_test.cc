@@ -316,6 +316,33 @@ TEST(ValidateAlignment, EffectiveFromWindow) {
   EXPECT_EQ(field_at(Now() + absl::Hours(24 * 90) + absl::Seconds(1)), "effective_from");
 }
 
+TEST(ValidateAlignment, MigratedHistoryMayLieUpToTenYearsBackButNotAhead) {
+  auto check = [](std::optional<absl::Time> from, const std::string& source) {
+    v1::AlignRequest r = Align();
+    r.set_history_source(source);
+    if (from) *r.mutable_effective_from() = Ts(*from);
+    return ValidateAlignment(r, Now(), Patch());
+  };
+  const std::string siebel = "Siebel export 2024-12";
+  EXPECT_TRUE(check(Now() - absl::Hours(24 * 700), siebel).ok());
+  EXPECT_TRUE(check(Now() - absl::Hours(24 * 3653), siebel).ok());
+  EXPECT_TRUE(check(Now(), siebel).ok());
+  EXPECT_EQ(core::FieldOf(check(Now() - absl::Hours(24 * 3653) - absl::Seconds(1), siebel)),
+            "effective_from");
+  EXPECT_EQ(core::FieldOf(check(Now() + absl::Seconds(1), siebel)), "effective_from");
+  // The date is the point of a migrated entry.
+  EXPECT_EQ(core::FieldOf(check(std::nullopt, siebel)), "effective_from");
+  EXPECT_EQ(core::FieldOf(check(Now() - absl::Hours(24 * 700), "  ")), "history_source");
+  EXPECT_EQ(core::FieldOf(check(Now() - absl::Hours(24 * 700), std::string(101, 'x'))),
+            "history_source");
+  EXPECT_TRUE(check(Now() - absl::Hours(24 * 700), std::string(100, 'x')).ok());
+  // Without a source, the year's limit holds, and the message says how to
+  // go further back.
+  const absl::Status live = check(Now() - absl::Hours(24 * 700), "");
+  EXPECT_EQ(core::FieldOf(live), "effective_from");
+  EXPECT_THAT(std::string(live.message()), testing::HasSubstr("history_source"));
+}
+
 TEST(ValidateAlignment, EffectiveFromMustBeAValidTimestamp) {
   v1::AlignRequest r = Align();
   *r.mutable_effective_from() = Ts(Now());

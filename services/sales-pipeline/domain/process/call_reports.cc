@@ -28,14 +28,24 @@ std::string Indexed(absl::string_view list, int i) { return absl::StrCat(list, "
 
 }  // namespace
 
-absl::Status ValidateCallReport(const v1::CallReport& call, absl::Time called_at, absl::Time now) {
+absl::Status ValidateCallReport(const v1::CallReport& call, absl::Time called_at, absl::Time now,
+                                CallSource source) {
   RETURN_IF_ERROR(IdField(call.rep_id(), "call.rep_id"));
   RETURN_IF_ERROR(IdField(call.customer_id(), "call.customer_id"));
-  if (called_at > now + kCallMaxAhead) {
-    return core::FieldError("call.called_at", "is more than a day in the future");
-  }
-  if (called_at < now - kCallMaxAge) {
-    return core::FieldError("call.called_at", "is more than 365 days ago");
+  if (source == CallSource::kHistory) {
+    if (called_at > now) return core::FieldError("call.called_at", "history must lie in the past");
+    if (called_at < now - kHistoryCallMaxAge) {
+      return core::FieldError("call.called_at", "is more than 10 years ago");
+    }
+  } else {
+    if (called_at > now + kCallMaxAhead) {
+      return core::FieldError("call.called_at", "is more than a day in the future");
+    }
+    if (called_at < now - kCallMaxAge) {
+      return core::FieldError("call.called_at",
+                              "is more than 365 days ago (an earlier CRM's history: "
+                              "ImportCallHistory)");
+    }
   }
   if (call.duration_minutes() < 1 || call.duration_minutes() > 480) {
     return core::FieldError("call.duration_minutes", "must be 1..480");

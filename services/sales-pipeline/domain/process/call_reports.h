@@ -6,14 +6,17 @@
 // the samples left (product, batch, packs, signed for). It is accepted
 // when
 //   - its fields are well formed (ValidateCallReport);
-//   - it is not more than a day in the future, nor more than 365 days old;
+//   - it is not more than a day in the future, nor more than 365 days old
+//     (a call from an earlier CRM's history, ImportCallHistory: not in the
+//     future, nor more than 10 years old);
 //   - the customer is known and active;
 //   - the rep was employed on the call's day, and the customer's territory
 //     that day is the rep's territory or below it (a manager's area covers
 //     its territories), unless outside_territory is set with a reason;
 //   - a joint call's manager is one of the rep's managers up the line;
 //   - every sample line is within the rep's stock of that product and
-//     batch (lines of one batch are summed).
+//     batch (lines of one batch are summed); an imported call's samples
+//     are recorded as left but not taken from today's stock.
 // Nothing of a refused report is written.
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_PROCESS_CALL_REPORTS_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_DOMAIN_PROCESS_CALL_REPORTS_H_
@@ -36,6 +39,11 @@ namespace pharmacrm::sales_pipeline::process {
 // How far ahead and back a call may be dated.
 inline constexpr absl::Duration kCallMaxAhead = absl::Hours(24);
 inline constexpr absl::Duration kCallMaxAge = absl::Hours(24 * 365);
+inline constexpr absl::Duration kHistoryCallMaxAge = absl::Hours(24 * 3653);
+
+// Where a call comes from: reported by a rep now, or migrated from an
+// earlier CRM's history (ImportCallHistory).
+enum class CallSource { kReported, kHistory };
 
 // The form of a report (call.<field>, and call.samples[i].<field>):
 // rep_id and customer_id set (at most 64 bytes), duration_minutes 1..480,
@@ -45,8 +53,10 @@ inline constexpr absl::Duration kCallMaxAge = absl::Hours(24 * 365);
 // (product and batch set, quantity 1..1000), joint_with not the rep,
 // outside_reason (1..500 bytes) exactly when outside_territory, notes at
 // most 2000 bytes; called_at not more than kCallMaxAhead after `now` nor
-// kCallMaxAge before it. INVALID_ARGUMENT naming the field.
-absl::Status ValidateCallReport(const v1::CallReport& call, absl::Time called_at, absl::Time now);
+// kCallMaxAge before it (kHistory: not after `now`, nor kHistoryCallMaxAge
+// before it). INVALID_ARGUMENT naming the field.
+absl::Status ValidateCallReport(const v1::CallReport& call, absl::Time called_at, absl::Time now,
+                                CallSource source = CallSource::kReported);
 
 // Whether `territory_id` is `scope` or below it in the tree given as
 // territory -> parent ("" for the root).

@@ -27,6 +27,22 @@ v1::CallReport Call() {
   return c;
 }
 
+TEST(ValidateCallReport, AHistoryCallMayBeTenYearsOldButNotAhead) {
+  constexpr CallSource kHistory = CallSource::kHistory;
+  EXPECT_TRUE(ValidateCallReport(Call(), kNow - absl::Hours(24 * 730), kNow, kHistory).ok());
+  EXPECT_TRUE(ValidateCallReport(Call(), kNow - absl::Hours(24 * 3653), kNow, kHistory).ok());
+  EXPECT_TRUE(ValidateCallReport(Call(), kNow, kNow, kHistory).ok());
+  EXPECT_EQ(FieldOf(ValidateCallReport(Call(), kNow - absl::Hours(24 * 3653) - absl::Seconds(1),
+                                       kNow, kHistory)),
+            "call.called_at");
+  EXPECT_EQ(FieldOf(ValidateCallReport(Call(), kNow + absl::Seconds(1), kNow, kHistory)),
+            "call.called_at");
+  // A reported call two years old is refused, pointing at the import.
+  const absl::Status live = ValidateCallReport(Call(), kNow - absl::Hours(24 * 730), kNow);
+  EXPECT_EQ(FieldOf(live), "call.called_at");
+  EXPECT_NE(live.message().find("ImportCallHistory"), absl::string_view::npos) << live;
+}
+
 TEST(ValidateCallReport, AWellFormedReportPassesAndEachFlawIsNamed) {
   EXPECT_TRUE(ValidateCallReport(Call(), kNow, kNow).ok());
   EXPECT_TRUE(ValidateCallReport(Call(), kNow + absl::Hours(23), kNow).ok());

@@ -29,6 +29,13 @@ absl::Status FieldStatus(absl::StatusCode code, absl::string_view field,
 // The field a status names, if any.
 std::optional<std::string> FieldOf(const absl::Status& status);
 
+// `status` with its field's leading `from` replaced by `to` (in the payload
+// and the message), e.g. "call.samples[0].quantity" as
+// "calls[3].samples[0].quantity" when one of many items is checked by the
+// rules of one; unchanged when it names no field or another one.
+absl::Status ReplaceFieldPrefix(const absl::Status& status, absl::string_view from,
+                                absl::string_view to);
+
 }  // namespace pharmacrm::core
 
 #define PHARMACRM_CONCAT_INNER_(a, b) a##b

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -13,11 +15,33 @@
 
 namespace pharmacrm::runtime {
 
+// The mutexes of several keys held at once (StripedLocks::ForAll): each
+// stripe locked once, in stripe order, and all unlocked when this goes.
+class HeldStripes {
+ public:
+  // The analysis cannot follow a run-time set of mutexes.
+  explicit HeldStripes(std::vector<absl::Mutex*> held) ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  ~HeldStripes() ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  HeldStripes(const HeldStripes&) = delete;
+  HeldStripes& operator=(const HeldStripes&) = delete;
+  HeldStripes(HeldStripes&& other) noexcept : held_(std::move(other.held_)) { other.held_.clear(); }
+  HeldStripes& operator=(HeldStripes&&) = delete;
+
+ private:
+  std::vector<absl::Mutex*> held_;
+};
+
 // A fixed set of mutexes picked by key hash: serialises work on one
 // aggregate (or one request id) without a lock per key. Thread-safe.
 class StripedLocks {
  public:
   absl::Mutex& For(absl::string_view key);
+
+  // Locks the stripes of all `keys` for a command that changes several
+  // aggregates at once. Keys sharing a stripe lock it once, and stripes are
+  // taken in index order, so callers of ForAll never wait on each other in
+  // a cycle; a caller holding one stripe from For must not call ForAll.
+  HeldStripes ForAll(const std::vector<std::string>& keys);
 
  private:
   std::array<absl::Mutex, 512> locks_;
