@@ -184,11 +184,12 @@ class Comparison:
 
     def report(self):
         print(f"{'quantity':<56} {'values':>6} {'max relative difference':>24} "
-              f"{'both < 1e-290':>14}")
+              f"{'both < 1e-290':>14}   where (library, statsmodels)")
         for quantity in self.worst:
-            difference = self.worst[quantity][0]
+            difference, where, ours, theirs = self.worst[quantity]
+            at = f"{where} ({ours!r}, {theirs!r})" if difference > 0 else ""
             print(f"{quantity:<56} {self.counts[quantity]:>6} {difference:>24.3g} "
-                  f"{self.negligible.get(quantity, 0):>14}")
+                  f"{self.negligible.get(quantity, 0):>14}   {at}")
 
 
 def run_tool(tool, arguments):

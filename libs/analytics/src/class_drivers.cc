@@ -181,7 +181,7 @@ std::string FormatLogitSummary(const LogitResult& fit) {
                    "\nclasses: ", absl::StrJoin(fit.classes, ", "), " (each compared with ",
                    fit.classes.front(), ")\n");
   absl::StrAppend(&out, "n = ", fit.observations, " customers, ", fit.parameters,
-                  " parameters, converged in ", fit.iterations, " Newton steps\n");
+                  " parameters, converged in ", fit.iterations, " Newton iterations\n");
   absl::StrAppend(
       &out, absl::StrFormat("log-likelihood %.6g (intercepts alone %.6g), McFadden "
                             "pseudo R² = %.4f\n",

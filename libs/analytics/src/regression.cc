@@ -37,8 +37,9 @@ struct Residuals {
 
 // The residuals' sum of squares (and the robust covariance's middle term),
 // rebuilding the design block by block from the coded rows.
-Residuals ComputeResiduals(const internal::CodedDesign& design, const Eigen::VectorXd& y,
-                           const Eigen::VectorXd& beta, bool robust) {
+Residuals ComputeResiduals(const internal::CodedDesign& design,
+                           const Eigen::Map<const Eigen::VectorXd>& y, const Eigen::VectorXd& beta,
+                           bool robust) {
   const int64_t n = design.rows();
   const int64_t k = design.cols();
   Residuals out;
@@ -76,7 +77,7 @@ absl::StatusOr<OlsResult> FitOls(const Table& data, const OlsSpec& spec) {
   absl::StatusOr<int64_t> n = internal::CheckTable(data);
   if (!n.ok()) return n.status();
   if (spec.response.empty()) return absl::InvalidArgumentError("no response column given");
-  const std::vector<int64_t> all = internal::AllRows(*n);
+  std::vector<int64_t> all = internal::AllRows(*n);
   absl::StatusOr<const NumericColumn*> response = internal::FiniteNumeric(data, spec.response, all);
   if (!response.ok()) return response.status();
   if (spec.regressors.numeric.empty() && spec.regressors.factors.empty()) {
@@ -93,11 +94,11 @@ absl::StatusOr<OlsResult> FitOls(const Table& data, const OlsSpec& spec) {
         absl::StrCat("fewer rows than the fit needs: ", *n, " rows for ", k, " parameters (",
                      absl::StrJoin(names, ", "), "); it needs at least ", k + 1));
   }
-  absl::StatusOr<internal::CodedDesign> design = internal::CodedDesign::Create(*layout, data, all);
+  absl::StatusOr<internal::CodedDesign> design =
+      internal::CodedDesign::Create(*layout, data, std::move(all));
   if (!design.ok()) return design.status();
 
-  const Eigen::Map<const Eigen::VectorXd> y_view(response.value()->values.data(), *n);
-  const Eigen::VectorXd y = y_view;
+  const Eigen::Map<const Eigen::VectorXd> y(response.value()->values.data(), *n);
   const double sst = (y.array() - y.mean()).square().sum();
   if (!(sst > 0)) {
     return absl::InvalidArgumentError(absl::StrCat("response '", spec.response,
@@ -154,10 +155,15 @@ absl::StatusOr<OlsResult> FitOls(const Table& data, const OlsSpec& spec) {
   fit.adjusted_r_squared = 1 - (1 - fit.r_squared) * static_cast<double>(*n - 1) / df_residual;
   fit.residual_std_error = std::sqrt(residuals.ssr / df_residual);
   if (robust) {
-    // Wald test of every slope being 0 with the robust covariance, as an F.
-    const Eigen::VectorXd slopes = beta.tail(k - 1);
-    const Eigen::MatrixXd v = covariance.bottomRightCorner(k - 1, k - 1);
-    fit.f_statistic = slopes.dot(v.ldlt().solve(slopes)) / static_cast<double>(k - 1);
+    // Wald test of every slope being 0 with the robust covariance, as an F:
+    // b' V⁻¹ b = z' C⁻¹ z with z the t-statistics and C the correlation
+    // matrix of the slopes, which unlike V is not scaled by the regressors'
+    // units (a coefficient per yuan beside one per class).
+    const Eigen::VectorXd se = covariance.diagonal().tail(k - 1).cwiseSqrt();
+    const Eigen::VectorXd z = beta.tail(k - 1).cwiseQuotient(se);
+    Eigen::MatrixXd correlation = covariance.bottomRightCorner(k - 1, k - 1);
+    correlation.array() /= (se * se.transpose()).array();
+    fit.f_statistic = z.dot(correlation.ldlt().solve(z)) / static_cast<double>(k - 1);
   } else {
     fit.f_statistic =
         ((sst - residuals.ssr) / static_cast<double>(k - 1)) / (residuals.ssr / df_residual);
