@@ -276,7 +276,14 @@ absl::StatusOr<LogitResult> FitMultinomialLogitOnRows(const Table& data, const L
     }
     ++iterations;
     last_step = (length * step).cwiseAbs().maxCoeff(&last_j, &last_a);
-    if (halvings > kMaxHalvings) break;  // no step helps: stop where it is
+    if (halvings > kMaxHalvings) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "no convergence: at Newton iteration ", iterations,
+          " no step along the Newton direction raised the likelihood (the largest would move the "
+          "coefficient of ",
+          CoefficientName(names, classes->classes, last_j, last_a),
+          "); look for features of extreme values or nearly collinear ones"));
+    }
     beta = std::move(candidate);
     log_p = std::move(candidate_log_p);
     log_likelihood = candidate_log_likelihood;
