@@ -410,8 +410,8 @@ class Loader {
     for (const absl::Status& s : failed) RETURN_IF_ERROR(s);
     std::fprintf(out_,
                  "call reports / 拜访记录: %zu calls by %zu reps on %zu doctors over the %d months "
-                 "before %s: %zu reported this year, %zu imported as history (%zu 次拜访，其中 %zu "
-                 "次为历史导入)\n",
+                 "before %s: %zu reported in the last 364 days, %zu imported as history (%zu 次拜访，"
+                 "其中 %zu 次为历史导入)\n",
                  calls.calls.size() + history_calls, calls.issues.size(), doctors.size(),
                  kDemoCallMonths, absl::FormatCivilTime(today).c_str(), calls.calls.size(),
                  history_calls, calls.calls.size() + history_calls, history_calls);
