@@ -143,7 +143,9 @@ def run_tool(tool, work, name, y, **flags):
 
 def initial_states(y, seasonality, trend):
     """holt_winters.h's initial states, computed independently: least squares
-    of y_t on 1, t (with a trend) and sum-to-zero seasonal effects."""
+    of y_t on 1, t (with a trend) and sum-to-zero seasonal effects over the
+    first two seasons."""
+    y = np.asarray(y[:2 * M], dtype=float)
     n = len(y)
     t = np.arange(1, n + 1)
     columns = [np.ones(n)]

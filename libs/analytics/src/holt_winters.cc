@@ -223,7 +223,9 @@ absl::StatusOr<HoltWintersStates> HoltWintersInitialStates(const HoltWintersSpec
         absl::StrCat("spec.season_length: must be at least 2, is ", spec.season_length));
   }
   const int m = spec.season_length;
-  const int n = static_cast<int>(history.size());
+  // The first two seasons at most: over a long history a single line and
+  // season would stand for states that have since moved.
+  const int n = std::min(static_cast<int>(history.size()), 2 * m);
   const bool has_trend = HasTrend(spec);
   // Columns: the level, the trend (months 1..n), and m - 1 seasonal
   // effects coded to sum to zero (month m is minus their sum).

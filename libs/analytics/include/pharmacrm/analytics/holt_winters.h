@@ -14,20 +14,22 @@
 // Without a trend b ≡ 0; an undamped trend has φ = 1. β is Holt's trend
 // weight (statsmodels' smoothing_trend); the ETS state-space weight is αβ.
 //
-// Initial states, by least squares over the whole history y_1..y_n (the
-// classical decomposition of statsmodels' 'heuristic' and Hyndman et al.
-// 2008, §2.6.1, which needs two full seasons, done as one regression so
-// that a season and a half suffices; reproducible, as the reference test
-// hands the states to statsmodels as initialization_method='known'):
+// Initial states, by least squares over the first two seasons of the
+// history (all of it when shorter): for its months t = 1..n', n' = min(n, 2m),
 //   y_t ≈ l_0 + b_0 t + e_{(t-1) mod m + 1},  Σ_j e_j = 0
 // (b_0 = 0 without a trend), solved with Eigen's column-pivoting QR; then
 //   additive:       s_j = e_j
 //   multiplicative: s_j = the mean of y_t / (l_0 + b_0 t) over the months t
 //                   of season position j, divided by the mean of the s_j
-// (s_j is the seasonal state of history month j, j = 1..m). Unlike states
-// taken from the first year alone, these leave the first year's one-step
-// errors non-zero, so every weight (γ included) moves the SSE even when the
-// history is shorter than two seasons.
+// (s_j is the seasonal state of history month j, j = 1..m). This is the
+// classical decomposition of statsmodels' 'heuristic' (Hyndman et al. 2008,
+// §2.6.1), done as one regression so that a season and a half suffices
+// where the heuristic needs two full seasons; it is reproducible (the
+// reference test hands the states to statsmodels as
+// initialization_method='known'). Unlike states taken from the first year
+// alone, these leave the first year's one-step errors non-zero, so every
+// weight (γ included) moves the SSE even when the history is shorter than
+// two seasons.
 //
 // Fitting: α, β, γ (and φ when damped) minimise the sum of squared
 // one-step errors Σ (y_t - ŷ_t)² over the whole history, within
