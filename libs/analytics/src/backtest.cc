@@ -171,8 +171,12 @@ BilingualText EvaluatedReason(absl::Span<const ForecastModel* const> models,
   out.zh = absl::StrCat(name.zh, "：在 ", backtest.holdout_months, " 个留出月份上 ", metric,
                         " 最低，为 ", value, "（共 ", win.forecasts, " 次预测，", ahead_zh, "）");
   if (!mase) {
-    absl::StrAppend(&out.en, ", MASE undefined as the months before them do not change");
-    absl::StrAppend(&out.zh, "；留出月份之前的数据没有变化，MASE 无定义");
+    const bool seasonal = backtest.scale.lag > 1;
+    absl::StrAppend(&out.en, ", MASE being undefined as the ",
+                    seasonal ? "seasonal naive" : "naive",
+                    " forecast of the months before them is exact");
+    absl::StrAppend(&out.zh, "（留出月份之前的", seasonal ? "季节性朴素" : "朴素",
+                    "预测完全准确，MASE 无定义）");
   }
   // A tie won by simplicity is said so.
   for (size_t r = 1; r < ranking.size(); ++r) {
@@ -364,9 +368,9 @@ absl::StatusOr<ModelChoice> ChooseModel(const MonthlySeries& series,
 absl::StatusOr<SeriesForecast> ForecastSeries(const MonthlySeries& series,
                                               absl::Span<const ForecastModel* const> models,
                                               const ForecastOptions& options) {
-  if (absl::Status status = ValidateSeries(series, options.horizon); !status.ok()) return status;
   if (absl::Status status = ValidateHorizon(options.horizon); !status.ok()) return status;
   if (absl::Status status = ValidateLevel(options.level); !status.ok()) return status;
+  if (absl::Status status = ValidateSeries(series, options.horizon); !status.ok()) return status;
   BacktestOptions backtest_options = options.backtest;
   backtest_options.level = options.level;
   absl::StatusOr<BacktestResult> backtest = Backtest(series, models, backtest_options);

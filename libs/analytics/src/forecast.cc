@@ -63,7 +63,7 @@ absl::Status ValidateValues(absl::Span<const double> values, absl::string_view f
   for (size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, "[", i, "]: ", Describe(values[i]), " is not a sales figure"));
+          absl::StrCat(field, "[", i, "]: ", Describe(values[i]), " is not a finite number"));
     }
   }
   return absl::OkStatus();

@@ -331,9 +331,9 @@ TEST(HoltWinters, NamesTheShortHistoryAndBadInput) {
   EXPECT_EQ(model->Fit({{}, {}}).status().message(), "values: empty");
   std::vector<double> y(24, 10.0);
   y[9] = std::nan("");
-  EXPECT_EQ(model->Fit({y, {}}).status().message(), "values[9]: NaN is not a sales figure");
+  EXPECT_EQ(model->Fit({y, {}}).status().message(), "values[9]: NaN is not a finite number");
   y[9] = INFINITY;
-  EXPECT_EQ(model->Fit({y, {}}).status().message(), "values[9]: +infinity is not a sales figure");
+  EXPECT_EQ(model->Fit({y, {}}).status().message(), "values[9]: +infinity is not a finite number");
 
   std::vector<double> good;
   for (int t = 0; t < 24; ++t) good.push_back(50 + (t % 12));

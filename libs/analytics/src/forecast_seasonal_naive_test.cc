@@ -120,7 +120,7 @@ TEST(SeasonalNaive, RejectsBadInputNamingTheField) {
   y[7] = std::nan("");
   auto nan = model.Fit({y, {}});
   EXPECT_EQ(nan.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(nan.status().message(), "values[7]: NaN is not a sales figure");
+  EXPECT_EQ(nan.status().message(), "values[7]: NaN is not a finite number");
 
   auto fitted = model.Fit({kToy, {}});
   ASSERT_TRUE(fitted.ok());

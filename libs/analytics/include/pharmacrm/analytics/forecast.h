@@ -156,7 +156,7 @@ class ForecastModel {
 };
 
 // Input checks. Each error names the field: "values: empty",
-// "values[7]: NaN is not a sales figure", "horizon: must be at least 1, is 0",
+// "values[7]: NaN is not a finite number", "horizon: must be at least 1, is 0",
 // "level: must be strictly between 0 and 1, is 1.2".
 absl::Status ValidateValues(absl::Span<const double> values, absl::string_view field = "values");
 absl::Status ValidateHorizon(int horizon);
