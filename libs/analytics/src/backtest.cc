@@ -97,10 +97,16 @@ BilingualText FitFailed(int months, const absl::Status& status) {
 }
 
 // Scores one model over every origin, or says why it was skipped.
-void ScoreModel(const MonthlySeries& series, const ForecastModel& model, int holdout, int horizon,
-                double level, const MaseScale& scale, ModelScore& score) {
+void ScoreModel(const MonthlySeries& series, const ForecastModel& model,
+                const BacktestOptions& options, int holdout, const MaseScale& scale,
+                ModelScore& score) {
   const absl::Span<const double> y = series.values;
   const int n = static_cast<int>(y.size());
+  const int horizon = options.horizon;
+  const double level = options.level;
+  const bool refit_every_origin = options.refit_every_origin;
+  std::unique_ptr<FittedModel> first;  // the fit at the first origin
+  std::vector<ModelParameter> estimated;
   Sums sums;
   for (int origin = n - holdout; origin < n; ++origin) {
     const std::vector<ExogenousView> past = ExogenousViews(series, 0, origin);
@@ -109,7 +115,11 @@ void ScoreModel(const MonthlySeries& series, const ForecastModel& model, int hol
       score.skipped = std::move(why);
       return;
     }
-    absl::StatusOr<std::unique_ptr<FittedModel>> fitted = model.Fit(window);
+    // Parameters are estimated at the first origin and reused at the later
+    // ones, unless re-estimated at every origin.
+    absl::StatusOr<std::unique_ptr<FittedModel>> fitted = first == nullptr || refit_every_origin
+                                                              ? model.Fit(window)
+                                                              : model.FitWith(window, estimated);
     if (!fitted.ok()) {
       score.skipped = FitFailed(origin, fitted.status());
       return;
@@ -120,6 +130,10 @@ void ScoreModel(const MonthlySeries& series, const ForecastModel& model, int hol
     if (!forecast.ok()) {
       score.skipped = FitFailed(origin, forecast.status());
       return;
+    }
+    if (first == nullptr) {
+      first = *std::move(fitted);
+      estimated = first->parameters();
     }
     for (int s = 0; s < steps; ++s) {
       const size_t i = static_cast<size_t>(s);
@@ -287,8 +301,7 @@ absl::StatusOr<BacktestResult> Backtest(const MonthlySeries& series,
           absl::StrCat("未做回测：历史数据 ", n, " 个月，回测至少需要 ", kMinWindow + 1, " 个月")};
       continue;
     }
-    ScoreModel(series, *models[i], result.holdout_months, result.horizon, result.level,
-               result.scale, score);
+    ScoreModel(series, *models[i], options, result.holdout_months, result.scale, score);
   }
   return result;
 }

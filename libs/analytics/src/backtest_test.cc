@@ -113,6 +113,57 @@ TEST(Backtest, SeasonalNaiveOnTheToySeriesByHand) {
   EXPECT_DOUBLE_EQ(score.coverage, 0.6);
 }
 
+// Seasonal naive that counts how it is fitted (not thread-safe; tests only).
+class CountingNaive final : public ForecastModel {
+ public:
+  absl::string_view id() const override { return naive_.id(); }
+  BilingualText name() const override { return naive_.name(); }
+  int complexity() const override { return 0; }
+  std::optional<BilingualText> Unsuitable(const SeriesView& history) const override {
+    return naive_.Unsuitable(history);
+  }
+  absl::StatusOr<std::unique_ptr<FittedModel>> Fit(const SeriesView& history) const override {
+    ++fits;
+    return naive_.Fit(history);
+  }
+  absl::StatusOr<std::unique_ptr<FittedModel>> FitWith(
+      const SeriesView& history, absl::Span<const ModelParameter> estimated) const override {
+    ++fits_with;
+    EXPECT_FALSE(estimated.empty());
+    return naive_.Fit(history);
+  }
+  mutable int fits = 0;
+  mutable int fits_with = 0;
+
+ private:
+  SeasonalNaive naive_;
+};
+
+TEST(Backtest, EstimatesAtTheFirstOriginUnlessToldToRefitEveryOrigin) {
+  const CountingNaive model;
+  const ForecastModel* models[] = {&model};
+  BacktestOptions options;  // 6 held out
+  ASSERT_TRUE(Backtest(Series(kToy), models, options).ok());
+  EXPECT_EQ(model.fits, 1);
+  EXPECT_EQ(model.fits_with, 5);
+  options.refit_every_origin = true;
+  ASSERT_TRUE(Backtest(Series(kToy), models, options).ok());
+  EXPECT_EQ(model.fits, 7);
+  EXPECT_EQ(model.fits_with, 5);
+
+  // Holt-Winters gives figures either way, over the same forecasts.
+  std::vector<double> y;
+  for (int t = 0; t < 30; ++t) y.push_back(100 + t + 20 * std::sin(2 * std::numbers::pi * t / 12));
+  Candidates candidates;
+  for (bool refit : {false, true}) {
+    options.refit_every_origin = refit;
+    auto result = Backtest(Series(y), candidates.models, options);
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->scores[1].forecasts, 15) << refit;
+    EXPECT_TRUE(result->scores[1].mase.has_value()) << refit;
+  }
+}
+
 TEST(Backtest, ZeroActualsAreLeftOutOfMapeAndCounted) {
   std::vector<double> y = kToy;
   y[25] = 0;  // month 26, forecast twice in the back-test above

@@ -124,16 +124,34 @@ double NormalQuantile(double p) {
   return boost::math::quantile(kStandard, p);
 }
 
-double LinearQuantile(std::vector<double>& values, double p) {
+namespace {
+
+// The type-7 quantile at p of values[from, end), every value before `from`
+// being no greater than any from it on (so the order statistics are those
+// of the whole span).
+double QuantileFrom(absl::Span<double> values, size_t from, double p) {
   const double h = static_cast<double>(values.size() - 1) * p;
-  const size_t below = static_cast<size_t>(std::floor(h));
+  const size_t below = std::max(from, static_cast<size_t>(std::floor(h)));
   const auto at = values.begin() + static_cast<std::ptrdiff_t>(below);
-  std::nth_element(values.begin(), at, values.end());
+  std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(from), at, values.end());
   const double lower = *at;
   if (below + 1 >= values.size()) return lower;
   // The next order statistic is the smallest value after the nth element.
   const double upper = *std::min_element(at + 1, values.end());
   return lower + (h - static_cast<double>(below)) * (upper - lower);
+}
+
+}  // namespace
+
+QuantilePair LinearQuantiles(absl::Span<double> values, double low, double high) {
+  QuantilePair out;
+  out.low = QuantileFrom(values, 0, low);
+  // The partition at floor((N-1) low) leaves the larger values after it, so
+  // the second search covers only them.
+  const size_t split =
+      static_cast<size_t>(std::floor(static_cast<double>(values.size() - 1) * low));
+  out.high = QuantileFrom(values, split, high);
+  return out;
 }
 
 IntervalForecast NormalIntervals(double level, std::vector<double> point, double sigma,

@@ -384,6 +384,43 @@ TEST(HoltWinters, FixedWeightsAreUsedAsGiven) {
   for (size_t t = 0; t < y.size(); ++t) EXPECT_DOUBLE_EQ(fitted_values[t], pass->fitted[t]) << t;
 }
 
+TEST(HoltWinters, FitWithKeepsTheWeightsOfAShorterHistory) {
+  std::vector<double> y;
+  for (int t = 0; t < 24; ++t) {
+    y.push_back(100 + 2.0 * t + 15 * std::sin(2 * std::numbers::pi * t / 12) + ((t * 5) % 7) - 3);
+  }
+  auto model = Model(Seasonality::kAdditive, Trend::kDamped);
+  auto shorter = model->Fit({absl::MakeConstSpan(y).first(19), {}});
+  ASSERT_TRUE(shorter.ok());
+  const std::vector<ModelParameter> estimated = (*shorter)->parameters();
+  auto longer = model->FitWith({y, {}}, estimated);
+  ASSERT_TRUE(longer.ok()) << longer.status();
+  for (const char* name : {"alpha", "beta", "gamma", "phi"}) {
+    EXPECT_EQ(Parameter(**longer, name), Parameter(**shorter, name)) << name;
+  }
+  EXPECT_THAT((*longer)->description().en, HasSubstr("(fitted to a shorter history)"));
+  // The states are the longer history's: its recursion from its own
+  // initial states.
+  auto initial = HoltWintersInitialStates(model->options().spec, y);
+  ASSERT_TRUE(initial.ok());
+  auto pass = RunHoltWinters(model->options().spec,
+                             {Parameter(**shorter, "alpha"), Parameter(**shorter, "beta"),
+                              Parameter(**shorter, "gamma"), Parameter(**shorter, "phi")},
+                             *initial, y);
+  ASSERT_TRUE(pass.ok());
+  EXPECT_DOUBLE_EQ(Parameter(**longer, "level"), pass->end.level);
+  EXPECT_DOUBLE_EQ(Parameter(**longer, "sse"), pass->sse);
+  // σ² still counts the 4 weights as estimated: 24 - 4 - 13 = 7.
+  EXPECT_NEAR(std::pow(Parameter(**longer, "sigma"), 2), pass->sse / 7, 1e-9);
+
+  // Without a weight it needs, it fits afresh.
+  auto fresh = model->FitWith({y, {}}, std::vector<ModelParameter>{{"alpha", 0.5}});
+  auto fit = model->Fit({y, {}});
+  ASSERT_TRUE(fresh.ok() && fit.ok());
+  EXPECT_EQ(Parameter(**fresh, "alpha"), Parameter(**fit, "alpha"));
+  EXPECT_THAT((*fresh)->description().en, HasSubstr("(fitted)"));
+}
+
 TEST(HoltWinters, IdsNamesAndComplexity) {
   EXPECT_EQ(Model(Seasonality::kAdditive, Trend::kAdditive)->id(), "holt_winters_additive");
   EXPECT_EQ(Model(Seasonality::kMultiplicative, Trend::kDamped)->id(),

@@ -13,11 +13,15 @@ namespace pharmacrm::analytics::forecast_internal {
 // The standard normal quantile of p in (0, 1) (Boost.Math).
 double NormalQuantile(double p);
 
-// The quantile at probability p in [0, 1] of `values` interpolated as
-// numpy's default ("linear", Hyndman and Fan's type 7): with the values
-// sorted, x[floor(h)] + (h - floor(h)) (x[floor(h)+1] - x[floor(h)]),
-// h = (N - 1) p. Reorders `values` (partial sorts); N >= 1.
-double LinearQuantile(std::vector<double>& values, double p);
+// The quantiles at probabilities low <= high in [0, 1] of `values`,
+// interpolated as numpy's default ("linear", Hyndman and Fan's type 7):
+// with the values sorted, x[floor(h)] + (h - floor(h)) (x[floor(h)+1] -
+// x[floor(h)]), h = (N - 1) p. Reorders `values` (partial sorts); N >= 1.
+struct QuantilePair {
+  double low;
+  double high;
+};
+QuantilePair LinearQuantiles(absl::Span<double> values, double low, double high);
 
 // Point ± z σ_h for the (1 + level)/2 normal quantile z, for each month
 // ahead: σ_h = sigma * sqrt(variance_factor[h-1]).

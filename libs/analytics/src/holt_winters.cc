@@ -86,35 +86,43 @@ IntervalForecast SimulatedIntervals(const HoltWintersSpec& spec, const Smoothing
   out.upper[0] = out.point[0] + z * sigma;
   if (h_count == 1) return out;
 
-  // A path's states after the last month ahead are never read.
+  // Month by month over all paths at once (contiguous, so the compiler
+  // vectorises it). A path's states after the last month are never read.
   std::vector<double> simulated(h_count * path_count);
-  std::vector<double> path_season(h_count > m ? h_count - m : 0);
-  for (size_t p = 0; p < path_count; ++p) {
-    double level_state = end.level;
-    double trend = end.trend;
-    for (size_t j = 0; j < h_count; ++j) {
-      const double season = j < m ? end.season[j] : path_season[j - m];
-      const double base = level_state + phi * trend;
-      const double y =
-          (multiplicative ? base * season : base + season) + sigma * normals[j * path_count + p];
-      simulated[j * path_count + p] = y;
-      if (j + 1 == h_count) break;
+  std::vector<double> level_state(path_count, end.level);
+  std::vector<double> trend(path_count, end.trend);
+  // Seasonal states a path updates for months a season later, when the
+  // horizon reaches them: [j * paths + p] for month j + m.
+  std::vector<double> path_season(h_count > m ? (h_count - m) * path_count : 0);
+  for (size_t j = 0; j < h_count; ++j) {
+    const bool last = j + 1 == h_count;
+    const bool keep_season = j + m < h_count;
+    const double* season_of = j < m ? nullptr : &path_season[(j - m) * path_count];
+    const double* draws = &normals[j * path_count];
+    double* y_out = &simulated[j * path_count];
+    double* season_out = keep_season ? &path_season[j * path_count] : nullptr;
+    for (size_t p = 0; p < path_count; ++p) {
+      const double season = season_of == nullptr ? end.season[j] : season_of[p];
+      const double base = level_state[p] + phi * trend[p];
+      const double y = (multiplicative ? base * season : base + season) + sigma * draws[p];
+      y_out[p] = y;
+      if (last) continue;
       const double next_level = multiplicative ? alpha * (y / season) + (1 - alpha) * base
                                                : alpha * (y - season) + (1 - alpha) * base;
-      trend = beta * (next_level - level_state) + (1 - beta) * phi * trend;
-      if (j + m < h_count) {
-        path_season[j] = multiplicative ? gamma * (y / base) + (1 - gamma) * season
-                                        : gamma * (y - base) + (1 - gamma) * season;
+      trend[p] = beta * (next_level - level_state[p]) + (1 - beta) * phi * trend[p];
+      if (keep_season) {
+        season_out[p] = multiplicative ? gamma * (y / base) + (1 - gamma) * season
+                                       : gamma * (y - base) + (1 - gamma) * season;
       }
-      level_state = next_level;
+      level_state[p] = next_level;
     }
   }
-  std::vector<double> step;
   for (size_t j = 1; j < h_count; ++j) {
-    step.assign(simulated.begin() + static_cast<std::ptrdiff_t>(j * path_count),
-                simulated.begin() + static_cast<std::ptrdiff_t>((j + 1) * path_count));
-    out.lower[j] = forecast_internal::LinearQuantile(step, (1 - level) / 2);
-    out.upper[j] = forecast_internal::LinearQuantile(step, (1 + level) / 2);
+    const forecast_internal::QuantilePair bounds = forecast_internal::LinearQuantiles(
+        absl::MakeSpan(simulated).subspan(j * path_count, path_count), (1 - level) / 2,
+        (1 + level) / 2);
+    out.lower[j] = bounds.low;
+    out.upper[j] = bounds.high;
   }
   return out;
 }
@@ -125,6 +133,7 @@ class FittedHoltWinters final : public FittedModel {
     HoltWintersSpec spec;
     SmoothingWeights weights;
     bool weights_fitted = false;
+    bool weights_reused = false;  // fitted to a shorter history
     HoltWintersStates initial;
     HoltWintersStates end;
     std::vector<double> fitted;
@@ -183,8 +192,14 @@ class FittedHoltWinters final : public FittedModel {
     if (fit_.spec.trend == Trend::kDamped) {
       absl::StrAppend(&weights, ", φ=", Fixed(fit_.weights.phi, 3));
     }
-    absl::StrAppend(&text.en, ": ", weights, fit_.weights_fitted ? " (fitted)" : " (fixed)");
-    absl::StrAppend(&text.zh, "：", weights, fit_.weights_fitted ? "（拟合）" : "（固定）");
+    absl::StrAppend(&text.en, ": ", weights,
+                    !fit_.weights_fitted  ? " (fixed)"
+                    : fit_.weights_reused ? " (fitted to a shorter history)"
+                                          : " (fitted)");
+    absl::StrAppend(&text.zh, "：", weights,
+                    !fit_.weights_fitted  ? "（固定）"
+                    : fit_.weights_reused ? "（在较短的历史上拟合）"
+                                          : "（拟合）");
     return text;
   }
 
@@ -419,6 +434,30 @@ std::optional<BilingualText> HoltWinters::Unsuitable(const SeriesView& history) 
 }
 
 absl::StatusOr<std::unique_ptr<FittedModel>> HoltWinters::Fit(const SeriesView& history) const {
+  return FitWeights(history, nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<FittedModel>> HoltWinters::FitWith(
+    const SeriesView& history, absl::Span<const ModelParameter> estimated) const {
+  const HoltWintersSpec& spec = options_.spec;
+  auto find = [&](absl::string_view name) -> std::optional<double> {
+    for (const ModelParameter& p : estimated) {
+      if (p.name == name) return p.value;
+    }
+    return std::nullopt;
+  };
+  const std::optional<double> alpha = find("alpha");
+  const std::optional<double> beta = HasTrend(spec) ? find("beta") : 0.0;
+  const std::optional<double> gamma = find("gamma");
+  const std::optional<double> phi = spec.trend == Trend::kDamped ? find("phi") : 1.0;
+  if (!alpha || !beta || !gamma || !phi) return FitWeights(history, nullptr);
+  const SmoothingWeights reuse{*alpha, *beta, *gamma, *phi};
+  if (!ValidateSmoothingWeights(reuse).ok()) return FitWeights(history, nullptr);
+  return FitWeights(history, &reuse);
+}
+
+absl::StatusOr<std::unique_ptr<FittedModel>> HoltWinters::FitWeights(
+    const SeriesView& history, const SmoothingWeights* reuse) const {
   const absl::Span<const double> y = history.values;
   if (absl::Status status = ValidateValues(y); !status.ok()) return status;
   if (std::optional<BilingualText> why = Unsuitable(history)) {
@@ -434,9 +473,16 @@ absl::StatusOr<std::unique_ptr<FittedModel>> HoltWinters::Fit(const SeriesView& 
   fit.paths = options_.simulation_paths;
   fit.seed = options_.simulation_seed;
   fit.normals = normals_;
+  // Weights estimated from the data count against σ²'s degrees of freedom,
+  // whether estimated now or on a shorter history.
   int weights_fitted = 0;
   if (options_.fixed.has_value()) {
     fit.weights = *options_.fixed;
+  } else if (reuse != nullptr) {
+    fit.weights = *reuse;
+    fit.weights_fitted = true;
+    fit.weights_reused = true;
+    weights_fitted = HoltWintersWeightCount(spec);
   } else {
     fit.weights = forecast_internal::FitSmoothingWeights(spec, fit.initial, y).weights;
     fit.weights_fitted = true;

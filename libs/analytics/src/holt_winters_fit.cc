@@ -128,10 +128,11 @@ struct Box {
 
 // The recursion of HoltWintersRecursion, carrying the derivatives of every
 // state with respect to the four raw weights (forward-mode
-// differentiation): d_errors[t * 4 + k] = d e_t / d weight_k. Returns SSE.
+// differentiation): errors[t] = e_t and d_errors[t * 4 + k] = d e_t / d
+// weight_k. Returns SSE.
 double RecursionDerivatives(const HoltWintersSpec& spec, const SmoothingWeights& weights,
                             const HoltWintersStates& initial, absl::Span<const double> y,
-                            double* d_errors, std::vector<double>& ring,
+                            double* errors, double* d_errors, std::vector<double>& ring,
                             std::vector<double>& d_ring) {
   const size_t m = static_cast<size_t>(spec.season_length);
   ring.assign(initial.season.begin(), initial.season.end());
@@ -192,6 +193,7 @@ double RecursionDerivatives(const HoltWintersSpec& spec, const SmoothingWeights&
     trend = next_trend;
     ring[j] = next_season;
     sse += error * error;
+    errors[t] = error;
     if (++j == m) j = 0;
   }
   return std::isfinite(sse) ? sse : std::numeric_limits<double>::infinity();
@@ -249,9 +251,8 @@ class ErrorFunctor {
     d_errors_.resize(y_.size() * kWeights);
     errors_.resize(y_.size());
     ++*evaluations_;
-    const double sse =
-        HoltWintersRecursion(*spec_, w, *initial_, y_, errors_.data(), nullptr, nullptr, ring_);
-    RecursionDerivatives(*spec_, w, *initial_, y_, d_errors_.data(), ring_, d_ring_);
+    const double sse = RecursionDerivatives(*spec_, w, *initial_, y_, errors_.data(),
+                                            d_errors_.data(), ring_, d_ring_);
     jacobian.setZero(values(), p);
     if (std::isfinite(sse)) {
       for (int i = 0; i < p; ++i) {
@@ -288,6 +289,17 @@ class ErrorFunctor {
   mutable std::vector<double> d_errors_;
   mutable std::vector<double> errors_;
 };
+
+// The largest difference of two weights' box coordinates.
+double Distance(const Box& box, const SmoothingWeights& a, const SmoothingWeights& b) {
+  double u[kWeights];
+  double v[kWeights];
+  box.Coordinates(a, u);
+  box.Coordinates(b, v);
+  double distance = 0;
+  for (int i = 0; i < box.size(); ++i) distance = std::max(distance, std::abs(u[i] - v[i]));
+  return distance;
+}
 
 // Levenberg-Marquardt from `start` (SSE `start_sse`); returns the weights
 // at the projection of where it ends.
@@ -344,6 +356,12 @@ WeightFit FitSmoothingWeights(const HoltWintersSpec& spec, const HoltWintersStat
     }
   }
   for (const Start& start : starts) {
+    // A second start in the first one's neighbourhood would end where it
+    // did.
+    if (&start != &starts.front() &&
+        Distance(box, start.weights, starts.front().weights) < settings.distinct_start) {
+      continue;
+    }
     if (start.sse < best.sse) {
       best.sse = start.sse;
       best.weights = start.weights;

@@ -31,6 +31,9 @@ struct FitSettings {
   absl::Span<const double> gamma_fractions = kGammaFractions;
   absl::Span<const double> phis = kPhis;
   int starts = 2;
+  // A start after the first is refined only if one of its box coordinates
+  // differs from the first's by at least this.
+  double distinct_start = 0;
   int max_function_evaluations = 60;
   double tolerance = 1e-6;
 

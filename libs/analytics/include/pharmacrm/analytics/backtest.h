@@ -5,8 +5,13 @@
 // out. For each origin o = n-K, ..., n-1 (expanding window) each candidate
 // model is fitted to months 1..o and forecasts months o+1 .. o+H (at most to
 // the end of the history; H = `horizon`); every forecast of a held-out
-// month is compared with its actual, error e = actual - forecast. Per model,
-// over all those forecasts:
+// month is compared with its actual, error e = actual - forecast. A model's
+// parameters (Holt-Winters' weights) are estimated at the first origin and
+// kept for the later ones, whose states are run on over the longer windows
+// (rolling origin without recalibration, Tashman 2000), unless
+// `refit_every_origin`: the first origin's data are the only data either way
+// sees, and the choice is made at a third of the cost. Per model, over all
+// those forecasts:
 //   MAE   mean |e|
 //   MAPE  mean |e| / |actual| × 100, over months with a non-zero actual; the
 //         zero months skipped are counted (mape_zero_actuals)
@@ -53,6 +58,11 @@ struct BacktestOptions {
   int horizon = 3;         // H
   double level = 0.8;      // of the intervals whose coverage is measured
   int season_length = kMonthsPerYear;
+  // false: each model's parameters are estimated at the first origin and
+  // reused at the later ones (ForecastModel::FitWith), whose states are run
+  // over their longer windows; true: estimated again at every origin (about
+  // three times the work for Holt-Winters).
+  bool refit_every_origin = false;
 };
 
 // The denominator of MASE: the in-sample MAE of the seasonal naive (lag =

@@ -153,6 +153,16 @@ class ForecastModel {
   // FailedPrecondition, with Unsuitable()'s English text, for one the model
   // cannot take.
   virtual absl::StatusOr<std::unique_ptr<FittedModel>> Fit(const SeriesView& history) const = 0;
+  // As Fit(), but reusing `estimated`, the parameters() of this model's fit
+  // to a shorter prefix of `history`, instead of estimating them again
+  // (Holt-Winters keeps α, β, γ, φ and runs its states over the longer
+  // history). The back-test's later origins use it (backtest.h). The
+  // default, for models with nothing worth reusing, fits afresh.
+  virtual absl::StatusOr<std::unique_ptr<FittedModel>> FitWith(
+      const SeriesView& history, absl::Span<const ModelParameter> estimated) const {
+    (void)estimated;
+    return Fit(history);
+  }
 };
 
 // Input checks. Each error names the field: "values: empty",

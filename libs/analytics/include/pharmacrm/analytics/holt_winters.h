@@ -185,10 +185,19 @@ class HoltWinters final : public ForecastModel {
   // or a fitted trend line that is not.
   std::optional<BilingualText> Unsuitable(const SeriesView& history) const override;
   absl::StatusOr<std::unique_ptr<FittedModel>> Fit(const SeriesView& history) const override;
+  // Keeps the "alpha", "beta", "gamma" and "phi" of `estimated` (fits afresh
+  // when one this model needs is missing or out of range); the initial
+  // states, the recursion and σ are those of `history`.
+  absl::StatusOr<std::unique_ptr<FittedModel>> FitWith(
+      const SeriesView& history, absl::Span<const ModelParameter> estimated) const override;
 
   const HoltWintersOptions& options() const { return options_; }
 
  private:
+  // With `reuse` null the weights are fitted (or fixed).
+  absl::StatusOr<std::unique_ptr<FittedModel>> FitWeights(const SeriesView& history,
+                                                          const SmoothingWeights* reuse) const;
+
   HoltWinters(const HoltWintersOptions& options, std::string id,
               std::shared_ptr<const std::vector<double>> normals);
 
