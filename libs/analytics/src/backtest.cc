@@ -173,7 +173,17 @@ BilingualText EvaluatedReason(absl::Span<const ForecastModel* const> models,
   const BilingualText name = models[static_cast<size_t>(best)]->name();
   const bool mase = win.mase.has_value();
   const std::string metric = mase ? "MASE" : "MAE";
-  const std::string value = Fixed(Key(win), 2);
+  // Two decimals, or as many more (up to 4) as it takes for no other
+  // model's figure to print as the winner's.
+  int decimals = 2;
+  for (const ModelScore& other : backtest.scores) {
+    if (&other == &win || other.skipped.has_value() || other.forecasts == 0) continue;
+    while (decimals < 4 && !Tied(Key(other), Key(win)) &&
+           Fixed(Key(other), decimals) == Fixed(Key(win), decimals)) {
+      ++decimals;
+    }
+  }
+  const std::string value = Fixed(Key(win), decimals);
   const int steps = std::min(backtest.horizon, backtest.holdout_months);
   const std::string ahead_en =
       steps == 1 ? "1 month ahead" : absl::StrCat("1–", steps, " months ahead");
@@ -240,8 +250,8 @@ BilingualText EvaluatedReason(absl::Span<const ForecastModel* const> models,
       skipped_en.push_back(absl::StrCat(other.en, " (", score.skipped->en, ")"));
       skipped_zh.push_back(absl::StrCat(other.zh, "（", score.skipped->zh, "）"));
     } else {
-      others_en.push_back(absl::StrCat(other.en, " ", Fixed(Key(score), 2)));
-      others_zh.push_back(absl::StrCat(other.zh, " ", Fixed(Key(score), 2)));
+      others_en.push_back(absl::StrCat(other.en, " ", Fixed(Key(score), decimals)));
+      others_zh.push_back(absl::StrCat(other.zh, " ", Fixed(Key(score), decimals)));
     }
   }
   absl::StrAppend(&out.en, ".");

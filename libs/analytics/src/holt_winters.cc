@@ -206,9 +206,10 @@ class FittedHoltWinters final : public FittedModel {
   BilingualText interval_method() const override {
     if (!IsMultiplicative(fit_.spec)) {
       return {
-          "analytical, normal errors: the ETS(A,A,A) class-1 variance "
-          "σ²(1 + Σ c_j²), c_j = α + αβ(φ + … + φ^j) + γ[j mod m = 0]",
-          "解析法（正态误差）：ETS(A,A,A) 第一类方差 σ²(1 + Σ c_j²)，"
+          "analytical, normal errors: the class-1 ETS variance of the additive model "
+          "(Hyndman et al. 2008) σ²(1 + Σ c_j²), c_j = α + αβ(φ + … + φ^j) + "
+          "γ[j mod m = 0]",
+          "解析法（正态误差）：加法模型的第一类 ETS 方差（Hyndman 等，2008）σ²(1 + Σ c_j²)，"
           "c_j = α + αβ(φ + … + φ^j) + γ[j mod m = 0]"};
     }
     return {absl::StrCat("simulation: ", fit_.paths,
