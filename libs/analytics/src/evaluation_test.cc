@@ -195,5 +195,35 @@ TEST(StoreForecast, EveryMonthWithTheModelAndScale) {
   EXPECT_DOUBLE_EQ(stored[0].mase_scale, 1);
 }
 
+// The worked example of docs/ANALYTICS_FORECASTS.md: seasonal naive on the
+// 26 months to February 2025 forecasts March 2025 as 15 [13.59, 16.41];
+// an actual of 17 is above it.
+TEST(Evaluation, TheWorkedExampleOfTheDocs) {
+  MonthlySeries series;
+  series.key = {"P1", "T7", ""};
+  series.first_month = {2023, 1};
+  series.values = {10, 12, 14, 11, 13, 15, 12, 14, 16, 13, 15, 17, 11,
+                   13, 15, 12, 14, 16, 13, 15, 17, 14, 16, 18, 12, 15};
+  const SeasonalNaive naive;
+  const ForecastModel* models[] = {&naive};
+  auto forecast = ForecastSeries(series, models, ForecastOptions{});
+  ASSERT_TRUE(forecast.ok()) << forecast.status();
+  const std::vector<StoredForecast> stored = StoreForecast(*forecast);
+  EXPECT_EQ(FormatMonth(stored[0].month), "2025-03");
+  EXPECT_EQ(stored[0].point, 15);
+  EXPECT_NEAR(stored[0].lower, 13.59, 0.005);
+  EXPECT_NEAR(stored[0].upper, 16.41, 0.005);
+  EXPECT_NEAR(stored[0].mase_scale, 15.0 / 14.0, 1e-12);
+  auto check = CheckActual(stored[0], 17);
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->error, 2);
+  EXPECT_NEAR(*check->percent_error, 11.76, 0.005);
+  EXPECT_NEAR(*check->scaled_error, 1.87, 0.005);
+  ASSERT_TRUE(check->alert.has_value());
+  EXPECT_EQ(check->alert->message.en,
+            "product P1, territory T7, 2025-03: actual 17.0 is above the 80 % prediction interval "
+            "[13.6, 16.4] of the forecast 15.0 (seasonal naive, made 1 month ahead)");
+}
+
 }  // namespace
 }  // namespace pharmacrm::analytics
