@@ -8,10 +8,9 @@
 // month is compared with its actual, error e = actual - forecast. A model's
 // parameters (Holt-Winters' weights) are estimated at the first origin and
 // kept for the later ones, whose states are run on over the longer windows
-// (rolling origin without recalibration, Tashman 2000), unless
-// `refit_every_origin`: the first origin's data are the only data either way
-// sees, and the choice is made at a third of the cost. Per model, over all
-// those forecasts:
+// (rolling origin without recalibration, Tashman 2000) at a third of the
+// cost, unless `refit_every_origin`. Either way no forecast sees data after
+// its origin. Per model, over all those forecasts:
 //   MAE   mean |e|
 //   MAPE  mean |e| / |actual| × 100, over months with a non-zero actual; the
 //         zero months skipped are counted (mape_zero_actuals)

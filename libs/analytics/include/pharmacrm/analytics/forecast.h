@@ -159,8 +159,7 @@ class ForecastModel {
   // history). The back-test's later origins use it (backtest.h). The
   // default, for models with nothing worth reusing, fits afresh.
   virtual absl::StatusOr<std::unique_ptr<FittedModel>> FitWith(
-      const SeriesView& history, absl::Span<const ModelParameter> estimated) const {
-    (void)estimated;
+      const SeriesView& history, absl::Span<const ModelParameter> /*estimated*/) const {
     return Fit(history);
   }
 };

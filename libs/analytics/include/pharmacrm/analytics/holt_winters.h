@@ -67,7 +67,7 @@
 //
 // Multiplicative seasonality needs positive sales (a zero or negative month
 // is a reason not to fit it, stated by Unsuitable()), and a fitted trend
-// line that stays above zero over the history.
+// line that stays above zero over the first two seasons.
 //
 // Thread safety: immutable; see forecast.h.
 #ifndef PHARMACRM_LIBS_ANALYTICS_INCLUDE_PHARMACRM_ANALYTICS_HOLT_WINTERS_H_
