@@ -194,6 +194,10 @@ BilingualText EvaluatedReason(absl::Span<const ForecastModel* const> models,
                         " held-out months (", win.forecasts, " forecasts, ", ahead_en, ")");
   out.zh = absl::StrCat(name.zh, "：在 ", backtest.holdout_months, " 个留出月份上 ", metric,
                         " 最低，为 ", value, "（共 ", win.forecasts, " 次预测，", ahead_zh, "）");
+  if (mase && backtest.scale.lag == 1) {
+    absl::StrAppend(&out.en, ", MASE against naive as the months before them are a year or less");
+    absl::StrAppend(&out.zh, "（留出月份之前的数据不超过一年，MASE 以朴素法为基准）");
+  }
   if (!mase) {
     const bool seasonal = backtest.scale.lag > 1;
     absl::StrAppend(&out.en, ", MASE being undefined as the ",

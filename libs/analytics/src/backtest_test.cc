@@ -199,6 +199,10 @@ TEST(Backtest, ShortWindowsSkipAModelWithTheReason) {
   ASSERT_TRUE(choice.ok());
   EXPECT_EQ(choice->index, 0);
   EXPECT_THAT(choice->reason.en, StartsWith("seasonal naive: lowest MASE"));
+  // The 9 months before the held-out ones: MASE is scaled by naive.
+  EXPECT_EQ(result->scale.lag, 1);
+  EXPECT_THAT(choice->reason.en,
+              HasSubstr("MASE against naive as the months before them are a year or less"));
   EXPECT_THAT(choice->reason.en,
               HasSubstr("Not evaluated: Holt-Winters additive (needs at least 18 months of "
                         "history, has 9); Holt-Winters multiplicative (needs at least 18"));
