@@ -17,12 +17,15 @@ statsmodels 0.14, and the two must agree. What is compared, and within what
     numpy.linalg.lstsq (relative to the series' mean);
   - Holt-Winters with fixed weights (every trend and seasonality), given to
     statsmodels' ExponentialSmoothing as initialization_method='known' with
-    our initial states: one-step fitted values, SSE, point forecasts;
+    our initial states: one-step fitted values, SSE, point forecasts (at
+    h = 12 from statsmodels' own final states: its forecast() takes a
+    season-old seasonal state there, statsmodels issue #9538);
   - additive seasonality: forecast standard errors σ_h against ETSModel's
     (error='add'), the same model in state-space form with β_ETS = αβ; its
     σ² is SSE/n and ours SSE/(n - p - q) (holt_winters.h), so σ_h/σ is
     compared, and ETSModel's SSE against ours;
-  - multiplicative seasonality: the simulated intervals against statsmodels'
+  - multiplicative seasonality: the first month's interval against
+    ŷ ± z σ, the later months' simulated intervals against statsmodels'
     HoltWintersResults.simulate fed the very same errors (σ × our standard
     normal draws) and the same quantile rule (numpy's linear). statsmodels'
     simulate applies smoothing_trend as the state-space weight while its
