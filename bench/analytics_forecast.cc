@@ -19,8 +19,8 @@
 // gives every run, the median and the range, and the ratio of each run to
 // its own baseline. Times are wall clock; the CPU time of the process is
 // shown beside them. Memory: the peak resident set of each measurement
-// (getrusage ru_maxrss, reset before it through /proc/self/clear_refs),
-// every forecast of the run kept as the service would keep them.
+// (getrusage ru_maxrss, reset before it through /proc/self/clear_refs after
+// malloc_trim), every forecast of the measurement kept until it ends.
 //
 // Data are synthetic and seeded: per product a seasonal pattern (with a
 // Chinese New Year dip in January or February) and a size; per territory a
@@ -31,6 +31,7 @@
 //
 //   build/bench/analytics_forecast                  # 100 × 300 × 24, --runs=3
 //   build/bench/analytics_forecast --products=2 --territories=10 --runs=1 --check
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -136,9 +137,11 @@ int64_t PeakRssBytes() {
   return int64_t{usage.ru_maxrss} * 1024;
 }
 
-// The peak reset to the current resident set, so the next peak is the next
-// measurement's; false where /proc/self/clear_refs cannot be written.
+// Memory freed earlier handed back to the system, and the peak reset to
+// the current resident set, so the next peak is the next measurement's;
+// false where /proc/self/clear_refs cannot be written.
 bool ResetPeak() {
+  malloc_trim(0);
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
   clear.flush();
@@ -220,6 +223,8 @@ int main(int argc, char** argv) {
       "(baseline, 1, %d threads) |\n|---|---|---|---|---|---|---|---|---|\n",
       threads, threads, threads);
   for (int run = 1; run <= runs; ++run) {
+    // The previous run's forecasts go before anything is measured.
+    results = {};
     std::vector<absl::StatusOr<analytics::IntervalForecast>> naive_forecasts(count);
     const Sample baseline = Measure([&] {
       for (size_t i = 0; i < count; ++i) {
