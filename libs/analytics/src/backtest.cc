@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "pharmacrm/analytics/holt_winters.h"
+#include "pharmacrm/analytics/regression_forecast.h"
 #include "pharmacrm/analytics/seasonal_naive.h"
 #include "src/forecast_internal.h"
 
@@ -469,6 +470,9 @@ std::vector<std::unique_ptr<ForecastModel>> DefaultForecastModels() {
       models.push_back(*std::move(model));
     }
   }
+  // Unsuitable for a series without visits and prescriptions, which the
+  // back-test records as a skip: such series are chosen for as before.
+  models.push_back(std::make_unique<RegressionForecast>());
   return models;
 }
 

@@ -180,6 +180,9 @@ absl::StatusOr<OlsResult> FitOls(const Table& data, const OlsSpec& spec) {
     FillInference(df_residual, e);
     fit.coefficients.push_back(std::move(e));
   }
+  fit.coefficient_covariance.resize(static_cast<size_t>(k * k));
+  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      fit.coefficient_covariance.data(), k, k) = covariance;
   fit.layout = *std::move(layout);
   return fit;
 }

@@ -161,7 +161,9 @@ absl::StatusOr<SeriesForecast> ForecastSeries(const MonthlySeries& series,
                                               const ForecastOptions& options);
 
 // The default candidates: seasonal naive; Holt-Winters additive and
-// multiplicative, each with a trend and with a damped trend.
+// multiplicative, each with a trend and with a damped trend; the regression
+// on visits, prescriptions and last month's sales (regression_forecast.h),
+// Unsuitable for a series without those columns.
 std::vector<std::unique_ptr<ForecastModel>> DefaultForecastModels();
 // Pointers to `models`, as the functions above take them.
 std::vector<const ForecastModel*> ModelPointers(

@@ -78,6 +78,10 @@ struct OlsResult {
   // "<factor>=<level>" for each level but the factor's baseline (the
   // level's difference from the baseline, the other regressors held equal).
   std::vector<Estimate> coefficients;
+  // The coefficients' covariance matrix, k x k row-major in the order of
+  // `coefficients`, as their standard errors use it (s² (X'X)⁻¹ classical,
+  // HC1's sandwich robust): what a prediction's variance x' V x needs.
+  std::vector<double> coefficient_covariance;
 
   // The coefficient of that name, or null.
   const Estimate* Find(absl::string_view name) const;
