@@ -9,13 +9,20 @@
 //       --gamma=.. --phi=..] --horizon=6 --level=0.8 [--paths=1000 --seed=..]
 //       [--print_normals]
 //   forecast_reference --series=y.csv --model=seasonal_naive --horizon=14
+//   forecast_reference --series=y.csv --model=regression --exogenous=x.csv
+//       --horizon=3 --level=0.8
 //
 // The CSV holds one value per line (blank lines and lines starting with '#'
-// are skipped). Output: the model's description, for Holt-Winters the
-// initial states and the weights, the one-step fitted values (null where
-// none), SSE, σ, the point forecasts and the interval bounds and, with
+// are skipped). The regression's --exogenous CSV has a header line naming
+// the columns (comma-separated; they are the model's columns, in that
+// order) and then one line per month, history and horizon, of
+// comma-separated values. For the regression the output adds the
+// coefficients (names and values, from parameters()). Output: the model's description, for
+// Holt-Winters the initial states and the weights, the one-step fitted values (null where none),
+// SSE, σ, the point forecasts and the interval bounds and, with
 // --print_normals, the standard normal draws of the simulated intervals
 // (step-major).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -31,13 +38,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "pharmacrm/analytics/forecast.h"
 #include "pharmacrm/analytics/holt_winters.h"
+#include "pharmacrm/analytics/regression_forecast.h"
 #include "pharmacrm/analytics/seasonal_naive.h"
 
 ABSL_FLAG(std::string, series, "", "CSV file: one value per line");
-ABSL_FLAG(std::string, model, "holt_winters", "holt_winters or seasonal_naive");
+ABSL_FLAG(std::string, model, "holt_winters", "holt_winters, seasonal_naive or regression");
+ABSL_FLAG(std::string, exogenous, "", "Regression: CSV of named columns, history and horizon");
 ABSL_FLAG(std::string, seasonality, "additive", "additive or multiplicative");
 ABSL_FLAG(std::string, trend, "additive", "none, additive or damped");
 ABSL_FLAG(bool, fixed, false, "Use --alpha, --beta, --gamma and --phi instead of fitting");
@@ -99,6 +109,41 @@ bool ReadSeries(const std::string& path, std::vector<double>& values) {
   return true;
 }
 
+// The --exogenous CSV: a header of names, then rows of values.
+bool ReadColumns(const std::string& path, std::vector<analytics::ExogenousColumn>& columns) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "cannot open " << path << "\n";
+    return false;
+  }
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (text.empty() || text.front() == '#') continue;
+    const std::vector<std::string> cells = absl::StrSplit(text, ',');
+    if (columns.empty()) {
+      for (const std::string& name : cells) columns.push_back({name, {}});
+      continue;
+    }
+    if (cells.size() != columns.size()) {
+      std::cerr << path << ":" << number << ": " << cells.size() << " values, the header names "
+                << columns.size() << "\n";
+      return false;
+    }
+    for (size_t c = 0; c < cells.size(); ++c) {
+      double value = 0;
+      if (!absl::SimpleAtod(cells[c], &value)) {
+        std::cerr << path << ":" << number << ": not a number: " << cells[c] << "\n";
+        return false;
+      }
+      columns[c].values.push_back(value);
+    }
+  }
+  return true;
+}
+
 double Parameter(const analytics::FittedModel& fitted, const std::string& name) {
   for (const analytics::ModelParameter& p : fitted.parameters()) {
     if (p.name == name) return p.value;
@@ -119,7 +164,25 @@ int main(int argc, char** argv) {
   if (!ReadSeries(absl::GetFlag(FLAGS_series), y)) return 1;
   const int horizon = absl::GetFlag(FLAGS_horizon);
   const double level = absl::GetFlag(FLAGS_level);
-  const analytics::SeriesView view{y, {}};
+  std::vector<analytics::ExogenousColumn> columns;
+  if (!absl::GetFlag(FLAGS_exogenous).empty() &&
+      !ReadColumns(absl::GetFlag(FLAGS_exogenous), columns)) {
+    return 1;
+  }
+  for (const analytics::ExogenousColumn& column : columns) {
+    if (column.values.size() < y.size() + static_cast<size_t>(std::max(horizon, 0))) {
+      return Fail(absl::StrCat("--exogenous: column ", column.name, " has ", column.values.size(),
+                               " values, needs ", y.size() + horizon));
+    }
+  }
+  analytics::MonthlySeries series;
+  series.values = y;
+  series.exogenous = columns;
+  const std::vector<analytics::ExogenousView> past =
+      analytics::ExogenousViews(series, 0, static_cast<int>(y.size()));
+  const std::vector<analytics::ExogenousView> future =
+      analytics::ExogenousViews(series, static_cast<int>(y.size()), std::max(horizon, 0));
+  const analytics::SeriesView view{y, past};
 
   std::unique_ptr<analytics::ForecastModel> model;
   analytics::HoltWintersSpec spec;
@@ -156,13 +219,18 @@ int main(int argc, char** argv) {
     auto created = analytics::HoltWinters::Create(options);
     if (!created.ok()) return Fail(created.status().ToString());
     model = *std::move(created);
+  } else if (model_name == "regression") {
+    analytics::RegressionForecastOptions options;
+    options.columns.clear();
+    for (const analytics::ExogenousColumn& column : columns) options.columns.push_back(column.name);
+    model = std::make_unique<analytics::RegressionForecast>(options);
   } else {
-    return Fail("--model: holt_winters or seasonal_naive");
+    return Fail("--model: holt_winters, seasonal_naive or regression");
   }
 
   auto fitted = model->Fit(view);
   if (!fitted.ok()) return Fail(fitted.status().ToString());
-  auto forecast = (*fitted)->Forecast(horizon, level, {});
+  auto forecast = (*fitted)->Forecast(horizon, level, future);
   if (!forecast.ok()) return Fail(forecast.status().ToString());
 
   std::ostringstream out;
@@ -192,6 +260,17 @@ int main(int argc, char** argv) {
                                                 absl::GetFlag(FLAGS_paths), horizon))
           << ",\n";
     }
+  }
+  if (model_name == "regression") {
+    std::vector<std::string> names;
+    std::vector<double> values;
+    for (const analytics::ModelParameter& p : (*fitted)->parameters()) {
+      if (p.name == "sigma") continue;
+      names.push_back(Quoted(p.name));
+      values.push_back(p.value);
+    }
+    out << "  \"coefficient_names\": [" << absl::StrJoin(names, ", ") << "],\n";
+    out << "  \"coefficients\": " << Array(values) << ",\n";
   }
   out << "  \"level\": " << Number(level) << ",\n";
   out << "  \"point\": " << Array(forecast->point) << ",\n";

@@ -34,6 +34,14 @@ statsmodels 0.14, and the two must agree. What is compared, and within what
     gives NaN for α = 0 exactly; the 1e-12 moves nothing at 1e-6), the first
     year as its known states: point forecasts and σ_h/σ; σ² against its
     SSE/(n - 12); naive (the fallback) against ETSModel(A,N,N), α = 1 - 1e-12.
+  - regression on visits, prescriptions and last month's sales
+    (regression_forecast.h): the same regression fitted by statsmodels' OLS
+    (y_t on 1, the columns at t and y_{t-1}, t = 2..n): coefficients, σ,
+    the fitted values, and at h = 1 the point forecast and the interval
+    against get_prediction(...).summary_frame's obs_ci (Student t, with the
+    coefficients' uncertainty); for h > 1 the recursive points and the
+    stated variance σ² Σ_{i<h} φ^{2i} + r_h' V r_h recomputed from
+    statsmodels' params and cov_params().
 
   Stated tolerances, where the algorithms differ:
   - fitted weights: statsmodels searches a grid then L-BFGS-B, we a grid then
@@ -56,9 +64,11 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from scipy.stats import norm
+from scipy.stats import t as student_t
 
 SEED = 20260301
 M = 12
@@ -127,8 +137,15 @@ def rel(ours, theirs):
     return float(np.max(np.abs(ours - theirs) / np.maximum(np.abs(theirs), 1e-300)))
 
 
-def run_tool(tool, work, name, y, **flags):
+def run_tool(tool, work, name, y, exogenous=None, **flags):
     path = os.path.join(work, name.replace(" ", "_").replace(",", "") + ".csv")
+    if exogenous is not None:
+        x_path = path[:-4] + ".exogenous.csv"
+        with open(x_path, "w", encoding="utf-8") as out:
+            out.write(",".join(exogenous) + "\n")
+            for row in zip(*exogenous.values()):
+                out.write(",".join(repr(float(v)) for v in row) + "\n")
+        flags["exogenous"] = x_path
     with open(path, "w", encoding="utf-8") as out:
         out.write("# " + name + "\n")
         out.write("\n".join(repr(float(v)) for v in y) + "\n")
@@ -321,6 +338,74 @@ def check_seasonal_naive(report, tool, work, name, y):
                  rel(sigma ** 2, ets.mse * n / dof), EXACT, where)
 
 
+REGRESSION_HORIZON = 4
+
+
+def regression_cases(rng):
+    """Named series of sales driven by visits, prescriptions and the previous
+    month, with the columns running REGRESSION_HORIZON months past them."""
+    cases = []
+    for name, n, columns, sd in (("regression, 36 months", 36, ("visits", "prescriptions"), 6),
+                                 ("regression, 60 months", 60, ("visits", "prescriptions"), 15),
+                                 ("regression, 8 months", 8, ("visits", "prescriptions"), 4),
+                                 ("regression on visits only, 24 months", 24, ("visits",), 5)):
+        total = n + REGRESSION_HORIZON
+        t = np.arange(total)
+        x = {"visits": 30 + 8 * np.sin(2 * np.pi * t / M) + rng.normal(0, 3, total)}
+        if "prescriptions" in columns:
+            x["prescriptions"] = 100 + 0.8 * t + rng.normal(0, 10, total)
+        y = np.empty(n)
+        y[0] = 250.0
+        for i in range(1, n):
+            y[i] = (40 + 4 * x["visits"][i] + 0.6 * x.get("prescriptions", np.zeros(total))[i]
+                    + 0.45 * y[i - 1] + rng.normal(0, sd))
+        cases.append((name, y, x))
+    return cases
+
+
+def check_regression(report, tool, work, name, y, x):
+    where = name
+    n = len(y)
+    ours = run_tool(tool, work, name, y, exogenous=x, model="regression",
+                    horizon=REGRESSION_HORIZON, level=LEVEL)
+    design = np.column_stack([np.ones(n - 1)] + [x[c][1:n] for c in x] + [y[:-1]])
+    ols = sm.OLS(y[1:], design).fit()
+    report.check("regression: coefficient names",
+                 0.0 if ours["coefficient_names"] == ["intercept", *x, "sales_lag1"] else 1.0,
+                 0.0, where)
+    report.check("regression: coefficients", rel(ours["coefficients"], ols.params), EXACT, where)
+    report.check("regression: σ", rel(ours["sigma"], np.sqrt(ols.scale)), EXACT, where)
+    fitted = np.array([np.nan if v is None else v for v in ours["fitted"]], dtype=float)
+    report.check("regression: fitted values", rel(fitted[1:], ols.fittedvalues), EXACT, where)
+    # h = 1: statsmodels' prediction interval for the next month's row.
+    row = np.r_[1.0, [x[c][n] for c in x], y[-1]]
+    frame = ols.get_prediction(row[None, :]).summary_frame(alpha=1 - LEVEL)
+    report.check("regression: h = 1 point forecast", rel(ours["point"][0], frame["mean"][0]),
+                 EXACT, where)
+    report.check("regression: h = 1 interval (obs_ci)",
+                 max(rel(ours["lower"][0], frame["obs_ci_lower"][0]),
+                     rel(ours["upper"][0], frame["obs_ci_upper"][0])), EXACT, where)
+    # h > 1: the recursion and the stated variance, from statsmodels' fit.
+    params = np.asarray(ols.params)
+    cov = np.asarray(ols.cov_params())
+    phi = params[-1]
+    tq = student_t.ppf((1 + LEVEL) / 2, ols.df_resid)
+    lag = y[-1]
+    points, lower, upper = [], [], []
+    for h in range(REGRESSION_HORIZON):
+        row = np.r_[1.0, [x[c][n + h] for c in x], lag]
+        point = float(row @ params)
+        variance = ols.scale * sum(phi ** (2 * i) for i in range(h + 1)) + row @ cov @ row
+        points.append(point)
+        lower.append(point - tq * np.sqrt(variance))
+        upper.append(point + tq * np.sqrt(variance))
+        lag = point
+    report.check("regression: recursive point forecasts", rel(ours["point"], points), EXACT, where)
+    report.check("regression: intervals, h > 1 (the stated variance)",
+                 max(rel(ours["lower"][1:], lower[1:]), rel(ours["upper"][1:], upper[1:])),
+                 EXACT, where)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tool", required=True, help="the forecast_reference binary")
@@ -339,6 +424,8 @@ def main():
                                           trend, fits)
         check_seasonal_naive(report, args.tool, args.work, name, y)
         check_seasonal_naive(report, args.tool, args.work, name + ", first 9", y[:9])
+    for name, y, x in regression_cases(rng):
+        check_regression(report, args.tool, args.work, name, y, x)
 
     print("Fitted weights (ours | statsmodels), for information:")
     for where, ours_sse, their_sse, ours, theirs in fits:
