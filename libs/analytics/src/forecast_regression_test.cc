@@ -136,8 +136,16 @@ TEST(RegressionForecast, RecoversAPlantedVisitEffect) {
   const double expected =
       50 + 3 * visits[n] + 0.8 * prescriptions[n] + 0.4 * sales[n - 1];  // the true mean
   EXPECT_NEAR(forecast->point[0], expected, 3);
-  EXPECT_LT(forecast->lower[0], forecast->point[0]);
-  EXPECT_GT(forecast->upper[1] - forecast->lower[1], forecast->upper[0] - forecast->lower[0] - 1);
+  // Wider than the normal ±1.96σ (Student t, and the coefficients'
+  // uncertainty), but not by much on 116 degrees of freedom.
+  const double sigma = Parameter(parameters, "sigma");
+  const double width = forecast->upper[0] - forecast->lower[0];
+  EXPECT_GT(width, 2 * 1.959964 * sigma);
+  EXPECT_LT(width, 2 * 1.959964 * sigma * 1.1);
+  // h = 2 carries last month's error through φ: σ² (1 + φ²) at least.
+  const double phi = Parameter(parameters, "sales_lag1");
+  EXPECT_GT(forecast->upper[1] - forecast->lower[1],
+            2 * 1.959964 * sigma * std::sqrt(1 + phi * phi));
 }
 
 TEST(RegressionForecast, UnsuitableWithoutAColumnOrEnoughHistory) {

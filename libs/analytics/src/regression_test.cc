@@ -85,6 +85,13 @@ TEST(FitOls, TextbookSimpleRegressionMatchesTheHandComputation) {
   EXPECT_NEAR(fit->residual_std_error, std::sqrt(0.8), 1e-12);
   EXPECT_NEAR(fit->f_statistic, 4.5, 1e-10);
   EXPECT_NEAR(fit->f_p_value, slope.p_value, 1e-12);  // F(1, df) = t²
+  // s² (X'X)⁻¹ with s² = 0.8, x̄ = 3, Sxx = 10: the variances above and the
+  // covariance -x̄ s² / Sxx = -0.24, row-major.
+  ASSERT_EQ(fit->coefficient_covariance.size(), 4u);
+  EXPECT_NEAR(fit->coefficient_covariance[0], 0.88, 1e-12);
+  EXPECT_NEAR(fit->coefficient_covariance[1], -0.24, 1e-12);
+  EXPECT_NEAR(fit->coefficient_covariance[2], -0.24, 1e-12);
+  EXPECT_NEAR(fit->coefficient_covariance[3], 0.08, 1e-12);
   EXPECT_FALSE(slope.significant);
   EXPECT_EQ(slope.verdict, "not significant at 5 %: p = 0.124");
   EXPECT_EQ(slope.verdict_zh, "在5%水平上不显著（p = 0.124）");
