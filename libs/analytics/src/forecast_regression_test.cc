@@ -151,6 +151,9 @@ TEST(RegressionForecast, RecoversAPlantedVisitEffect) {
 TEST(RegressionForecast, UnsuitableWithoutAColumnOrEnoughHistory) {
   const RegressionForecast model;
   EXPECT_EQ(model.complexity(), 4);
+  EXPECT_EQ(model.name().en, "regression on visits, prescriptions and last month's sales");
+  EXPECT_EQ(RegressionForecast(VisitsOnly()).name().en,
+            "regression on visits and last month's sales");
   EXPECT_EQ(model.min_history(), 6);
   const std::vector<double> sales = {1, 2, 3, 4, 5, 6, 7};
   const std::vector<double> visits = {1, 3, 2, 5, 4, 6, 8};

@@ -143,8 +143,13 @@ RegressionForecast::RegressionForecast(RegressionForecastOptions options)
     : options_(std::move(options)) {}
 
 BilingualText RegressionForecast::name() const {
-  return {"regression on visits, prescriptions and last month's sales",
-          "基于拜访量、处方量和上月销售额的回归"};
+  if (options_.columns == RegressionForecastOptions().columns) {
+    return {"regression on visits, prescriptions and last month's sales",
+            "基于拜访量、处方量和上月销售额的回归"};
+  }
+  const std::string columns = absl::StrJoin(options_.columns, ", ");
+  return {absl::StrCat("regression on ", columns, " and last month's sales"),
+          absl::StrCat("基于 ", columns, " 和上月销售额的回归")};
 }
 
 int RegressionForecast::complexity() const { return static_cast<int>(options_.columns.size()) + 2; }
