@@ -26,6 +26,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -87,7 +88,10 @@ std::string Quoted(const std::string& text) {
   return out + "\"";
 }
 
-bool ReadSeries(const std::string& path, std::vector<double>& values) {
+// Calls `on_line` with each line of `path` that is neither blank nor a
+// "#" comment, trimmed, and its 1-based number; stops at the first false.
+bool ForEachDataLine(const std::string& path,
+                     const std::function<bool(absl::string_view text, int number)>& on_line) {
   std::ifstream in(path);
   if (!in) {
     std::cerr << "cannot open " << path << "\n";
@@ -99,33 +103,34 @@ bool ReadSeries(const std::string& path, std::vector<double>& values) {
     ++number;
     const absl::string_view text = absl::StripAsciiWhitespace(line);
     if (text.empty() || text.front() == '#') continue;
-    double value = 0;
-    if (!absl::SimpleAtod(text, &value)) {
-      std::cerr << path << ":" << number << ": not a number: " << text << "\n";
-      return false;
-    }
-    values.push_back(value);
+    if (!on_line(text, number)) return false;
   }
   return true;
 }
 
+// `cell` as a number, or false with the place named.
+bool Number(const std::string& path, int number, absl::string_view cell, double& value) {
+  if (absl::SimpleAtod(cell, &value)) return true;
+  std::cerr << path << ":" << number << ": not a number: " << cell << "\n";
+  return false;
+}
+
+bool ReadSeries(const std::string& path, std::vector<double>& values) {
+  return ForEachDataLine(path, [&](absl::string_view text, int number) {
+    double value = 0;
+    if (!Number(path, number, text, value)) return false;
+    values.push_back(value);
+    return true;
+  });
+}
+
 // The --exogenous CSV: a header of names, then rows of values.
 bool ReadColumns(const std::string& path, std::vector<analytics::ExogenousColumn>& columns) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "cannot open " << path << "\n";
-    return false;
-  }
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    const absl::string_view text = absl::StripAsciiWhitespace(line);
-    if (text.empty() || text.front() == '#') continue;
+  return ForEachDataLine(path, [&](absl::string_view text, int number) {
     const std::vector<std::string> cells = absl::StrSplit(text, ',');
     if (columns.empty()) {
       for (const std::string& name : cells) columns.push_back({name, {}});
-      continue;
+      return true;
     }
     if (cells.size() != columns.size()) {
       std::cerr << path << ":" << number << ": " << cells.size() << " values, the header names "
@@ -134,14 +139,11 @@ bool ReadColumns(const std::string& path, std::vector<analytics::ExogenousColumn
     }
     for (size_t c = 0; c < cells.size(); ++c) {
       double value = 0;
-      if (!absl::SimpleAtod(cells[c], &value)) {
-        std::cerr << path << ":" << number << ": not a number: " << cells[c] << "\n";
-        return false;
-      }
+      if (!Number(path, number, cells[c], value)) return false;
       columns[c].values.push_back(value);
     }
-  }
-  return true;
+    return true;
+  });
 }
 
 double Parameter(const analytics::FittedModel& fitted, const std::string& name) {
