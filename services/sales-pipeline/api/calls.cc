@@ -133,7 +133,8 @@ absl::Status FieldForceService::Report(const v1::ReportCallRequest& request,
   return runtime::ExecuteOnce(
       host_.store(), "ReportCall", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
-        ASSIGN_OR_RETURN(CheckedCall checked, CheckCall(call, called_at, customer_id));
+        TerritoryParents parents;
+        ASSIGN_OR_RETURN(CheckedCall checked, CheckCall(call, called_at, customer_id, parents));
         if (call.samples_size() > 0) {
           ASSIGN_OR_RETURN(auto stock, field_.Stock(checked.rep.id()));
           ASSIGN_OR_RETURN(auto after, process::TakeSamples(stock, call));
@@ -195,10 +196,12 @@ absl::Status FieldForceService::ImportHistory(const v1::ImportCallHistoryRequest
       host_.store(), "ImportCallHistory", request.request_id(), request, response,
       [&](store::Batch& batch, google::protobuf::Message*) -> absl::Status {
         VisitLog::PendingActivity pending;
+        TerritoryParents parents;  // read once for the whole request
         for (int i = 0; i < request.calls_size(); ++i) {
           const v1::CallReport& call = request.calls(i);
           const std::string prefix = absl::StrCat("calls[", i, "].");
-          absl::StatusOr<CheckedCall> checked = CheckCall(call, called_at[i], customer_ids[i]);
+          absl::StatusOr<CheckedCall> checked =
+              CheckCall(call, called_at[i], customer_ids[i], parents);
           RETURN_IF_ERROR(core::ReplaceFieldPrefix(checked.status(), "call.", prefix));
           // The samples were left then; today's stock does not hold them.
           RETURN_IF_ERROR(WriteCall(batch, call, *checked, called_at[i], now, actor,
@@ -210,7 +213,8 @@ absl::Status FieldForceService::ImportHistory(const v1::ImportCallHistoryRequest
 }
 
 absl::StatusOr<FieldForceService::CheckedCall> FieldForceService::CheckCall(
-    const v1::CallReport& call, absl::Time called_at, const std::string& customer_id) const {
+    const v1::CallReport& call, absl::Time called_at, const std::string& customer_id,
+    TerritoryParents& parents) const {
   const absl::CivilDay day = channel::ChinaDay(called_at);
   const std::string day_text = DayText(day);
   CheckedCall checked;
@@ -267,11 +271,13 @@ absl::StatusOr<FieldForceService::CheckedCall> FieldForceService::CheckCall(
   ASSIGN_OR_RETURN(std::string customer_territory,
                    CustomerTerritoryAt(process_, checked.customer, called_at));
   if (!call.outside_territory()) {
-    ASSIGN_OR_RETURN(std::vector<v1::Territory> territories, process_.Territories());
-    absl::flat_hash_map<std::string, std::string> parent_of;
-    for (const v1::Territory& t : territories) parent_of[t.id()] = t.parent_id();
+    if (!parents) {
+      ASSIGN_OR_RETURN(std::vector<v1::Territory> territories, process_.Territories());
+      parents.emplace();
+      for (const v1::Territory& t : territories) (*parents)[t.id()] = t.parent_id();
+    }
     RETURN_IF_ERROR(
-        process::CheckTerritory(call, checked.rep_territory, customer_territory, parent_of));
+        process::CheckTerritory(call, checked.rep_territory, customer_territory, *parents));
   }
   return checked;
 }

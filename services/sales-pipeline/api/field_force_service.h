@@ -9,8 +9,10 @@
 #ifndef PHARMACRM_SERVICES_SALES_PIPELINE_API_FIELD_FORCE_SERVICE_H_
 #define PHARMACRM_SERVICES_SALES_PIPELINE_API_FIELD_FORCE_SERVICE_H_
 
+#include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "api/visit_log.h"
@@ -90,9 +92,13 @@ class FieldForceService final : public v1::FieldForce::Service {
   // reports"): the rep employed that day, the customer and attendees known
   // and active, the products known, a joint call's manager up the line and
   // employed, the territory rule. Errors name call.<field>. The form and the
-  // samples' stock are checked by the callers.
+  // samples' stock are checked by the callers. `parents` (territory ->
+  // parent) is read on first need and kept, so a request of many calls
+  // reads the tree once.
+  using TerritoryParents = std::optional<absl::flat_hash_map<std::string, std::string>>;
   absl::StatusOr<CheckedCall> CheckCall(const v1::CallReport& call, absl::Time called_at,
-                                        const std::string& customer_id) const;
+                                        const std::string& customer_id,
+                                        TerritoryParents& parents) const;
   // Puts a checked call into `batch` as `stored` (id, customer, times,
   // territory and `history_source` set): the call, its indexes, and its
   // visit with VisitLogged (VisitLog::Append with `pending`).
